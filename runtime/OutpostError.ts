@@ -1,0 +1,69 @@
+/**
+ * One catalogue of error codes for all of Outpost (after fastify's `errors.js`): every error a user
+ * can meet has a stable code, a message that says what was expected and what came, and, where it
+ * wraps another error, a `cause`. `OutpostError.test.ts` checks that README lists every code.
+ */
+export const ERROR_CODES = {
+  OUTPOST_ERR_INVALID_ARGUMENT: 'an argument to an Outpost API was not what the API expects',
+  OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE: 'a message type name is not known to the message registry',
+  OUTPOST_ERR_MESSAGE_DEFINITION: 'a .msg/.srv definition could not be parsed',
+  OUTPOST_ERR_CDR_DECODE: 'CDR bytes could not be decoded as the named message type',
+  OUTPOST_ERR_CDR_ENCODE: 'a message object could not be encoded as the named message type',
+  OUTPOST_ERR_INVALID_NAME: 'a node, namespace, topic or service name breaks the ROS 2 naming rules',
+  OUTPOST_ERR_TYPE_MISMATCH: 'a topic or service is already in use with a different type',
+  OUTPOST_ERR_PARAMETER_NOT_DECLARED: 'a parameter was read or set before it was declared',
+  OUTPOST_ERR_PARAMETER_ALREADY_DECLARED: 'a parameter was declared twice',
+  OUTPOST_ERR_PARAMETER_TYPE: 'a parameter value has the wrong type',
+  OUTPOST_ERR_PARAMETER_RANGE: 'a parameter value lies outside its declared range',
+  OUTPOST_ERR_PARAMETER_READ_ONLY: 'a read-only parameter was set after declaration',
+  OUTPOST_ERR_LIFECYCLE_TRANSITION: 'a lifecycle transition is not valid from the current state',
+  OUTPOST_ERR_NODE_DESTROYED: 'an entity was used after its node was destroyed',
+  OUTPOST_ERR_SERVICE_TIMEOUT: 'a service call got no response within its timeout',
+  OUTPOST_ERR_SERVICE_UNAVAILABLE: 'no server offers the called service',
+  OUTPOST_ERR_SERVICE_FAILED: 'the service handler threw instead of returning a response',
+  OUTPOST_ERR_ABORTED: 'an operation was cancelled through its AbortSignal',
+  OUTPOST_ERR_TRANSPORT_UNKNOWN: 'a transport name is not in the transport table',
+  OUTPOST_ERR_TRANSPORT_UNAVAILABLE: 'a transport cannot be loaded on this machine (e.g. rclnodejs without ROS 2)',
+  OUTPOST_ERR_TRANSPORT_CLOSED: 'a transport was used after it was closed or lost its connection',
+  OUTPOST_ERR_BUS_PROTOCOL: 'a frame on the local bus socket was malformed',
+  OUTPOST_ERR_LAUNCH_FILE: 'a launch file cannot be read or parsed',
+  OUTPOST_ERR_LAUNCH_ACTION: 'a launch file names an unknown action or gives an action a bad field',
+  OUTPOST_ERR_LAUNCH_SUBSTITUTION: 'a launch substitution is unknown, malformed or cannot be resolved',
+  OUTPOST_ERR_LAUNCH_INCLUDE_CYCLE: 'launch files include each other in a cycle',
+  OUTPOST_ERR_LAUNCH_ARGUMENT: 'a launch argument is missing, unknown or not one of its choices',
+  OUTPOST_ERR_UNKNOWN_NODE_KIND: 'a launch file names a node kind that is not registered',
+  OUTPOST_ERR_UNKNOWN_PARAMETER: 'a launch file sets a parameter that its node kind does not declare',
+  OUTPOST_ERR_PARAMETER_FILE: 'a parameter file is not in the ROS 2 ros__parameters layout',
+  OUTPOST_ERR_NO_RUNNING_LAUNCH: 'the CLI found no running launch to talk to',
+  OUTPOST_ERR_CLI_USAGE: 'the command line is not one the CLI understands',
+} as const;
+
+export type OutpostErrorCode = keyof typeof ERROR_CODES;
+
+export class OutpostError extends Error {
+  readonly code: OutpostErrorCode;
+
+  constructor(code: OutpostErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OutpostError';
+    this.code = code;
+  }
+}
+
+/** True when `err` is an OutpostError, optionally of the given code. */
+export function isOutpostError(err: unknown, code?: OutpostErrorCode): err is OutpostError {
+  return err instanceof OutpostError && (code === undefined || err.code === code);
+}
+
+/** How a value looks in an error message: `"text"`, `3`, `[1,2]`, `object`. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `array of ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of ${(value as Uint8Array).length}`;
+  if (typeof value === 'function') return 'a function';
+  return 'an object';
+}

@@ -1,0 +1,113 @@
+import { OutpostError } from '../OutpostError.js';
+import type { QoSProfile } from '../QoS.js';
+import { LocalBus, type QoSWarning } from './LocalBus.js';
+import type {
+  ClientHandle, Deliver, GraphSnapshot, NodeHandle, PublisherHandle, ServiceHandle, ServiceHandler,
+  SubscriptionHandle, Transport,
+} from './Transport.js';
+
+/**
+ * The default transport: every node of the process on one in-process bus, messages passed by
+ * reference. Other processes (a `process: true` node, `outpost topic echo`) reach the same bus
+ * through `BusServer` and `SocketTransport`.
+ */
+export class LocalTransport implements Transport {
+  readonly name: string = 'local';
+  readonly bus: LocalBus;
+
+  constructor(options: { bus?: LocalBus; qosWarning?: QoSWarning } = {}) {
+    this.bus = options.bus ?? new LocalBus(options.qosWarning);
+  }
+
+  createNodeHandle(fqn: string): NodeHandle {
+    return localNodeHandle(this.bus, fqn);
+  }
+
+  graph(): GraphSnapshot {
+    return this.bus.graph();
+  }
+
+  onGraphChange(listener: () => void): () => void {
+    return this.bus.onGraphChange(listener);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Endpoints of one node on a LocalBus; also used by SocketTransport for its in-process side. */
+export function localNodeHandle(bus: LocalBus, fqn: string): NodeHandle {
+  bus.addNode(fqn);
+  let destroyed = false;
+  return {
+    advertise(topic: string, type: string, qos: QoSProfile): PublisherHandle {
+      const pub = bus.advertise(topic, type, qos, fqn);
+      return { publish: (m) => pub.publish(m), subscriptionCount: pub.subscriptionCount, close: pub.close };
+    },
+    subscribe(topic: string, type: string, qos: QoSProfile, deliver: Deliver): SubscriptionHandle {
+      return bus.subscribe(topic, type, qos, fqn, deliver);
+    },
+    advertiseService(name: string, type: string, handler: ServiceHandler): ServiceHandle {
+      return { close: bus.advertiseService(name, type, fqn, handler) };
+    },
+    createClient(name: string, type: string): ClientHandle {
+      return localClient(bus, name, type);
+    },
+    destroy(): void {
+      if (destroyed) return;
+      destroyed = true;
+      bus.removeNode(fqn);
+    },
+  };
+}
+
+function localClient(bus: LocalBus, name: string, type: string): ClientHandle {
+  return {
+    isServiceAvailable: () => bus.serviceHandler(name, type) !== undefined,
+    async call(request, { timeoutMs, signal }) {
+      const handler = bus.serviceHandler(name, type) ?? await waitForServer(bus, name, type, timeoutMs, signal);
+      return await withTimeout(name, handler(request), timeoutMs, signal);
+    },
+    close() {},
+  };
+}
+
+function waitForServer(bus: LocalBus, name: string, type: string, timeoutMs: number, signal?: AbortSignal): Promise<ServiceHandler> {
+  return new Promise((resolve, reject) => {
+    const finish = (fn: () => void): void => {
+      off();
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const off = bus.onGraphChange(() => {
+      const h = bus.serviceHandler(name, type);
+      if (h !== undefined) finish(() => resolve(h));
+    });
+    const timer = setTimeout(() => finish(() => reject(new OutpostError('OUTPOST_ERR_SERVICE_UNAVAILABLE',
+      `service ${name} (${type}): no server appeared within ${timeoutMs} ms`))), timeoutMs);
+    const onAbort = (): void => finish(() => reject(new OutpostError('OUTPOST_ERR_ABORTED', `call to ${name} aborted`, { cause: signal?.reason })));
+    if (signal?.aborted === true) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Settles with `p`, or rejects after `timeoutMs` or when `signal` aborts. */
+export function withTimeout<T>(name: string, p: Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new OutpostError('OUTPOST_ERR_SERVICE_TIMEOUT', `service ${name}: no response within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onAbort = (): void => {
+      cleanup();
+      reject(new OutpostError('OUTPOST_ERR_ABORTED', `call to ${name} aborted`, { cause: signal?.reason }));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    if (signal?.aborted === true) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { cleanup(); resolve(v); }, (e: unknown) => { cleanup(); reject(e); });
+  });
+}
