@@ -27,3 +27,4 @@ export type { Transport, NodeHandle, GraphSnapshot, MessageInfo } from './transp
 export { LocalTransport } from './transport/LocalTransport.js';
 export { LocalBus } from './transport/LocalBus.js';
 export { expandTopicName, resolveTopicName, normalizeNamespace, type Remap } from './TopicName.js';
+export { NodeKindRegistry, type NodeKind, type NodeKindOptions } from './NodeKind.js';
