@@ -1,3 +1,4 @@
+import type { Clock } from './clock/Clock.js';
 import type { Context } from './Context.js';
 import type { Node } from './Node.js';
 import type { ParameterSpec } from './Parameter.js';
@@ -10,6 +11,8 @@ export interface NodeKindOptions {
   /** Parameter values from the launch file and parameter files, already checked against `parameters`. */
   parameterOverrides: Record<string, unknown>;
   remappings: Remap[];
+  /** A clock to run on instead of the context's (tests pass a ManualClock). */
+  clock?: Clock;
 }
 
 /**

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isOutpostError, type OutpostErrorCode } from '../runtime/OutpostError.js';
+import { packageRoot } from '../runtime/packageRoot.js';
+import type { CliCommand, CliIO } from './commands/CliCommand.js';
+import { interfacesCommand } from './commands/interfacesCommand.js';
+import { launchCommand } from './commands/launchCommand.js';
+import { nodesCommand } from './commands/nodesCommand.js';
+import { topicCommand } from './commands/topicCommand.js';
+
+const COMMANDS: Record<string, CliCommand> = Object.fromEntries(
+  [launchCommand, nodesCommand, topicCommand, interfacesCommand].map((c) => [c.name, c]),
+);
+
+/** Errors in what the user gave us (files, arguments) exit 2; everything else exits 1. */
+const USER_ERRORS = new Set<OutpostErrorCode>([
+  'OUTPOST_ERR_LAUNCH_FILE', 'OUTPOST_ERR_LAUNCH_ACTION', 'OUTPOST_ERR_LAUNCH_SUBSTITUTION',
+  'OUTPOST_ERR_LAUNCH_INCLUDE_CYCLE', 'OUTPOST_ERR_LAUNCH_ARGUMENT', 'OUTPOST_ERR_UNKNOWN_NODE_KIND',
+  'OUTPOST_ERR_UNKNOWN_PARAMETER', 'OUTPOST_ERR_PARAMETER_FILE', 'OUTPOST_ERR_PARAMETER_TYPE',
+  'OUTPOST_ERR_PARAMETER_RANGE', 'OUTPOST_ERR_CLI_USAGE', 'OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE',
+  'OUTPOST_ERR_CDR_ENCODE', 'OUTPOST_ERR_INVALID_NAME',
+]);
+
+function mainHelp(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.name.length));
+  return `outpost: run ROS 2-shaped robot nodes, launch files and tools
+
+Usage: outpost <command> [options]
+
+Commands:
+${Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run \`outpost <command> --help\` for a command's options.
+
+Examples:
+  outpost launch launch/demo.launch.yaml              # start the demo (Ctrl-C stops it)
+  outpost topic echo /demo/odom --once                # in a second shell
+  outpost topic pub /demo/cmd_vel geometry_msgs/msg/Twist "{linear: {x: 0.5}}" --rate 10
+  outpost nodes                                       # node kinds and their parameters`;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.err(`outpost: unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')} (see outpost --help)`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`Usage: ${command.usage}\n\n${command.help}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (isOutpostError(err)) {
+      io.err(`outpost ${name}: ${err.message} [${err.code}]`);
+      return USER_ERRORS.has(err.code) ? 2 : 1;
+    }
+    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      io.err(`outpost ${name}: ${err.message}; usage: ${command.usage}`);
+      return 2;
+    }
+    io.err(`outpost ${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    return 1;
+  }
+}
