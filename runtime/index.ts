@@ -26,5 +26,7 @@ export type * from './msg/MessageTypes.js';
 export type { Transport, NodeHandle, GraphSnapshot, MessageInfo } from './transport/Transport.js';
 export { LocalTransport } from './transport/LocalTransport.js';
 export { LocalBus } from './transport/LocalBus.js';
+export { createTransport, transportNames, type TransportOptions } from './transport/transports.js';
+export { createRos2Transport, type Ros2TransportOptions } from './transport/Ros2Transport.js';
 export { expandTopicName, resolveTopicName, normalizeNamespace, type Remap } from './TopicName.js';
 export { NodeKindRegistry, type NodeKind, type NodeKindOptions } from './NodeKind.js';

@@ -14,13 +14,25 @@ import type {
 export class LocalTransport implements Transport {
   readonly name: string = 'local';
   readonly bus: LocalBus;
+  #handles = new Set<NodeHandle>();
+  #closed = false;
 
   constructor(options: { bus?: LocalBus; qosWarning?: QoSWarning } = {}) {
     this.bus = options.bus ?? new LocalBus(options.qosWarning);
   }
 
   createNodeHandle(fqn: string): NodeHandle {
-    return localNodeHandle(this.bus, fqn);
+    if (this.#closed) {
+      throw new OutpostError('OUTPOST_ERR_TRANSPORT_CLOSED', `local transport is closed; cannot create node ${fqn}`);
+    }
+    const handle = localNodeHandle(this.bus, fqn);
+    const destroy = handle.destroy;
+    handle.destroy = () => {
+      this.#handles.delete(handle);
+      destroy();
+    };
+    this.#handles.add(handle);
+    return handle;
   }
 
   graph(): GraphSnapshot {
@@ -31,23 +43,40 @@ export class LocalTransport implements Transport {
     return this.bus.onGraphChange(listener);
   }
 
-  async close(): Promise<void> {}
+  /** Removes the endpoints of every node created through this transport and refuses new nodes. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const handle of [...this.#handles]) handle.destroy();
+  }
 }
 
 /** Endpoints of one node on a LocalBus; also used by SocketTransport for its in-process side. */
 export function localNodeHandle(bus: LocalBus, fqn: string): NodeHandle {
   bus.addNode(fqn);
   let destroyed = false;
+  // Endpoints still open when the handle is destroyed (e.g. by LocalTransport.close) are closed
+  // with it, so a destroyed node never keeps receiving or counting as a match.
+  const open = new Set<() => void>();
+  const track = (close: () => void): (() => void) => {
+    const once = (): void => {
+      if (!open.delete(once)) return;
+      close();
+    };
+    open.add(once);
+    return once;
+  };
   return {
     advertise(topic: string, type: string, qos: QoSProfile): PublisherHandle {
       const pub = bus.advertise(topic, type, qos, fqn);
-      return { publish: (m) => pub.publish(m), subscriptionCount: pub.subscriptionCount, close: pub.close };
+      const close = track(pub.close);
+      return { publish: (m) => { if (open.has(close)) pub.publish(m); }, subscriptionCount: pub.subscriptionCount, close };
     },
     subscribe(topic: string, type: string, qos: QoSProfile, deliver: Deliver): SubscriptionHandle {
-      return bus.subscribe(topic, type, qos, fqn, deliver);
+      const sub = bus.subscribe(topic, type, qos, fqn, deliver);
+      return { publisherCount: sub.publisherCount, close: track(sub.close) };
     },
     advertiseService(name: string, type: string, handler: ServiceHandler): ServiceHandle {
-      return { close: bus.advertiseService(name, type, fqn, handler) };
+      return { close: track(bus.advertiseService(name, type, fqn, handler)) };
     },
     createClient(name: string, type: string): ClientHandle {
       return localClient(bus, name, type);
@@ -55,6 +84,7 @@ export function localNodeHandle(bus: LocalBus, fqn: string): NodeHandle {
     destroy(): void {
       if (destroyed) return;
       destroyed = true;
+      for (const close of [...open]) close();
       bus.removeNode(fqn);
     },
   };
@@ -62,7 +92,15 @@ export function localNodeHandle(bus: LocalBus, fqn: string): NodeHandle {
 
 function localClient(bus: LocalBus, name: string, type: string): ClientHandle {
   return {
-    isServiceAvailable: () => bus.serviceHandler(name, type) !== undefined,
+    // A server of another type is not one this client can use (ROS 2 answers false too); the
+    // call itself reports the mismatch.
+    isServiceAvailable: () => {
+      try {
+        return bus.serviceHandler(name, type) !== undefined;
+      } catch {
+        return false;
+      }
+    },
     async call(request, { timeoutMs, signal }) {
       const handler = bus.serviceHandler(name, type) ?? await waitForServer(bus, name, type, timeoutMs, signal);
       return await withTimeout(name, handler(request), timeoutMs, signal);
@@ -80,7 +118,14 @@ function waitForServer(bus: LocalBus, name: string, type: string, timeoutMs: num
       fn();
     };
     const off = bus.onGraphChange(() => {
-      const h = bus.serviceHandler(name, type);
+      // Throwing here would break the graph change of whoever advertised: reject this call instead.
+      let h: ServiceHandler | undefined;
+      try {
+        h = bus.serviceHandler(name, type);
+      } catch (err) {
+        finish(() => reject(err));
+        return;
+      }
       if (h !== undefined) finish(() => resolve(h));
     });
     const timer = setTimeout(() => finish(() => reject(new OutpostError('OUTPOST_ERR_SERVICE_UNAVAILABLE',
