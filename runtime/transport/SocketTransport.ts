@@ -1,4 +1,6 @@
+import type { Logger } from 'pino';
 import type { MessageRegistry } from '../msg/MessageRegistry.js';
+import { OutpostError } from '../OutpostError.js';
 import type { QoSProfile } from '../QoS.js';
 import { BusClient } from './BusClient.js';
 import { LocalBus } from './LocalBus.js';
@@ -20,16 +22,23 @@ export class SocketTransport implements Transport {
   #client: BusClient;
   #registry: MessageRegistry;
   #listeners = new Set<() => void>();
+  #handles = new Set<NodeHandle>();
+  #closed = false;
 
-  private constructor(client: BusClient, registry: MessageRegistry) {
+  private constructor(client: BusClient, registry: MessageRegistry, logger?: Logger) {
     this.#client = client;
     this.#registry = registry;
+    // Refusals the server sends later (a type clash two processes raced into) must not vanish.
+    client.onError((ref, err) => {
+      if (logger) logger.error({ code: err.code, ref }, `launch bus refused a request: ${err.message}`);
+      else process.emitWarning(`launch bus refused a request: ${err.message}`);
+    });
     client.watchGraph(() => { for (const l of this.#listeners) l(); });
     this.bus.onGraphChange(() => { for (const l of this.#listeners) l(); });
   }
 
-  static async connect(path: string, registry: MessageRegistry): Promise<SocketTransport> {
-    return new SocketTransport(await BusClient.connect(path), registry);
+  static async connect(path: string, registry: MessageRegistry, logger?: Logger): Promise<SocketTransport> {
+    return new SocketTransport(await BusClient.connect(path), registry, logger);
   }
 
   /** Called when the launcher's socket closes (the launcher died): a child should exit. */
@@ -38,12 +47,19 @@ export class SocketTransport implements Transport {
   }
 
   createNodeHandle(fqn: string): NodeHandle {
+    if (this.#closed || this.#client.closed) {
+      throw new OutpostError('OUTPOST_ERR_TRANSPORT_CLOSED', `socket transport is closed; cannot create node ${fqn}`);
+    }
     const local = localNodeHandle(this.bus, fqn);
     const client = this.#client;
     const registry = this.#registry;
+    const handles = this.#handles;
+    const live = (): GraphSnapshot | undefined => (client.closed ? undefined : client.lastGraph);
+    const localNodes = (): Set<string> => new Set(this.bus.graph().nodes);
     client.addNode(fqn, true);
-    return {
+    const handle: NodeHandle = {
       advertise(topic: string, type: string, qos: QoSProfile): PublisherHandle {
+        checkTopicType(client.lastGraph, topic, type);
         const inProcess = local.advertise(topic, type, qos);
         const remote = client.advertise(topic, type, qos, fqn);
         const codec = registry.codec(type);
@@ -52,22 +68,27 @@ export class SocketTransport implements Transport {
             inProcess.publish(message);
             if (!client.closed) remote.publish(codec.encode(message));
           },
-          subscriptionCount: () => inProcess.subscriptionCount() + remoteCount(client.lastGraph, topic, 'subscribers'),
+          subscriptionCount: () => inProcess.subscriptionCount() + remoteCount(live(), topic, 'subscribers', localNodes()),
           close() { inProcess.close(); remote.close(); },
         };
       },
       subscribe(topic: string, type: string, qos: QoSProfile, deliver: Deliver): SubscriptionHandle {
+        checkTopicType(client.lastGraph, topic, type);
         const inProcess = local.subscribe(topic, type, qos, deliver);
         const codec = registry.codec(type);
         const remote = client.subscribe(topic, type, qos, fqn, (bytes, publisher) => {
           deliver(codec.decode(bytes), { publisher });
         });
         return {
-          publisherCount: () => inProcess.publisherCount() + remoteCount(client.lastGraph, topic, 'publishers'),
+          publisherCount: () => inProcess.publisherCount() + remoteCount(live(), topic, 'publishers', localNodes()),
           close() { inProcess.close(); remote.close(); },
         };
       },
       advertiseService(name: string, type: string, handler: ServiceHandler): ServiceHandle {
+        const known = client.lastGraph?.services.find((x) => x.name === name);
+        if (known !== undefined && known.type !== type) {
+          throw new OutpostError('OUTPOST_ERR_TYPE_MISMATCH', `service ${name}: already offered with type ${known.type}, cannot offer it as ${type}`);
+        }
         const inProcess = local.advertiseService(name, type, handler);
         const close = client.advertiseService(name, type, fqn, (call, payload) => {
           let request: unknown;
@@ -88,7 +109,7 @@ export class SocketTransport implements Transport {
         const inProcess = local.createClient(name, type);
         return {
           isServiceAvailable: () => inProcess.isServiceAvailable() ||
-            (client.lastGraph?.services.some((s) => s.name === name) ?? false),
+            (live()?.services.some((s) => s.name === name && s.type === type) ?? false),
           async call(request, { timeoutMs, signal }) {
             if (inProcess.isServiceAvailable()) return inProcess.call(request, { timeoutMs, ...(signal ? { signal } : {}) });
             const bytes = await withTimeout(name,
@@ -99,10 +120,13 @@ export class SocketTransport implements Transport {
         };
       },
       destroy() {
+        if (!handles.delete(handle)) return;
         local.destroy();
-        client.addNode(fqn, false);
+        if (!client.closed) client.addNode(fqn, false);
       },
     };
+    handles.add(handle);
+    return handle;
   }
 
   graph(): GraphSnapshot {
@@ -116,12 +140,28 @@ export class SocketTransport implements Transport {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Removes this process's nodes from the launcher's graph and closes the socket. */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const h of [...this.#handles]) h.destroy();
     this.#client.close();
   }
 }
 
-function remoteCount(g: GraphSnapshot | undefined, topic: string, which: 'publishers' | 'subscribers'): number {
-  return g?.topics.find((t) => t.name === topic)?.[which].length ?? 0;
+/** Endpoints on the launcher's side, not counting the mirrors of this process's own nodes. */
+function remoteCount(g: GraphSnapshot | undefined, topic: string, which: 'publishers' | 'subscribers', ours: Set<string>): number {
+  return g?.topics.find((t) => t.name === topic)?.[which].filter((owner) => !ours.has(owner)).length ?? 0;
+}
+
+/**
+ * A type clash with what the launcher's graph already holds is refused at once; one that only
+ * shows up later (two processes racing) is refused by the server and logged by SocketTransport.
+ */
+function checkTopicType(g: GraphSnapshot | undefined, topic: string, type: string): void {
+  const known = g?.topics.find((t) => t.name === topic);
+  if (known !== undefined && known.type !== type) {
+    throw new OutpostError('OUTPOST_ERR_TYPE_MISMATCH', `topic ${topic}: already in use with type ${known.type}, cannot use it as ${type}`);
+  }
 }
 

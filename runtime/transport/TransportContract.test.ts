@@ -1,4 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { defaultRegistry } from '../msg/defaultRegistry.js';
+import { BusServer } from './BusServer.js';
+import { SocketTransport } from './SocketTransport.js';
+import type { Transport } from './Transport.js';
 import { LocalTransport } from './LocalTransport.js';
 import { createRos2Transport, loadRclnodejs } from './Ros2Transport.js';
 import { transportContract } from './transportContract.js';
@@ -9,6 +17,7 @@ import { transportContract } from './transportContract.js';
 transportContract('local', () => new LocalTransport(), {
   enforcesQoSCompatibility: true,
   handlerErrorCode: 'OUTPOST_ERR_SERVICE_FAILED',
+  discoveryMs: 100,
 });
 
 const ros2Unavailable = await loadRclnodejs().then(() => undefined, (err: Error) => err.message);
@@ -29,3 +38,40 @@ if (ros2Unavailable === undefined) {
     });
   });
 }
+
+// The socket transport as `process: true` nodes use it: every node gets its own connection to a
+// BusServer (as if each node were its own process), so every message crosses a real Unix socket.
+transportContract('socket (one connection per node)', async () => {
+  const logger = pino({ level: 'silent' });
+  const server = new LocalTransport();
+  const path = join(mkdtempSync(join(tmpdir(), 'outpost-contract-')), 'bus.sock');
+  const bus = await BusServer.listen(path, server.bus, defaultRegistry(), logger);
+  const pool: SocketTransport[] = await Promise.all(Array.from({ length: 8 }, () => SocketTransport.connect(path, defaultRegistry())));
+  let next = 0;
+  const listeners = new Set<() => void>();
+  server.bus.onGraphChange(() => { for (const l of listeners) l(); });
+  const transport: Transport = {
+    name: 'socket',
+    createNodeHandle(fqn) {
+      const t = pool[next++];
+      if (t === undefined) throw new Error('contract used more nodes than the pool holds');
+      return t.createNodeHandle(fqn);
+    },
+    graph: () => server.graph(),
+    onGraphChange(l) {
+      // Every node's connection learns of graph changes a moment after the server's bus does.
+      const offs = pool.map((t) => t.onGraphChange(l));
+      listeners.add(l);
+      return () => { listeners.delete(l); for (const off of offs) off(); };
+    },
+    async close() {
+      for (const t of pool) await t.close();
+      await bus.close();
+    },
+  };
+  return transport;
+}, {
+  enforcesQoSCompatibility: true,
+  handlerErrorCode: 'OUTPOST_ERR_SERVICE_FAILED',
+  discoveryMs: 100,
+});

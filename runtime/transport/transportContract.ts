@@ -16,6 +16,11 @@ export interface TransportContractOptions {
   handlerErrorCode: Extract<OutpostErrorCode, 'OUTPOST_ERR_SERVICE_FAILED' | 'OUTPOST_ERR_SERVICE_TIMEOUT'>;
   /** How long discovery and delivery may take, in milliseconds (default 3000). */
   settleMs?: number;
+  /**
+   * For transports whose nodes learn of other processes' endpoints asynchronously (socket):
+   * how long to let discovery run before checking that a clashing type is refused at once.
+   */
+  discoveryMs?: number;
 }
 
 type Factory = () => Transport | Promise<Transport>;
@@ -175,9 +180,11 @@ export function transportContract(name: string, factory: Factory, options: Trans
       const ctx = await context();
       new Node('a', '', ctx).createPublisher('std_msgs/msg/Int32', '/typed');
       const b = new Node('b', '', ctx);
+      if (options.discoveryMs !== undefined) await new Promise((r) => setTimeout(r, options.discoveryMs));
       expect(codeOf(() => b.createSubscription('std_msgs/msg/String', '/typed', {}, () => {}))).toBe('OUTPOST_ERR_TYPE_MISMATCH');
       expect(codeOf(() => b.createPublisher('std_msgs/msg/String', '/typed'))).toBe('OUTPOST_ERR_TYPE_MISMATCH');
       new Node('s', '', ctx).createService('std_srvs/srv/Trigger', '/typed_srv', () => ({ success: true, message: '' }));
+      if (options.discoveryMs !== undefined) await new Promise((r) => setTimeout(r, options.discoveryMs));
       expect(codeOf(() => b.createService('std_srvs/srv/SetBool', '/typed_srv', () => ({ success: true, message: '' })))).toBe('OUTPOST_ERR_TYPE_MISMATCH');
       const wrong = b.createClient('std_srvs/srv/SetBool', '/typed_srv');
       expect(wrong.isServiceServerAvailable()).toBe(false);
