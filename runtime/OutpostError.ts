@@ -40,13 +40,23 @@ export const ERROR_CODES = {
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;
 
+/** Where in a source file (a launch file, a parameter file) an error was found; 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
 export class OutpostError extends Error {
   readonly code: OutpostErrorCode;
+  /** The place in a file the error is about, when it is about one (the message names it too). */
+  readonly location?: SourceLocation;
 
-  constructor(code: OutpostErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: OutpostErrorCode, message: string, options?: { cause?: unknown; location?: SourceLocation }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OutpostError';
     this.code = code;
+    if (options?.location !== undefined) this.location = options.location;
   }
 }
 

@@ -19,7 +19,7 @@ export {
   type ParameterSpec, type ParameterValue, type ParameterTypeName, type SetParametersResult,
 } from './Parameter.js';
 export type { LifecycleState, LifecycleTransition, CallbackReturn, TransitionOutcome } from './Lifecycle.js';
-export { OutpostError, ERROR_CODES, isOutpostError, type OutpostErrorCode } from './OutpostError.js';
+export { OutpostError, ERROR_CODES, isOutpostError, type OutpostErrorCode, type SourceLocation } from './OutpostError.js';
 export { MessageRegistry, type MessageCodec } from './msg/MessageRegistry.js';
 export { defaultRegistry } from './msg/defaultRegistry.js';
 export type * from './msg/MessageTypes.js';

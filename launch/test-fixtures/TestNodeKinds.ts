@@ -1,0 +1,32 @@
+import { Node } from '../../runtime/Node.js';
+import { NodeKindRegistry, type NodeKind } from '../../runtime/NodeKind.js';
+
+/** Two small node kinds for the launch loader's tests. */
+export const moverKind: NodeKind = {
+  name: 'mover',
+  description: 'Test kind: drives at a speed.',
+  parameters: {
+    speed: { type: 'double', default: 0.5, description: 'Cruise speed.', unit: 'm/s', range: { from: 0, to: 3 } },
+    rate: { type: 'integer', default: 10, description: 'Control rate.', unit: 'Hz', range: { from: 1, to: 100 } },
+    mode: { type: 'string', default: 'explore', description: 'Strategy.', choices: ['explore', 'return'] },
+    enabled: { type: 'bool', default: true, description: 'Drive at all.' },
+    label: { type: 'string', default: '', description: 'Free text.' },
+    waypoints: { type: 'double_array', default: [], description: 'Waypoints.', unit: 'm' },
+    'planner.step': { type: 'double', default: 1, description: 'Planner step.', unit: 'm' },
+  },
+  create: (context, o) => new Node(o.name, o.namespace, context, { parameterOverrides: o.parameterOverrides, remappings: o.remappings }),
+};
+
+export const sensorKind: NodeKind = {
+  name: 'sensor',
+  description: 'Test kind: a sensor whose range must be given.',
+  parameters: {
+    frame_id: { type: 'string', default: 'laser', description: 'Frame of the scans.' },
+    range_max: { type: 'double', description: 'Longest range; no default, so a launch file must set it.', unit: 'm' },
+  },
+  create: (context, o) => new Node(o.name, o.namespace, context, { parameterOverrides: o.parameterOverrides, remappings: o.remappings }),
+};
+
+export function testRegistry(): NodeKindRegistry {
+  return new NodeKindRegistry().register(moverKind).register(sensorKind);
+}
