@@ -1,9 +1,10 @@
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
 import { OutpostError } from '../../runtime/OutpostError.js';
 import { cliLogger } from '../cliLogger.js';
 import { Launcher } from '../Launcher.js';
-import { loadLaunchFile } from '../LaunchLoader.js';
+import { loadLaunchFile } from '../LaunchPlan.js';
 import type { CliCommand } from './CliCommand.js';
 
 export const launchCommand: CliCommand = {
@@ -40,7 +41,7 @@ Examples:
     const kinds = builtinNodeKinds();
     const plan = loadLaunchFile(file, { arguments: args, registry: kinds, env: io.env });
     if (values.check === true) {
-      io.out(`${plan.file}: OK, ${plan.nodes.length} node(s)`);
+      io.out(`${relative(process.cwd(), plan.file)}: OK, ${plan.nodes.length} node(s)`);
       for (const n of plan.nodes) {
         io.out(`  ${n.namespace === '/' ? '' : n.namespace}/${n.name}  (${n.pkg}/${n.kind}${n.process ? ', own process' : ''})`);
       }
