@@ -96,6 +96,7 @@ export class FleetInbox<E extends InboxEntry = InboxEntry> {
       if (ready.length > 0 || skipped > 0n) this.#dirty.add(key);
       return { status: 'buffered', ready, skipped };
     }
+    s.buffer.delete(e.seq); // a resend of one already waiting: deliver it once
     ready.push(e);
     s.delivered = e.seq;
     for (let b = s.buffer.get(s.delivered + 1n); b !== undefined; b = s.buffer.get(s.delivered + 1n)) {
