@@ -36,6 +36,13 @@ export const ERROR_CODES = {
   OUTPOST_ERR_PARAMETER_FILE: 'a parameter file is not in the ROS 2 ros__parameters layout',
   OUTPOST_ERR_NO_RUNNING_LAUNCH: 'the CLI found no running launch to talk to',
   OUTPOST_ERR_CLI_USAGE: 'the command line is not one the CLI understands',
+  OUTPOST_ERR_FLEET_PAYLOAD: 'a fleet-link MQTT payload is truncated, garbage or oversized (counted and dropped)',
+  OUTPOST_ERR_FLEET_TYPE_MISMATCH: 'a fleet envelope names a message type whose definition hash differs from ours',
+  OUTPOST_ERR_FLEET_AUTH: 'a fleet broker refused credentials, or a robot published or subscribed outside its namespace',
+  OUTPOST_ERR_FLEET_ROUTE: 'a fleet route is unknown or its settings are invalid',
+  OUTPOST_ERR_FLEET_QUEUE_FULL: "a message was rejected because its route's byte cap is full (drop policy \"reject\")",
+  OUTPOST_ERR_FLEET_OUTBOX: 'the on-disk fleet outbox or inbox cannot be opened or written',
+  OUTPOST_ERR_FLEET_BROKER: 'a fleet MQTT broker (embedded Aedes or Mosquitto) cannot be started or reached',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,316 @@
+import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { OutpostError } from '../OutpostError.js';
+import type { Clock } from '../clock/Clock.js';
+import { WallClock } from '../clock/WallClock.js';
+import type { DropPolicy, FleetRoute, Reliability } from './FleetRoute.js';
+
+/** Why the outbox let go of a message without the peer acknowledging it. Every one is counted. */
+export type DropReason = 'expired' | 'drop-oldest' | 'drop-newest' | 'reject' | 'oversize' | 'superseded';
+
+export interface DropEvent {
+  route: string;
+  reason: DropReason;
+  /** Messages dropped by this event. */
+  count: number;
+  /** Payload bytes dropped by this event. */
+  bytes: number;
+}
+
+export interface FleetOutboxOptions {
+  /** SQLite file; created if missing. `:memory:` works for tests that need no restart. */
+  path: string;
+  /** The routes this outbox carries; enqueue on any other route is an OUTPOST_ERR_FLEET_ROUTE. */
+  routes: readonly FleetRoute[];
+  /** Stamps and expiry deadlines come from this clock. Default: a WallClock. */
+  clock?: Clock;
+  /**
+   * `NORMAL` (default): in WAL mode a commit is in the WAL file (OS page cache) before `enqueue`
+   * returns, so a killed or crashed process (SIGKILL, OOM, panic) loses nothing; only an OS crash or
+   * power cut can roll back the last few commits, and the database stays consistent. `FULL` also
+   * fsyncs every commit: it survives power cuts at the cost of one fsync per enqueue (slow on SD cards).
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** Told about every drop, after it happened. Drops are also logged at warn (superseded at debug). */
+  onDrop?: (event: DropEvent) => void;
+  logger?: Logger;
+}
+
+export interface QueuedMessage {
+  id: bigint;
+  route: string;
+  seq: bigint;
+  priority: number;
+  reliability: Reliability;
+  type: string;
+  stamp: bigint;
+  /** Deadline in ns on the outbox clock, or undefined for never. */
+  expiresAt: bigint | undefined;
+  payload: Uint8Array;
+}
+
+interface Row {
+  id: bigint; route: string; seq: bigint; priority: bigint; reliability: Reliability; type: string;
+  stamp: bigint; expires_at: bigint | null; payload: Buffer;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS routes (route TEXT PRIMARY KEY, next_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: ids are never reused, even after acks
+  route TEXT NOT NULL, seq INTEGER NOT NULL, priority INTEGER NOT NULL, reliability TEXT NOT NULL,
+  type TEXT NOT NULL, stamp INTEGER NOT NULL, expires_at INTEGER, size INTEGER NOT NULL, payload BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS messages_drain ON messages (priority DESC, id);
+CREATE INDEX IF NOT EXISTS messages_route ON messages (route, seq);
+CREATE INDEX IF NOT EXISTS messages_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL;`;
+
+/**
+ * The durable outbox of one fleet link: every message for the peer is committed here before it is
+ * sent and deleted only when the peer acknowledges it (or it is dropped by a counted policy), so a
+ * crash, a broker restart or a cut link loses nothing queued. One process owns an outbox file at a time.
+ */
+export class FleetOutbox {
+  readonly #db: Database.Database;
+  readonly #routes = new Map<string, FleetRoute>();
+  readonly #clock: Clock;
+  readonly #onDrop: ((e: DropEvent) => void) | undefined;
+  readonly #logger: Logger | undefined;
+  readonly #nextSeq = new Map<string, bigint>();
+  readonly #bytes = new Map<string, number>();
+  readonly #dropped = new Map<string, Record<DropReason, number>>();
+  readonly #stmt;
+  #closed = false;
+
+  constructor(options: FleetOutboxOptions) {
+    this.#clock = options.clock ?? new WallClock();
+    this.#onDrop = options.onDrop;
+    this.#logger = options.logger;
+    try {
+      this.#db = new Database(options.path);
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      this.#db.defaultSafeIntegers(true);
+      this.#db.exec(SCHEMA);
+    } catch (err) {
+      throw new OutpostError('OUTPOST_ERR_FLEET_OUTBOX', `cannot open outbox ${options.path}: ${(err as Error).message}`, { cause: err });
+    }
+    const db = this.#db;
+    this.#stmt = {
+      insert: db.prepare(`INSERT INTO messages (route, seq, priority, reliability, type, stamp, expires_at, size, payload)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      setSeq: db.prepare('INSERT INTO routes (route, next_seq) VALUES (?, ?) ON CONFLICT(route) DO UPDATE SET next_seq = excluded.next_seq'),
+      batch: db.prepare(`SELECT id, route, seq, priority, reliability, type, stamp, expires_at, payload FROM messages
+        WHERE id NOT IN (SELECT value FROM json_each(?)) AND route NOT IN (SELECT value FROM json_each(?))
+        ORDER BY priority DESC, id LIMIT ?`),
+      del: db.prepare('DELETE FROM messages WHERE id = ? RETURNING route, size'),
+      oldest: db.prepare('SELECT id, size FROM messages WHERE route = ? ORDER BY seq LIMIT 1'),
+      allOfRoute: db.prepare('DELETE FROM messages WHERE route = ? RETURNING size'),
+      expired: db.prepare('DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING route, size'),
+      lowSeq: db.prepare('SELECT MIN(seq) AS s FROM messages WHERE route = ?'),
+      count: db.prepare('SELECT COUNT(*) AS n FROM messages'),
+    };
+    for (const r of options.routes) this.#routes.set(r.route, r);
+    this.#reloadCounters();
+  }
+
+  #reloadCounters(): void {
+    const db = this.#db;
+    this.#nextSeq.clear();
+    this.#bytes.clear();
+    for (const row of db.prepare('SELECT route, next_seq FROM routes').all() as { route: string; next_seq: bigint }[]) {
+      this.#nextSeq.set(row.route, row.next_seq);
+    }
+    for (const row of db.prepare('SELECT route, SUM(size) AS b FROM messages GROUP BY route').all() as { route: string; b: bigint }[]) {
+      this.#bytes.set(row.route, Number(row.b));
+    }
+  }
+
+  get routes(): FleetRoute[] {
+    return [...this.#routes.values()];
+  }
+
+  route(name: string): FleetRoute {
+    const r = this.#routes.get(name);
+    if (r === undefined) {
+      throw new OutpostError('OUTPOST_ERR_FLEET_ROUTE', `route "${name}" is not configured on this link; known: ${[...this.#routes.keys()].join(', ') || 'none'}`);
+    }
+    return r;
+  }
+
+  /**
+   * Commits one message (CDR bytes) on a route. Returns its id and seq, or undefined when the route's
+   * drop policy refused it (`drop-newest`, or larger than the whole cap); throws OUTPOST_ERR_FLEET_QUEUE_FULL
+   * under `reject`. Both are counted and reported.
+   */
+  enqueue(route: string, payload: Uint8Array): { id: bigint; seq: bigint } | undefined {
+    return this.enqueueMany(route, [payload])[0];
+  }
+
+  /** Commits several messages of one route in one transaction (one fsync under FULL). */
+  enqueueMany(route: string, payloads: readonly Uint8Array[]): ({ id: bigint; seq: bigint } | undefined)[] {
+    this.#assertOpen();
+    const r = this.route(route);
+    const drops: DropEvent[] = [];
+    const txn = this.#db.transaction(() => {
+      const out: ({ id: bigint; seq: bigint } | undefined)[] = [];
+      for (const payload of payloads) out.push(this.#insertOne(r, payload, drops));
+      return out;
+    });
+    try {
+      return txn();
+    } catch (err) {
+      this.#reloadCounters(); // the transaction rolled back: forget the seqs and bytes it had taken
+      throw err;
+    } finally {
+      for (const d of drops) this.#report(d);
+    }
+  }
+
+  #insertOne(r: FleetRoute, payload: Uint8Array, drops: DropEvent[]): { id: bigint; seq: bigint } | undefined {
+    const size = payload.length;
+    if (r.reliability === 'latest-only') {
+      const removed = this.#stmt.allOfRoute.all(r.route) as { size: bigint }[];
+      if (removed.length > 0) drops.push(this.#drop(r.route, 'superseded', removed.map((x) => Number(x.size))));
+    }
+    if (r.byteCap > 0 && (this.#bytes.get(r.route) ?? 0) + size > r.byteCap) {
+      if (size > r.byteCap) {
+        drops.push(this.#drop(r.route, 'oversize', [size], false));
+        return undefined;
+      }
+      if (r.dropPolicy === 'drop-newest') {
+        drops.push(this.#drop(r.route, 'drop-newest', [size], false));
+        return undefined;
+      }
+      if (r.dropPolicy === 'reject') {
+        drops.push(this.#drop(r.route, 'reject', [size], false));
+        throw new OutpostError('OUTPOST_ERR_FLEET_QUEUE_FULL',
+          `route "${r.route}": ${this.#bytes.get(r.route) ?? 0} of ${r.byteCap} bytes queued, cannot take ${size} more (policy reject)`);
+      }
+      const evicted: number[] = [];
+      while ((this.#bytes.get(r.route) ?? 0) + size > r.byteCap) {
+        const old = this.#stmt.oldest.get(r.route) as { id: bigint; size: bigint } | undefined;
+        if (old === undefined) break;
+        this.#stmt.del.run(old.id);
+        this.#addBytes(r.route, -Number(old.size));
+        evicted.push(Number(old.size));
+      }
+      drops.push(this.#drop(r.route, 'drop-oldest', evicted, false));
+    }
+    const seq = (this.#nextSeq.get(r.route) ?? 1n);
+    const stamp = this.#clock.now().nanoseconds;
+    const expiresAt = r.expirySec > 0 ? stamp + BigInt(Math.round(r.expirySec * 1e9)) : null;
+    const info = this.#stmt.insert.run(r.route, seq, r.priority, r.reliability, r.type, stamp, expiresAt, size, payload);
+    this.#stmt.setSeq.run(r.route, seq + 1n);
+    this.#nextSeq.set(r.route, seq + 1n);
+    this.#addBytes(r.route, size);
+    return { id: BigInt(info.lastInsertRowid), seq };
+  }
+
+  /**
+   * Up to `limit` messages, highest priority first, then in enqueue order (so in seq order within a
+   * route), stopping before `maxBytes` of payload (at least one message is returned). Messages in
+   * `skipIds` (in flight) and routes in `skipRoutes` (rate-limited) are passed over.
+   */
+  nextBatch(limit: number, maxBytes: number, skip: { ids?: Iterable<bigint>; routes?: Iterable<string> } = {}): QueuedMessage[] {
+    this.#assertOpen();
+    const ids = `[${[...(skip.ids ?? [])].join(',')}]`;
+    const routes = JSON.stringify([...(skip.routes ?? [])]);
+    const rows = this.#stmt.batch.all(ids, routes, limit) as Row[];
+    const out: QueuedMessage[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      bytes += row.payload.length;
+      if (out.length > 0 && bytes > maxBytes) break;
+      out.push({
+        id: row.id, route: row.route, seq: row.seq, priority: Number(row.priority), reliability: row.reliability,
+        type: row.type, stamp: row.stamp, expiresAt: row.expires_at ?? undefined, payload: row.payload,
+      });
+    }
+    return out;
+  }
+
+  /** The lowest seq still queued on `route` (what the receiver may skip up to), or the next seq if none. */
+  lowSeq(route: string): bigint {
+    const row = this.#stmt.lowSeq.get(route) as { s: bigint | null };
+    return row.s ?? (this.#nextSeq.get(route) ?? 1n);
+  }
+
+  /** Removes acknowledged (or sent best-effort) messages; unknown ids are ignored. Returns rows removed. */
+  ack(ids: Iterable<bigint>): number {
+    this.#assertOpen();
+    let n = 0;
+    this.#db.transaction(() => {
+      for (const id of ids) {
+        const row = this.#stmt.del.get(id) as { route: string; size: bigint } | undefined;
+        if (row !== undefined) {
+          n++;
+          this.#addBytes(row.route, -Number(row.size));
+        }
+      }
+    })();
+    return n;
+  }
+
+  /** Drops every message past its expiry deadline; each route's drops are counted and reported. */
+  purgeExpired(): number {
+    this.#assertOpen();
+    const rows = this.#stmt.expired.all(this.#clock.now().nanoseconds) as { route: string; size: bigint }[];
+    const byRoute = new Map<string, number[]>();
+    for (const r of rows) {
+      this.#addBytes(r.route, -Number(r.size));
+      byRoute.set(r.route, [...(byRoute.get(r.route) ?? []), Number(r.size)]);
+    }
+    for (const [route, sizes] of byRoute) this.#report(this.#drop(route, 'expired', sizes, false));
+    return rows.length;
+  }
+
+  /** Messages queued (all routes). */
+  get size(): number {
+    return Number((this.#stmt.count.get() as { n: bigint }).n);
+  }
+
+  /** Payload bytes queued on a route. */
+  bytes(route: string): number {
+    return this.#bytes.get(route) ?? 0;
+  }
+
+  /** Drop counters per route and reason since this outbox was opened. */
+  dropped(): Record<string, Record<DropReason, number>> {
+    return Object.fromEntries([...this.#dropped].map(([k, v]) => [k, { ...v }]));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  #addBytes(route: string, delta: number): void {
+    this.#bytes.set(route, (this.#bytes.get(route) ?? 0) + delta);
+  }
+
+  #drop(route: string, reason: DropReason, sizes: number[], adjustBytes = true): DropEvent {
+    const bytes = sizes.reduce((a, b) => a + b, 0);
+    if (adjustBytes) this.#addBytes(route, -bytes);
+    let c = this.#dropped.get(route);
+    if (c === undefined) {
+      c = { expired: 0, 'drop-oldest': 0, 'drop-newest': 0, reject: 0, oversize: 0, superseded: 0 };
+      this.#dropped.set(route, c);
+    }
+    c[reason] += sizes.length;
+    return { route, reason, count: sizes.length, bytes };
+  }
+
+  #report(e: DropEvent): void {
+    if (e.count === 0) return;
+    if (e.reason === 'superseded') this.#logger?.debug(e, `fleet outbox: ${e.count} message(s) on "${e.route}" superseded`);
+    else this.#logger?.warn(e, `fleet outbox: dropped ${e.count} message(s) (${e.bytes} bytes) on "${e.route}": ${e.reason}`);
+    this.#onDrop?.(e);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new OutpostError('OUTPOST_ERR_FLEET_OUTBOX', 'the outbox was used after close()');
+  }
+}
+
+export type { DropPolicy };

@@ -1,0 +1,284 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/Clock.js';
+import { WallClock } from '../clock/WallClock.js';
+import type { MessageRegistry } from '../msg/MessageRegistry.js';
+import { decodeAcks } from './FleetAcks.js';
+import { DEFAULT_MAX_ENVELOPE_BYTES, encodeEnvelope, typeHashOf } from './FleetEnvelope.js';
+import type { FleetOutbox, QueuedMessage } from './FleetOutbox.js';
+import { ackTopic, dataTopic } from './FleetTopics.js';
+
+export interface FleetSenderOptions {
+  outbox: FleetOutbox;
+  registry: MessageRegistry;
+  fleet: string;
+  /** This robot: the namespace it publishes under on the peer's broker. */
+  robot: string;
+  /** The teammate whose broker `url` points at (directly or through a LinkProxy). */
+  peer: string;
+  url: string;
+  username: string;
+  password: string;
+  /** 5 where the broker speaks MQTT 5 (Mosquitto: adds message expiry), 4 for Aedes 1.x. Default 4. */
+  protocolVersion?: 4 | 5;
+  /** Most messages sent and not yet acknowledged. Default 256. */
+  window?: number;
+  /** Most payload bytes sent and not yet acknowledged; keeps a map transfer from queueing ahead of urgent messages. Default 1 MiB. */
+  maxInFlightBytes?: number;
+  /** Unacknowledged messages are sent again after this long. Default 3. Unit: s. */
+  ackTimeoutSec?: number;
+  /** Link bandwidth budget for envelopes; 0 = unlimited (default). Unit: bytes/s. */
+  bytesPerSecond?: number;
+  /** Wait between reconnect attempts. Default 0.5. Unit: s. */
+  reconnectPeriodSec?: number;
+  maxEnvelopeBytes?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+interface InFlight {
+  sentAtNs: bigint;
+  bytes: number;
+}
+
+/**
+ * Drains a FleetOutbox to one peer over an mqtt.js client connected to the peer's broker, and
+ * deletes each message when the peer's application-level ack arrives (see PeerLink.ts for the
+ * protocol). The outbox is the only durable state: this class publishes only while connected and
+ * subscribed, never relies on mqtt.js's in-memory offline queue, and forgets everything in flight on
+ * each reconnect, so whatever was not acknowledged is sent again from the outbox.
+ */
+export class FleetSender {
+  readonly stats = { sent: 0, resent: 0, acked: 0, connects: 0, timeouts: 0, errors: 0 };
+  readonly #o: FleetSenderOptions;
+  readonly #clock: Clock;
+  readonly #inFlight = new Map<bigint, InFlight>();
+  readonly #everSent = new Set<bigint>();
+  readonly #nextDueNs = new Map<string, bigint>();
+  #inFlightBytes = 0;
+  #client: MqttClient | undefined;
+  #ready = false;
+  #pumpQueued = false;
+  #wake: (() => void) | undefined;
+  #timeoutTimer: (() => void) | undefined;
+  #tokens = 0;
+  #tokensAtNs = 0n;
+  #closed = false;
+  #waiters: (() => void)[] = [];
+
+  constructor(options: FleetSenderOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? new WallClock();
+  }
+
+  get connected(): boolean {
+    return this.#ready;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Connects (and keeps reconnecting) to the peer's broker; resolves at once. */
+  start(): void {
+    const o = this.#o;
+    const client = mqtt.connect(o.url, {
+      clientId: `outpost-${o.fleet}-${o.robot}-to-${o.peer}`, username: o.username, password: o.password,
+      protocolVersion: o.protocolVersion ?? 4, clean: true, resubscribe: false, queueQoSZero: false,
+      reconnectPeriod: (o.reconnectPeriodSec ?? 0.5) * 1000, connectTimeout: 5000, keepalive: 10,
+    });
+    this.#client = client;
+    client.on('connect', () => {
+      this.stats.connects++;
+      // Whatever was in flight on the old connection may or may not have arrived: send it again.
+      this.#inFlight.clear();
+      this.#inFlightBytes = 0;
+      client.subscribe(ackTopic(o.fleet, o.peer, o.robot), { qos: 1 }, (err) => {
+        if (err !== null && err !== undefined) {
+          o.logger?.warn({ err }, `fleet link ${o.robot}→${o.peer}: cannot subscribe to acks`);
+          return;
+        }
+        this.#ready = true;
+        this.kick();
+      });
+    });
+    client.on('close', () => { this.#ready = false; });
+    client.on('error', (err) => {
+      this.stats.errors++;
+      o.logger?.warn({ err: err.message }, `fleet link ${o.robot}→${o.peer}: ${err.message}`);
+    });
+    client.on('message', (_topic, payload) => this.#onAck(payload));
+    this.#armTimeoutScan();
+  }
+
+  /** Asks the sender to look at the outbox again (call after enqueueing). */
+  kick(): void {
+    if (this.#pumpQueued || this.#closed) return;
+    this.#pumpQueued = true;
+    setImmediate(() => {
+      this.#pumpQueued = false;
+      this.#pump();
+    });
+  }
+
+  /** Resolves once the outbox is empty and nothing is in flight. */
+  drained(): Promise<void> {
+    if (this.#o.outbox.size === 0 && this.#inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#ready = false;
+    this.#wake?.();
+    this.#timeoutTimer?.();
+    const client = this.#client;
+    this.#client = undefined;
+    if (client !== undefined) await client.endAsync(true);
+  }
+
+  #pump(): void {
+    const o = this.#o;
+    const client = this.#client;
+    if (!this.#ready || client === undefined || !client.connected || this.#closed) return;
+    this.#o.outbox.purgeExpired();
+    const window = o.window ?? 256;
+    const maxBytes = o.maxInFlightBytes ?? 1024 * 1024;
+    const skipRoutes = new Set<string>();
+    let wakeAtNs: bigint | undefined;
+    for (;;) {
+      const room = window - this.#inFlight.size;
+      if (room <= 0 || this.#inFlightBytes >= maxBytes) break;
+      const batch = o.outbox.nextBatch(Math.min(room, 64), maxBytes - this.#inFlightBytes,
+        { ids: this.#inFlight.keys(), routes: skipRoutes });
+      if (batch.length === 0) break;
+      let progressed = false;
+      for (const m of batch) {
+        if (skipRoutes.has(m.route)) continue;
+        const now = this.#clock.now().nanoseconds;
+        const due = this.#nextDueNs.get(m.route);
+        if (due !== undefined && due > now) {
+          skipRoutes.add(m.route);
+          wakeAtNs = wakeAtNs === undefined || due < wakeAtNs ? due : wakeAtNs;
+          continue;
+        }
+        const wait = this.#takeTokens(m.payload.length + 64, now);
+        if (wait > 0n) {
+          wakeAtNs = wakeAtNs === undefined || now + wait < wakeAtNs ? now + wait : wakeAtNs;
+          break;
+        }
+        this.#send(client, m, now);
+        progressed = true;
+        const hz = o.outbox.route(m.route).maxRateHz;
+        if (hz > 0) {
+          this.#nextDueNs.set(m.route, now + BigInt(Math.round(1e9 / hz)));
+          skipRoutes.add(m.route);
+        }
+      }
+      if (!progressed) break;
+    }
+    if (wakeAtNs !== undefined && this.#wake === undefined) {
+      this.#wake = this.#clock.schedule(wakeAtNs, () => {
+        this.#wake = undefined;
+        this.kick();
+      });
+    }
+  }
+
+  #send(client: MqttClient, m: QueuedMessage, nowNs: bigint): void {
+    const o = this.#o;
+    const route = o.outbox.route(m.route);
+    const reliable = route.reliability !== 'best-effort';
+    const bytes = encodeEnvelope({
+      id: m.id, seq: m.seq, lowSeq: reliable ? o.outbox.lowSeq(m.route) : m.seq, stamp: m.stamp,
+      origin: o.robot, route: m.route, type: m.type, typeHash: typeHashOf(o.registry, m.type),
+      ackRequested: reliable, payload: m.payload,
+    }, o.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE_BYTES);
+    const properties: { messageExpiryInterval?: number } = {};
+    if (o.protocolVersion === 5 && m.expiresAt !== undefined) {
+      properties.messageExpiryInterval = Math.max(1, Math.ceil(Number(m.expiresAt - nowNs) / 1e9));
+    }
+    this.#inFlight.set(m.id, { sentAtNs: nowNs, bytes: m.payload.length });
+    this.#inFlightBytes += m.payload.length;
+    if (this.#everSent.has(m.id)) this.stats.resent++;
+    else this.#everSent.add(m.id);
+    this.stats.sent++;
+    client.publish(dataTopic(o.fleet, o.robot, m.route), Buffer.from(bytes), { qos: reliable ? 1 : 0, properties }, (err) => {
+      if (err !== undefined && err !== null) {
+        this.#forget(m.id); // not on the wire: the outbox still has it
+        return;
+      }
+      if (!reliable) {
+        // Best-effort: once written, it is gone from the outbox; never resent.
+        o.outbox.ack([m.id]);
+        this.#everSent.delete(m.id);
+        this.#forget(m.id);
+        this.#settle();
+      }
+    });
+  }
+
+  #onAck(payload: Buffer): void {
+    let ids: bigint[];
+    try {
+      ids = decodeAcks(payload);
+    } catch (err) {
+      this.#o.logger?.warn({ err: (err as Error).message }, `fleet link ${this.#o.robot}→${this.#o.peer}: ack dropped`);
+      return;
+    }
+    this.stats.acked += this.#o.outbox.ack(ids);
+    for (const id of ids) {
+      this.#forget(id);
+      this.#everSent.delete(id);
+    }
+    this.#settle();
+    this.kick();
+  }
+
+  #forget(id: bigint): void {
+    const f = this.#inFlight.get(id);
+    if (f === undefined) return;
+    this.#inFlight.delete(id);
+    this.#inFlightBytes -= f.bytes;
+  }
+
+  #settle(): void {
+    if (this.#waiters.length > 0 && this.#inFlight.size === 0 && this.#o.outbox.size === 0) {
+      for (const w of this.#waiters.splice(0)) w();
+    }
+  }
+
+  /** Token bucket for the link budget (burst: 1/4 s of budget). Returns ns to wait, 0 when sent. */
+  #takeTokens(bytes: number, nowNs: bigint): bigint {
+    const rate = this.#o.bytesPerSecond ?? 0;
+    if (rate <= 0) return 0n;
+    const burst = rate / 4;
+    this.#tokens = Math.min(burst, this.#tokens + (Number(nowNs - this.#tokensAtNs) / 1e9) * rate);
+    this.#tokensAtNs = nowNs;
+    // A message larger than the burst may go once the bucket is full (it then runs into debt).
+    if (this.#tokens < Math.min(bytes, burst)) return BigInt(Math.ceil(((Math.min(bytes, burst) - this.#tokens) / rate) * 1e9));
+    this.#tokens -= bytes;
+    return 0n;
+  }
+
+  #armTimeoutScan(): void {
+    const timeoutNs = BigInt(Math.round((this.#o.ackTimeoutSec ?? 3) * 1e9));
+    const scan = (): void => {
+      if (this.#closed) return;
+      const now = this.#clock.now().nanoseconds;
+      let expired = 0;
+      for (const [id, f] of this.#inFlight) {
+        if (now - f.sentAtNs >= timeoutNs) {
+          this.#forget(id);
+          expired++;
+        }
+      }
+      if (expired > 0) {
+        this.stats.timeouts += expired;
+        this.kick();
+      }
+      this.#timeoutTimer = this.#clock.schedule(now + timeoutNs / 4n, scan);
+    };
+    this.#timeoutTimer = this.#clock.schedule(this.#clock.now().nanoseconds + timeoutNs / 4n, scan);
+  }
+}

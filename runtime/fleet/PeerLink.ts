@@ -1,0 +1,86 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/Clock.js';
+import type { MessageRegistry } from '../msg/MessageRegistry.js';
+import { FleetOutbox, type DropEvent } from './FleetOutbox.js';
+import type { FleetRoute } from './FleetRoute.js';
+import { FleetSender } from './FleetSender.js';
+import { routeFromRosTopic } from './FleetTopics.js';
+
+/**
+ * One robot's outgoing link to one teammate: a durable FleetOutbox plus a FleetSender.
+ *
+ * Client links, not broker bridges. The sender connects with its own credentials straight to the
+ * PEER's broker (through a LinkProxy in the simulator) and publishes under its own namespace there;
+ * the peer's FleetReceiver, subscribed on its own broker, acknowledges on the peer's namespace.
+ * Why not Mosquitto bridges: (1) a bridge keeps its own queue (in memory, or in Mosquitto's
+ * persistence file) between our outbox and the peer, so "removed only when the peer acknowledged it"
+ * would need the same application ack anyway, and a second queue only adds a place to lose or
+ * duplicate data; (2) Aedes, the embedded default, has no bridge; (3) the broker's ACL then sees the
+ * real robot login on every message it accepts from a teammate; (4) a link is one TCP connection per
+ * robot pair, which is exactly what the simulator's LinkProxy cuts and restores.
+ *
+ * Ack protocol. Envelopes go with QoS 1 (PUBACK only means "the peer's broker has it"). The
+ * receiver acks after its handler ran and its FleetInbox committed the delivered mark, in batches of
+ * uint64 ids on `outpost/<fleet>/<peer>/~ack/<robot>`. The sender deletes acked rows; anything not
+ * acked within `ackTimeoutSec`, or in flight when the connection dropped, is sent again from the
+ * outbox. Duplicates are filtered by the inbox and acked again. At-least-once on the wire,
+ * exactly-once to subscribers, in order per (origin, route).
+ *
+ * Fan-out: one PeerLink (and one outbox file) per teammate. A message for all teammates is
+ * enqueued into each link; each link drains at its own pace while its radio link lasts.
+ */
+export interface PeerLinkOptions {
+  registry: MessageRegistry;
+  fleet: string;
+  robot: string;
+  peer: string;
+  /** The peer's broker (or the LinkProxy standing for the radio link to it). */
+  url: string;
+  username: string;
+  password: string;
+  protocolVersion?: 4 | 5;
+  /** SQLite file of this link's outbox. */
+  outboxPath: string;
+  routes: readonly FleetRoute[];
+  /** Link budget; 0 = unlimited. Unit: bytes/s. */
+  bytesPerSecond?: number;
+  ackTimeoutSec?: number;
+  reconnectPeriodSec?: number;
+  clock?: Clock;
+  logger?: Logger;
+  onDrop?: (event: DropEvent) => void;
+}
+
+export class PeerLink {
+  readonly outbox: FleetOutbox;
+  readonly sender: FleetSender;
+  readonly #registry: MessageRegistry;
+
+  constructor(o: PeerLinkOptions) {
+    this.#registry = o.registry;
+    this.outbox = new FleetOutbox({ path: o.outboxPath, routes: o.routes, clock: o.clock, logger: o.logger, onDrop: o.onDrop });
+    this.sender = new FleetSender({ ...o, outbox: this.outbox });
+  }
+
+  /** Connects and starts draining whatever the outbox still holds from before (e.g. a crash). */
+  start(): void {
+    this.sender.start();
+    this.sender.kick();
+  }
+
+  /**
+   * Encodes `message` as CDR and commits it on the route of ROS topic `topic`; returns once it is on
+   * disk (or was dropped by the route's policy: false). Sending happens in the background.
+   */
+  send(topic: string, message: unknown): boolean {
+    const route = this.outbox.route(routeFromRosTopic(topic));
+    const accepted = this.outbox.enqueue(route.route, this.#registry.encode(route.type, message)) !== undefined;
+    this.sender.kick();
+    return accepted;
+  }
+
+  async close(): Promise<void> {
+    await this.sender.close();
+    this.outbox.close();
+  }
+}

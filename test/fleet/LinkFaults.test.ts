@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FleetOutbox } from '../../runtime/fleet/FleetOutbox.js';
+import { FleetSender } from '../../runtime/fleet/FleetSender.js';
+import { LinkProxy } from '../../runtime/fleet/LinkProxy.js';
+import { MosquittoBroker } from '../../runtime/fleet/testing/MosquittoBroker.js';
+import {
+  FLEET, checkExactlyOnceInOrder, encodeText, password, quietLogger, registry, startBroker, startReceiver, testRoutes, waitFor,
+} from './fleetHarness.js';
+
+const ROUTES = ['r1/events', 'r1/tiles'];
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+
+function newSender(url: string, protocolVersion: 4 | 5, outbox: FleetOutbox): FleetSender {
+  const sender = new FleetSender({ outbox, registry, fleet: FLEET, robot: 'r1', peer: 'r2', url, username: 'r1',
+    password: password('r1'), protocolVersion, reconnectPeriodSec: 0.02, ackTimeoutSec: 1, window: 64, logger: quietLogger });
+  cleanups.push(() => sender.close());
+  return sender;
+}
+
+function enqueueAll(outbox: FleetOutbox, n: number): void {
+  for (const route of ROUTES) outbox.enqueueMany(route, Array.from({ length: n }, (_, i) => encodeText(`${route}:${i}`)));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('fleet link faults', () => {
+  it('a link cut and restored 100 times during a stream delivers every message exactly once, in order', async () => {
+    const broker = await startBroker('aedes');
+    cleanups.push(() => broker.close());
+    const { receiver, got } = await startReceiver(broker);
+    cleanups.push(() => receiver.close());
+    const proxy = new LinkProxy({ targetPort: broker.port });
+    await proxy.start();
+    cleanups.push(() => proxy.close());
+    const outbox = new FleetOutbox({ path: ':memory:', routes: testRoutes() });
+    cleanups.push(() => outbox.close());
+    const sender = newSender(proxy.url, 4, outbox);
+    // 3,000 messages: enough that the stream is still running when the cuts end (asserted below).
+    const N = 1500;
+    enqueueAll(outbox, N);
+    sender.start();
+    sender.kick();
+    const progress: number[] = [];
+    for (let cut = 0; cut < 100; cut++) {
+      await sleep(15 + (cut % 5) * 5);
+      proxy.cut();
+      progress.push(got.length);
+      await sleep(5);
+      proxy.restore();
+      await waitFor(() => sender.connected, 5000, `reconnect after cut ${cut}`);
+    }
+    expect(proxy.stats.cuts).toBe(100);
+    expect(progress[50]).toBeLessThan(2 * N); // the stream was still running mid-way through the cuts
+    await sender.drained();
+    await receiver.idle();
+    expect(checkExactlyOnceInOrder(got, ROUTES, N)).toEqual([]);
+    expect(sender.stats.connects).toBeGreaterThanOrEqual(100);
+    expect(sender.stats.resent).toBeGreaterThan(0); // messages in flight at a cut were sent again ...
+    expect(receiver.stats.delivered).toBe(2 * N); // ... and deduplicated
+  }, 60_000);
+
+  it('Mosquitto killed mid-stream and restarted on the same port: every message exactly once, in order', async () => {
+    const broker = new MosquittoBroker({ fleet: FLEET, users: [{ username: 'r1', password: 'pw-r1' }, { username: 'r2', password: 'pw-r2' }] });
+    await broker.start();
+    cleanups.push(() => broker.close());
+    const { receiver, got } = await startReceiver(broker);
+    cleanups.push(() => receiver.close());
+    const outbox = new FleetOutbox({ path: ':memory:', routes: testRoutes() });
+    cleanups.push(() => outbox.close());
+    const sender = newSender(broker.url, 5, outbox);
+    const N = 2000;
+    enqueueAll(outbox, N);
+    sender.start();
+    sender.kick();
+    await waitFor(() => got.length >= 300, 10_000, 'stream to start');
+    const port = broker.port;
+    await broker.kill();
+    const atKill = got.length;
+    expect(atKill).toBeLessThan(2 * N);
+    await sleep(200);
+    await broker.start();
+    expect(broker.port).toBe(port);
+    await sender.drained();
+    await waitFor(() => got.length >= 2 * N, 10_000, 'all delivered');
+    await receiver.idle();
+    expect(checkExactlyOnceInOrder(got, ROUTES, N)).toEqual([]);
+  }, 60_000);
+});
