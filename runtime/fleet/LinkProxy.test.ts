@@ -56,4 +56,33 @@ describe('LinkProxy', () => {
     expect(r.ms).toBeGreaterThan(300);
     expect(r.ms).toBeLessThan(3000);
   });
+
+  it('applies a new bandwidth to a live connection, keeping byte order', async () => {
+    proxy = new LinkProxy({ targetPort: await startEcho() });
+    await proxy.start();
+    const s = connect(proxy.port, '127.0.0.1');
+    await new Promise((r) => s.once('connect', r));
+    const received: Buffer[] = [];
+    s.on('data', (d: Buffer) => received.push(d));
+    const fast = Buffer.alloc(20_000, 1);
+    s.write(fast);
+    await new Promise((r) => setTimeout(r, 100));
+    proxy.setBandwidth(50_000);
+    const t0 = performance.now();
+    const slow = Buffer.alloc(20_000, 2);
+    s.write(slow);
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (Buffer.concat(received).length >= 40_000) { clearInterval(check); resolve(); }
+      }, 5);
+    });
+    const ms = performance.now() - t0;
+    s.destroy();
+    const all = Buffer.concat(received);
+    expect(all.subarray(0, 20_000).every((b) => b === 1)).toBe(true);
+    expect(all.subarray(20_000, 40_000).every((b) => b === 2)).toBe(true);
+    // 20 kB each way through a 50 kB/s budget (burst 5 kB): well over 200 ms.
+    expect(ms).toBeGreaterThan(200);
+    expect(() => proxy!.setBandwidth(-1)).toThrow(/must be >= 0/);
+  });
 });

@@ -69,6 +69,15 @@ export class LinkProxy {
     this.#up = true;
   }
 
+  /** Changes the pacing of every connection, live ones included (the simulator calls this each step). */
+  setBandwidth(bytesPerSecond: number, latencySec = this.#options.latencySec ?? 0): void {
+    if (!(bytesPerSecond >= 0) || !(latencySec >= 0)) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `link proxy: bandwidth and latency must be >= 0, got ${bytesPerSecond} B/s, ${latencySec} s`);
+    }
+    this.#options.bytesPerSecond = bytesPerSecond;
+    this.#options.latencySec = latencySec;
+  }
+
   async close(): Promise<void> {
     this.cut();
     const server = this.#server;
@@ -99,42 +108,42 @@ export class LinkProxy {
     this.#pipe(target, client, 'bytesFromTarget');
   }
 
-  /** Forwards with optional pacing and latency; pauses the source while the bucket is empty. */
+  /**
+   * Forwards with optional pacing and latency; pauses the source while the bucket is empty. Rate
+   * and latency are read per chunk, so `setBandwidth` applies to live connections.
+   */
   #pipe(from: Socket, to: Socket, counter: 'bytesToTarget' | 'bytesFromTarget'): void {
-    const rate = this.#options.bytesPerSecond ?? 0;
-    const latencyMs = (this.#options.latencySec ?? 0) * 1000;
-    if (rate === 0 && latencyMs === 0) {
-      from.on('data', (chunk: Buffer) => {
-        this.stats[counter] += chunk.length;
+    // Token bucket: `rate` bytes/s, burst of 1/10 s. A chunk may wait until the bucket covers it.
+    let tokens = 0;
+    let last = performance.now();
+    let lastDeliveryAt = 0;
+    from.on('data', (chunk: Buffer) => {
+      this.stats[counter] += chunk.length;
+      const rate = this.#options.bytesPerSecond ?? 0;
+      const latencyMs = (this.#options.latencySec ?? 0) * 1000;
+      const now = performance.now();
+      if (rate === 0 && latencyMs === 0 && lastDeliveryAt <= now) {
         if (!to.write(chunk)) {
           from.pause();
           to.once('drain', () => from.resume());
         }
-      });
-      return;
-    }
-    // Token bucket: `rate` bytes/s, burst of 1/10 s. A chunk may wait until the bucket covers it.
-    let tokens = rate / 10;
-    let last = performance.now();
-    let busyUntil = 0;
-    from.on('data', (chunk: Buffer) => {
-      this.stats[counter] += chunk.length;
-      let delay = latencyMs;
+        return;
+      }
+      let pacingMs = 0;
       if (rate > 0) {
-        const now = performance.now();
         tokens = Math.min(rate / 10, tokens + ((now - last) / 1000) * rate);
-        last = now;
         tokens -= chunk.length;
-        const wait = tokens < 0 ? (-tokens / rate) * 1000 : 0;
-        busyUntil = Math.max(busyUntil, now + wait);
-        delay += Math.max(0, busyUntil - now);
-        if (wait > 0) {
+        pacingMs = tokens < 0 ? (-tokens / rate) * 1000 : 0;
+        if (pacingMs > 0) {
           from.pause();
-          setTimeout(() => from.resume(), wait).unref();
+          setTimeout(() => from.resume(), pacingMs).unref();
         }
       }
-      // Delivery order is kept: each chunk's delay is at least the one before it.
-      setTimeout(() => { if (!to.destroyed) to.write(chunk); }, delay).unref();
+      last = now;
+      // Delivery order is kept: no chunk is delivered before the one ahead of it.
+      const at = Math.max(now + pacingMs + latencyMs, lastDeliveryAt);
+      lastDeliveryAt = at;
+      setTimeout(() => { if (!to.destroyed) to.write(chunk); }, at - now).unref();
     });
   }
 }

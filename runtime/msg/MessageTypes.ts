@@ -338,6 +338,28 @@ export namespace nav_msgs {
 
 export namespace outpost_msgs {
   export namespace msg {
+      export interface FleetBroker {
+        robot: string;
+        url: string;
+        protocol_version: number;
+      }
+      export interface FleetLinkRoute {
+        from_robot: string;
+        to_robot: string;
+        url: string;
+      }
+      export interface LinkState {
+        a: string;
+        b: string;
+        up: boolean;
+        bytes_per_second: number;
+        loss: number;
+        latency_s: number;
+      }
+      export interface LinkStateArray {
+        stamp: builtin_interfaces.msg.Time;
+        links: outpost_msgs.msg.LinkState[];
+      }
       /** constant uint8 STARTED = 0 */
       /** constant uint8 TRANSITION = 1 */
       /** constant uint8 EXITED = 2 */
@@ -1184,6 +1206,10 @@ export interface MessageTypeMap {
   'nav_msgs/msg/OccupancyGrid': nav_msgs.msg.OccupancyGrid;
   'nav_msgs/msg/Odometry': nav_msgs.msg.Odometry;
   'nav_msgs/msg/Path': nav_msgs.msg.Path;
+  'outpost_msgs/msg/FleetBroker': outpost_msgs.msg.FleetBroker;
+  'outpost_msgs/msg/FleetLinkRoute': outpost_msgs.msg.FleetLinkRoute;
+  'outpost_msgs/msg/LinkState': outpost_msgs.msg.LinkState;
+  'outpost_msgs/msg/LinkStateArray': outpost_msgs.msg.LinkStateArray;
   'outpost_msgs/msg/NodeEvent': outpost_msgs.msg.NodeEvent;
   'rcl_interfaces/msg/FloatingPointRange': rcl_interfaces.msg.FloatingPointRange;
   'rcl_interfaces/msg/IntegerRange': rcl_interfaces.msg.IntegerRange;
