@@ -38,7 +38,7 @@ type OnSetCallback = (parameters: Parameter[]) => SetParametersResult;
 
 interface DeclaredParameter {
   descriptor: ParameterDescriptor;
-  spec: Pick<ParameterSpec, 'type' | 'range' | 'choices'>;
+  spec: Pick<ParameterSpec, 'type' | 'range' | 'choices' | 'check'>;
   value: ParameterValue;
 }
 

@@ -59,6 +59,11 @@ export interface ParameterSpec {
   choices?: readonly string[];
   /** Cannot change after declaration (ROS 2 `read_only`). */
   readOnly?: boolean;
+  /**
+   * Checks the value's content beyond its type (a schedule's syntax, a route spec): returns what
+   * is wrong, or undefined. Runs wherever the value is checked, so a launch file fails at load.
+   */
+  check?: (value: ParameterValue) => string | undefined;
 }
 
 /** A named, typed value, as rclnodejs's `Parameter` (`new Parameter(name, type, value)`). */
@@ -92,7 +97,14 @@ export interface SetParametersResult {
  * accepted as doubles; a string given to a numeric or boolean parameter is not). Throws an
  * OutpostError naming the parameter, what was expected and what came.
  */
-export function coerceParameterValue(where: string, spec: Pick<ParameterSpec, 'type' | 'range' | 'choices'>, value: unknown): ParameterValue {
+export function coerceParameterValue(where: string, spec: Pick<ParameterSpec, 'type' | 'range' | 'choices' | 'check'>, value: unknown): ParameterValue {
+  const coerced = coerceType(where, spec, value);
+  const problem = spec.check?.(coerced);
+  if (problem !== undefined) throw new OutpostError('OUTPOST_ERR_PARAMETER_RANGE', `${where}: ${problem}`);
+  return coerced;
+}
+
+function coerceType(where: string, spec: Pick<ParameterSpec, 'type' | 'range' | 'choices'>, value: unknown): ParameterValue {
   const fail = (code: 'OUTPOST_ERR_PARAMETER_TYPE' | 'OUTPOST_ERR_PARAMETER_RANGE', expected: string): never => {
     throw new OutpostError(code, `${where}: expected ${expected}, got ${describeValue(value)}`);
   };

@@ -132,6 +132,14 @@ export const linkGateKind: NodeKind = {
     schedule: {
       type: 'string_array', default: [],
       description: 'Scripted topology, entries "SECONDS: a-b, c-d" (node time); empty: follow /outpost/fleet/link_states.',
+      check: (v) => {
+        try {
+          parseSchedule(v as string[]);
+          return undefined;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      },
     },
     loop_s: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 1e6 }, description: 'Repeat the schedule with this period; 0: no repeat.' },
     bytes_per_second: { type: 'double', default: 0, unit: 'B/s', range: { from: 0, to: 1e10 }, description: 'Budget of scheduled links; 0: unlimited.' },
