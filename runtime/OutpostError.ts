@@ -36,6 +36,9 @@ export const ERROR_CODES = {
   OUTPOST_ERR_PARAMETER_FILE: 'a parameter file is not in the ROS 2 ros__parameters layout',
   OUTPOST_ERR_NO_RUNNING_LAUNCH: 'the CLI found no running launch to talk to',
   OUTPOST_ERR_CLI_USAGE: 'the command line is not one the CLI understands',
+  OUTPOST_ERR_MAP_TILE: 'a map tile or tile batch is malformed, out of bounds or has invalid cells',
+  OUTPOST_ERR_MAP_SUMMARY: 'a map tile summary (origin → tile → version) is truncated or malformed',
+  OUTPOST_ERR_MAP_GEOMETRY: 'a peer\'s map has a different size, resolution or tile size than ours',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;

@@ -338,6 +338,29 @@ export namespace nav_msgs {
 
 export namespace outpost_msgs {
   export namespace msg {
+      export interface MapTileSummary {
+        stamp: builtin_interfaces.msg.Time;
+        robot: string;
+        peer: string;
+        width: number;
+        height: number;
+        resolution: number;
+        tile_size: number;
+        focus_tile: number;
+        reply: boolean;
+        payload: Uint8Array | number[];
+      }
+      export interface MapTiles {
+        stamp: builtin_interfaces.msg.Time;
+        robot: string;
+        peer: string;
+        width: number;
+        height: number;
+        resolution: number;
+        tile_size: number;
+        last: boolean;
+        payload: Uint8Array | number[];
+      }
       /** constant uint8 STARTED = 0 */
       /** constant uint8 TRANSITION = 1 */
       /** constant uint8 EXITED = 2 */
@@ -1184,6 +1207,8 @@ export interface MessageTypeMap {
   'nav_msgs/msg/OccupancyGrid': nav_msgs.msg.OccupancyGrid;
   'nav_msgs/msg/Odometry': nav_msgs.msg.Odometry;
   'nav_msgs/msg/Path': nav_msgs.msg.Path;
+  'outpost_msgs/msg/MapTileSummary': outpost_msgs.msg.MapTileSummary;
+  'outpost_msgs/msg/MapTiles': outpost_msgs.msg.MapTiles;
   'outpost_msgs/msg/NodeEvent': outpost_msgs.msg.NodeEvent;
   'rcl_interfaces/msg/FloatingPointRange': rcl_interfaces.msg.FloatingPointRange;
   'rcl_interfaces/msg/IntegerRange': rcl_interfaces.msg.IntegerRange;
