@@ -360,6 +360,29 @@ export namespace outpost_msgs {
         stamp: builtin_interfaces.msg.Time;
         links: outpost_msgs.msg.LinkState[];
       }
+      export interface MapTileSummary {
+        stamp: builtin_interfaces.msg.Time;
+        robot: string;
+        peer: string;
+        width: number;
+        height: number;
+        resolution: number;
+        tile_size: number;
+        focus_tile: number;
+        reply: boolean;
+        payload: Uint8Array | number[];
+      }
+      export interface MapTiles {
+        stamp: builtin_interfaces.msg.Time;
+        robot: string;
+        peer: string;
+        width: number;
+        height: number;
+        resolution: number;
+        tile_size: number;
+        last: boolean;
+        payload: Uint8Array | number[];
+      }
       /** constant uint8 STARTED = 0 */
       /** constant uint8 TRANSITION = 1 */
       /** constant uint8 EXITED = 2 */
@@ -1210,6 +1233,8 @@ export interface MessageTypeMap {
   'outpost_msgs/msg/FleetLinkRoute': outpost_msgs.msg.FleetLinkRoute;
   'outpost_msgs/msg/LinkState': outpost_msgs.msg.LinkState;
   'outpost_msgs/msg/LinkStateArray': outpost_msgs.msg.LinkStateArray;
+  'outpost_msgs/msg/MapTileSummary': outpost_msgs.msg.MapTileSummary;
+  'outpost_msgs/msg/MapTiles': outpost_msgs.msg.MapTiles;
   'outpost_msgs/msg/NodeEvent': outpost_msgs.msg.NodeEvent;
   'rcl_interfaces/msg/FloatingPointRange': rcl_interfaces.msg.FloatingPointRange;
   'rcl_interfaces/msg/IntegerRange': rcl_interfaces.msg.IntegerRange;
