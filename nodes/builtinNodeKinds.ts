@@ -1,10 +1,16 @@
 import { NodeKindRegistry } from '../runtime/NodeKind.js';
+import { mapRevealerKind } from './examples/MapRevealer.js';
 import { odometryIntegratorKind } from './examples/OdometryIntegrator.js';
 import { twistPublisherKind } from './examples/TwistPublisher.js';
+import { fleetLinkKind } from './fleet/FleetLinkNode.js';
+import { linkGateKind } from './fleet/LinkGateNode.js';
 
 /** Every node kind shipped with Outpost, as `pkg: outpost` launch files find them by `exec`. */
 export function builtinNodeKinds(): NodeKindRegistry {
   return new NodeKindRegistry()
     .register(twistPublisherKind)
-    .register(odometryIntegratorKind);
+    .register(odometryIntegratorKind)
+    .register(mapRevealerKind)
+    .register(fleetLinkKind)
+    .register(linkGateKind);
 }

@@ -34,6 +34,8 @@ export interface FleetSenderOptions {
   maxEnvelopeBytes?: number;
   clock?: Clock;
   logger?: Logger;
+  /** Told when the link to the peer becomes usable (connected and subscribed to acks) and when it breaks. */
+  onConnectionChange?: (connected: boolean) => void;
 }
 
 interface InFlight {
@@ -99,10 +101,15 @@ export class FleetSender {
           return;
         }
         this.#ready = true;
+        o.onConnectionChange?.(true);
         this.kick();
       });
     });
-    client.on('close', () => { this.#ready = false; });
+    client.on('close', () => {
+      const was = this.#ready;
+      this.#ready = false;
+      if (was) o.onConnectionChange?.(false);
+    });
     client.on('error', (err) => {
       this.stats.errors++;
       o.logger?.warn({ err: err.message }, `fleet link ${o.robot}→${o.peer}: ${err.message}`);

@@ -49,6 +49,8 @@ export interface PeerLinkOptions {
   clock?: Clock;
   logger?: Logger;
   onDrop?: (event: DropEvent) => void;
+  /** Told when the link to the peer comes up (connected, acks subscribed) and when it breaks: a contact. */
+  onConnectionChange?: (connected: boolean) => void;
 }
 
 export class PeerLink {

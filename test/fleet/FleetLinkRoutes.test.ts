@@ -1,0 +1,72 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Context, Node } from '../../runtime/index.js';
+import { fleetLinkKind, type FleetLinkNode } from '../../nodes/fleet/FleetLinkNode.js';
+import { linkGateKind, type LinkGateNode } from '../../nodes/fleet/LinkGateNode.js';
+import { packageRoot } from '../../runtime/packageRoot.js';
+
+const nodes: Node[] = [];
+afterEach(async () => { for (const n of nodes.splice(0).reverse()) await n.shutdownAndDestroy(); });
+
+const until = async (cond: () => boolean, ms: number, what: string) => {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+async function up<T extends Node>(n: T): Promise<T> {
+  nodes.push(n);
+  expect((await n.configure()).result).toBe('success');
+  expect((await n.activate()).result).toBe('success');
+  return n;
+}
+
+describe('fleet_link routes', () => {
+  it('carries a route from r1 to r2 exactly once, in order, and resumes after the link is cut', async () => {
+    const ctx = new Context({ logger: pino({ level: 'silent' }) });
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-routes-'));
+    const gate = await up(linkGateKind.create(ctx, { name: 'gate', namespace: '/', remappings: [], parameterOverrides: { schedule: ['0: r1-r2'] } }) as LinkGateNode);
+    const common = {
+      fleet: 'demo', discover: true, outbox_dir: dir, map_topic: '',
+      credentials_file: join(packageRoot(), 'launch/fleet/demo-credentials.yaml'),
+      routes: ['events std_msgs/msg/String priority=200'],
+    };
+    const r1 = await up(fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r1', remappings: [], parameterOverrides: common }) as FleetLinkNode);
+    await up(fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r2', remappings: [], parameterOverrides: common }) as FleetLinkNode);
+    const got: string[] = [];
+    const app = new Node('app', '/r2', ctx);
+    nodes.push(app);
+    app.createSubscription('std_msgs/msg/String', 'fleet/r1/events', { qos: 1000 }, (m) => { got.push(m.data); });
+    const pub = new Node('src', '/r1', ctx).createPublisher('std_msgs/msg/String', 'events', { qos: 1000 });
+
+    await until(() => r1.peers.get('r2')?.connected === true, 5000, 'r1 to reach r2');
+    for (let i = 0; i < 50; i++) pub.publish({ data: `e${i}` });
+    await until(() => got.length === 50, 5000, 'the first 50 events');
+    await until(() => r1.peers.get('r2')!.link.outbox.size === 0, 3000, 'r2 to acknowledge them');
+
+    gate.gate.apply([]); // radio gone: r1 keeps queueing on disk
+    await until(() => r1.peers.get('r2')?.connected === false, 3000, 'the cut to be noticed');
+    for (let i = 50; i < 100; i++) pub.publish({ data: `e${i}` });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.length).toBe(50);
+    expect(r1.peers.get('r2')!.link.outbox.size).toBe(50);
+
+    gate.gate.apply([{ a: 'r1', b: 'r2', up: true, bytesPerSecond: 0, loss: 0, latencySec: 0 }]);
+    await until(() => got.length === 100, 8000, 'the queued events after the link came back');
+    expect(got).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
+  }, 30_000);
+
+  it('refuses bad route and peer specs when a launch file is checked', () => {
+    const check = fleetLinkKind.parameters['routes']!.check!;
+    expect(check(['pose geometry_msgs/msg/PoseStamped priority=300'])).toMatch(/priority must be an integer 0-255, got 300/);
+    expect(check(['/r1/pose geometry_msgs/msg/PoseStamped'])).toMatch(/relative to the robot's namespace/);
+    expect(check(['pose geometry_msgs/msg/Pos'])).toMatch(/not a known message type/);
+    expect(check(['pose geometry_msgs/msg/PoseStamped speed=3'])).toMatch(/"speed=3" is not one of reliability=/);
+    expect(fleetLinkKind.parameters['peers']!.check!(['r2 mqtt://x'])).toMatch(/must look like "r2=mqtt:/);
+  });
+});
