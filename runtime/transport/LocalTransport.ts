@@ -40,8 +40,8 @@ export function localNodeHandle(bus: LocalBus, fqn: string): NodeHandle {
   let destroyed = false;
   return {
     advertise(topic: string, type: string, qos: QoSProfile): PublisherHandle {
-      const pub = bus.advertise(topic, type, qos, fqn);
-      return { publish: (m) => pub.publish(m), subscriptionCount: pub.subscriptionCount, close: pub.close };
+      // The BusPublisher itself (no wrapper: publish is the hot path); its origin is this node.
+      return bus.advertise(topic, type, qos, fqn);
     },
     subscribe(topic: string, type: string, qos: QoSProfile, deliver: Deliver): SubscriptionHandle {
       return bus.subscribe(topic, type, qos, fqn, deliver);
