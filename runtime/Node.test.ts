@@ -125,6 +125,36 @@ describe('Node', () => {
     expect(sub.dropped).toBe(7);
   });
 
+  it('keeps the global event order across subscriptions when keep_last drops, and keep_all keeps all', async () => {
+    const ctx = quiet();
+    const talker = new Node('talker', '', ctx);
+    const a = talker.createPublisher('std_msgs/msg/String', '/a');
+    const b = talker.createPublisher('std_msgs/msg/String', '/b');
+    const got: string[] = [];
+    const listener = new Node('listener', '', ctx);
+    const subA = listener.createSubscription('std_msgs/msg/String', '/a', { qos: 2 }, (m) => { got.push(m.data); });
+    listener.createSubscription('std_msgs/msg/String', '/b', { qos: 2 }, (m) => { got.push(m.data); });
+    const all: number[] = [];
+    const keepAll = listener.createSubscription('std_msgs/msg/Int32', '/n', { qos: { history: 'keep_all', depth: 1 } }, (m) => { all.push(m.data); });
+    a.publish({ data: 'a1' });
+    b.publish({ data: 'b1' });
+    a.publish({ data: 'a2' });
+    a.publish({ data: 'a3' }); // /a holds 2: a1 is dropped, the others keep their place
+    const n = talker.createPublisher('std_msgs/msg/Int32', '/n');
+    for (let i = 0; i < 3000; i++) n.publish({ data: i });
+    await ctx.spinUntilIdle();
+    expect(got).toEqual(['b1', 'a2', 'a3']);
+    expect(subA.dropped).toBe(1);
+    expect(all.length).toBe(3000);
+    expect(all.every((v, i) => v === i)).toBe(true);
+    expect(keepAll.dropped).toBe(0);
+    // A subscription destroyed while messages wait runs none of them.
+    a.publish({ data: 'late' });
+    listener.destroy();
+    await ctx.spinUntilIdle();
+    expect(got).toEqual(['b1', 'a2', 'a3']);
+  });
+
   it('rejects a topic reused with another type', () => {
     const ctx = quiet();
     new Node('a', '', ctx).createPublisher('std_msgs/msg/Int32', '/t');

@@ -3,6 +3,7 @@ import { parse } from '@foxglove/rosmsg';
 import { ros2jazzy } from '@foxglove/rosmsg-msgs-common';
 import { MessageReader, MessageWriter } from '@foxglove/rosmsg2-serialization';
 import { OutpostError, describeValue } from '../OutpostError.js';
+import { Utf8StringPatch } from './Utf8StringPatch.js';
 
 /** Encodes and decodes one message type as ROS 2 CDR (little endian, with encapsulation header). */
 export interface MessageCodec<T = unknown> {
@@ -171,6 +172,7 @@ export class MessageRegistry {
 function buildCodec(type: string, defs: MessageDefinition[]): MessageCodec {
   const writer = new MessageWriter(defs);
   const reader = new MessageReader(defs);
+  const strings = new Utf8StringPatch(defs);
   return {
     type,
     encode(message: unknown): Uint8Array {
@@ -178,7 +180,12 @@ function buildCodec(type: string, defs: MessageDefinition[]): MessageCodec {
         throw new OutpostError('OUTPOST_ERR_CDR_ENCODE', `${type}: expected a message object, got ${describeValue(message)}`);
       }
       try {
-        return writer.writeMessage(message);
+        if (!strings.needed(message)) return writer.writeMessage(message);
+        // The writer cuts non-ASCII strings short (see Utf8StringPatch): encode placeholders, then patch.
+        const { message: ascii, fixups } = strings.substitute(message);
+        const payload = writer.writeMessage(ascii);
+        strings.apply(payload, fixups);
+        return payload;
       } catch (err) {
         throw new OutpostError('OUTPOST_ERR_CDR_ENCODE', `${type}: cannot encode: ${(err as Error).message}`, { cause: err });
       }

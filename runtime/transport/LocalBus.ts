@@ -7,6 +7,12 @@ interface BusPublisherEntry {
   qos: QoSProfile;
   /** Last `depth` messages of a transient_local publisher, for late-joining subscriptions. */
   history: unknown[];
+  /**
+   * The subscriptions whose QoS matches, in subscription order. QoS is fixed when an endpoint is
+   * created (as in DDS), so matching is decided then, not per message; the array is replaced,
+   * never changed in place, so a publish loop is never disturbed by a (un)subscribe.
+   */
+  matched: BusSubscriptionEntry[];
 }
 
 interface BusSubscriptionEntry {
@@ -27,6 +33,51 @@ interface ServiceEntry {
   type: string;
   owner: string;
   handler: ServiceHandler;
+}
+
+/**
+ * One publisher on the bus. A class rather than closures: `publish` is the hot path, and a method
+ * call on one shape is what V8 inlines when a process has many publishers.
+ */
+export class BusPublisher {
+  readonly #entry: BusPublisherEntry;
+  readonly #latched: boolean;
+  readonly #historyDepth: number;
+  /** One info object per publisher, shared by its messages (frozen: a callback cannot alter another's). */
+  readonly #ownInfo: MessageInfo;
+  readonly #onClose: () => void;
+
+  constructor(entry: BusPublisherEntry, onClose: () => void) {
+    this.#entry = entry;
+    this.#latched = entry.qos.durability === 'transient_local';
+    this.#historyDepth = Math.max(1, entry.qos.depth);
+    this.#ownInfo = Object.freeze({ publisher: entry.owner });
+    this.#onClose = onClose;
+  }
+
+  /** Delivers to every matched subscription; `origin` names a socket peer publishing through this entry. */
+  publish(message: unknown, origin?: string): void {
+    const entry = this.#entry;
+    if (this.#latched) {
+      entry.history.push(message);
+      if (entry.history.length > this.#historyDepth) entry.history.shift();
+    }
+    const from = origin ?? entry.owner;
+    const info: MessageInfo = from === entry.owner ? this.#ownInfo : { publisher: from };
+    const matched = entry.matched;
+    for (let i = 0; i < matched.length; i++) {
+      const sub = matched[i]!;
+      if (sub.skipOrigin !== from) sub.deliver(message, info);
+    }
+  }
+
+  subscriptionCount(): number {
+    return this.#entry.matched.length;
+  }
+
+  close(): void {
+    this.#onClose();
+  }
 }
 
 export type QoSWarning = (topic: string, publisher: string, subscriber: string, reason: string) => void;
@@ -60,35 +111,20 @@ export class LocalBus {
     this.#changed();
   }
 
-  advertise(topicName: string, type: string, qos: QoSProfile, owner: string) {
+  advertise(topicName: string, type: string, qos: QoSProfile, owner: string): BusPublisher {
     const topic = this.#topic(topicName, type);
-    const entry: BusPublisherEntry = { owner, qos, history: [] };
+    const entry: BusPublisherEntry = { owner, qos, history: [], matched: [] };
     topic.publishers.add(entry);
-    for (const sub of topic.subscriptions) this.#checkMatch(topicName, entry, sub);
+    for (const sub of topic.subscriptions) {
+      if (this.#checkMatch(topicName, entry, sub)) entry.matched = [...entry.matched, sub];
+    }
     this.#changed();
-    return {
-      publish: (message: unknown, origin: string = owner): void => {
-        if (entry.qos.durability === 'transient_local') {
-          entry.history.push(message);
-          if (entry.history.length > Math.max(1, entry.qos.depth)) entry.history.shift();
-        }
-        const info: MessageInfo = { publisher: origin };
-        for (const sub of topic.subscriptions) {
-          if (sub.skipOrigin === origin) continue;
-          if (qosIncompatibility(entry.qos, sub.qos) !== undefined) continue;
-          sub.deliver(message, info);
-        }
-      },
-      subscriptionCount: (): number => {
-        let n = 0;
-        for (const sub of topic.subscriptions) if (qosIncompatibility(entry.qos, sub.qos) === undefined) n++;
-        return n;
-      },
-      close: (): void => {
-        topic.publishers.delete(entry);
-        this.#gc(topicName, topic);
-      },
-    };
+    return new BusPublisher(entry, () => {
+      // A closed publisher matches nothing: publishing through it afterwards delivers nowhere.
+      entry.matched = [];
+      topic.publishers.delete(entry);
+      this.#gc(topicName, topic);
+    });
   }
 
   subscribe(topicName: string, type: string, qos: QoSProfile, owner: string, deliver: Deliver, skipOrigin?: string) {
@@ -97,6 +133,7 @@ export class LocalBus {
     topic.subscriptions.add(entry);
     for (const pub of topic.publishers) {
       if (!this.#checkMatch(topicName, pub, entry)) continue;
+      pub.matched = [...pub.matched, entry];
       if (entry.qos.durability === 'transient_local' && pub.owner !== skipOrigin) {
         const info: MessageInfo = { publisher: pub.owner };
         for (const m of pub.history.slice(-Math.max(1, entry.qos.depth))) deliver(m, info);
@@ -111,6 +148,9 @@ export class LocalBus {
       },
       close: (): void => {
         topic.subscriptions.delete(entry);
+        for (const pub of topic.publishers) {
+          if (pub.matched.includes(entry)) pub.matched = pub.matched.filter((s) => s !== entry);
+        }
         this.#gc(topicName, topic);
       },
     };

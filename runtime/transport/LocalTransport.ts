@@ -1,6 +1,6 @@
 import { OutpostError } from '../OutpostError.js';
 import type { QoSProfile } from '../QoS.js';
-import { LocalBus, type QoSWarning } from './LocalBus.js';
+import { BusPublisher, LocalBus, type QoSWarning } from './LocalBus.js';
 import type {
   ClientHandle, Deliver, GraphSnapshot, NodeHandle, PublisherHandle, ServiceHandle, ServiceHandler,
   SubscriptionHandle, Transport,
@@ -67,9 +67,12 @@ export function localNodeHandle(bus: LocalBus, fqn: string): NodeHandle {
   };
   return {
     advertise(topic: string, type: string, qos: QoSProfile): PublisherHandle {
+      // The BusPublisher itself (no wrapper: publish is the hot path); its origin is this node.
+      // Closing it matches it to nothing, so a destroyed node's publisher delivers nowhere.
       const pub = bus.advertise(topic, type, qos, fqn);
-      const close = track(pub.close);
-      return { publish: (m) => { if (open.has(close)) pub.publish(m); }, subscriptionCount: pub.subscriptionCount, close };
+      const close = track(() => BusPublisher.prototype.close.call(pub));
+      pub.close = close;
+      return pub;
     },
     subscribe(topic: string, type: string, qos: QoSProfile, deliver: Deliver): SubscriptionHandle {
       const sub = bus.subscribe(topic, type, qos, fqn, deliver);
