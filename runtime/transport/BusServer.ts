@@ -150,7 +150,7 @@ class BusConnection {
           const type = String(h['type']);
           this.#registry.codec(type);
           const pub = this.#bus.advertise(String(h['topic']), type, qosOf(h['qos']), String(h['owner'] ?? this.origin));
-          this.#publishers.set(id, { type, publish: pub.publish, close: pub.close });
+          this.#publishers.set(id, { type, publish: (m, origin) => pub.publish(m, origin), close: () => pub.close() });
           return;
         }
         case 'publish': {
