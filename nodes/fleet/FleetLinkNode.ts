@@ -144,7 +144,38 @@ export class FleetLinkNode extends Node {
     this.#brokersPub?.publish({ robot: this.#robot, url: this.#brokerUrl, protocol_version: this.#protocol });
     this.createTimer(secondsToNs(0.1), () => this.#tick());
     this.createTimer(secondsToNs(1), () => this.#publishDiagnostics());
+    this.createService('outpost_msgs/srv/FleetSync', '~/sync', (req) => this.#settle(req.reachable, req.timeout_s));
     return 'success' as const;
+  }
+
+  /**
+   * Lock-step with a simulator: waits (wall time) until every reachable teammate is connected, all
+   * queued messages to them are acknowledged, map batches they lack are sent, and what arrived
+   * was handled. Returns how much moved, so the caller repeats until nothing does.
+   */
+  async #settle(reachable: string[], timeoutS: number) {
+    const wall = this.context.wallClock;
+    const deadline = wall.now().nanoseconds + secondsToNs(timeoutS > 0 ? timeoutS : 5);
+    const count = (): number => {
+      let n = this.#receiver?.stats.delivered ?? 0;
+      for (const p of this.peers.values()) n += p.link.sender.stats.sent + p.link.sender.stats.acked;
+      return n;
+    };
+    const before = count();
+    for (;;) {
+      this.#pumpMapBatches();
+      const waiting = reachable.filter((name) => {
+        const p = this.peers.get(name);
+        if (p === undefined || !p.connected) return true;
+        return p.link.outbox.size > 0 || p.link.sender.inFlight > 0;
+      });
+      await this.#receiver?.idle();
+      if (waiting.length === 0) return { settled: true, activity: count() - before, message: '' };
+      if (wall.now().nanoseconds > deadline) {
+        return { settled: false, activity: count() - before, message: `not settled with ${waiting.join(', ')}` };
+      }
+      await new Promise<void>((resolve) => wall.schedule(wall.now().nanoseconds + 1_000_000n, resolve));
+    }
   }
 
   protected override async onDeactivate() {
@@ -192,6 +223,7 @@ export class FleetLinkNode extends Node {
       username: this.#username, password: this.#password, protocolVersion: this.#protocol,
       outboxPath: join(this.#dir, `to-${name}.sqlite`), routes,
       bytesPerSecond: this.getParameter('bytes_per_second').value as number,
+      reconnectPeriodSec: this.getParameter('reconnect_period_s').value as number,
       logger: this.getLogger().child({ peer: name }),
       // A latest-only route superseding its queued message is the route working, not a loss.
       onDrop: (e) => (e.reason === 'superseded' ? this.getLogger().debug.bind(this.getLogger()) : this.getLogger().warn.bind(this.getLogger()))(
@@ -272,6 +304,11 @@ export class FleetLinkNode extends Node {
 
   #tick(): void {
     if (!this.#active) return;
+    this.#pumpMapBatches();
+    this.#publishMergedMap();
+  }
+
+  #pumpMapBatches(): void {
     for (const peer of this.peers.values()) {
       const session = this.sessions.get(peer.name);
       if (!peer.connected || session === undefined || !session.synced) continue;
@@ -283,6 +320,9 @@ export class FleetLinkNode extends Node {
         this.#sendMap(peer, batch);
       }
     }
+  }
+
+  #publishMergedMap(): void {
     const map = this.#map;
     const minGap = secondsToNs(1 / (this.getParameter('map_publish_hz').value as number));
     if (map !== undefined && this.#mergedPub !== undefined && map.changeSeq !== this.#mapSeqPublished
@@ -346,6 +386,7 @@ export const fleetLinkKind: NodeKind = {
     map_topic: { type: 'string', default: 'map', description: 'This robot\'s occupancy grid to sync as tiles; empty: no map sync.' },
     map_frame: { type: 'string', default: 'map', description: 'frame_id of the merged map.' },
     map_publish_hz: { type: 'double', default: 1, unit: 'Hz', range: { from: 0.01, to: 50 }, description: 'Most often the merged map is published on fleet/map.' },
+    reconnect_period_s: { type: 'double', default: 0.5, unit: 's', range: { from: 0.005, to: 60 }, description: 'Wait between attempts to reach a teammate\'s broker (wall time; the simulator uses a short one).' },
     tile_size: { type: 'integer', default: 32, range: { from: 4, to: 256 }, description: 'Tile edge in cells (all robots of a fleet must agree).' },
   },
   publishes: { 'fleet/map': 'nav_msgs/msg/OccupancyGrid', 'fleet/<robot>/<topic>': '(route type)', '/diagnostics': 'diagnostic_msgs/msg/DiagnosticArray' },

@@ -400,6 +400,10 @@ export namespace outpost_msgs {
         detail: string;
       }
   }
+  export namespace srv {
+      export interface FleetSync_Request { reachable: string[]; timeout_s: number; }
+      export interface FleetSync_Response { settled: boolean; activity: number; message: string; }
+  }
 }
 
 export namespace rcl_interfaces {
@@ -1339,6 +1343,7 @@ export interface MessageTypeMap {
 
 /** ROS 2 service type name → request and response interfaces. */
 export interface ServiceTypeMap {
+  'outpost_msgs/srv/FleetSync': { request: outpost_msgs.srv.FleetSync_Request; response: outpost_msgs.srv.FleetSync_Response };
   'std_srvs/srv/Empty': { request: std_srvs.srv.Empty_Request; response: std_srvs.srv.Empty_Response };
   'std_srvs/srv/SetBool': { request: std_srvs.srv.SetBool_Request; response: std_srvs.srv.SetBool_Response };
   'std_srvs/srv/Trigger': { request: std_srvs.srv.Trigger_Request; response: std_srvs.srv.Trigger_Response };

@@ -61,6 +61,42 @@ describe('fleet_link routes', () => {
     expect(got).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
   }, 30_000);
 
+  it('settles on request (lock-step for the simulator): after ~/sync everything sent has arrived', async () => {
+    const ctx = new Context({ logger: pino({ level: 'silent' }) });
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-sync-'));
+    await up(linkGateKind.create(ctx, { name: 'gate', namespace: '/', remappings: [], parameterOverrides: { schedule: ['0: r1-r2'] } }));
+    const common = {
+      fleet: 'demo', discover: true, outbox_dir: dir, map_topic: '', reconnect_period_s: 0.02,
+      credentials_file: join(packageRoot(), 'launch/fleet/demo-credentials.yaml'),
+      routes: ['events std_msgs/msg/String'],
+    };
+    await up(fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r1', remappings: [], parameterOverrides: common }));
+    await up(fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r2', remappings: [], parameterOverrides: common }));
+    const got: string[] = [];
+    const app = new Node('app', '/r2', ctx);
+    nodes.push(app);
+    app.createSubscription('std_msgs/msg/String', 'fleet/r1/events', { qos: 1000 }, (m) => { got.push(m.data); });
+    const pub = app.createPublisher('std_msgs/msg/String', '/r1/events', { qos: 1000 });
+    const sync1 = app.createClient('outpost_msgs/srv/FleetSync', '/r1/fleet_link/sync');
+    const sync2 = app.createClient('outpost_msgs/srv/FleetSync', '/r2/fleet_link/sync');
+    const settle = async () => {
+      const [a, b] = await Promise.all([
+        sync1.sendRequestAsync({ reachable: ['r2'], timeout_s: 5 }), sync2.sendRequestAsync({ reachable: ['r1'], timeout_s: 5 }),
+      ]);
+      await ctx.spinUntilIdle();
+      return [a, b];
+    };
+    expect((await settle())[0]!.settled).toBe(true); // connects r1 and r2 (discovered through the gate)
+    for (let i = 0; i < 20; i++) pub.publish({ data: `s${i}` });
+    await ctx.spinUntilIdle();
+    const [a] = await settle();
+    expect(a!.settled).toBe(true);
+    expect(a!.activity).toBeGreaterThan(0);
+    expect(got.length).toBe(20); // no polling: settled means delivered and handled
+    const [again] = await settle();
+    expect(again!.activity).toBe(0);
+  }, 30_000);
+
   it('refuses bad route and peer specs when a launch file is checked', () => {
     const check = fleetLinkKind.parameters['routes']!.check!;
     expect(check(['pose geometry_msgs/msg/PoseStamped priority=300'])).toMatch(/priority must be an integer 0-255, got 300/);
