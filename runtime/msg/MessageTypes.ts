@@ -399,6 +399,17 @@ export namespace outpost_msgs {
         restart_count: number;
         detail: string;
       }
+      export interface SimStatus {
+        sim_time: builtin_interfaces.msg.Time;
+        wall_time_s: number;
+        speed_up: number;
+        coverage: number;
+        max_path_length_m: number;
+        contacts: number;
+        robots: number;
+        done: boolean;
+        reason: string;
+      }
   }
   export namespace srv {
       export interface FleetSync_Request { reachable: string[]; timeout_s: number; }
@@ -1240,6 +1251,7 @@ export interface MessageTypeMap {
   'outpost_msgs/msg/MapTileSummary': outpost_msgs.msg.MapTileSummary;
   'outpost_msgs/msg/MapTiles': outpost_msgs.msg.MapTiles;
   'outpost_msgs/msg/NodeEvent': outpost_msgs.msg.NodeEvent;
+  'outpost_msgs/msg/SimStatus': outpost_msgs.msg.SimStatus;
   'rcl_interfaces/msg/FloatingPointRange': rcl_interfaces.msg.FloatingPointRange;
   'rcl_interfaces/msg/IntegerRange': rcl_interfaces.msg.IntegerRange;
   'rcl_interfaces/msg/ListParametersResult': rcl_interfaces.msg.ListParametersResult;
