@@ -51,6 +51,9 @@ export class ChildNodeProcess {
         OUTPOST_BUS_SOCKET: this.#socketPath,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
+      // Its own process group: Ctrl-C in the terminal reaches only the launcher, which then stops
+      // the nodes in order (a child whose launcher dies exits when the bus socket closes).
+      detached: true,
     });
     this.#child = child;
     this.#exited = new Promise((resolve) => {
