@@ -342,6 +342,7 @@ export class FleetLinkNode extends Node {
       values.push({ key: `${peer.name}.sent`, value: String(s.sent) });
       values.push({ key: `${peer.name}.acked`, value: String(s.acked) });
       values.push({ key: `${peer.name}.resent`, value: String(s.resent) });
+      values.push({ key: `${peer.name}.bytes`, value: String(s.bytes) });
       const m = this.sessions.get(peer.name)?.stats;
       if (m) values.push({ key: `${peer.name}.map_tiles_sent`, value: String(m.tilesSent) }, { key: `${peer.name}.map_tiles_applied`, value: String(m.tilesApplied) });
     }

@@ -51,7 +51,8 @@ interface InFlight {
  * each reconnect, so whatever was not acknowledged is sent again from the outbox.
  */
 export class FleetSender {
-  readonly stats = { sent: 0, resent: 0, acked: 0, connects: 0, timeouts: 0, errors: 0 };
+  /** Envelopes sent (and resent), acknowledged; `bytes`: envelope bytes handed to MQTT. */
+  readonly stats = { sent: 0, resent: 0, acked: 0, connects: 0, timeouts: 0, errors: 0, bytes: 0 };
   readonly #o: FleetSenderOptions;
   readonly #clock: Clock;
   readonly #inFlight = new Map<bigint, InFlight>();
@@ -210,6 +211,7 @@ export class FleetSender {
     if (this.#everSent.has(m.id)) this.stats.resent++;
     else this.#everSent.add(m.id);
     this.stats.sent++;
+    this.stats.bytes += bytes.length;
     client.publish(dataTopic(o.fleet, o.robot, m.route), Buffer.from(bytes), { qos: reliable ? 1 : 0, properties }, (err) => {
       if (err !== undefined && err !== null) {
         this.#forget(m.id); // not on the wire: the outbox still has it
