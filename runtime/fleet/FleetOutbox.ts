@@ -49,10 +49,19 @@ export interface QueuedMessage {
   payload: Uint8Array;
 }
 
-interface Row {
-  id: bigint; route: string; seq: bigint; priority: bigint; reliability: Reliability; type: string;
-  stamp: bigint; expires_at: bigint | null; payload: Buffer;
+/** A row of the drain scan, `raw()`: id, priority, route, size. */
+type DrainRow = [bigint, bigint, string, bigint];
+/** The rest of a message taken, `raw()`: seq, reliability, type, stamp, expires_at, payload. */
+type TakenRow = [bigint, Reliability, string, bigint, bigint | null, Buffer];
+
+/** Where a drain stopped: the last message taken (see `nextBatch`). */
+export interface DrainCursor {
+  priority: number;
+  id: bigint;
 }
+
+/** Rows read per query while looking for messages to send (skipped ones count too). */
+const PAGE = 256;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS routes (route TEXT PRIMARY KEY, next_seq INTEGER NOT NULL);
@@ -79,6 +88,8 @@ export class FleetOutbox {
   readonly #bytes = new Map<string, number>();
   readonly #dropped = new Map<string, Record<DropReason, number>>();
   readonly #stmt;
+  readonly #hasExpiry: boolean;
+  #count = 0;
   #closed = false;
 
   constructor(options: FleetOutboxOptions) {
@@ -99,17 +110,19 @@ export class FleetOutbox {
       insert: db.prepare(`INSERT INTO messages (route, seq, priority, reliability, type, stamp, expires_at, size, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       setSeq: db.prepare('INSERT INTO routes (route, next_seq) VALUES (?, ?) ON CONFLICT(route) DO UPDATE SET next_seq = excluded.next_seq'),
-      batch: db.prepare(`SELECT id, route, seq, priority, reliability, type, stamp, expires_at, payload FROM messages
-        WHERE id NOT IN (SELECT value FROM json_each(?)) AND route NOT IN (SELECT value FROM json_each(?))
-        ORDER BY priority DESC, id LIMIT ?`),
+      // Drain order from a cursor: a range scan of messages_drain, no sort. The payload is read only
+      // for the messages taken, so passing over a window of in-flight map chunks stays cheap.
+      page: db.prepare(`SELECT id, priority, route, size FROM messages
+        WHERE priority <= ? AND (priority < ? OR id > ?) ORDER BY priority DESC, id LIMIT ?`).raw(),
+      take: db.prepare('SELECT seq, reliability, type, stamp, expires_at, payload FROM messages WHERE id = ?').raw(),
       del: db.prepare('DELETE FROM messages WHERE id = ? RETURNING route, size'),
       oldest: db.prepare('SELECT id, size FROM messages WHERE route = ? ORDER BY seq LIMIT 1'),
       allOfRoute: db.prepare('DELETE FROM messages WHERE route = ? RETURNING size'),
       expired: db.prepare('DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING route, size'),
       lowSeq: db.prepare('SELECT MIN(seq) AS s FROM messages WHERE route = ?'),
-      count: db.prepare('SELECT COUNT(*) AS n FROM messages'),
     };
     for (const r of options.routes) this.#routes.set(r.route, r);
+    this.#hasExpiry = options.routes.some((r) => r.expirySec > 0);
     this.#reloadCounters();
   }
 
@@ -120,8 +133,10 @@ export class FleetOutbox {
     for (const row of db.prepare('SELECT route, next_seq FROM routes').all() as { route: string; next_seq: bigint }[]) {
       this.#nextSeq.set(row.route, row.next_seq);
     }
-    for (const row of db.prepare('SELECT route, SUM(size) AS b FROM messages GROUP BY route').all() as { route: string; b: bigint }[]) {
+    this.#count = 0;
+    for (const row of db.prepare('SELECT route, SUM(size) AS b, COUNT(*) AS n FROM messages GROUP BY route').all() as { route: string; b: bigint; n: bigint }[]) {
       this.#bytes.set(row.route, Number(row.b));
+      this.#count += Number(row.n);
     }
   }
 
@@ -191,7 +206,7 @@ export class FleetOutbox {
         const old = this.#stmt.oldest.get(r.route) as { id: bigint; size: bigint } | undefined;
         if (old === undefined) break;
         this.#stmt.del.run(old.id);
-        this.#addBytes(r.route, -Number(old.size));
+        this.#addBytes(r.route, -Number(old.size), -1);
         evicted.push(Number(old.size));
       }
       drops.push(this.#drop(r.route, 'drop-oldest', evicted, false));
@@ -202,31 +217,40 @@ export class FleetOutbox {
     const info = this.#stmt.insert.run(r.route, seq, r.priority, r.reliability, r.type, stamp, expiresAt, size, payload);
     this.#stmt.setSeq.run(r.route, seq + 1n);
     this.#nextSeq.set(r.route, seq + 1n);
-    this.#addBytes(r.route, size);
+    this.#addBytes(r.route, size, 1);
     return { id: BigInt(info.lastInsertRowid), seq };
   }
 
   /**
    * Up to `limit` messages, highest priority first, then in enqueue order (so in seq order within a
    * route), stopping before `maxBytes` of payload (at least one message is returned). Messages in
-   * `skipIds` (in flight) and routes in `skipRoutes` (rate-limited) are passed over.
+   * `ids` (in flight) and routes in `routes` (rate-limited) are passed over; with `after`, so is
+   * everything up to and including that message in drain order (a sender continuing where its last
+   * batch ended, without reading its in-flight messages again).
    */
-  nextBatch(limit: number, maxBytes: number, skip: { ids?: Iterable<bigint>; routes?: Iterable<string> } = {}): QueuedMessage[] {
+  nextBatch(limit: number, maxBytes: number,
+    skip: { ids?: Iterable<bigint> | ReadonlySet<bigint> | ReadonlyMap<bigint, unknown>; routes?: Iterable<string>; after?: DrainCursor } = {}): QueuedMessage[] {
     this.#assertOpen();
-    const ids = `[${[...(skip.ids ?? [])].join(',')}]`;
-    const routes = JSON.stringify([...(skip.routes ?? [])]);
-    const rows = this.#stmt.batch.all(ids, routes, limit) as Row[];
+    const ids = skip.ids === undefined ? undefined : 'has' in skip.ids ? skip.ids : new Set(skip.ids);
+    const routes = new Set(skip.routes ?? []);
+    let priority = skip.after?.priority ?? 256;
+    let id = skip.after?.id ?? 0n;
     const out: QueuedMessage[] = [];
     let bytes = 0;
-    for (const row of rows) {
-      bytes += row.payload.length;
-      if (out.length > 0 && bytes > maxBytes) break;
-      out.push({
-        id: row.id, route: row.route, seq: row.seq, priority: Number(row.priority), reliability: row.reliability,
-        type: row.type, stamp: row.stamp, expiresAt: row.expires_at ?? undefined, payload: row.payload,
-      });
+    for (;;) {
+      const rows = this.#stmt.page.all(priority, priority, id, PAGE) as DrainRow[];
+      for (const [rowId, rowPriority, route, size] of rows) {
+        priority = Number(rowPriority);
+        id = rowId;
+        if (ids?.has(rowId) === true || routes.has(route)) continue;
+        bytes += Number(size);
+        if (out.length > 0 && bytes > maxBytes) return out;
+        const [seq, reliability, type, stamp, expiresAt, payload] = this.#stmt.take.get(rowId) as TakenRow;
+        out.push({ id: rowId, route, seq, priority, reliability, type, stamp, expiresAt: expiresAt ?? undefined, payload });
+        if (out.length >= limit) return out;
+      }
+      if (rows.length < PAGE) return out;
     }
-    return out;
   }
 
   /** The lowest seq still queued on `route` (what the receiver may skip up to), or the next seq if none. */
@@ -244,7 +268,7 @@ export class FleetOutbox {
         const row = this.#stmt.del.get(id) as { route: string; size: bigint } | undefined;
         if (row !== undefined) {
           n++;
-          this.#addBytes(row.route, -Number(row.size));
+          this.#addBytes(row.route, -Number(row.size), -1);
         }
       }
     })();
@@ -254,10 +278,11 @@ export class FleetOutbox {
   /** Drops every message past its expiry deadline; each route's drops are counted and reported. */
   purgeExpired(): number {
     this.#assertOpen();
+    if (!this.#hasExpiry) return 0;
     const rows = this.#stmt.expired.all(this.#clock.now().nanoseconds) as { route: string; size: bigint }[];
     const byRoute = new Map<string, number[]>();
     for (const r of rows) {
-      this.#addBytes(r.route, -Number(r.size));
+      this.#addBytes(r.route, -Number(r.size), -1);
       byRoute.set(r.route, [...(byRoute.get(r.route) ?? []), Number(r.size)]);
     }
     for (const [route, sizes] of byRoute) this.#report(this.#drop(route, 'expired', sizes, false));
@@ -266,7 +291,7 @@ export class FleetOutbox {
 
   /** Messages queued (all routes). */
   get size(): number {
-    return Number((this.#stmt.count.get() as { n: bigint }).n);
+    return this.#count;
   }
 
   /** Payload bytes queued on a route. */
@@ -285,13 +310,14 @@ export class FleetOutbox {
     this.#db.close();
   }
 
-  #addBytes(route: string, delta: number): void {
+  #addBytes(route: string, delta: number, messages = 0): void {
     this.#bytes.set(route, (this.#bytes.get(route) ?? 0) + delta);
+    this.#count += messages;
   }
 
   #drop(route: string, reason: DropReason, sizes: number[], adjustBytes = true): DropEvent {
     const bytes = sizes.reduce((a, b) => a + b, 0);
-    if (adjustBytes) this.#addBytes(route, -bytes);
+    if (adjustBytes) this.#addBytes(route, -bytes, -sizes.length);
     let c = this.#dropped.get(route);
     if (c === undefined) {
       c = { expired: 0, 'drop-oldest': 0, 'drop-newest': 0, reject: 0, oversize: 0, superseded: 0 };

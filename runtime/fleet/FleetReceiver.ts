@@ -5,6 +5,7 @@ import type { MessageRegistry } from '../msg/MessageRegistry.js';
 import { encodeAcks } from './FleetAcks.js';
 import { DEFAULT_MAX_ENVELOPE_BYTES, checkEnvelopeType, decodeEnvelope, type FleetEnvelope } from './FleetEnvelope.js';
 import type { FleetInbox } from './FleetInbox.js';
+import { setTcpNoDelay } from './tcpNoDelay.js';
 import { ackTopic, fleetWildcard, parseFleetTopic } from './FleetTopics.js';
 
 /** Called exactly once per message, in order per (origin, route). May be async: the next waits. */
@@ -24,7 +25,10 @@ export interface FleetReceiverOptions {
   protocolVersion?: 4 | 5;
   handler: FleetHandler;
   maxEnvelopeBytes?: number;
-  /** Acks are gathered for this long before they go out in one publish. Default 0.02. Unit: s. */
+  /**
+   * Longest an ack waits to be batched with others while messages keep arriving. Acks also go out as
+   * soon as every message received so far is handled, or 512 are pending. Default 0.02. Unit: s.
+   */
   ackDelaySec?: number;
   /** Wait between reconnect attempts to the own broker. Default 0.5. Unit: s. */
   reconnectPeriodSec?: number;
@@ -49,6 +53,9 @@ export class FleetReceiver {
   #chain: Promise<void> = Promise.resolve();
   readonly #pendingAcks = new Map<string, bigint[]>();
   #ackTimer: NodeJS.Timeout | undefined;
+  #flushQueued = false;
+  /** Messages received and not yet through #process. */
+  #queued = 0;
   #subscribed = false;
   #onSubscribed: (() => void)[] = [];
 
@@ -66,6 +73,7 @@ export class FleetReceiver {
     });
     this.#client = client;
     client.on('connect', () => {
+      setTcpNoDelay(client);
       client.subscribe(fleetWildcard(o.fleet), { qos: 1 }, (err) => {
         if (err !== null && err !== undefined) {
           o.logger?.warn({ err }, `fleet receiver ${o.robot}: cannot subscribe`);
@@ -77,7 +85,12 @@ export class FleetReceiver {
     });
     client.on('error', (err) => o.logger?.warn({ err: err.message }, `fleet receiver ${o.robot}: ${err.message}`));
     client.on('message', (topic, payload) => {
-      this.#chain = this.#chain.then(() => this.#process(topic, payload));
+      this.#queued++;
+      this.#chain = this.#chain.then(() => this.#process(topic, payload)).finally(() => {
+        // Caught up with the socket: acknowledge now (one publish for the whole burst) instead of
+        // holding the sender's window for ackDelaySec.
+        if (--this.#queued === 0) this.#queueFlush();
+      });
     });
     return this.#subscribed ? Promise.resolve() : new Promise((resolve) => this.#onSubscribed.push(resolve));
   }
@@ -142,7 +155,8 @@ export class FleetReceiver {
       }
       this.stats.delivered++;
     }
-    o.inbox.commit();
+    // The delivered marks are committed in #flushAcks, once per ack batch and before any ack of it
+    // leaves: an acked message is always marked delivered on disk.
     for (const e of r.ready) if (e.ackRequested) this.#ack(e.origin, e.id);
   }
 
@@ -161,9 +175,19 @@ export class FleetReceiver {
     }
   }
 
+  #queueFlush(): void {
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    setImmediate(() => {
+      this.#flushQueued = false;
+      if (this.#queued === 0) this.#flushAcks();
+    });
+  }
+
   #flushAcks(): void {
     if (this.#ackTimer !== undefined) clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
+    this.#o.inbox.commit();
     const client = this.#client;
     // Acks are not queued while disconnected: the sender times out and resends, and the duplicate is acked then.
     if (client === undefined || !client.connected) {

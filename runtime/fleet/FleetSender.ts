@@ -5,7 +5,8 @@ import { WallClock } from '../clock/WallClock.js';
 import type { MessageRegistry } from '../msg/MessageRegistry.js';
 import { decodeAcks } from './FleetAcks.js';
 import { DEFAULT_MAX_ENVELOPE_BYTES, encodeEnvelope, typeHashOf } from './FleetEnvelope.js';
-import type { FleetOutbox, QueuedMessage } from './FleetOutbox.js';
+import type { DrainCursor, FleetOutbox, QueuedMessage } from './FleetOutbox.js';
+import { setTcpNoDelay } from './tcpNoDelay.js';
 import { ackTopic, dataTopic } from './FleetTopics.js';
 
 export interface FleetSenderOptions {
@@ -21,14 +22,20 @@ export interface FleetSenderOptions {
   password: string;
   /** 5 where the broker speaks MQTT 5 (Mosquitto: adds message expiry), 4 for Aedes 1.x. Default 4. */
   protocolVersion?: 4 | 5;
-  /** Most messages sent and not yet acknowledged. Default 256. */
+  /** Most messages sent and not yet acknowledged. Default 1024 (256 held the loopback link to a third of the rate: bench/fleetThroughput.ts). */
   window?: number;
   /** Most payload bytes sent and not yet acknowledged; keeps a map transfer from queueing ahead of urgent messages. Default 1 MiB. */
   maxInFlightBytes?: number;
   /** Unacknowledged messages are sent again after this long. Default 3. Unit: s. */
   ackTimeoutSec?: number;
-  /** Link bandwidth budget for envelopes; 0 = unlimited (default). Unit: bytes/s. */
+  /** Link bandwidth budget, counted in MQTT PUBLISH bytes (envelope, topic, header); 0 = unlimited (default). Unit: bytes/s. */
   bytesPerSecond?: number;
+  /**
+   * Depth of the budget's token bucket. Keep it below what the radio itself buffers: a deeper bucket
+   * lets a burst queue up inside the link, where priorities no longer apply (with 0.25 s, a pose
+   * waited 210 ms behind map tiles on a 1 Mbit/s link: bench/fleetPriority.ts). Default 0.02. Unit: s.
+   */
+  burstSec?: number;
   /** Wait between reconnect attempts. Default 0.5. Unit: s. */
   reconnectPeriodSec?: number;
   maxEnvelopeBytes?: number;
@@ -93,6 +100,7 @@ export class FleetSender {
     this.#client = client;
     client.on('connect', () => {
       this.stats.connects++;
+      setTcpNoDelay(client);
       // Whatever was in flight on the old connection may or may not have arrived: send it again.
       this.#inFlight.clear();
       this.#inFlightBytes = 0;
@@ -150,17 +158,23 @@ export class FleetSender {
     const client = this.#client;
     if (!this.#ready || client === undefined || !client.connected || this.#closed) return;
     this.#o.outbox.purgeExpired();
-    const window = o.window ?? 256;
+    const window = o.window ?? 1024;
     const maxBytes = o.maxInFlightBytes ?? 1024 * 1024;
     const skipRoutes = new Set<string>();
+    // Within one pump nothing is enqueued or acknowledged, so each batch goes on from where the last
+    // one ended and each route's lowSeq is read once.
+    const lowSeqs = new Map<string, bigint>();
+    let after: DrainCursor | undefined;
     let wakeAtNs: bigint | undefined;
     for (;;) {
       const room = window - this.#inFlight.size;
       if (room <= 0 || this.#inFlightBytes >= maxBytes) break;
-      const batch = o.outbox.nextBatch(Math.min(room, 64), maxBytes - this.#inFlightBytes,
-        { ids: this.#inFlight.keys(), routes: skipRoutes });
+      const batch = o.outbox.nextBatch(Math.min(room, 256), maxBytes - this.#inFlightBytes,
+        { ids: this.#inFlight, routes: skipRoutes, after });
       if (batch.length === 0) break;
+      after = batch[batch.length - 1];
       let progressed = false;
+      let outOfTokens = false;
       for (const m of batch) {
         if (skipRoutes.has(m.route)) continue;
         const now = this.#clock.now().nanoseconds;
@@ -170,12 +184,14 @@ export class FleetSender {
           wakeAtNs = wakeAtNs === undefined || due < wakeAtNs ? due : wakeAtNs;
           continue;
         }
-        const wait = this.#takeTokens(m.payload.length + 64, now);
+        const wait = this.#takeTokens(publishBytes(o, m), now);
         if (wait > 0n) {
           wakeAtNs = wakeAtNs === undefined || now + wait < wakeAtNs ? now + wait : wakeAtNs;
+          // Stop the whole pump: going on past the cursor would send later messages before this one.
+          outOfTokens = true;
           break;
         }
-        this.#send(client, m, now);
+        this.#send(client, m, now, lowSeqs);
         progressed = true;
         const hz = o.outbox.route(m.route).maxRateHz;
         if (hz > 0) {
@@ -183,7 +199,7 @@ export class FleetSender {
           skipRoutes.add(m.route);
         }
       }
-      if (!progressed) break;
+      if (outOfTokens || !progressed) break;
     }
     if (wakeAtNs !== undefined && this.#wake === undefined) {
       this.#wake = this.#clock.schedule(wakeAtNs, () => {
@@ -193,12 +209,14 @@ export class FleetSender {
     }
   }
 
-  #send(client: MqttClient, m: QueuedMessage, nowNs: bigint): void {
+  #send(client: MqttClient, m: QueuedMessage, nowNs: bigint, lowSeqs: Map<string, bigint>): void {
     const o = this.#o;
     const route = o.outbox.route(m.route);
     const reliable = route.reliability !== 'best-effort';
+    let lowSeq = lowSeqs.get(m.route);
+    if (lowSeq === undefined && reliable) lowSeqs.set(m.route, (lowSeq = o.outbox.lowSeq(m.route)));
     const bytes = encodeEnvelope({
-      id: m.id, seq: m.seq, lowSeq: reliable ? o.outbox.lowSeq(m.route) : m.seq, stamp: m.stamp,
+      id: m.id, seq: m.seq, lowSeq: reliable ? lowSeq! : m.seq, stamp: m.stamp,
       origin: o.robot, route: m.route, type: m.type, typeHash: typeHashOf(o.registry, m.type),
       ackRequested: reliable, payload: m.payload,
     }, o.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE_BYTES);
@@ -257,11 +275,11 @@ export class FleetSender {
     }
   }
 
-  /** Token bucket for the link budget (burst: 1/4 s of budget). Returns ns to wait, 0 when sent. */
+  /** Token bucket for the link budget (depth: burstSec of budget). Returns ns to wait, 0 when sent. */
   #takeTokens(bytes: number, nowNs: bigint): bigint {
     const rate = this.#o.bytesPerSecond ?? 0;
     if (rate <= 0) return 0n;
-    const burst = rate / 4;
+    const burst = rate * (this.#o.burstSec ?? 0.02);
     this.#tokens = Math.min(burst, this.#tokens + (Number(nowNs - this.#tokensAtNs) / 1e9) * rate);
     this.#tokensAtNs = nowNs;
     // A message larger than the burst may go once the bucket is full (it then runs into debt).
@@ -290,4 +308,16 @@ export class FleetSender {
     };
     this.#timeoutTimer = this.#clock.schedule(this.#clock.now().nanoseconds + timeoutNs / 4n, scan);
   }
+}
+
+/**
+ * Bytes one envelope takes on the wire as an MQTT PUBLISH (TCP/IP headers aside), slightly over
+ * rather than under, so a budget equal to the link's rate does not build a queue inside the link:
+ * fixed header (≤ 5), topic (2 + length), packet id (2), MQTT 5 properties (≤ 7), the envelope
+ * (payload plus its 44-byte fixed header and the origin, route and type strings).
+ */
+function publishBytes(o: FleetSenderOptions, m: QueuedMessage): number {
+  const topic = 10 + o.fleet.length + o.robot.length + m.route.length;
+  const envelope = 45 + o.robot.length + 2 + m.route.length + 1 + m.type.length + 4 + m.payload.length;
+  return 5 + 2 + topic + 2 + (o.protocolVersion === 5 ? 7 : 0) + envelope;
 }

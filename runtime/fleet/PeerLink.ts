@@ -81,6 +81,18 @@ export class PeerLink {
     return accepted;
   }
 
+  /**
+   * Like `send` for several messages of one topic, committed in one transaction (one WAL write, one
+   * fsync under FULL) instead of one each: for producers that have a batch at hand (map tiles, a
+   * burst of detections). Returns, per message, whether it was accepted; returns once all are on disk.
+   */
+  sendMany(topic: string, messages: readonly unknown[]): boolean[] {
+    const route = this.outbox.route(routeFromRosTopic(topic));
+    const results = this.outbox.enqueueMany(route.route, messages.map((m) => this.#registry.encode(route.type, m)));
+    this.sender.kick();
+    return results.map((r) => r !== undefined);
+  }
+
   async close(): Promise<void> {
     await this.sender.close();
     this.outbox.close();

@@ -32,5 +32,6 @@ describe('PeerLink priority on a slow link', () => {
     expect(tilesBefore).toBeLessThan(40); // it did not wait behind the 60 tiles
     await waitFor(() => got.length === 61, 20_000, 'the rest of the map');
     expect(got.filter((g) => g.route === 'r1/tiles').map((g) => g.text.split(':')[0])).toEqual(Array.from({ length: 60 }, (_, i) => String(i)));
+    expect(receiver.stats.buffered).toBe(0); // sent in order: nothing waited at the receiver for a gap
   }, 30_000);
 });

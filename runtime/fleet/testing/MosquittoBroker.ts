@@ -11,6 +11,8 @@ export interface MosquittoBrokerOptions {
   users: readonly FleetUser[];
   /** Port on 127.0.0.1; 0 (default) finds a free one (bind port 0, read it, close). */
   port?: number;
+  /** Extra `mosquitto.conf` lines appended as given, e.g. `max_queued_messages 0`. Default none. */
+  config?: readonly string[];
 }
 
 /**
@@ -115,6 +117,7 @@ export class MosquittoBroker {
       'log_dest stderr',
       'log_type error',
       'log_type warning',
+      ...(this.#o.config ?? []),
       '',
     ].join('\n'));
   }
