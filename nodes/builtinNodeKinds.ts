@@ -2,7 +2,9 @@ import { NodeKindRegistry } from '../runtime/NodeKind.js';
 import { mapRevealerKind } from './examples/MapRevealer.js';
 import { odometryIntegratorKind } from './examples/OdometryIntegrator.js';
 import { twistPublisherKind } from './examples/TwistPublisher.js';
+import { controllerKind } from './exploration/ControllerNode.js';
 import { mapperKind } from './exploration/MapperNode.js';
+import { plannerKind } from './exploration/PlannerNode.js';
 import { fleetLinkKind } from './fleet/FleetLinkNode.js';
 import { linkGateKind } from './fleet/LinkGateNode.js';
 
@@ -14,5 +16,7 @@ export function builtinNodeKinds(): NodeKindRegistry {
     .register(mapRevealerKind)
     .register(fleetLinkKind)
     .register(linkGateKind)
-    .register(mapperKind);
+    .register(mapperKind)
+    .register(plannerKind)
+    .register(controllerKind);
 }

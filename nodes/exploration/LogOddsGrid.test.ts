@@ -78,10 +78,14 @@ describe('LogOddsGrid', () => {
     const open: ScanBeams = { angleMin: -Math.PI, angleIncrement: (2 * Math.PI) / 360, rangeMin: 0.1, rangeMax: 8, ranges: new Float32Array(360).fill(Infinity) };
     const room = corridorScan(1.05, 8);
     for (let k = 0; k < 200; k++) g.integrateScan({ x: (k % 10) * 0.03, y: 0, yaw: k * 0.01 }, k % 2 ? open : room);
-    const runs = 1000;
-    const t0 = performance.now();
-    for (let k = 0; k < runs; k++) g.integrateScan({ x: (k % 10) * 0.03, y: 0, yaw: k * 0.01 }, open);
-    const perScanMs = (performance.now() - t0) / runs;
+    // Median of 20 batches of 50 scans, so a busy CI box (vitest runs files in parallel) does not decide it.
+    const batches: number[] = [];
+    for (let b = 0; b < 20; b++) {
+      const t0 = performance.now();
+      for (let k = 0; k < 50; k++) g.integrateScan({ x: (k % 10) * 0.03, y: 0, yaw: (b * 50 + k) * 0.01 }, open);
+      batches.push((performance.now() - t0) / 50);
+    }
+    const perScanMs = batches.sort((a, b) => a - b)[10]!;
     console.log(`LogOddsGrid.integrateScan: 360 beams × 8 m @ 0.1 m: ${(perScanMs * 1000).toFixed(1)} µs per scan`);
     expect(perScanMs).toBeLessThan(1);
   });

@@ -125,7 +125,7 @@ export class PathFollower {
       this.#state = 'reached';
       return stop('reached', 0, 'reached');
     }
-    const carrot = this.#pointAt(Math.min(s + P.lookahead, total));
+    const carrot = this.#carrot(pose, s);
     const alpha = wrapAngle(Math.atan2(carrot.y - pose.y, carrot.x - pose.x) - pose.yaw);
 
     if (this.#state === 'recovering') {
@@ -177,7 +177,7 @@ export class PathFollower {
     if (path.length === 1) return { s: 0, dist: Math.hypot(path[0]!.x - pose.x, path[0]!.y - pose.y) };
     let best = { s: this.#cum[this.#seg]!, dist: Infinity, seg: this.#seg };
     // Look a few metres ahead only, so a path that doubles back is not short-circuited.
-    const horizon = this.#cum[this.#seg]! + 2 * this.params.lookahead + 1;
+    const horizon = this.#cum[Math.min(this.#seg + 1, path.length - 1)]! + 2 * this.params.lookahead + 1;
     for (let i = this.#seg; i < path.length - 1 && this.#cum[i]! <= horizon; i++) {
       const a = path[i]!;
       const b = path[i + 1]!;
@@ -192,14 +192,35 @@ export class PathFollower {
     return { s: best.s, dist: best.dist };
   }
 
-  #pointAt(s: number): Point {
+  /**
+   * The carrot: the first point past the projection at `lookahead` from the robot (the circle's
+   * intersection with the path, as in the original pure pursuit), else the path's end. Taking
+   * the point at `lookahead` of arc length instead puts the carrot right beside the robot at a
+   * sharp corner, where the robot then circles it.
+   */
+  #carrot(pose: Pose2D, s: number): Point {
     const path = this.#path;
+    const L = this.params.lookahead;
     let i = this.#seg;
-    while (i < path.length - 2 && this.#cum[i + 1]! < s) i++;
-    const a = path[i]!;
-    const b = path[Math.min(i + 1, path.length - 1)]!;
-    const len = this.#cum[Math.min(i + 1, path.length - 1)]! - this.#cum[i]!;
-    const t = len > 0 ? Math.max(0, Math.min(1, (s - this.#cum[i]!) / len)) : 0;
-    return { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) };
+    while (i < path.length - 2 && this.#cum[i + 1]! <= s) i++;
+    for (; i < path.length - 1; i++) {
+      const a = path[i]!;
+      const b = path[i + 1]!;
+      // Solve |a + t(b − a) − p| = L for the largest t in [0, 1] (the exit of the circle).
+      const dx = b.x - a.x;
+      const dy = b.y - a.y;
+      const fx = a.x - pose.x;
+      const fy = a.y - pose.y;
+      const qa = dx * dx + dy * dy;
+      if (qa === 0) continue;
+      const qb = 2 * (fx * dx + fy * dy);
+      const qc = fx * fx + fy * fy - L * L;
+      const disc = qb * qb - 4 * qa * qc;
+      if (disc < 0) continue;
+      const t = (-qb + Math.sqrt(disc)) / (2 * qa);
+      const t0 = this.#cum[i]! < s && this.#cum[i + 1]! > s ? (s - this.#cum[i]!) / Math.sqrt(qa) : 0;
+      if (t >= t0 && t <= 1) return { x: a.x + t * dx, y: a.y + t * dy };
+    }
+    return path.at(-1)!;
   }
 }
