@@ -2,6 +2,9 @@ import { NodeKindRegistry } from '../runtime/NodeKind.js';
 import { mapRevealerKind } from './examples/MapRevealer.js';
 import { odometryIntegratorKind } from './examples/OdometryIntegrator.js';
 import { twistPublisherKind } from './examples/TwistPublisher.js';
+import { controllerKind } from './exploration/ControllerNode.js';
+import { mapperKind } from './exploration/MapperNode.js';
+import { plannerKind } from './exploration/PlannerNode.js';
 import { fleetLinkKind } from './fleet/FleetLinkNode.js';
 import { linkGateKind } from './fleet/LinkGateNode.js';
 
@@ -12,5 +15,8 @@ export function builtinNodeKinds(): NodeKindRegistry {
     .register(odometryIntegratorKind)
     .register(mapRevealerKind)
     .register(fleetLinkKind)
-    .register(linkGateKind);
+    .register(linkGateKind)
+    .register(mapperKind)
+    .register(plannerKind)
+    .register(controllerKind);
 }

@@ -383,6 +383,23 @@ export namespace outpost_msgs {
         last: boolean;
         payload: Uint8Array | number[];
       }
+      /** constant uint8 IDLE = 0 */
+      /** constant uint8 WAITING = 1 */
+      /** constant uint8 PLANNED = 2 */
+      /** constant uint8 UNREACHABLE = 3 */
+      /** constant uint8 FOLLOWING = 4 */
+      /** constant uint8 REACHED = 5 */
+      /** constant uint8 STUCK = 6 */
+      /** constant uint8 RECOVERING = 7 */
+      /** constant uint8 ABORTED = 8 */
+      export interface NavStatus {
+        header: std_msgs.msg.Header;
+        status: number;
+        state: string;
+        goal: geometry_msgs.msg.Pose;
+        distance_remaining: number;
+        detail: string;
+      }
       /** constant uint8 STARTED = 0 */
       /** constant uint8 TRANSITION = 1 */
       /** constant uint8 EXITED = 2 */
@@ -1250,6 +1267,7 @@ export interface MessageTypeMap {
   'outpost_msgs/msg/LinkStateArray': outpost_msgs.msg.LinkStateArray;
   'outpost_msgs/msg/MapTileSummary': outpost_msgs.msg.MapTileSummary;
   'outpost_msgs/msg/MapTiles': outpost_msgs.msg.MapTiles;
+  'outpost_msgs/msg/NavStatus': outpost_msgs.msg.NavStatus;
   'outpost_msgs/msg/NodeEvent': outpost_msgs.msg.NodeEvent;
   'outpost_msgs/msg/SimStatus': outpost_msgs.msg.SimStatus;
   'rcl_interfaces/msg/FloatingPointRange': rcl_interfaces.msg.FloatingPointRange;
