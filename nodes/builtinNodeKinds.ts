@@ -1,6 +1,7 @@
 import { NodeKindRegistry } from '../runtime/NodeKind.js';
 import { mapRevealerKind } from './examples/MapRevealer.js';
 import { odometryIntegratorKind } from './examples/OdometryIntegrator.js';
+import { explorerKind } from './exploration/ExplorerNode.js';
 import { twistPublisherKind } from './examples/TwistPublisher.js';
 import { fleetLinkKind } from './fleet/FleetLinkNode.js';
 import { linkGateKind } from './fleet/LinkGateNode.js';
@@ -12,5 +13,6 @@ export function builtinNodeKinds(): NodeKindRegistry {
     .register(odometryIntegratorKind)
     .register(mapRevealerKind)
     .register(fleetLinkKind)
-    .register(linkGateKind);
+    .register(linkGateKind)
+    .register(explorerKind);
 }
