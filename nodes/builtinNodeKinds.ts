@@ -1,6 +1,7 @@
 import { NodeKindRegistry } from '../runtime/NodeKind.js';
 import { mapRevealerKind } from './examples/MapRevealer.js';
 import { odometryIntegratorKind } from './examples/OdometryIntegrator.js';
+import { explorerKind } from './exploration/ExplorerNode.js';
 import { twistPublisherKind } from './examples/TwistPublisher.js';
 import { controllerKind } from './exploration/ControllerNode.js';
 import { mapperKind } from './exploration/MapperNode.js';
@@ -18,5 +19,6 @@ export function builtinNodeKinds(): NodeKindRegistry {
     .register(linkGateKind)
     .register(mapperKind)
     .register(plannerKind)
-    .register(controllerKind);
+    .register(controllerKind)
+    .register(explorerKind);
 }

@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   OUTPOST_ERR_MAP_TILE: 'a map tile or tile batch is malformed, out of bounds or has invalid cells',
   OUTPOST_ERR_MAP_SUMMARY: 'a map tile summary (origin → tile → version) is truncated or malformed',
   OUTPOST_ERR_MAP_GEOMETRY: 'a peer\'s map has a different size, resolution or tile size than ours',
+  OUTPOST_ERR_UNKNOWN_POLICY: 'a launch file or a caller names a policy that is not in its policy table',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;

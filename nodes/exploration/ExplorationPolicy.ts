@@ -1,0 +1,58 @@
+import { OutpostError } from '../../runtime/index.js';
+import type { GraphObservation } from './GraphObservation.js';
+import { NearestFrontierPolicy } from './NearestFrontierPolicy.js';
+import { PreplannedRendezvousPolicy } from './PreplannedRendezvousPolicy.js';
+import { UtilityGreedyPolicy } from './UtilityGreedyPolicy.js';
+
+/** What a policy may know besides the graph. */
+export interface PolicyContext {
+  /** The node's clock. Unit: s. */
+  now: number;
+  /** Map-frame position where this robot started: the default rendezvous place. Unit: m. */
+  home: { x: number; y: number };
+}
+
+/**
+ * Picks where to go next on the graph. IR2's learned policy returns one of the current node's
+ * neighbours (`obs.edges[obs.currentIndex]`); the classical ones return any node to head for
+ * (the planner finds the way). Either way the result is a node index into `obs.nodes`, or −1
+ * when the policy has nowhere to go (nothing left to explore).
+ */
+export interface ExplorationPolicy {
+  readonly name: string;
+  choose(obs: GraphObservation, ctx: PolicyContext): number;
+}
+
+/** Settings the policies read; each policy ignores what it does not use. */
+export interface ExplorationPolicyOptions {
+  /** utility_greedy: score = utility / (path distance + this). Unit: m. Default 1. */
+  distanceOffset?: number;
+  /** preplanned_rendezvous: exploring time per round. Unit: s. Default 120. */
+  exploreBudget?: number;
+  /** preplanned_rendezvous: the agreed meeting time is round start + budget + this. Unit: s. Default 60. */
+  returnAllowance?: number;
+  /** preplanned_rendezvous: how long to wait at the rendezvous after the meeting time. Unit: s. Default 20. */
+  rendezvousWait?: number;
+  /** preplanned_rendezvous: speed used to estimate the way back, to leave early enough. Unit: m/s. Default 0.3. */
+  nominalSpeed?: number;
+  /** preplanned_rendezvous: the meeting place (map frame, m); default the robot's start (`ctx.home`). */
+  rendezvous?: { x: number; y: number };
+  /** preplanned_rendezvous: within this distance of the meeting place counts as arrived. Unit: m. Default 1. */
+  arrivalRadius?: number;
+}
+
+/** The policies keyed by the name launch files give in `policy`. */
+export const explorationPolicies: Readonly<Record<string, (options: ExplorationPolicyOptions) => ExplorationPolicy>> = {
+  nearest_frontier: () => new NearestFrontierPolicy(),
+  utility_greedy: (o) => new UtilityGreedyPolicy(o.distanceOffset),
+  preplanned_rendezvous: (o) => new PreplannedRendezvousPolicy(o),
+};
+
+export function createExplorationPolicy(name: string, options: ExplorationPolicyOptions = {}): ExplorationPolicy {
+  const make = Object.hasOwn(explorationPolicies, name) ? explorationPolicies[name] : undefined;
+  if (make === undefined) {
+    throw new OutpostError('OUTPOST_ERR_UNKNOWN_POLICY',
+      `exploration policy "${name}" is not known; expected one of ${Object.keys(explorationPolicies).map((n) => `"${n}"`).join(', ')}`);
+  }
+  return make(options);
+}

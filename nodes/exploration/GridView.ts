@@ -1,0 +1,148 @@
+import type { MessageOf } from '../../runtime/index.js';
+import { OutpostError } from '../../runtime/index.js';
+
+/** A cell's class for exploration: what IR2 calls free (255), occupied (1) and unknown (127). */
+export const CELL_FREE = 0;
+export const CELL_OCCUPIED = 1;
+export const CELL_UNKNOWN = 2;
+
+export interface GridViewOptions {
+  /**
+   * Occupancy values (0..100) up to this one count as free; above it as occupied; −1 is unknown.
+   * Default 25, Nav2 map_server's `free_thresh` 0.25. A value between thresholds is treated as an
+   * obstacle, never as free: the graph must not route through what the mapper is unsure about.
+   */
+  freeThreshold?: number;
+}
+
+/**
+ * A read-only view of a nav_msgs/OccupancyGrid for exploration: each cell classified once as
+ * free / occupied / unknown, cell ↔ map-frame conversions, and the line-of-sight test that both
+ * the graph's edges and the node utility use. Cell (0,0) is the lower-left cell, row-major, row 0
+ * at the bottom (the OccupancyGrid layout). The map's origin orientation is assumed to be the
+ * identity (all Outpost mappers publish it so); a rotated origin is rejected.
+ */
+export class GridView {
+  readonly width: number;
+  readonly height: number;
+  /** Cell edge. Unit: m. */
+  readonly resolution: number;
+  /** Map-frame coordinates of cell (0,0)'s lower-left corner. Unit: m. */
+  readonly originX: number;
+  readonly originY: number;
+  /** CELL_FREE, CELL_OCCUPIED or CELL_UNKNOWN per cell, row-major. */
+  readonly cells: Uint8Array;
+  /** Number of known (free or occupied) cells: what the rendezvous stand-in counts. */
+  readonly knownCount: number;
+
+  constructor(width: number, height: number, resolution: number, originX: number, originY: number, cells: Uint8Array) {
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected positive integer width and height, got ${width}×${height}`);
+    }
+    if (!(resolution > 0)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected resolution > 0 m, got ${resolution}`);
+    if (cells.length !== width * height) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected ${width * height} cells (${width}×${height}), got ${cells.length}`);
+    }
+    this.width = width;
+    this.height = height;
+    this.resolution = resolution;
+    this.originX = originX;
+    this.originY = originY;
+    this.cells = cells;
+    let known = 0;
+    for (let i = 0; i < cells.length; i++) if (cells[i] !== CELL_UNKNOWN) known++;
+    this.knownCount = known;
+  }
+
+  /** Classifies an OccupancyGrid message (validated here: this is where the map enters). */
+  static fromOccupancyGrid(msg: MessageOf<'nav_msgs/msg/OccupancyGrid'>, options: GridViewOptions = {}): GridView {
+    const { width, height, resolution, origin } = msg.info;
+    const q = origin.orientation;
+    if (Math.abs(q.x) > 1e-6 || Math.abs(q.y) > 1e-6 || Math.abs(q.z) > 1e-6) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
+        `grid: expected an unrotated map origin (orientation x=y=z=0), got (${q.x}, ${q.y}, ${q.z}, ${q.w})`);
+    }
+    if (msg.data.length !== width * height) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: info says ${width}×${height} = ${width * height} cells, data has ${msg.data.length}`);
+    }
+    const free = options.freeThreshold ?? 25;
+    const cells = new Uint8Array(width * height);
+    const data = msg.data;
+    for (let i = 0; i < cells.length; i++) {
+      const v = data[i]!;
+      cells[i] = v < 0 ? CELL_UNKNOWN : v <= free ? CELL_FREE : CELL_OCCUPIED;
+    }
+    return new GridView(width, height, resolution, origin.position.x, origin.position.y, cells);
+  }
+
+  /** Builds a view from rows of text, top row first: '.' free, '#' occupied, '?' unknown (tests). */
+  static fromAscii(rows: readonly string[], resolution = 1, originX = 0, originY = 0): GridView {
+    const height = rows.length;
+    const width = rows[0]?.length ?? 0;
+    const cells = new Uint8Array(width * height);
+    const code: Record<string, number> = { '.': CELL_FREE, '#': CELL_OCCUPIED, '?': CELL_UNKNOWN };
+    rows.forEach((row, r) => {
+      if (row.length !== width) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: row ${r} has ${row.length} cells, expected ${width}`);
+      for (let x = 0; x < width; x++) {
+        const c = code[row[x]!];
+        if (c === undefined) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: row ${r} has "${row[x]}", expected one of . # ?`);
+        cells[(height - 1 - r) * width + x] = c;
+      }
+    });
+    return new GridView(width, height, resolution, originX, originY, cells);
+  }
+
+  inBounds(cx: number, cy: number): boolean {
+    return cx >= 0 && cy >= 0 && cx < this.width && cy < this.height;
+  }
+
+  state(cx: number, cy: number): number {
+    return this.inBounds(cx, cy) ? this.cells[cy * this.width + cx]! : CELL_UNKNOWN;
+  }
+
+  isFree(cx: number, cy: number): boolean {
+    return this.state(cx, cy) === CELL_FREE;
+  }
+
+  /** The cell containing map-frame point (x, y); may lie outside the grid. */
+  cellOf(x: number, y: number): [number, number] {
+    return [Math.floor((x - this.originX) / this.resolution), Math.floor((y - this.originY) / this.resolution)];
+  }
+
+  /** Map-frame x of a cell column's centre. Unit: m. */
+  centerX(cx: number): number {
+    return this.originX + (cx + 0.5) * this.resolution;
+  }
+
+  centerY(cy: number): number {
+    return this.originY + (cy + 0.5) * this.resolution;
+  }
+
+  /**
+   * True when every cell strictly between (x0,y0) and (x1,y1) is free. The endpoints are not
+   * tested: they are graph nodes or frontier cells, already known free, or the robot's own cell.
+   * The line is the 4-connected Bresenham walk IR2 uses (one axis step at a time), so it cannot
+   * slip diagonally between two obstacle cells that touch at a corner. Unknown cells block, as in
+   * IR2's `check_collision`.
+   */
+  lineClear(x0: number, y0: number, x1: number, y1: number): boolean {
+    const cells = this.cells;
+    const w = this.width;
+    let dx = Math.abs(x1 - x0);
+    let dy = Math.abs(y1 - y0);
+    const steps = dx + dy; // a 4-connected walk takes exactly one step per unit of |dx| + |dy|
+    const sx = x1 > x0 ? 1 : -1;
+    const sy = y1 > y0 ? 1 : -1;
+    let err = dx - dy;
+    dx *= 2;
+    dy *= 2;
+    let x = x0;
+    let y = y0;
+    for (let i = 1; i < steps; i++) {
+      if (err > 0) { x += sx; err -= dy; } else { y += sy; err += dx; }
+      if (x < 0 || y < 0 || x >= w || y >= this.height) return false;
+      if (cells[y * w + x] !== CELL_FREE) return false;
+    }
+    return true;
+  }
+}
