@@ -7,7 +7,7 @@ import { freshRunDir, runOutpost } from '../helpers/OutpostProcess.js';
 const CASES: Array<{ file: string; code: string; where: string; says: RegExp }> = [
   { file: 'unknown-action', code: 'OUTPOST_ERR_LAUNCH_ACTION', where: ':3:5', says: /unknown action "nod"; expected one of .*node/ },
   { file: 'missing-field', code: 'OUTPOST_ERR_LAUNCH_ACTION', where: ':2:5', says: /missing required field "exec"/ },
-  { file: 'unknown-kind', code: 'OUTPOST_ERR_UNKNOWN_NODE_KIND', where: ':4:13', says: /twist_publsher.*odometry_integrator, twist_publisher/ },
+  { file: 'unknown-kind', code: 'OUTPOST_ERR_UNKNOWN_NODE_KIND', where: ':4:13', says: /twist_publsher" is not a registered node kind; expected one of .*odometry_integrator.*twist_publisher/ },
   { file: 'unknown-parameter', code: 'OUTPOST_ERR_UNKNOWN_PARAMETER', where: ':6:', says: /linear_y.*linear_x/ },
   { file: 'wrong-parameter-type', code: 'OUTPOST_ERR_PARAMETER_TYPE', where: ':6:', says: /rate_hz.*expected a number \(double\), got "fast"/ },
   { file: 'bad-substitution', code: 'OUTPOST_ERR_LAUNCH_SUBSTITUTION', where: ':5:', says: /robot/ },
