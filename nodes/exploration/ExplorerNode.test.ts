@@ -50,7 +50,17 @@ async function rig(params: Record<string, unknown> = {}) {
   const world = new Node('world', '/r1', ctx, { clock });
   const mapPub = world.createPublisher('nav_msgs/msg/OccupancyGrid', 'fleet/map');
   const odomPub = world.createPublisher('nav_msgs/msg/Odometry', 'odom');
-  const statusPub = world.createPublisher('std_msgs/msg/String', 'planner/status');
+  const navStatus = world.createPublisher('outpost_msgs/msg/NavStatus', 'planner/status', { qos: { durability: 'transient_local', depth: 1 } });
+  // The planner reports on the goal it was given: the explorer's latest.
+  const statusPub = {
+    publish: ({ data }: { data: string }) => {
+      const g = goals.at(-1)?.pose.position ?? { x: 0, y: 0, z: 0 };
+      navStatus.publish({
+        header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' }, status: 0, state: data,
+        goal: { position: g, orientation: { x: 0, y: 0, z: 0, w: 1 } }, distance_remaining: 0, detail: '',
+      });
+    },
+  };
   const matePub = world.createPublisher('geometry_msgs/msg/PoseStamped', 'fleet/r2/pose');
   const goals: Pose[] = [];
   const poses: Pose[] = [];

@@ -82,7 +82,14 @@ export class ExplorerNode extends Node {
     this.#graphPub = this.createLifecyclePublisher('visualization_msgs/msg/MarkerArray', '~/graph');
     this.#subs.push(this.createSubscription('nav_msgs/msg/OccupancyGrid', this.#p('map_topic'), { qos: 1 }, (m) => this.#onMap(m)));
     this.#subs.push(this.createSubscription('nav_msgs/msg/Odometry', 'odom', { qos: 5 }, (m) => this.#onOdom(m)));
-    this.#subs.push(this.createSubscription('std_msgs/msg/String', this.#p('status_topic'), {}, (m) => this.#onStatus(m.data)));
+    // The planner and the controller both report on the current goal (outpost_msgs/NavStatus, latched).
+    for (const topic of this.#p<string[]>('status_topics')) {
+      this.#subs.push(this.createSubscription('outpost_msgs/msg/NavStatus', topic, { qos: { durability: 'transient_local', depth: 1 } }, (m) => {
+        // A status about an older goal (still latched from before) says nothing about this one.
+        if (this.#goal !== undefined && Math.hypot(m.goal.position.x - this.#goal.x, m.goal.position.y - this.#goal.y) > 1.0 && m.state !== 'aborted') return;
+        this.#onStatus(m.state);
+      }));
+    }
     for (const name of this.#beliefs.names) {
       this.#subs.push(this.createSubscription('geometry_msgs/msg/PoseStamped', `fleet/${name}/pose`, { qos: 5 }, (m) => {
         const stamp = m.header.stamp.sec + m.header.stamp.nanosec / 1e9;
@@ -242,9 +249,9 @@ export const explorerKind: NodeKind = {
     robots: { type: 'string_array', default: [], description: 'Names of all robots of the fleet (this one may be included); teammates\' poses come on fleet/<name>/pose.' },
     robot_name: { type: 'string', default: '', description: 'This robot\'s name in `robots`; empty: the last segment of the namespace.' },
     map_topic: { type: 'string', default: 'fleet/map', description: 'The team-merged nav_msgs/OccupancyGrid.' },
-    status_topic: { type: 'string', default: 'planner/status', description: 'std_msgs/String status of the planner/controller for the current goal.' },
-    reached_values: { type: 'string_array', default: ['reached'], description: 'Status values meaning the goal was reached: choose the next one.' },
-    failed_values: { type: 'string_array', default: ['unreachable', 'stuck'], description: 'Status values meaning the goal failed: blacklist it and choose another.' },
+    status_topics: { type: 'string_array', default: ['planner/status', 'controller/status'], description: 'outpost_msgs/NavStatus topics reporting on the current goal.' },
+    reached_values: { type: 'string_array', default: ['reached'], description: 'NavStatus states meaning the goal was reached: choose the next one.' },
+    failed_values: { type: 'string_array', default: ['unreachable', 'aborted'], description: 'NavStatus states meaning the goal failed: blacklist it and choose another.' },
     map_frame: { type: 'string', default: 'map', description: 'Frame of goals, shared poses and markers (REP-105); odom poses must be in it.' },
     decision_hz: { type: 'double', default: 1, unit: 'Hz', range: { from: 0.01, to: 50 }, description: 'How often the policy decides (and the graph is rebuilt if the map changed or the robot moved).' },
     pose_hz: { type: 'double', default: 2, unit: 'Hz', range: { from: 0.01, to: 50 }, description: 'How often this robot\'s pose is published on `pose` for teammates.' },
