@@ -38,6 +38,7 @@ export function parsePgm(bytes: Uint8Array, file: string): MapImage {
     if (!Number.isInteger(v) || v < 1 || v > max) fail(`expected a ${name} from 1 to ${max} in the PGM header, got ${Number.isNaN(v) ? 'no number' : v}`);
     return v;
   };
+  if (pos < bytes.length && !isSpace(bytes[pos]!) && bytes[pos] !== 0x23) fail('expected whitespace after the magic number');
   const width = header('width', 1 << 20);
   const height = header('height', 1 << 20);
   const maxval = header('maxval', 65535);
