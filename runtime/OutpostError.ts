@@ -47,6 +47,9 @@ export const ERROR_CODES = {
   OUTPOST_ERR_MAP_SUMMARY: 'a map tile summary (origin → tile → version) is truncated or malformed',
   OUTPOST_ERR_MAP_GEOMETRY: 'a peer\'s map has a different size, resolution or tile size than ours',
   OUTPOST_ERR_UNKNOWN_POLICY: 'a launch file or a caller names a policy that is not in its policy table',
+  OUTPOST_ERR_WORLD_FILE: 'a world map (map_server YAML and its PGM/PNG image) is missing, malformed or unsupported',
+  OUTPOST_ERR_UNKNOWN_WORLD_GENERATOR: 'a world generator name is not in the generator table',
+  OUTPOST_ERR_UNKNOWN_RADIO_MODEL: 'a radio model name is not in the radio model table',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;

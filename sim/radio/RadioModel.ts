@@ -1,3 +1,4 @@
+import { OutpostError } from '../../runtime/OutpostError.js';
 import type { GridWorld } from '../world/GridWorld.js';
 
 /** A robot's position for the radio model. Unit: m, world frame. */
@@ -25,4 +26,10 @@ export interface LinkQuality {
 export interface RadioModel {
   readonly name: string;
   link(world: GridWorld, a: RadioPoint, b: RadioPoint): LinkQuality;
+}
+
+/** Checks the link budget parameters every radio model has (bytes_per_second, loss). */
+export function checkLinkBudget(model: string, bytesPerSecond: number, loss: number): void {
+  if (!(bytesPerSecond >= 0)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `radio "${model}": expected bytes_per_second ≥ 0, got ${bytesPerSecond}`);
+  if (!(loss >= 0 && loss <= 1)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `radio "${model}": expected loss in [0, 1], got ${loss}`);
 }
