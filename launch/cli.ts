@@ -6,10 +6,11 @@ import type { CliCommand, CliIO } from './commands/CliCommand.js';
 import { interfacesCommand } from './commands/interfacesCommand.js';
 import { launchCommand } from './commands/launchCommand.js';
 import { nodesCommand } from './commands/nodesCommand.js';
+import { simCommand } from './commands/simCommand.js';
 import { topicCommand } from './commands/topicCommand.js';
 
 const COMMANDS: Record<string, CliCommand> = Object.fromEntries(
-  [launchCommand, nodesCommand, topicCommand, interfacesCommand].map((c) => [c.name, c]),
+  [launchCommand, simCommand, nodesCommand, topicCommand, interfacesCommand].map((c) => [c.name, c]),
 );
 
 /** Errors in what the user gave us (files, arguments) exit 2; everything else exits 1. */

@@ -8,6 +8,7 @@ import { mapperKind } from './exploration/MapperNode.js';
 import { plannerKind } from './exploration/PlannerNode.js';
 import { fleetLinkKind } from './fleet/FleetLinkNode.js';
 import { linkGateKind } from './fleet/LinkGateNode.js';
+import { simulatorKind } from '../sim/SimulatorNode.js';
 
 /** Every node kind shipped with Outpost, as `pkg: outpost` launch files find them by `exec`. */
 export function builtinNodeKinds(): NodeKindRegistry {
@@ -20,5 +21,6 @@ export function builtinNodeKinds(): NodeKindRegistry {
     .register(mapperKind)
     .register(plannerKind)
     .register(controllerKind)
-    .register(explorerKind);
+    .register(explorerKind)
+    .register(simulatorKind);
 }

@@ -52,7 +52,13 @@ export class ExplorerNode extends Node {
       ...(rv.length === 2 ? { rendezvous: { x: rv[0]!, y: rv[1]! } } : {}),
     });
     this.#graph = this.#makeGraph();
-    this.#beliefs = new TeammateBeliefs(this.#p<string[]>('robots').filter((r) => r !== this.robotName));
+    this.#beliefs = new TeammateBeliefs(this.#teamNames().filter((r) => r !== this.robotName));
+  }
+
+  /** `robots`, or r1..rN when `fleet_size` is N > 0 (launch files cannot build lists from a count). */
+  #teamNames(): string[] {
+    const n = this.#p<number>('fleet_size');
+    return n > 0 ? Array.from({ length: n }, (_, i) => `r${i + 1}`) : this.#p<string[]>('robots');
   }
 
   /** This robot's name in `robots`: `robot_name`, or the last segment of the namespace. */
@@ -247,6 +253,7 @@ export const explorerKind: NodeKind = {
   parameters: {
     policy: { type: 'string', default: 'nearest_frontier', choices: Object.keys(explorationPolicies), description: 'Exploration policy, by name (explorationPolicies).' },
     robots: { type: 'string_array', default: [], description: 'Names of all robots of the fleet (this one may be included); teammates\' poses come on fleet/<name>/pose.' },
+    fleet_size: { type: 'integer', default: 0, range: { from: 0, to: 64 }, description: 'N > 0: the fleet is r1..rN (instead of listing `robots`).' },
     robot_name: { type: 'string', default: '', description: 'This robot\'s name in `robots`; empty: the last segment of the namespace.' },
     map_topic: { type: 'string', default: 'fleet/map', description: 'The team-merged nav_msgs/OccupancyGrid.' },
     status_topics: { type: 'string_array', default: ['planner/status', 'controller/status'], description: 'outpost_msgs/NavStatus topics reporting on the current goal.' },

@@ -99,9 +99,11 @@ export class FleetLinkNode extends Node {
       this.#brokerUrl = broker;
       this.#protocol = p<number>('mqtt_version') === 5 ? 5 : 4;
     }
-    this.#dir = join(p<string>('outbox_dir'), this.#fleet, this.#robot);
-    mkdirSync(this.#dir, { recursive: true });
-    this.#inbox = new FleetInbox<FleetEnvelope>({ path: join(this.#dir, 'inbox.sqlite') });
+    // ':memory:' keeps outboxes and inbox in memory: no durability, for simulations that must not
+    // carry state from one run into the next.
+    this.#dir = p<string>('outbox_dir') === ':memory:' ? ':memory:' : join(p<string>('outbox_dir'), this.#fleet, this.#robot);
+    if (this.#dir !== ':memory:') mkdirSync(this.#dir, { recursive: true });
+    this.#inbox = new FleetInbox<FleetEnvelope>({ path: this.#file('inbox.sqlite') });
     this.#routes = p<string[]>('routes').map(parseRouteSpec);
     for (const route of this.#routes) {
       const codec = this.context.registry.codec(route.type);
@@ -206,6 +208,10 @@ export class FleetLinkNode extends Node {
     this.#broker = undefined;
   }
 
+  #file(name: string): string {
+    return this.#dir === ':memory:' ? ':memory:' : join(this.#dir, name);
+  }
+
   #addPeer(name: string, url: string): void {
     if (name === this.#robot || this.peers.get(name)?.url === url) return;
     if (this.peers.has(name)) {
@@ -221,7 +227,7 @@ export class FleetLinkNode extends Node {
     peer.link = new PeerLink({
       registry: this.context.registry, fleet: this.#fleet, robot: this.#robot, peer: name, url,
       username: this.#username, password: this.#password, protocolVersion: this.#protocol,
-      outboxPath: join(this.#dir, `to-${name}.sqlite`), routes,
+      outboxPath: this.#file(`to-${name}.sqlite`), routes,
       bytesPerSecond: this.getParameter('bytes_per_second').value as number,
       reconnectPeriodSec: this.getParameter('reconnect_period_s').value as number,
       logger: this.getLogger().child({ peer: name }),
@@ -382,7 +388,7 @@ export const fleetLinkKind: NodeKind = {
       type: 'string_array', default: [], check: (v) => checkRouteSpecs(v as string[]),
       description: 'Topics to share, "TOPIC TYPE [reliability=..] [priority=..] [max_rate_hz=..] [expiry_s=..] [byte_cap=..] [drop=..]" each; TOPIC relative to the namespace.',
     },
-    outbox_dir: { type: 'string', default: '.outpost/fleet', description: 'Folder of the durable outboxes and the inbox (SQLite); <dir>/<fleet>/<robot>/.' },
+    outbox_dir: { type: 'string', default: '.outpost/fleet', description: 'Folder of the durable outboxes and the inbox (SQLite), <dir>/<fleet>/<robot>/; ":memory:" keeps them in memory (no durability: simulation).' },
     bytes_per_second: { type: 'double', default: 0, unit: 'B/s', range: { from: 0, to: 1e10 }, description: 'Bandwidth budget per teammate link; 0: unlimited.' },
     map_topic: { type: 'string', default: 'map', description: 'This robot\'s occupancy grid to sync as tiles; empty: no map sync.' },
     map_frame: { type: 'string', default: 'map', description: 'frame_id of the merged map.' },

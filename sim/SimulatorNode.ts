@@ -1,0 +1,337 @@
+import {
+  ManualClock, Node, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type Publisher,
+} from '../runtime/index.js';
+import type { Client } from '../runtime/Client.js';
+import { Random } from './Random.js';
+import { createRadioModel, radioModels } from './radio/RadioModels.js';
+import type { RadioModel } from './radio/RadioModel.js';
+import { castScan, toLaserScan, type LidarSpec } from './sensors/Lidar.js';
+import { createVehicle, vehicleModels } from './vehicles/vehicleModels.js';
+import type { Vehicle, VelocityCommand } from './vehicles/Vehicle.js';
+import { loadMapServerMap } from './world/MapServerMap.js';
+import { generateWorld } from './world/WorldGenerators.js';
+import { CELL_FREE, type GridWorld } from './world/GridWorld.js';
+import { spawnPoses } from './SpawnPoses.js';
+import { MissionReport, type MissionSummary } from './MissionReport.js';
+
+interface SimRobot {
+  name: string;
+  vehicle: Vehicle;
+  cmd: VelocityCommand;
+  odom: Publisher<'nav_msgs/msg/Odometry'>;
+  scan: Publisher<'sensor_msgs/msg/LaserScan'>;
+  /** Cells of the ground truth this robot's (merged) map knows, from its latest map. */
+  known: Uint8Array | undefined;
+  sync: Client<'outpost_msgs/srv/FleetSync'> | undefined;
+}
+
+/**
+ * The simulator (issue #4) as a node: it owns time. Each step it moves every vehicle by its latest
+ * `cmd_vel`, publishes `/clock`, the robots' `odom`, `scan` and `/tf`, the radio link graph on
+ * `/outpost/fleet/link_states` (the link gate turns it into real connections), then waits until
+ * every node's callbacks for that step have run — and, with `fleet_sync`, until every fleet link
+ * has delivered what was sent over links that are up — before the next step. So a run depends on
+ * the seed, not on the machine's speed. `speed` paces it against the wall clock (0: as fast as
+ * possible). Nodes under test must run in this process (`process: false`) for lock-step.
+ */
+export class SimulatorNode extends Node {
+  readonly clock: ManualClock;
+  #world: GridWorld | undefined;
+  #robots: SimRobot[] = [];
+  #rng: Random = new Random(1);
+  #radio: RadioModel | undefined;
+  #clockPub: Publisher<'rosgraph_msgs/msg/Clock'> | undefined;
+  #tfPub: Publisher<'tf2_msgs/msg/TFMessage'> | undefined;
+  #linksPub: Publisher<'outpost_msgs/msg/LinkStateArray'> | undefined;
+  #statusPub: Publisher<'outpost_msgs/msg/SimStatus'> | undefined;
+  #reportPub: Publisher<'std_msgs/msg/String'> | undefined;
+  #running = false;
+  #stopped: Promise<void> = Promise.resolve();
+  #report: MissionReport | undefined;
+  #linkUp = new Map<string, boolean>();
+  /** The last summary, once the mission ended. */
+  summary: MissionSummary | undefined;
+
+  constructor(context: Context, options: NodeKindOptions) {
+    const clock = new ManualClock();
+    super(options.name, options.namespace, context, { ...options, clock });
+    this.clock = clock;
+    for (const [name, spec] of Object.entries(simulatorKind.parameters)) this.declareParameter(name, spec);
+  }
+
+  get world(): GridWorld | undefined { return this.#world; }
+  get vehicles(): readonly Vehicle[] { return this.#robots.map((r) => r.vehicle); }
+
+  protected override onConfigure() {
+    const p = <T>(name: string): T => this.getParameter(name).value as T;
+    this.#rng = new Random(p<number>('seed'));
+    const map = p<string>('map');
+    const gen = /^generate:([a-z_]+)$/.exec(map);
+    this.#world = gen !== null
+      ? generateWorld(gen[1]!, { seed: p<number>('seed'), width: p<number>('world_width'), height: p<number>('world_height'), resolution: p<number>('world_resolution') })
+      : loadMapServerMap(map);
+    const world = this.#world;
+    this.#radio = createRadioModel(p<string>('radio'), {}, this.#rng.fork('radio'));
+    const names = Array.from({ length: p<number>('robots') }, (_, i) => `r${i + 1}`);
+    const poses = spawnPoses(world, names.length, p<number>('robot_radius'), p<number[]>('start'));
+    this.#clockPub = this.createPublisher('rosgraph_msgs/msg/Clock', '/clock', { qos: { reliability: 'best_effort', depth: 1 } });
+    this.#tfPub = this.createPublisher('tf2_msgs/msg/TFMessage', '/tf', { qos: 100 });
+    this.#linksPub = this.createPublisher('outpost_msgs/msg/LinkStateArray', '/outpost/fleet/link_states', { qos: 10 });
+    this.#statusPub = this.createPublisher('outpost_msgs/msg/SimStatus', '/sim/status', { qos: 10 });
+    this.#reportPub = this.createPublisher('std_msgs/msg/String', '/sim/report', { qos: { durability: 'transient_local', depth: 1 } });
+    this.createPublisher('nav_msgs/msg/MapMetaData', '/map_metadata', { qos: { durability: 'transient_local', depth: 1 } }).publish({
+      map_load_time: { sec: 0, nanosec: 0 }, resolution: world.resolution, width: world.width, height: world.height,
+      origin: { position: { x: world.originX, y: world.originY, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+    });
+    const mapTopic = p<string>('coverage_map_topic');
+    for (const [i, name] of names.entries()) {
+      const robot: SimRobot = {
+        name,
+        vehicle: createVehicle(p<string>('vehicle'), poses[i]!, {
+          radius: p<number>('robot_radius'), maxLinear: p<number>('max_linear'), maxAngular: p<number>('max_angular'),
+        }),
+        cmd: { linear: 0, angular: 0 },
+        odom: this.createPublisher('nav_msgs/msg/Odometry', `/${name}/odom`, { qos: 10 }),
+        scan: this.createPublisher('sensor_msgs/msg/LaserScan', `/${name}/scan`, { qos: { reliability: 'best_effort', depth: 5 } }),
+        known: undefined,
+        sync: p<boolean>('fleet_sync') ? this.createClient('outpost_msgs/srv/FleetSync', `/${name}/fleet_link/sync`) : undefined,
+      };
+      this.createSubscription('geometry_msgs/msg/Twist', `/${name}/cmd_vel`, { qos: 10 }, (m) => {
+        robot.cmd = { linear: m.linear.x, angular: m.angular.z };
+      });
+      this.createSubscription('nav_msgs/msg/OccupancyGrid', `/${name}/${mapTopic}`, { qos: 2 }, (m) => this.#onRobotMap(robot, m));
+      this.#robots.push(robot);
+    }
+    this.#report = new MissionReport({
+      map: world.name, robots: names.length, policy: p<string>('policy_label'), radio: p<string>('radio'), seed: p<number>('seed'),
+      freeCells: world.freeCellCount(),
+    }, (i) => world.cells[i] === CELL_FREE);
+    // Fleet traffic for the report, from each fleet_link's diagnostics (latest value per robot).
+    const fleetStats = new Map<string, { sent: number; delivered: number; bytes: number }>();
+    this.createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', { qos: 100 }, (m) => {
+      for (const st of m.status) {
+        if (!st.name.startsWith('fleet_link: ')) continue;
+        const sum = (suffix: string): number => st.values.filter((kv) => kv.key.endsWith(suffix)).reduce((a, kv) => a + Number(kv.value), 0);
+        fleetStats.set(st.hardware_id, { sent: sum('.sent'), delivered: sum('received.delivered'), bytes: sum('.bytes') });
+        const total = { messages_sent: 0, messages_delivered: 0, bytes_sent: 0 };
+        for (const f of fleetStats.values()) {
+          total.messages_sent += f.sent;
+          total.messages_delivered += f.delivered;
+          total.bytes_sent += f.bytes;
+        }
+        this.#report!.fleet = total;
+      }
+    });
+    return 'success' as const;
+  }
+
+  protected override onActivate() {
+    this.#running = true;
+    this.#stopped = this.#run().catch((err: unknown) => {
+      this.getLogger().fatal({ err }, 'simulation loop failed');
+    });
+    return 'success' as const;
+  }
+
+  protected override async onDeactivate() {
+    this.#running = false;
+    await this.#stopped;
+    return 'success' as const;
+  }
+
+  /** Resolves when the mission ends (goal reached or deactivated). */
+  finished(): Promise<void> {
+    return this.#stopped;
+  }
+
+  async #run(): Promise<void> {
+    const p = <T>(name: string): T => this.getParameter(name).value as T;
+    const dt = p<number>('dt');
+    const stepNs = secondsToNs(dt);
+    const every = (hz: number): number => Math.max(1, Math.round(1 / (hz * dt)));
+    const scanEvery = every(p<number>('scan_hz'));
+    const odomEvery = every(p<number>('odom_hz'));
+    const radioEvery = every(p<number>('radio_hz'));
+    const statusEveryWallMs = 1000;
+    const speed = p<number>('speed');
+    const untilCoverage = p<number>('until_coverage');
+    const untilTime = p<number>('until_time_s');
+    const wall = this.context.wallClock;
+    const wall0 = wall.now().nanoseconds;
+    let lastStatus = wall0;
+    const lidar: LidarSpec = {
+      beams: p<number>('lidar_beams'), angleMin: -Math.PI, angleMax: Math.PI - (2 * Math.PI) / p<number>('lidar_beams'),
+      rangeMin: 0.05, rangeMax: p<number>('lidar_range'), noiseStd: p<number>('lidar_noise'),
+    };
+    const lidarRng = this.#rng.fork('lidar');
+    let step = 0;
+    // Step 0: everyone learns the time, poses and links before anything moves.
+    this.#publishSensors(true, lidar, lidarRng);
+    this.#publishLinks();
+    await this.#settle();
+    while (this.#running) {
+      step++;
+      for (const r of this.#robots) {
+        const others = this.#robots.filter((o) => o !== r).map((o) => ({ x: o.vehicle.pose.x, y: o.vehicle.pose.y, radius: o.vehicle.radius }));
+        r.vehicle.step(dt, r.cmd, this.#world!, others);
+      }
+      this.clock.advance(stepNs);
+      this.#clockPub!.publish({ clock: this.now().toMsg() });
+      if (step % odomEvery === 0 || step % scanEvery === 0) this.#publishSensors(step % scanEvery === 0, lidar, lidarRng);
+      if (step % radioEvery === 0) this.#publishLinks();
+      await this.#settle();
+      const simS = this.now().seconds;
+      const coverage = this.#coverage();
+      this.#report!.record(simS, coverage, this.#robots.map((r) => ({ id: r.name, pathLength: r.vehicle.pathLength, known: r.known })));
+      const reason = coverage >= untilCoverage ? 'coverage' : untilTime > 0 && simS >= untilTime ? 'time' : '';
+      const wallNow = wall.now().nanoseconds;
+      if (reason !== '' || Number(wallNow - lastStatus) / 1e6 >= statusEveryWallMs) {
+        lastStatus = wallNow;
+        this.#publishStatus(Number(wallNow - wall0) / 1e9, coverage, reason);
+      }
+      if (reason !== '') {
+        this.summary = this.#report!.summary(Number(wallNow - wall0) / 1e9, reason);
+        this.#reportPub!.publish({ data: JSON.stringify(this.summary) });
+        this.getLogger().info({ coverage, sim_time_s: simS }, `mission done (${reason})`);
+        this.#running = false;
+        break;
+      }
+      if (speed > 0) {
+        const due = wall0 + secondsToNs(simS / speed);
+        if (due > wall.now().nanoseconds) await new Promise<void>((resolve) => wall.schedule(due, resolve));
+      } else if (step % 20 === 0) {
+        // As fast as possible, but let sockets and the terminal breathe.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+
+  /** Waits until this step's callbacks ran and, with fleet sync, the fleet links have settled. */
+  async #settle(): Promise<void> {
+    await this.context.spinUntilIdle();
+    if (!this.#robots.some((r) => r.sync !== undefined)) return;
+    for (let round = 0; round < 8; round++) {
+      const results = await Promise.all(this.#robots.map(async (r) => {
+        if (r.sync === undefined || !r.sync.isServiceServerAvailable()) return 0;
+        const reachable = this.#robots.filter((o) => o !== r && this.#linkUp.get(pairKey(r.name, o.name)) === true).map((o) => o.name);
+        const res = await r.sync.sendRequestAsync({ reachable, timeout_s: 5 }, { timeout: 10_000 });
+        if (!res.settled) this.getLogger().warn({ robot: r.name, reachable }, `fleet link did not settle: ${res.message}`);
+        return res.activity;
+      }));
+      await this.context.spinUntilIdle();
+      if (results.every((a) => a === 0)) return;
+    }
+  }
+
+  #publishSensors(withScan: boolean, lidar: LidarSpec, rng: Random): void {
+    const stamp = this.now().toMsg();
+    const transforms: MessageOf<'tf2_msgs/msg/TFMessage'>['transforms'] = [];
+    for (const r of this.#robots) {
+      const { x, y, yaw } = r.vehicle.pose;
+      const q = { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) };
+      r.odom.publish({
+        header: { stamp, frame_id: 'map' }, child_frame_id: `${r.name}/base_link`,
+        pose: { pose: { position: { x, y, z: 0 }, orientation: q }, covariance: new Float64Array(36) },
+        twist: { twist: { linear: { x: r.vehicle.velocity.linear, y: 0, z: 0 }, angular: { x: 0, y: 0, z: r.vehicle.velocity.angular } }, covariance: new Float64Array(36) },
+      });
+      transforms.push({ header: { stamp, frame_id: 'map' }, child_frame_id: `${r.name}/base_link`, transform: { translation: { x, y, z: 0 }, rotation: q } });
+      if (withScan) {
+        const others = this.#robots.filter((o) => o !== r).map((o) => ({ x: o.vehicle.pose.x, y: o.vehicle.pose.y, radius: o.vehicle.radius }));
+        const ranges = castScan(this.#world!, r.vehicle.pose, lidar, rng, others);
+        r.scan.publish(toLaserScan(ranges, lidar, { stamp, frameId: `${r.name}/base_link`, scanTime: 1 / (this.getParameter('scan_hz').value as number) }));
+      }
+    }
+    this.#tfPub!.publish({ transforms });
+  }
+
+  #publishLinks(): void {
+    const links: MessageOf<'outpost_msgs/msg/LinkStateArray'>['links'] = [];
+    for (let i = 0; i < this.#robots.length; i++) {
+      for (let j = i + 1; j < this.#robots.length; j++) {
+        const a = this.#robots[i]!;
+        const b = this.#robots[j]!;
+        const q = this.#radio!.link(this.#world!, a.vehicle.pose, b.vehicle.pose);
+        const key = pairKey(a.name, b.name);
+        if (q.up && this.#linkUp.get(key) !== true) this.#report!.contacts++;
+        this.#linkUp.set(key, q.up);
+        links.push({ a: a.name, b: b.name, up: q.up, bytes_per_second: q.bytesPerSecond, loss: q.loss, latency_s: 0 });
+      }
+    }
+    this.#linksPub!.publish({ stamp: this.now().toMsg(), links });
+  }
+
+  #onRobotMap(robot: SimRobot, m: MessageOf<'nav_msgs/msg/OccupancyGrid'>): void {
+    const w = this.#world!;
+    if (m.info.width !== w.width || m.info.height !== w.height) {
+      this.getLogger().warn(`${robot.name}'s map is ${m.info.width}×${m.info.height}, the world ${w.width}×${w.height}: not counted for coverage`);
+      return;
+    }
+    const known = robot.known ?? new Uint8Array(w.width * w.height);
+    for (let i = 0; i < known.length; i++) known[i] = m.data[i] !== -1 ? 1 : 0;
+    robot.known = known;
+  }
+
+  /** Fraction of ground-truth free cells known to at least one robot's merged map. */
+  #coverage(): number {
+    const w = this.#world!;
+    let free = 0;
+    let known = 0;
+    for (let i = 0; i < w.cells.length; i++) {
+      if (w.cells[i] !== CELL_FREE) continue;
+      free++;
+      for (const r of this.#robots) if (r.known !== undefined && r.known[i] === 1) { known++; break; }
+    }
+    return free === 0 ? 0 : known / free;
+  }
+
+  #publishStatus(wallS: number, coverage: number, reason: string): void {
+    const simS = this.now().seconds;
+    this.#statusPub!.publish({
+      sim_time: this.now().toMsg(), wall_time_s: wallS, speed_up: wallS > 0 ? simS / wallS : 0, coverage,
+      max_path_length_m: Math.max(0, ...this.#robots.map((r) => r.vehicle.pathLength)), contacts: this.#report!.contacts,
+      robots: this.#robots.length, done: reason !== '', reason,
+    });
+  }
+}
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+
+export const simulatorKind: NodeKind = {
+  name: 'simulator',
+  description: 'Simulates the world, vehicles, lidars and radio; publishes /clock and steps in lock-step with the nodes.',
+  parameters: {
+    map: { type: 'string', default: 'generate:rooms', description: 'A map_server YAML file, or "generate:<kind>" for a seeded world.' },
+    world_width: { type: 'integer', default: 320, range: { from: 16, to: 8192 }, description: 'Generated world width in cells.' },
+    world_height: { type: 'integer', default: 240, range: { from: 16, to: 8192 }, description: 'Generated world height in cells.' },
+    world_resolution: { type: 'double', default: 0.1, unit: 'm', range: { from: 0.01, to: 10 }, description: 'Generated world cell edge.' },
+    robots: { type: 'integer', default: 4, range: { from: 1, to: 16 }, description: 'Robots r1..rN.' },
+    seed: { type: 'integer', default: 1, range: { from: 0, to: 2 ** 31 - 1 }, description: 'Seed of everything random in the run.' },
+    start: {
+      type: 'double_array', default: [], unit: 'm', description: 'Where the robots start, [x, y]; empty: the free cell nearest the map centre.',
+      check: (v) => ((v as number[]).length === 0 || (v as number[]).length === 2 ? undefined : 'expected [] or [x, y]'),
+    },
+    vehicle: { type: 'string', default: 'diff_drive', choices: Object.keys(vehicleModels), description: 'Vehicle model.' },
+    robot_radius: { type: 'double', default: 0.2, unit: 'm', range: { from: 0.01, to: 5 }, description: 'Footprint disc radius.' },
+    max_linear: { type: 'double', default: 1.0, unit: 'm/s', range: { from: 0, to: 50 }, description: 'Speed limit.' },
+    max_angular: { type: 'double', default: 2.0, unit: 'rad/s', range: { from: 0, to: 50 }, description: 'Yaw rate limit.' },
+    dt: { type: 'double', default: 0.05, unit: 's', range: { from: 0.001, to: 1 }, description: 'Physics step.' },
+    odom_hz: { type: 'double', default: 20, unit: 'Hz', range: { from: 0.1, to: 1000 }, description: 'Odometry rate.' },
+    scan_hz: { type: 'double', default: 10, unit: 'Hz', range: { from: 0.1, to: 1000 }, description: 'Lidar rate.' },
+    radio_hz: { type: 'double', default: 2, unit: 'Hz', range: { from: 0.1, to: 100 }, description: 'How often the radio model re-evaluates links.' },
+    lidar_beams: { type: 'integer', default: 360, range: { from: 3, to: 10000 }, description: 'Beams per scan over 360°.' },
+    lidar_range: { type: 'double', default: 8, unit: 'm', range: { from: 0.1, to: 200 }, description: 'Maximum range.' },
+    lidar_noise: { type: 'double', default: 0.01, unit: 'm', range: { from: 0, to: 1 }, description: 'Range noise standard deviation.' },
+    radio: { type: 'string', default: 'line_of_sight', description: 'Radio model.', check: (v) => (Object.hasOwn(radioModels, v as string) ? undefined : `expected one of ${Object.keys(radioModels).join(', ')}`) },
+    speed: { type: 'double', default: 0, range: { from: 0, to: 10000 }, description: 'Pace against the wall clock: 1 real time, N×, 0 as fast as possible.' },
+    until_coverage: { type: 'double', default: 0.99, range: { from: 0, to: 1 }, description: 'Stop when the team knows this fraction of the free space.' },
+    until_time_s: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 1e7 }, description: 'Stop at this sim time; 0: no limit.' },
+    coverage_map_topic: { type: 'string', default: 'fleet/map', description: 'Each robot\'s map that coverage is measured on (relative to /rX).' },
+    fleet_sync: { type: 'bool', default: true, description: 'Lock-step with each robot\'s fleet_link (/rX/fleet_link/sync) after every step.' },
+    policy_label: { type: 'string', default: '', description: 'Policy name written into the report.' },
+  },
+  publishes: { '/clock': 'rosgraph_msgs/msg/Clock', '/rX/odom': 'nav_msgs/msg/Odometry', '/rX/scan': 'sensor_msgs/msg/LaserScan', '/sim/status': 'outpost_msgs/msg/SimStatus', '/sim/report': 'std_msgs/msg/String' },
+  subscribes: { '/rX/cmd_vel': 'geometry_msgs/msg/Twist', '/rX/fleet/map': 'nav_msgs/msg/OccupancyGrid' },
+  create: (context, options) => new SimulatorNode(context, options),
+};
+
