@@ -89,7 +89,8 @@ export class Launcher {
         this.#logger.error({ err }, `shutting down ${node.getFullyQualifiedName()} failed`);
       }
     }
-    await this.context.spinUntilIdle();
+    // A callback that never settles must not keep the launcher from exiting.
+    await Promise.race([this.context.spinUntilIdle(), new Promise((r) => setTimeout(r, 5000).unref())]);
     this.#self?.destroy();
     await this.#bus?.close();
     this.#removeCard?.();

@@ -127,8 +127,13 @@ export class SimulatorNode extends Node {
 
   protected override onActivate() {
     this.#running = true;
+    const wall0 = this.context.wallClock.now().nanoseconds;
     this.#stopped = this.#run().catch((err: unknown) => {
       this.getLogger().fatal({ err }, 'simulation loop failed');
+      // Whoever waits for the report learns that the mission ended, and why.
+      this.summary = this.#report!.summary(Number(this.context.wallClock.now().nanoseconds - wall0) / 1e9, `error: ${(err as Error).message}`);
+      this.#reportPub?.publish({ data: JSON.stringify(this.summary) });
+      this.#running = false;
     });
     return 'success' as const;
   }
@@ -210,7 +215,7 @@ export class SimulatorNode extends Node {
   async #settle(): Promise<void> {
     await this.context.spinUntilIdle();
     if (!this.#robots.some((r) => r.sync !== undefined)) return;
-    for (let round = 0; round < 8; round++) {
+    for (let round = 0; round < 8 && this.#running; round++) {
       const results = await Promise.all(this.#robots.map(async (r) => {
         if (r.sync === undefined || !r.sync.isServiceServerAvailable()) return 0;
         const reachable = this.#robots.filter((o) => o !== r && this.#linkUp.get(pairKey(r.name, o.name)) === true).map((o) => o.name);

@@ -79,11 +79,16 @@ Examples:
       io.err('stopped before the mission ended: no report');
       return io.signal.aborted ? 0 : 1;
     }
-    const pretty = JSON.stringify(JSON.parse(report), null, 2);
+    const parsed = JSON.parse(report) as { reason?: string };
+    const pretty = JSON.stringify(parsed, null, 2);
     if (values.report !== undefined) {
       writeFileSync(values.report, pretty + '\n');
       io.out(`report written to ${values.report}`);
     } else io.out(pretty);
+    if (parsed.reason?.startsWith('error') === true) {
+      io.err(`the simulation failed: ${parsed.reason}`);
+      return 1;
+    }
     return 0;
   },
 };

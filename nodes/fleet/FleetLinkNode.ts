@@ -25,6 +25,8 @@ interface Peer {
   url: string;
   link: PeerLink;
   connected: boolean;
+  /** Resolved (and cleared) when the link next comes up. */
+  onConnect: Array<() => void>;
 }
 
 /**
@@ -166,17 +168,29 @@ export class FleetLinkNode extends Node {
     const before = count();
     for (;;) {
       this.#pumpMapBatches();
-      const waiting = reachable.filter((name) => {
+      const waits: Promise<unknown>[] = [];
+      const waiting: string[] = [];
+      for (const name of reachable) {
         const p = this.peers.get(name);
-        if (p === undefined || !p.connected) return true;
-        return p.link.outbox.size > 0 || p.link.sender.inFlight > 0;
-      });
+        if (p === undefined) waiting.push(name); // not discovered yet: the link gate announces it
+        else if (!p.connected) { waiting.push(name); waits.push(new Promise<void>((r) => p.onConnect.push(r))); }
+        else if (p.link.outbox.size > 0 || p.link.sender.inFlight > 0) { waiting.push(name); waits.push(p.link.sender.drained()); }
+      }
       await this.#receiver?.idle();
       if (waiting.length === 0) return { settled: true, activity: count() - before, message: '' };
-      if (wall.now().nanoseconds > deadline) {
-        return { settled: false, activity: count() - before, message: `not settled with ${waiting.join(', ')}` };
-      }
-      await new Promise<void>((resolve) => wall.schedule(wall.now().nanoseconds + 1_000_000n, resolve));
+      const left = deadline - wall.now().nanoseconds;
+      if (left <= 0n) return { settled: false, activity: count() - before, message: `not settled with ${waiting.join(', ')}` };
+      // Woken by a connection or the last ack; a 1 ms poll covers what has no event (a message
+      // superseded or expired in the outbox, a peer not discovered yet).
+      let cancel = (): void => {};
+      const poll = new Promise<void>((resolve) => {
+        const wait = 1_000_000n < left ? 1_000_000n : left;
+        cancel = wall.schedule(wall.now().nanoseconds + wait, resolve);
+      });
+      // (Never an empty Promise.all: it resolves at once and this loop would starve the sockets.)
+      await Promise.race([...waits, poll]);
+      cancel();
+      // (No spinUntilIdle here: this handler is itself a callback the executor waits for.)
     }
   }
 
@@ -223,7 +237,7 @@ export class FleetLinkNode extends Node {
       defineRoute({ topic: MAP_SUMMARY_ROUTE, type: MAP_SUMMARY_TYPE, priority: 150, reliability: 'latest-only' }),
       defineRoute({ topic: MAP_TILES_ROUTE, type: MAP_TILES_TYPE, priority: 20 }),
     ];
-    const peer: Peer = { name, url, connected: false, link: undefined as unknown as PeerLink };
+    const peer: Peer = { name, url, connected: false, onConnect: [], link: undefined as unknown as PeerLink };
     peer.link = new PeerLink({
       registry: this.context.registry, fleet: this.#fleet, robot: this.#robot, peer: name, url,
       username: this.#username, password: this.#password, protocolVersion: this.#protocol,
@@ -253,6 +267,7 @@ export class FleetLinkNode extends Node {
 
   #onContact(peer: Peer, up: boolean): void {
     peer.connected = up;
+    if (up) for (const r of peer.onConnect.splice(0)) r();
     this.getLogger().info({ peer: peer.name, up }, `contact with ${peer.name} ${up ? 'made' : 'lost'}`);
     const session = this.#session(peer.name);
     if (session === undefined) return;
