@@ -173,7 +173,7 @@ export class SimulatorNode extends Node {
     // Step 0: everyone learns the time, poses and links before anything moves.
     this.#publishSensors(true, lidar, lidarRng);
     this.#publishLinks();
-    await this.#settle();
+    await this.#settle(true);
     while (this.#running) {
       step++;
       for (const r of this.#robots) {
@@ -183,8 +183,12 @@ export class SimulatorNode extends Node {
       this.clock.advance(stepNs);
       this.#clockPub!.publish({ clock: this.now().toMsg() });
       if (step % odomEvery === 0 || step % scanEvery === 0) this.#publishSensors(step % scanEvery === 0, lidar, lidarRng);
-      if (step % radioEvery === 0) this.#publishLinks();
-      await this.#settle();
+      // The fleet links settle just before the radio changes the link graph: everything sent
+      // while a link was up has then arrived, whatever the machine's speed (repeatable runs).
+      const fleetStep = step % radioEvery === 0;
+      if (fleetStep) await this.#settle(true);
+      if (fleetStep) this.#publishLinks();
+      await this.#settle(false);
       const simS = this.now().seconds;
       const coverage = this.#coverage();
       this.#report!.record(simS, coverage, this.#robots.map((r) => ({ id: r.name, pathLength: r.vehicle.pathLength, known: r.known })));
@@ -212,9 +216,9 @@ export class SimulatorNode extends Node {
   }
 
   /** Waits until this step's callbacks ran and, with fleet sync, the fleet links have settled. */
-  async #settle(): Promise<void> {
+  async #settle(fleet: boolean): Promise<void> {
     await this.context.spinUntilIdle();
-    if (!this.#robots.some((r) => r.sync !== undefined)) return;
+    if (!fleet || !this.#robots.some((r) => r.sync !== undefined)) return;
     for (let round = 0; round < 8 && this.#running; round++) {
       const results = await Promise.all(this.#robots.map(async (r) => {
         if (r.sync === undefined || !r.sync.isServiceServerAvailable()) return 0;

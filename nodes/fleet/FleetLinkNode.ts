@@ -63,6 +63,9 @@ export class FleetLinkNode extends Node {
   #brokersPub: Publisher<'outpost_msgs/msg/FleetBroker'> | undefined;
   #lastMapPublishNs = 0n;
   #active = false;
+  /** deliver_on_sync: what arrived waits for the next ~/sync (repeatable simulations). */
+  #holdForSync = false;
+  #held: Array<{ msg: unknown; env: FleetEnvelope }> = [];
 
   constructor(context: Context, options: NodeKindOptions) {
     super(options.name, options.namespace, context, options);
@@ -107,6 +110,7 @@ export class FleetLinkNode extends Node {
     if (this.#dir !== ':memory:') mkdirSync(this.#dir, { recursive: true });
     this.#inbox = new FleetInbox<FleetEnvelope>({ path: this.#file('inbox.sqlite') });
     this.#routes = p<string[]>('routes').map(parseRouteSpec);
+    this.#holdForSync = p<boolean>('deliver_on_sync');
     for (const route of this.#routes) {
       const codec = this.context.registry.codec(route.type);
       this.createSubscription(route.type, route.topic, { qos: 100 }, (msg) => {
@@ -177,7 +181,10 @@ export class FleetLinkNode extends Node {
         else if (p.link.outbox.size > 0 || p.link.sender.inFlight > 0) { waiting.push(name); waits.push(p.link.sender.drained()); }
       }
       await this.#receiver?.idle();
-      if (waiting.length === 0) return { settled: true, activity: count() - before, message: '' };
+      if (waiting.length === 0) {
+        const delivered = this.#deliverHeld();
+        return { settled: true, activity: count() - before + delivered, message: '' };
+      }
       const left = deadline - wall.now().nanoseconds;
       if (left <= 0n) return { settled: false, activity: count() - before, message: `not settled with ${waiting.join(', ')}` };
       // Woken by a connection or the last ack; a 1 ms poll covers what has no event (a message
@@ -281,6 +288,23 @@ export class FleetLinkNode extends Node {
   }
 
   #onReceived(msg: unknown, env: FleetEnvelope): void {
+    if (this.#holdForSync) {
+      this.#held.push({ msg, env });
+      return;
+    }
+    this.#deliver(msg, env);
+  }
+
+  /** Hands over what arrived since the last sync, in an order that does not depend on timing. */
+  #deliverHeld(): number {
+    const held = this.#held.splice(0);
+    held.sort((a, b) => (a.env.origin < b.env.origin ? -1 : a.env.origin > b.env.origin ? 1
+      : a.env.route < b.env.route ? -1 : a.env.route > b.env.route ? 1 : a.env.seq < b.env.seq ? -1 : a.env.seq > b.env.seq ? 1 : 0));
+    for (const h of held) this.#deliver(h.msg, h.env);
+    return held.length;
+  }
+
+  #deliver(msg: unknown, env: FleetEnvelope): void {
     if (env.route === MAP_SUMMARY_ROUTE || env.route === MAP_TILES_ROUTE) {
       const session = this.#session(env.origin);
       if (session === undefined) return; // no map of our own yet: the peer resends at the next contact
@@ -408,6 +432,7 @@ export const fleetLinkKind: NodeKind = {
     map_topic: { type: 'string', default: 'map', description: 'This robot\'s occupancy grid to sync as tiles; empty: no map sync.' },
     map_frame: { type: 'string', default: 'map', description: 'frame_id of the merged map.' },
     map_publish_hz: { type: 'double', default: 1, unit: 'Hz', range: { from: 0.01, to: 50 }, description: 'Most often the merged map is published on fleet/map.' },
+    deliver_on_sync: { type: 'bool', default: false, description: 'Hold what arrives until the next ~/sync call and hand it over in (origin, route, seq) order: repeatable simulations.' },
     reconnect_period_s: { type: 'double', default: 0.5, unit: 's', range: { from: 0.005, to: 60 }, description: 'Wait between attempts to reach a teammate\'s broker (wall time; the simulator uses a short one).' },
     tile_size: { type: 'integer', default: 32, range: { from: 4, to: 256 }, description: 'Tile edge in cells (all robots of a fleet must agree).' },
   },
