@@ -49,6 +49,9 @@ export class SimulatorNode extends Node {
   #stopped: Promise<void> = Promise.resolve();
   #report: MissionReport | undefined;
   #linkUp = new Map<string, boolean>();
+  #teamKnown: Uint8Array | undefined;
+  #teamKnownCount = 0;
+  #freeCount: number | undefined;
   /** The last summary, once the mission ended. */
   summary: MissionSummary | undefined;
 
@@ -276,21 +279,24 @@ export class SimulatorNode extends Node {
       return;
     }
     const known = robot.known ?? new Uint8Array(w.width * w.height);
-    for (let i = 0; i < known.length; i++) known[i] = m.data[i] !== -1 ? 1 : 0;
+    const team = (this.#teamKnown ??= new Uint8Array(w.width * w.height));
+    const cells = w.cells;
+    for (let i = 0; i < known.length; i++) {
+      if (m.data[i] === -1) continue;
+      known[i] = 1;
+      // Coverage counts ground-truth free cells the team knows; maps only ever gain cells.
+      if (team[i] === 0 && cells[i] === CELL_FREE) {
+        team[i] = 1;
+        this.#teamKnownCount++;
+      }
+    }
     robot.known = known;
   }
 
   /** Fraction of ground-truth free cells known to at least one robot's merged map. */
   #coverage(): number {
-    const w = this.#world!;
-    let free = 0;
-    let known = 0;
-    for (let i = 0; i < w.cells.length; i++) {
-      if (w.cells[i] !== CELL_FREE) continue;
-      free++;
-      for (const r of this.#robots) if (r.known !== undefined && r.known[i] === 1) { known++; break; }
-    }
-    return free === 0 ? 0 : known / free;
+    this.#freeCount ??= this.#world!.freeCellCount();
+    return this.#freeCount === 0 ? 0 : this.#teamKnownCount / this.#freeCount;
   }
 
   #publishStatus(wallS: number, coverage: number, reason: string): void {

@@ -171,7 +171,7 @@ export class FleetLinkNode extends Node {
     };
     const before = count();
     for (;;) {
-      this.#pumpMapBatches();
+      this.#pumpMapBatches(true);
       const waits: Promise<unknown>[] = [];
       const waiting: string[] = [];
       for (const name of reachable) {
@@ -353,10 +353,15 @@ export class FleetLinkNode extends Node {
     this.#publishMergedMap();
   }
 
-  #pumpMapBatches(): void {
+  /** `all`: queue every batch the peer lacks now (while settling: the link is flushed anyway). */
+  #pumpMapBatches(all = false): void {
     for (const peer of this.peers.values()) {
       const session = this.sessions.get(peer.name);
       if (!peer.connected || session === undefined || !session.synced) continue;
+      if (all) {
+        for (const batch of session.drain()) this.#sendMap(peer, batch);
+        continue;
+      }
       // One batch queued at a time: batches are cut from the live map, so a slow link never
       // carries tiles that were superseded while they waited.
       while (peer.link.outbox.bytes(MAP_TILES_ROUTE) === 0) {
