@@ -59,6 +59,14 @@ async function mission(args: Record<string, string>) {
 }
 
 describe('simulated exploration mission (launch/sim/explore.launch.yaml)', () => {
+  it('two robots explore small_rooms to 99% coverage', async () => {
+    const { report, insideWall } = await mission({ robots: '2', seed: '3', until_time: '300' });
+    expect(report.reason).toBe('coverage');
+    expect(report.coverage).toBeGreaterThanOrEqual(0.99);
+    expect(report.robots).toBe(2);
+    expect(insideWall).toEqual([]);
+  }, 120_000);
+
   it('four robots explore small_rooms to 99% coverage; no robot ever enters a wall; links open and close behind walls', async () => {
     const { report, insideWall, linkHistory, blockedWhenDown } = await mission({ robots: '4', seed: '1', until_time: '300' });
     expect(report.reason).toBe('coverage');
