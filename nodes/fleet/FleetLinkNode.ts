@@ -8,6 +8,7 @@ import { FleetAccess } from '../../runtime/fleet/FleetAccess.js';
 import { loadFleetCredentials } from '../../runtime/fleet/FleetCredentials.js';
 import type { FleetEnvelope } from '../../runtime/fleet/FleetEnvelope.js';
 import { FleetInbox } from '../../runtime/fleet/FleetInbox.js';
+import { loadFleetTls, type FleetTls } from '../../runtime/fleet/FleetTls.js';
 import { FleetReceiver } from '../../runtime/fleet/FleetReceiver.js';
 import { defineRoute, type FleetRoute } from '../../runtime/fleet/FleetRoute.js';
 import { PeerLink } from '../../runtime/fleet/PeerLink.js';
@@ -63,6 +64,7 @@ export class FleetLinkNode extends Node {
   #brokersPub: Publisher<'outpost_msgs/msg/FleetBroker'> | undefined;
   #lastMapPublishNs = 0n;
   #active = false;
+  #tls: FleetTls | undefined;
   /** deliver_on_sync: what arrived waits for the next ~/sync (repeatable simulations). */
   #holdForSync = false;
   #held: Array<{ msg: unknown; env: FleetEnvelope }> = [];
@@ -90,6 +92,7 @@ export class FleetLinkNode extends Node {
     if (this.#password === '') {
       throw new Error(`fleet_link: no password for "${this.#username}": set "password" or list the user in credentials_file`);
     }
+    this.#tls = loadFleetTls({ ca: p<string>('tls_ca_file'), cert: p<string>('tls_cert_file'), key: p<string>('tls_key_file') });
     const broker = p<string>('broker');
     if (broker === 'embedded') {
       if (users.length === 0) throw new Error('fleet_link: the embedded broker needs a credentials_file listing the fleet\'s users');
@@ -137,6 +140,7 @@ export class FleetLinkNode extends Node {
       inbox: this.#inbox!, registry: this.context.registry, fleet: this.#fleet, robot: this.#robot,
       url: this.#brokerUrl, username: this.#username, password: this.#password, protocolVersion: this.#protocol,
       logger: this.getLogger(), handler: (msg, env) => this.#onReceived(msg, env),
+      ...(this.#brokerUrl.startsWith('mqtts:') && this.#tls ? { tls: this.#tls } : {}),
     });
     await this.#receiver.start();
     for (const entry of this.getParameter('peers').value as string[]) {
@@ -251,6 +255,7 @@ export class FleetLinkNode extends Node {
       outboxPath: this.#file(`to-${name}.sqlite`), routes,
       bytesPerSecond: this.getParameter('bytes_per_second').value as number,
       reconnectPeriodSec: this.getParameter('reconnect_period_s').value as number,
+      ...(url.startsWith('mqtts:') && this.#tls ? { tls: this.#tls } : {}),
       logger: this.getLogger().child({ peer: name }),
       // A latest-only route superseding its queued message is the route working, not a loss.
       onDrop: (e) => (e.reason === 'superseded' ? this.getLogger().debug.bind(this.getLogger()) : this.getLogger().warn.bind(this.getLogger()))(
@@ -437,6 +442,9 @@ export const fleetLinkKind: NodeKind = {
     map_topic: { type: 'string', default: 'map', description: 'This robot\'s occupancy grid to sync as tiles; empty: no map sync.' },
     map_frame: { type: 'string', default: 'map', description: 'frame_id of the merged map.' },
     map_publish_hz: { type: 'double', default: 1, unit: 'Hz', range: { from: 0.01, to: 50 }, description: 'Most often the merged map is published on fleet/map.' },
+    tls_ca_file: { type: 'string', default: '', description: 'PEM CA that signed the brokers\' certificates, for mqtts:// URLs (verified always).' },
+    tls_cert_file: { type: 'string', default: '', description: 'PEM client certificate, where brokers require one (with tls_key_file).' },
+    tls_key_file: { type: 'string', default: '', description: 'PEM key of tls_cert_file.' },
     deliver_on_sync: { type: 'bool', default: false, description: 'Hold what arrives until the next ~/sync call and hand it over in (origin, route, seq) order: repeatable simulations.' },
     reconnect_period_s: { type: 'double', default: 0.5, unit: 's', range: { from: 0.005, to: 60 }, description: 'Wait between attempts to reach a teammate\'s broker (wall time; the simulator uses a short one).' },
     tile_size: { type: 'integer', default: 32, range: { from: 4, to: 256 }, description: 'Tile edge in cells (all robots of a fleet must agree).' },

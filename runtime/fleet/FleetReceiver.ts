@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { tlsConnectOptions, type FleetTls } from './FleetTls.js';
 import type { Logger } from 'pino';
 import { isOutpostError } from '../OutpostError.js';
 import type { MessageRegistry } from '../msg/MessageRegistry.js';
@@ -32,6 +33,8 @@ export interface FleetReceiverOptions {
   ackDelaySec?: number;
   /** Wait between reconnect attempts to the own broker. Default 0.5. Unit: s. */
   reconnectPeriodSec?: number;
+  /** TLS for an mqtts:// broker: CA (and client certificate); the broker's certificate is verified. */
+  tls?: FleetTls;
   logger?: Logger;
 }
 
@@ -70,6 +73,7 @@ export class FleetReceiver {
       clientId: `outpost-${o.fleet}-${o.robot}-rx`, username: o.username, password: o.password,
       protocolVersion: o.protocolVersion ?? 4, clean: true, resubscribe: false, queueQoSZero: false,
       reconnectPeriod: (o.reconnectPeriodSec ?? 0.5) * 1000, connectTimeout: 5000, keepalive: 10,
+      ...tlsConnectOptions(o.tls),
     });
     this.#client = client;
     client.on('connect', () => {

@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { tlsConnectOptions, type FleetTls } from './FleetTls.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/Clock.js';
 import { WallClock } from '../clock/WallClock.js';
@@ -38,6 +39,8 @@ export interface FleetSenderOptions {
   burstSec?: number;
   /** Wait between reconnect attempts. Default 0.5. Unit: s. */
   reconnectPeriodSec?: number;
+  /** TLS for an mqtts:// broker: CA (and client certificate); the broker's certificate is verified. */
+  tls?: FleetTls;
   maxEnvelopeBytes?: number;
   clock?: Clock;
   logger?: Logger;
@@ -96,6 +99,7 @@ export class FleetSender {
       clientId: `outpost-${o.fleet}-${o.robot}-to-${o.peer}`, username: o.username, password: o.password,
       protocolVersion: o.protocolVersion ?? 4, clean: true, resubscribe: false, queueQoSZero: false,
       reconnectPeriod: (o.reconnectPeriodSec ?? 0.5) * 1000, connectTimeout: 5000, keepalive: 10,
+      ...tlsConnectOptions(o.tls),
     });
     this.#client = client;
     client.on('connect', () => {
