@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
-import { OutpostError } from '../../runtime/OutpostError.js';
 import { cliLogger } from '../cliLogger.js';
 import { Launcher } from '../Launcher.js';
 import { loadLaunchFile } from '../LaunchPlan.js';
+import { launchArguments } from './launchArguments.js';
 import type { CliCommand } from './CliCommand.js';
 
 export const launchCommand: CliCommand = {
@@ -30,14 +30,7 @@ Examples:
   outpost launch launch/demo.launch.yaml --check`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { check: { type: 'boolean' } } });
-    const [file, ...rest] = positionals;
-    if (file === undefined) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `missing launch file; usage: ${this.usage}`);
-    const args: Record<string, string> = {};
-    for (const a of rest) {
-      const i = a.indexOf(':=');
-      if (i <= 0) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `launch argument ${JSON.stringify(a)}: expected name:=value`);
-      args[a.slice(0, i)] = a.slice(i + 2);
-    }
+    const { file, args } = launchArguments(positionals, this.usage);
     const kinds = builtinNodeKinds();
     const plan = loadLaunchFile(file, { arguments: args, registry: kinds, env: io.env });
     if (values.check === true) {

@@ -6,6 +6,7 @@ import { OutpostError } from '../../runtime/OutpostError.js';
 import { cliLogger } from '../cliLogger.js';
 import { Launcher } from '../Launcher.js';
 import { loadLaunchFile } from '../LaunchPlan.js';
+import { launchArguments } from './launchArguments.js';
 import type { CliCommand } from './CliCommand.js';
 
 export const simCommand: CliCommand = {
@@ -27,14 +28,7 @@ Examples:
       args: argv, allowPositionals: true,
       options: { report: { type: 'string' }, until: { type: 'string' }, seed: { type: 'string' } },
     });
-    const [file, ...rest] = positionals;
-    if (file === undefined) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `missing launch file; usage: ${this.usage}`);
-    const args: Record<string, string> = {};
-    for (const a of rest) {
-      const i = a.indexOf(':=');
-      if (i <= 0) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `launch argument ${JSON.stringify(a)}: expected name:=value`);
-      args[a.slice(0, i)] = a.slice(i + 2);
-    }
+    const { file, args } = launchArguments(positionals, this.usage);
     if (values.seed !== undefined) {
       if (!/^\d+$/.test(values.seed)) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `--seed: expected a non-negative integer, got ${JSON.stringify(values.seed)}`);
       args['seed'] = values.seed;
