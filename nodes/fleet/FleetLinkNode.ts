@@ -394,7 +394,7 @@ export class FleetLinkNode extends Node {
       const s = peer.link.sender.stats;
       values.push({ key: `${peer.name}.connected`, value: String(peer.connected) });
       values.push({ key: `${peer.name}.queued`, value: String(peer.link.outbox.size) });
-      values.push({ key: `${peer.name}.sent`, value: String(s.sent) });
+      values.push({ key: `${peer.name}.sent`, value: String(s.sent - s.resent) });
       values.push({ key: `${peer.name}.acked`, value: String(s.acked) });
       values.push({ key: `${peer.name}.resent`, value: String(s.resent) });
       values.push({ key: `${peer.name}.bytes`, value: String(s.bytes) });

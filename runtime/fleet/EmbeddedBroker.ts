@@ -73,6 +73,8 @@ export class EmbeddedBroker {
     this.#aedes = aedes;
     const server = createServer((socket) => {
       this.#sockets.add(socket);
+      socket.setNoDelay(true); // PUBACKs and forwarded acks are small: no Nagle delay on the broker side either
+
       socket.on('close', () => this.#sockets.delete(socket));
       aedes.handle(socket);
     });

@@ -61,7 +61,7 @@ interface InFlight {
  * each reconnect, so whatever was not acknowledged is sent again from the outbox.
  */
 export class FleetSender {
-  /** Envelopes sent (and resent), acknowledged; `bytes`: envelope bytes handed to MQTT. */
+  /** Envelopes sent (resends included, also counted in `resent`), acknowledged; `bytes`: envelope bytes of first sends. */
   readonly stats = { sent: 0, resent: 0, acked: 0, connects: 0, timeouts: 0, errors: 0, bytes: 0 };
   readonly #o: FleetSenderOptions;
   readonly #clock: Clock;
@@ -230,10 +230,12 @@ export class FleetSender {
     }
     this.#inFlight.set(m.id, { sentAtNs: nowNs, bytes: m.payload.length });
     this.#inFlightBytes += m.payload.length;
-    if (this.#everSent.has(m.id)) this.stats.resent++;
+    const resend = this.#everSent.has(m.id);
+    if (resend) this.stats.resent++;
     else this.#everSent.add(m.id);
     this.stats.sent++;
-    this.stats.bytes += bytes.length;
+    // Bytes of first sends only: resends depend on timing, the report must not.
+    if (!resend) this.stats.bytes += bytes.length;
     client.publish(dataTopic(o.fleet, o.robot, m.route), Buffer.from(bytes), { qos: reliable ? 1 : 0, properties }, (err) => {
       if (err !== undefined && err !== null) {
         this.#forget(m.id); // not on the wire: the outbox still has it

@@ -93,6 +93,9 @@ export class LinkProxy {
     }
     this.stats.accepted++;
     const target = connect(this.#options.targetPort, this.#options.targetHost ?? '127.0.0.1');
+    // Small MQTT packets (acks) must not wait for Nagle's algorithm on either hop of the proxy.
+    client.setNoDelay(true);
+    target.setNoDelay(true);
     const pair: [Socket, Socket] = [client, target];
     this.#pairs.add(pair);
     const end = (): void => {

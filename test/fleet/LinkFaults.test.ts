@@ -30,13 +30,14 @@ describe('fleet link faults', () => {
     cleanups.push(() => broker.close());
     const { receiver, got } = await startReceiver(broker);
     cleanups.push(() => receiver.close());
-    const proxy = new LinkProxy({ targetPort: broker.port });
+    // An 80 kB/s radio link: the 3,000-message stream (with its resends) outlasts the 100 cuts
+    // however fast the machine is (asserted below).
+    const proxy = new LinkProxy({ targetPort: broker.port, bytesPerSecond: 80_000 });
     await proxy.start();
     cleanups.push(() => proxy.close());
     const outbox = new FleetOutbox({ path: ':memory:', routes: testRoutes() });
     cleanups.push(() => outbox.close());
     const sender = newSender(proxy.url, 4, outbox);
-    // 3,000 messages: enough that the stream is still running when the cuts end (asserted below).
     const N = 1500;
     enqueueAll(outbox, N);
     sender.start();
