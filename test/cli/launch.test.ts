@@ -63,9 +63,13 @@ describe('outpost launch + outpost topic (two shells)', () => {
     await p.waitFor((x) => x.logs().some((l) => String(l['msg']).startsWith('started process')), 15_000, 'the child to start');
     const pid = Number(p.logs().find((l) => String(l['msg']).startsWith('started process'))!['pid']);
     expect(isAlive(pid)).toBe(true);
-    const echo = await runOutpost(['topic', 'echo', '/r7/odom', '--once', '--json'], env);
+    // Odometry (20 Hz, own process) integrates cmd_vel (10 Hz, launcher process): within ten
+    // messages it reports the commanded speed, which crossed the bus socket.
+    const echo = await runOutpost(['topic', 'echo', '/r7/odom', '-n', '10', '--json'], env);
     expect(echo.code).toBe(0);
-    expect(JSON.parse(echo.stdout.trim()).twist.twist.linear.x).toBe(0.2);
+    const speeds = echo.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { twist: { twist: { linear: { x: number } } } }).twist.twist.linear.x);
+    expect(speeds.length).toBe(10);
+    expect(speeds).toContain(0.2);
     p.child.kill('SIGINT');
     expect((await p.exited).code).toBe(0);
     expect(isAlive(pid)).toBe(false);
