@@ -15,7 +15,7 @@ const DRAIN_BUDGET = 10_000;
  * calls one method on a few shapes, which V8 can inline.
  */
 export interface QueuedTask<A = unknown> {
-  runQueued(arg: A): unknown;
+  runQueued(arg: A, a2: unknown, a3: unknown): unknown;
   /** Who the callback belongs to, for error reports: `subscription /scan @ /r1/mapper`. */
   readonly origin: string;
 }
@@ -36,7 +36,7 @@ class CallbackTask implements QueuedTask<undefined> {
 }
 
 export class Executor {
-  /** Pending work as flat pairs `task, arg`, in event order. */
+  /** Pending work as flat quadruples `task, arg, a2, a3`, in event order. */
   #queue: unknown[] = [];
   #head = 0;
   /** End of the used part of `#queue`; the array is reused between batches, not shrunk. */
@@ -56,13 +56,15 @@ export class Executor {
     this.enqueueTask(new CallbackTask(run, origin), undefined);
   }
 
-  /** Queues `task.runQueued(arg)`. */
-  enqueueTask<A>(task: QueuedTask<A>, arg: A): void {
+  /** Queues `task.runQueued(arg, a2, a3)` (a subscription passes its message and info along). */
+  enqueueTask<A>(task: QueuedTask<A>, arg: A, a2?: unknown, a3?: unknown): void {
     const queue = this.#queue;
     const tail = this.#tail;
     queue[tail] = task;
     queue[tail + 1] = arg;
-    this.#tail = tail + 2;
+    queue[tail + 2] = a2;
+    queue[tail + 3] = a3;
+    this.#tail = tail + 4;
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(this.#drain);
@@ -76,7 +78,7 @@ export class Executor {
   }
 
   get queued(): number {
-    return (this.#tail - this.#head) / 2;
+    return (this.#tail - this.#head) / 4;
   }
 
   #isIdle(): boolean {
@@ -88,28 +90,38 @@ export class Executor {
     const queue = this.#queue;
     let budget = DRAIN_BUDGET;
     let head = this.#head;
-    while (head < this.#tail) {
-      if (budget-- === 0) {
-        // Callbacks that keep publishing to each other must not starve sockets and wall timers:
-        // finish this batch later, after the event loop has had its turn.
-        this.#scheduled = true;
-        setImmediate(this.#drain);
-        return;
-      }
-      const task = queue[head] as QueuedTask;
-      const arg = queue[head + 1];
-      // Forget what ran (a closure may hold a service request) so the reused array keeps nothing alive.
-      queue[head] = undefined;
-      queue[head + 1] = undefined;
-      this.#head = head += 2;
+    let task: QueuedTask | undefined;
+    // The try sits outside the loop: a throwing callback is reported and the loop goes on after it.
+    for (;;) {
       try {
-        const result = task.runQueued(arg);
-        if (result !== undefined && typeof (result as Promise<unknown>).then === 'function') {
-          this.#trackAsync(result as Promise<unknown>, task.origin);
+        while (head < this.#tail) {
+          if (budget-- === 0) {
+            // Callbacks that keep publishing to each other must not starve sockets and wall timers:
+            // finish this batch later, after the event loop has had its turn.
+            this.#head = head;
+            this.#scheduled = true;
+            setImmediate(this.#drain);
+            return;
+          }
+          task = queue[head] as QueuedTask;
+          const arg = queue[head + 1];
+          const a2 = queue[head + 2];
+          const a3 = queue[head + 3];
+          // Forget what ran (a closure may hold a service request) so the reused array keeps nothing alive.
+          queue[head] = undefined;
+          queue[head + 1] = undefined;
+          queue[head + 2] = undefined;
+          queue[head + 3] = undefined;
+          head += 4;
+          const result = task.runQueued(arg, a2, a3);
+          if (result !== undefined && typeof (result as Promise<unknown>).then === 'function') {
+            this.#trackAsync(result as Promise<unknown>, task.origin);
+          }
         }
+        break;
       } catch (err) {
         this.errorCount++;
-        this.#report(err, task.origin);
+        this.#report(err, task?.origin ?? 'unknown');
       }
     }
     this.#head = 0;

@@ -19,16 +19,12 @@ export class Subscription<T extends string = string> implements QueuedTask<numbe
   received = 0;
   #handle: SubscriptionHandle | undefined;
   /**
-   * Messages waiting for the executor, as `message, info` pairs in `#slots`, numbered in arrival
-   * order: message number `n` sits at pair `n - #base`; `#count` pairs are in use and those below
-   * `#next` have run or were dropped. Each executor task carries its message's number (a plain
-   * integer, so queueing allocates nothing per message), which keeps every callback in its global
-   * event order and turns the task of a dropped message into a no-op. The array is reused, not
-   * shrunk, so a steady stream does not reallocate it.
+   * Messages are numbered in arrival order; each executor task carries its message, its info and
+   * its number (queueing allocates nothing), which keeps every callback in its global event order.
+   * `#next` is the first number not yet run or dropped: with keep_last, when more than `depth`
+   * wait, the oldest is dropped by moving `#next` past it, and its task becomes a no-op.
    */
-  #slots: unknown[] = [];
-  #count = 0;
-  #base = 0;
+  #seq = 0;
   #next = 0;
   #destroyed = false;
   #executor: Executor | undefined;
@@ -56,57 +52,29 @@ export class Subscription<T extends string = string> implements QueuedTask<numbe
     this.origin = origin;
     // keep_all keeps every message: the depth bound never applies.
     this.#depth = this.qos.history === 'keep_last' ? Math.max(1, this.qos.depth) : Infinity;
-    return (message, info) => this.#accept(message, info);
+    return this.#accept;
   }
 
   /** A message from the transport: queue it (dropping the oldest past depth) and tell the executor. */
-  #accept(message: unknown, info: MessageInfo): void {
+  // An arrow field: the transport calls it directly, with no wrapper call in between.
+  readonly #accept = (message: unknown, info: MessageInfo): void => {
     if (this.#destroyed) return;
-    const slots = this.#slots;
-    const n = this.#base + this.#count;
+    const n = this.#seq++;
     if (n - this.#next >= this.#depth) {
       // Full: drop the oldest waiting message, as a DDS keep_last reader history does.
-      const i = 2 * (this.#next - this.#base);
-      slots[i] = undefined;
-      slots[i + 1] = undefined;
       this.#next++;
       this.dropped++;
     }
-    const i = 2 * this.#count++;
-    slots[i] = message;
-    slots[i + 1] = info;
-    this.#executor!.enqueueTask(this, n);
-  }
+    this.#executor!.enqueueTask(this, n, message, info);
+  };
 
   /** @internal the executor runs message number `n` (queued by #accept). */
-  runQueued(n: number): unknown {
+  runQueued(n: number, message: unknown, info: unknown): unknown {
     if (n < this.#next) return undefined; // dropped while it waited
-    const slots = this.#slots;
-    const i = 2 * (n - this.#base);
-    const message = slots[i];
-    const info = slots[i + 1] as MessageInfo;
-    slots[i] = undefined;
-    slots[i + 1] = undefined;
     this.#next = n + 1;
-    this.#release();
     if (this.#destroyed) return undefined;
     this.received++;
-    return this.#callback!(message, info);
-  }
-
-  /** Starts again at pair 0 once nothing waits; moves the waiting pairs down when most are spent. */
-  #release(): void {
-    const done = this.#next - this.#base;
-    if (done === this.#count) {
-      this.#base = this.#next;
-      this.#count = 0;
-    } else if (done > 1024 && 2 * done > this.#count) {
-      const used = 2 * this.#count;
-      this.#slots.copyWithin(0, 2 * done, used);
-      this.#slots.fill(undefined, used - 2 * done, used);
-      this.#base = this.#next;
-      this.#count -= done;
-    }
+    return this.#callback!(message, info as MessageInfo);
   }
 
   getPublisherCount(): number {
