@@ -12,6 +12,7 @@ import { loadFleetTls, type FleetTls } from '../../runtime/fleet/FleetTls.js';
 import { FleetReceiver } from '../../runtime/fleet/FleetReceiver.js';
 import { defineRoute, type FleetRoute } from '../../runtime/fleet/FleetRoute.js';
 import { PeerLink } from '../../runtime/fleet/PeerLink.js';
+import { FleetOutbox } from '../../runtime/fleet/FleetOutbox.js';
 import { MAP_SUMMARY_TYPE, MAP_TILES_TYPE, MapSyncSession, type SyncMessage } from './MapSyncSession.js';
 import { TiledMap } from './TiledMap.js';
 import { checkRouteSpecs, parseRouteSpec } from './RouteSpec.js';
@@ -55,6 +56,8 @@ export class FleetLinkNode extends Node {
   #receiver: FleetReceiver | undefined;
   #routes: FleetRoute[] = [];
   readonly peers = new Map<string, Peer>();
+  /** Outboxes of expected teammates whose address is not known yet: nothing sent to them is lost meanwhile. */
+  readonly #early = new Map<string, FleetOutbox>();
   readonly sessions = new Map<string, MapSyncSession>();
   #incoming = new Map<string, Publisher>();
   #map: TiledMap | undefined;
@@ -122,7 +125,17 @@ export class FleetLinkNode extends Node {
           peer.link.outbox.enqueue(route.route, bytes);
           peer.link.sender.kick();
         }
+        for (const outbox of this.#early.values()) outbox.enqueue(route.route, bytes);
       });
+    }
+    const fleetSize = p<number>('fleet_size');
+    const teammates = (fleetSize > 0 ? Array.from({ length: fleetSize }, (_, i) => `r${i + 1}`) : p<string[]>('teammates'))
+      .filter((t) => t !== this.#robot);
+    for (const t of teammates) {
+      this.#early.set(t, new FleetOutbox({
+        path: this.#file(`to-${t}.sqlite`), routes: this.#peerRoutes(), logger: this.getLogger(),
+        onDrop: (e) => this.getLogger().warn({ peer: t, ...e }, `fleet route ${e.route}: dropped (${e.reason})`),
+      }));
     }
     const mapTopic = p<string>('map_topic');
     if (mapTopic !== '') {
@@ -227,10 +240,20 @@ export class FleetLinkNode extends Node {
   }
 
   async #release(): Promise<void> {
+    for (const o of this.#early.values()) o.close();
+    this.#early.clear();
     this.#inbox?.close();
     this.#inbox = undefined;
     await this.#broker?.close();
     this.#broker = undefined;
+  }
+
+  #peerRoutes(): FleetRoute[] {
+    return [
+      ...this.#routes,
+      defineRoute({ topic: MAP_SUMMARY_ROUTE, type: MAP_SUMMARY_TYPE, priority: 150, reliability: 'latest-only' }),
+      defineRoute({ topic: MAP_TILES_ROUTE, type: MAP_TILES_TYPE, priority: 20 }),
+    ];
   }
 
   #file(name: string): string {
@@ -243,16 +266,14 @@ export class FleetLinkNode extends Node {
       this.getLogger().warn({ peer: name, url }, `peer ${name} announced at a second address; keeping ${this.peers.get(name)!.url}`);
       return;
     }
-    const routes = [
-      ...this.#routes,
-      defineRoute({ topic: MAP_SUMMARY_ROUTE, type: MAP_SUMMARY_TYPE, priority: 150, reliability: 'latest-only' }),
-      defineRoute({ topic: MAP_TILES_ROUTE, type: MAP_TILES_TYPE, priority: 20 }),
-    ];
+    const routes = this.#peerRoutes();
+    const early = this.#early.get(name);
+    this.#early.delete(name);
     const peer: Peer = { name, url, connected: false, onConnect: [], link: undefined as unknown as PeerLink };
     peer.link = new PeerLink({
       registry: this.context.registry, fleet: this.#fleet, robot: this.#robot, peer: name, url,
       username: this.#username, password: this.#password, protocolVersion: this.#protocol,
-      outboxPath: this.#file(`to-${name}.sqlite`), routes,
+      outboxPath: this.#file(`to-${name}.sqlite`), routes, ...(early ? { outbox: early } : {}),
       bytesPerSecond: this.getParameter('bytes_per_second').value as number,
       reconnectPeriodSec: this.getParameter('reconnect_period_s').value as number,
       ...(url.startsWith('mqtts:') && this.#tls ? { tls: this.#tls } : {}),
@@ -432,6 +453,8 @@ export const fleetLinkKind: NodeKind = {
       check: (v) => (v as string[]).find((e) => !/^[A-Za-z][A-Za-z0-9_-]*=mqtts?:\/\/.+$/.test(e)) !== undefined
         ? `peer entries must look like "r2=mqtt://10.0.0.2:1883", got ${JSON.stringify((v as string[]).find((e) => !/^[A-Za-z][A-Za-z0-9_-]*=mqtts?:\/\/.+$/.test(e)))}` : undefined,
     },
+    teammates: { type: 'string_array', default: [], description: 'Teammates expected before their address is known (with discover): what this robot shares is queued for them from the start.' },
+    fleet_size: { type: 'integer', default: 0, range: { from: 0, to: 64 }, description: 'N > 0: the teammates are r1..rN (instead of listing `teammates`).' },
     discover: { type: 'bool', default: false, description: 'Take peers from the link gate\'s /outpost/fleet/link_routes (simulation).' },
     routes: {
       type: 'string_array', default: [], check: (v) => checkRouteSpecs(v as string[]),

@@ -41,6 +41,8 @@ export interface PeerLinkOptions {
   protocolVersion?: 4 | 5;
   /** SQLite file of this link's outbox. */
   outboxPath: string;
+  /** An outbox already open (messages queued before the peer's address was known); else one is opened at outboxPath. */
+  outbox?: FleetOutbox;
   routes: readonly FleetRoute[];
   /** Link budget; 0 = unlimited. Unit: bytes/s. */
   bytesPerSecond?: number;
@@ -60,7 +62,7 @@ export class PeerLink {
 
   constructor(o: PeerLinkOptions) {
     this.#registry = o.registry;
-    this.outbox = new FleetOutbox({ path: o.outboxPath, routes: o.routes, clock: o.clock, logger: o.logger, onDrop: o.onDrop });
+    this.outbox = o.outbox ?? new FleetOutbox({ path: o.outboxPath, routes: o.routes, clock: o.clock, logger: o.logger, onDrop: o.onDrop });
     this.sender = new FleetSender({ ...o, outbox: this.outbox });
   }
 

@@ -97,6 +97,29 @@ describe('fleet_link routes', () => {
     expect(again!.activity).toBe(0);
   }, 30_000);
 
+  it('queues for expected teammates before their address is known (teammates), so nothing is lost', async () => {
+    const ctx = new Context({ logger: pino({ level: 'silent' }) });
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-early-'));
+    await up(linkGateKind.create(ctx, { name: 'gate', namespace: '/', remappings: [], parameterOverrides: { schedule: ['0: r1-r2'] } }));
+    const common = {
+      fleet: 'demo', discover: true, outbox_dir: dir, map_topic: '', reconnect_period_s: 0.02,
+      credentials_file: join(packageRoot(), 'launch/fleet/demo-credentials.yaml'),
+      routes: ['events std_msgs/msg/String'],
+    };
+    const r1 = await up(fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r1', remappings: [], parameterOverrides: { ...common, teammates: ['r2'] } }) as FleetLinkNode);
+    const app = new Node('app', '/r2', ctx);
+    nodes.push(app);
+    const pub = app.createPublisher('std_msgs/msg/String', '/r1/events', { qos: 100 });
+    for (let i = 0; i < 5; i++) pub.publish({ data: `early${i}` });
+    await ctx.spinUntilIdle();
+    expect(r1.peers.size).toBe(0); // r2 has not announced itself yet
+    const got: string[] = [];
+    app.createSubscription('std_msgs/msg/String', 'fleet/r1/events', { qos: 100 }, (m) => { got.push(m.data); });
+    await up(fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r2', remappings: [], parameterOverrides: common }));
+    await until(() => got.length === 5, 8000, 'the messages queued before r2 was known');
+    expect(got).toEqual(['early0', 'early1', 'early2', 'early3', 'early4']);
+  }, 30_000);
+
   it('refuses bad route and peer specs when a launch file is checked', () => {
     const check = fleetLinkKind.parameters['routes']!.check!;
     expect(check(['pose geometry_msgs/msg/PoseStamped priority=300'])).toMatch(/priority must be an integer 0-255, got 300/);
