@@ -8,8 +8,8 @@ import type { RadioModel } from './radio/RadioModel.js';
 import { castScan, toLaserScan, type LidarSpec } from './sensors/Lidar.js';
 import { createVehicle, vehicleModels } from './vehicles/vehicleModels.js';
 import type { Vehicle, VelocityCommand } from './vehicles/Vehicle.js';
-import { loadMapServerMap } from './world/MapServerMap.js';
-import { generateWorld } from './world/WorldGenerators.js';
+import { loadMapServerMap, readMapServerMetadata } from './world/MapServerMap.js';
+import { generateWorld, worldGenerators } from './world/WorldGenerators.js';
 import { CELL_FREE, type GridWorld } from './world/GridWorld.js';
 import { spawnPoses } from './SpawnPoses.js';
 import { MissionReport, type MissionSummary } from './MissionReport.js';
@@ -316,7 +316,20 @@ export const simulatorKind: NodeKind = {
   name: 'simulator',
   description: 'Simulates the world, vehicles, lidars and radio; publishes /clock and steps in lock-step with the nodes.',
   parameters: {
-    map: { type: 'string', default: 'generate:rooms', description: 'A map_server YAML file, or "generate:<kind>" for a seeded world.' },
+    map: {
+      type: 'string', default: 'generate:rooms', description: 'A map_server YAML file, or "generate:<kind>" for a seeded world.',
+      // Checked when the launch file loads: a missing or malformed map fails before anything starts.
+      check: (v) => {
+        const m = /^generate:(.*)$/.exec(v as string);
+        if (m !== null) return Object.hasOwn(worldGenerators, m[1]!) ? undefined : `no world generator "${m[1]}"; expected one of ${Object.keys(worldGenerators).join(', ')}`;
+        try {
+          readMapServerMetadata(v as string);
+          return undefined;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      },
+    },
     world_width: { type: 'integer', default: 320, range: { from: 16, to: 8192 }, description: 'Generated world width in cells.' },
     world_height: { type: 'integer', default: 240, range: { from: 16, to: 8192 }, description: 'Generated world height in cells.' },
     world_resolution: { type: 'double', default: 0.1, unit: 'm', range: { from: 0.01, to: 10 }, description: 'Generated world cell edge.' },

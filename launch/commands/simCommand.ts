@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
 import { Node } from '../../runtime/Node.js';
 import { OutpostError } from '../../runtime/OutpostError.js';
+import { joinName } from '../../runtime/TopicName.js';
 import { cliLogger } from '../cliLogger.js';
 import { Launcher } from '../Launcher.js';
 import { loadLaunchFile } from '../LaunchPlan.js';
@@ -52,6 +53,13 @@ Examples:
     io.signal.addEventListener('abort', () => finished(), { once: true });
     try {
       await launcher.start();
+      const simNames = new Set(plan.nodes.filter((n) => n.kind === 'simulator').map((n) => joinName(n.namespace, n.name)));
+      const sims = launcher.nodes.filter((n) => simNames.has(n.getFullyQualifiedName()));
+      const down = sims.find((n) => n.lifecycleState !== 'active');
+      if (down !== undefined) {
+        // Its configure failed (the reason is in the log above): no report would ever come.
+        throw new OutpostError('OUTPOST_ERR_LAUNCH_ACTION', `${down.getFullyQualifiedName()} did not start (it is ${down.lifecycleState}); see the error logged above`);
+      }
       const watcher = new Node('sim_cli', '/outpost', launcher.context);
       watcher.createSubscription('outpost_msgs/msg/SimStatus', '/sim/status', { qos: 10 }, (s) => {
         const line = `coverage ${(100 * s.coverage).toFixed(1)}%  sim ${(s.sim_time.sec + s.sim_time.nanosec / 1e9).toFixed(1)} s  ` +

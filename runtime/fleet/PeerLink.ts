@@ -1,9 +1,7 @@
-import type { Logger } from 'pino';
-import type { Clock } from '../clock/Clock.js';
 import type { MessageRegistry } from '../msg/MessageRegistry.js';
 import { FleetOutbox, type DropEvent } from './FleetOutbox.js';
 import type { FleetRoute } from './FleetRoute.js';
-import { FleetSender } from './FleetSender.js';
+import { FleetSender, type FleetSenderOptions } from './FleetSender.js';
 import { routeFromRosTopic } from './FleetTopics.js';
 
 /**
@@ -29,30 +27,14 @@ import { routeFromRosTopic } from './FleetTopics.js';
  * Fan-out: one PeerLink (and one outbox file) per teammate. A message for all teammates is
  * enqueued into each link; each link drains at its own pace while its radio link lasts.
  */
-export interface PeerLinkOptions {
-  registry: MessageRegistry;
-  fleet: string;
-  robot: string;
-  peer: string;
-  /** The peer's broker (or the LinkProxy standing for the radio link to it). */
-  url: string;
-  username: string;
-  password: string;
-  protocolVersion?: 4 | 5;
+/** The sender's options (broker, login, budget, TLS, ...) plus this link's outbox and routes. */
+export interface PeerLinkOptions extends Omit<FleetSenderOptions, 'outbox'> {
   /** SQLite file of this link's outbox. */
   outboxPath: string;
   /** An outbox already open (messages queued before the peer's address was known); else one is opened at outboxPath. */
   outbox?: FleetOutbox;
   routes: readonly FleetRoute[];
-  /** Link budget; 0 = unlimited. Unit: bytes/s. */
-  bytesPerSecond?: number;
-  ackTimeoutSec?: number;
-  reconnectPeriodSec?: number;
-  clock?: Clock;
-  logger?: Logger;
   onDrop?: (event: DropEvent) => void;
-  /** Told when the link to the peer comes up (connected, acks subscribed) and when it breaks: a contact. */
-  onConnectionChange?: (connected: boolean) => void;
 }
 
 export class PeerLink {

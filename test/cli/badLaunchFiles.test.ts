@@ -34,3 +34,11 @@ describe('outpost launch refuses malformed launch files with exit code 2', () =>
     });
   }
 });
+
+describe('outpost sim refuses a bad map before anything starts', () => {
+  it('names the launch file, the parameter and the missing map, exit 2', async () => {
+    const r = await runOutpost(['sim', 'launch/sim/explore.launch.yaml', 'map:=/no/such/map.yaml'], { OUTPOST_RUN_DIR: freshRunDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/launch\/sim\/explore\.launch\.yaml:\d+:\d+: node \/sim\/simulator parameter "map": map \/no\/such\/map\.yaml: cannot read it/);
+  });
+});
