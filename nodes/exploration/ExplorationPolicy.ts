@@ -20,7 +20,8 @@ export interface PolicyContext {
  */
 export interface ExplorationPolicy {
   readonly name: string;
-  choose(obs: GraphObservation, ctx: PolicyContext): number;
+  /** A node index, or a promise of one (the learned policy runs its model off the event loop). */
+  choose(obs: GraphObservation, ctx: PolicyContext): number | Promise<number>;
 }
 
 /** Settings the policies read; each policy ignores what it does not use. */

@@ -1,5 +1,5 @@
 import {
-  Node, QoS, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type ParameterSpec,
+  Node, OutpostError, QoS, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type ParameterSpec,
   type Publisher, type Subscription, type Timer,
 } from '../../runtime/index.js';
 import { createExplorationPolicy, explorationPolicies, type ExplorationPolicy } from './ExplorationPolicy.js';
@@ -8,6 +8,12 @@ import { graphMarkers } from './GraphMarkers.js';
 import { GridView } from './GridView.js';
 import { TeammateBeliefs } from './TeammateBeliefs.js';
 import { ViewpointGraph } from './ViewpointGraph.js';
+import { DecisionRecorder } from './DecisionRecorder.js';
+import { PrivilegedExpert, type ExpertChoice } from './PrivilegedExpert.js';
+import { loadMapServerMap } from '../../sim/world/MapServerMap.js';
+import { CELL_FREE } from '../../sim/world/GridWorld.js';
+import { Random } from '../../sim/Random.js';
+import { join } from 'node:path';
 
 interface Point { x: number; y: number }
 
@@ -40,12 +46,31 @@ export class ExplorerNode extends Node {
   #donePub: Publisher<'std_msgs/msg/Bool'> | undefined;
   #graphPub: Publisher<'visualization_msgs/msg/MarkerArray'> | undefined;
   #timers: Timer[] = [];
+  /** Simulation only: the privileged expert (ground_truth_map), its recorder and DAgger mixing. */
+  #expert: PrivilegedExpert | undefined;
+  #recorder: DecisionRecorder | undefined;
+  #mix: Random | undefined;
+  #trueMates = new Map<string, Point>();
 
   constructor(context: Context, options: NodeKindOptions) {
     super(options.name, options.namespace, context, options);
     for (const [name, spec] of Object.entries(explorerKind.parameters)) this.declareParameter(name, spec);
     const rv = this.#p<number[]>('rendezvous_xy');
-    this.policy = createExplorationPolicy(this.#p<string>('policy'), {
+    const policyName = this.#p<string>('policy');
+    const truthPath = this.#p<string>('ground_truth_map');
+    if (truthPath !== '') {
+      const world = loadMapServerMap(truthPath);
+      const free = new Uint8Array(world.cells.length);
+      for (let i = 0; i < free.length; i++) free[i] = world.cells[i] === CELL_FREE ? 1 : 0;
+      this.#expert = new PrivilegedExpert({ ...world, free }, { sensorRange: this.#p('sensor_range') });
+      if (this.#p<number>('expert_mix') > 0) this.#mix = new Random(this.#p<number>('expert_seed') * 1000 + this.#robotIndex());
+    } else if (policyName === 'expert' || this.#p<string>('record_dir') !== '' || this.#p<number>('expert_mix') > 0) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
+        `explorer ${this.getFullyQualifiedName()}: policy "expert", record_dir and expert_mix need the simulator's ground truth: expected ground_truth_map (a map_server YAML), got ""`);
+    }
+    const recordDir = this.#p<string>('record_dir');
+    if (recordDir !== '') this.#recorder = new DecisionRecorder(join(recordDir, `${this.robotName || 'robot'}.opd`));
+    this.policy = policyName === 'expert' ? { name: 'expert', choose: () => -1 } : createExplorationPolicy(policyName, {
       distanceOffset: this.#p('distance_offset'), exploreBudget: this.#p('explore_budget'),
       returnAllowance: this.#p('return_allowance'), rendezvousWait: this.#p('rendezvous_wait'),
       nominalSpeed: this.#p('nominal_speed'), arrivalRadius: this.#p('arrival_radius'),
@@ -59,6 +84,16 @@ export class ExplorerNode extends Node {
   #teamNames(): string[] {
     const n = this.#p<number>('fleet_size');
     return n > 0 ? Array.from({ length: n }, (_, i) => `r${i + 1}`) : this.#p<string[]>('robots');
+  }
+
+  /** 1-based position of this robot in the team (0 when it is not in the list). */
+  #robotIndex(): number {
+    return this.#teamNames().indexOf(this.robotName) + 1;
+  }
+
+  /** How many decision records were written to record_path. */
+  get recordedDecisions(): number {
+    return this.#recorder?.count ?? 0;
   }
 
   /** This robot's name in `robots`: `robot_name`, or the last segment of the namespace. */
@@ -93,8 +128,16 @@ export class ExplorerNode extends Node {
       this.#subs.push(this.createSubscription('outpost_msgs/msg/NavStatus', topic, { qos: { durability: 'transient_local', depth: 1 } }, (m) => {
         // A status about an older goal (still latched from before) says nothing about this one.
         if (this.#goal !== undefined && Math.hypot(m.goal.position.x - this.#goal.x, m.goal.position.y - this.#goal.y) > 1.0 && m.state !== 'aborted') return;
-        this.#onStatus(m.state);
+        return this.#onStatus(m.state);
       }));
+    }
+    if (this.#expert !== undefined) {
+      // Privileged (simulation only): the teammates' true poses, straight from the simulator.
+      for (const name of this.#beliefs.names) {
+        this.#subs.push(this.createSubscription('nav_msgs/msg/Odometry', `/${name}/odom`, { qos: 1 }, (m) => {
+          this.#trueMates.set(name, { x: m.pose.pose.position.x, y: m.pose.pose.position.y });
+        }));
+      }
     }
     for (const name of this.#beliefs.names) {
       this.#subs.push(this.createSubscription('geometry_msgs/msg/PoseStamped', `fleet/${name}/pose`, { qos: 5 }, (m) => {
@@ -126,6 +169,7 @@ export class ExplorerNode extends Node {
     for (const s of this.#subs) s.destroy();
     this.#subs = [];
     for (const p of [this.#goalPub, this.#posePub, this.#donePub, this.#graphPub]) p?.destroy();
+    this.#trueMates.clear();
     this.#graph = this.#makeGraph();
     this.#grid = this.#obs = this.#goal = this.#pose = this.#home = this.#builtAt = this.#done = undefined;
     return 'success' as const;
@@ -159,7 +203,7 @@ export class ExplorerNode extends Node {
     this.#graph.recordPose(p.x, p.y);
   }
 
-  #onStatus(status: string): void {
+  #onStatus(status: string): void | Promise<void> {
     if (this.#goal === undefined) return;
     if (this.#p<string[]>('reached_values').includes(status)) {
       this.#graph.markReached(this.#goal.x, this.#goal.y);
@@ -169,7 +213,7 @@ export class ExplorerNode extends Node {
     } else {
       return; // "planned" and anything else: the planner is on it
     }
-    this.#decide(true);
+    return this.#decide(true);
   }
 
   #sharePose(): void {
@@ -180,8 +224,12 @@ export class ExplorerNode extends Node {
     });
   }
 
-  /** One decision: rebuild the graph if needed, ask the policy, send the goal if it changed (or `force`). */
-  #decide(force: boolean): void {
+  /**
+   * One decision: rebuild the graph if needed, ask the policy, send the goal if it changed (or
+   * `force`). A policy may answer with a promise (the learned one runs onnxruntime off-thread); the
+   * timer callback then returns it, so a lock-stepped simulator waits for the decision.
+   */
+  #decide(force: boolean): void | Promise<void> {
     const grid = this.#grid;
     const pose = this.#pose;
     if (grid === undefined || pose === undefined) return;
@@ -210,10 +258,31 @@ export class ExplorerNode extends Node {
       return;
     }
     this.#setDone(false);
-    const choice = this.policy.choose(this.#masked(obs), { now, home: this.#home ?? pose });
+    const masked = this.#masked(obs);
+    let expert: ExpertChoice | undefined;
+    if (this.#expert !== undefined) {
+      expert = this.#expert.choose(masked, grid, [...this.#trueMates.values()]);
+      this.#recorder?.write(masked, expert.slot, now, this.#robotIndex());
+    }
+    if (expert !== undefined && (this.policy.name === 'expert' || (this.#mix !== undefined && this.#mix.next() < this.#p<number>('expert_mix')))) {
+      this.#goTo(expert.slot >= 0 ? masked.edges[masked.currentIndex]![expert.slot]! : -1, obs, pose, force);
+      return;
+    }
+    const choice = this.policy.choose(masked, { now, home: this.#home ?? pose });
+    if (typeof choice === 'number') {
+      this.#goTo(choice, obs, pose, force);
+      return;
+    }
+    return choice.then((c) => this.#goTo(c, obs, pose, force));
+  }
+
+  #goTo(choice: number, obs: GraphObservation, pose: Point & { yaw: number }, force: boolean): void {
     if (choice < 0 || choice >= obs.nodes.length) return;
     const node = obs.nodes[choice]!;
     const tol = this.#p<number>('goal_tolerance');
+    // A goal the robot already stands on would come back "reached" at once and be chosen again:
+    // leave it to the next decision tick (the map or the pose will have moved on).
+    if (Math.hypot(node.x - pose.x, node.y - pose.y) <= tol) return;
     if (!force && this.#goal !== undefined && Math.hypot(node.x - this.#goal.x, node.y - this.#goal.y) <= tol) return;
     this.#goal = { x: node.x, y: node.y };
     this.#goalPub?.publish({
@@ -251,7 +320,11 @@ export const explorerKind: NodeKind = {
   name: 'explorer',
   description: 'IR2-style exploration: viewpoint graph of the merged map, a named policy, goals for the planner, pose sharing with teammates.',
   parameters: {
-    policy: { type: 'string', default: 'nearest_frontier', choices: Object.keys(explorationPolicies), description: 'Exploration policy, by name (explorationPolicies).' },
+    policy: { type: 'string', default: 'nearest_frontier', choices: [...Object.keys(explorationPolicies), 'expert'], description: 'Exploration policy, by name (explorationPolicies); "expert": the privileged expert of imitation learning (simulation only, needs ground_truth_map).' },
+    ground_truth_map: { type: 'string', default: '', description: 'Simulation only: the true world (map_server YAML) for the privileged expert that labels decisions for imitation learning (training/). Empty: none.' },
+    record_dir: { type: 'string', default: '', description: 'Simulation only: append every decision (IR2 observation + the expert\'s choice) to <record_dir>/<robot>.opd (DecisionRecorder format). Needs ground_truth_map.' },
+    expert_mix: { type: 'double', default: 0, range: { from: 0, to: 1 }, description: 'Simulation only (DAgger): probability that a decision follows the expert instead of `policy`. Needs ground_truth_map.' },
+    expert_seed: { type: 'integer', default: 1, description: 'Seed of the expert_mix draws (combined with the robot\'s index).' },
     robots: { type: 'string_array', default: [], description: 'Names of all robots of the fleet (this one may be included); teammates\' poses come on fleet/<name>/pose.' },
     fleet_size: { type: 'integer', default: 0, range: { from: 0, to: 64 }, description: 'N > 0: the fleet is r1..rN (instead of listing `robots`).' },
     robot_name: { type: 'string', default: '', description: 'This robot\'s name in `robots`; empty: the last segment of the namespace.' },
