@@ -84,7 +84,7 @@ afterEach(async () => { for (const c of open.splice(0)) await c.close(); });
 describe('explorer node', () => {
   it('is registered as the explorer node kind with documented parameters', () => {
     const kind = builtinNodeKinds().get('explorer')!;
-    expect(kind.parameters['policy']!.choices).toEqual(['nearest_frontier', 'utility_greedy', 'preplanned_rendezvous']);
+    expect(kind.parameters['policy']!.choices).toEqual(['nearest_frontier', 'utility_greedy', 'preplanned_rendezvous', 'expert']);
     for (const [name, spec] of Object.entries(kind.parameters)) expect(spec.description.length, name).toBeGreaterThan(10);
     expect(builtinNodeKinds().names()).toEqual(expect.arrayContaining(['explorer', 'fleet_link', 'odometry_integrator']));
   });
