@@ -20,6 +20,8 @@ export interface PolicyContext {
  */
 export interface ExplorationPolicy {
   readonly name: string;
+  /** True for policies that answer with a neighbour of the current node (IR2's action space). */
+  readonly stepwise?: boolean;
   /** A node index, or a promise of one (the learned policy runs its model off the event loop). */
   choose(obs: GraphObservation, ctx: PolicyContext): number | Promise<number>;
 }

@@ -70,7 +70,7 @@ export class ExplorerNode extends Node {
     }
     const recordDir = this.#p<string>('record_dir');
     if (recordDir !== '') this.#recorder = new DecisionRecorder(join(recordDir, `${this.robotName || 'robot'}.opd`));
-    this.policy = policyName === 'expert' ? { name: 'expert', choose: () => -1 } : createExplorationPolicy(policyName, {
+    this.policy = policyName === 'expert' ? { name: 'expert', stepwise: true, choose: () => -1 } : createExplorationPolicy(policyName, {
       distanceOffset: this.#p('distance_offset'), exploreBudget: this.#p('explore_budget'),
       returnAllowance: this.#p('return_allowance'), rendezvousWait: this.#p('rendezvous_wait'),
       nominalSpeed: this.#p('nominal_speed'), arrivalRadius: this.#p('arrival_radius'),
@@ -258,14 +258,16 @@ export class ExplorerNode extends Node {
       return;
     }
     this.#setDone(false);
-    const masked = this.#masked(obs);
+    // Stepwise (IR2-style) policies, the expert and its recorder see the stepwise observation.
+    const stepObs = this.#expert !== undefined || this.policy.stepwise === true ? this.#masked(obs, true) : undefined;
+    const masked = this.policy.stepwise === true ? stepObs! : this.#masked(obs, false);
     let expert: ExpertChoice | undefined;
     if (this.#expert !== undefined) {
-      expert = this.#expert.choose(masked, grid, [...this.#trueMates.values()]);
-      this.#recorder?.write(masked, expert.slot, now, this.#robotIndex());
+      expert = this.#expert.choose(stepObs!, grid, [...this.#trueMates.values()]);
+      this.#recorder?.write(stepObs!, expert.slot, now, this.#robotIndex());
     }
     if (expert !== undefined && (this.policy.name === 'expert' || (this.#mix !== undefined && this.#mix.next() < this.#p<number>('expert_mix')))) {
-      this.#goTo(expert.slot >= 0 ? masked.edges[masked.currentIndex]![expert.slot]! : -1, obs, pose, force);
+      this.#goTo(expert.slot >= 0 ? stepObs!.edges[stepObs!.currentIndex]![expert.slot]! : -1, obs, pose, force);
       return;
     }
     const choice = this.policy.choose(masked, { now, home: this.#home ?? pose });
@@ -291,13 +293,27 @@ export class ExplorerNode extends Node {
     });
   }
 
-  /** The observation with blacklisted places' utilities zeroed, so no policy picks them. */
-  #masked(obs: GraphObservation): GraphObservation {
-    if (this.#blacklist.length === 0) return obs;
+  /**
+   * The observation the policy sees. Blacklisted places are taken out: their utilities zeroed (no
+   * policy heads for them). For the policies that step from neighbour to neighbour (IR2's, the
+   * expert; `stepwise`) also: blacklisted nodes are dropped from every neighbour list, so a step
+   * that failed is not taken again while it is blacklisted, and the current node's neighbours
+   * closer than `min_step` are dropped from its list, so every step moves the robot (the robot's
+   * own cell and the nearest lattice nodes can lie a few cm apart; IR2 moves a whole edge per step).
+   */
+  #masked(obs: GraphObservation, stepwise: boolean): GraphObservation {
     const r = this.#p<number>('blacklist_radius');
-    const nodes = obs.nodes.map((n) => (this.#blacklist.some((b) => Math.hypot(b.x - n.x, b.y - n.y) <= r)
-      ? { ...n, utility: 0, rendezvousUtility: 0 } : n));
-    return { ...obs, nodes };
+    const banned = obs.nodes.map((n, i) => i !== obs.currentIndex && this.#blacklist.some((b) => Math.hypot(b.x - n.x, b.y - n.y) <= r));
+    const anyBanned = banned.includes(true);
+    if (!anyBanned && !stepwise) return obs;
+    const nodes = anyBanned ? obs.nodes.map((n, i) => (banned[i] ? { ...n, utility: 0, rendezvousUtility: 0 } : n)) : obs.nodes;
+    if (!stepwise) return { ...obs, nodes };
+    const cur = obs.currentIndex;
+    const here = obs.nodes[cur]!;
+    const minStep = this.#p<number>('min_step');
+    const edges = obs.edges.map((list, i) => list.filter((j) => j === i || (!banned[j] &&
+      (i !== cur || Math.hypot(obs.nodes[j]!.x - here.x, obs.nodes[j]!.y - here.y) >= minStep))));
+    return { ...obs, nodes, edges };
   }
 
   #setDone(done: boolean): void {
@@ -337,6 +353,7 @@ export const explorerKind: NodeKind = {
     pose_hz: { type: 'double', default: 2, unit: 'Hz', range: { from: 0.01, to: 50 }, description: 'How often this robot\'s pose is published on `pose` for teammates.' },
     rebuild_distance: m('The graph is rebuilt when the robot has moved this far since the last build (or the map changed).', 0.3),
     goal_tolerance: m('A new choice closer than this to the current goal does not replace it.', 0.3, 0, 1000),
+    min_step: m('Stepwise policies (ir2, expert): neighbours of the current node closer than this are not offered, so each step moves the robot.', 0.6, 0, 1000),
     blacklist_duration: s('How long a failed goal is avoided.', 30),
     blacklist_radius: m('Nodes this close to a failed goal are avoided.', 0.5, 0, 1000),
     contact_timeout: s('A teammate not heard for this long counts as out of contact (rendezvous utility toward it).', 5, 0.01),

@@ -108,16 +108,28 @@ export class PrivilegedExpert {
 /**
  * The neighbour slot of the current node that starts the way to `target`: the node farthest along
  * the shortest graph path to `target` that is still one of the current node's neighbours (a straight,
- * collision-free edge from here), so one decision covers as much of the way as an edge allows. −1
- * when `target` is unreachable or is the current node.
+ * collision-free edge from here), so one decision covers as much of the way as an edge allows; when
+ * no node of that path is a neighbour (the path leaves through an edge listed only by the other
+ * end), the neighbour j minimising |here→j| + path(j→target). −1 when `target` is the current node
+ * or no neighbour leads to it.
  */
 export function firstStepSlot(obs: GraphObservation, target: number): number {
   const cur = obs.currentIndex;
+  if (target === cur) return -1;
   const path = pathTo(shortestPaths(obs, cur), target);
   const list = obs.edges[cur] ?? [];
   for (let k = path.length - 1; k >= 1; k--) {
     const slot = list.indexOf(path[k]!);
     if (slot > 0) return slot;
   }
-  return -1;
+  const toTarget = shortestPaths(obs, target).dist;
+  const here = obs.nodes[cur]!;
+  let slot = -1;
+  let best = Infinity;
+  list.forEach((j, s) => {
+    if (j === cur || toTarget[j] === Infinity) return;
+    const len = Math.hypot(obs.nodes[j]!.x - here.x, obs.nodes[j]!.y - here.y) + toTarget[j]!;
+    if (len < best) { best = len; slot = s; }
+  });
+  return slot;
 }

@@ -1,0 +1,53 @@
+import type { PolicyHost } from '../../runtime/policy/PolicyHost.js';
+import type { ExplorationPolicy, PolicyContext } from './ExplorationPolicy.js';
+import type { GraphObservation } from './GraphObservation.js';
+import { ir2Choice, ir2Feeds } from './Ir2Tensors.js';
+
+/** What the learned policy did, counted for diagnostics and reports. */
+export interface Ir2PolicyStats {
+  model: number;
+  fallback: number;
+}
+
+/**
+ * IR2's learned policy through the policy host: packs the graph observation into IR2's tensors
+ * (ir2Feeds), runs the ONNX model, and steps to the neighbour with the highest log-probability.
+ * When the host answers "fallback" (no model, deadline missed, model error, bad input) this
+ * decision is the fallback policy's (the card names it; nearest_frontier by default), as the
+ * DESIGN asks: a robot never stops because its model did.
+ */
+export class Ir2Policy implements ExplorationPolicy {
+  readonly name = 'ir2';
+  readonly stepwise = true;
+  readonly stats: Ir2PolicyStats = { model: 0, fallback: 0 };
+  readonly #host: PolicyHost;
+  readonly #ready: () => Promise<unknown>;
+  readonly #fallback: (name: string) => ExplorationPolicy;
+
+  /**
+   * `ready`: resolves when the model asked for at start-up has loaded or failed (decisions wait for
+   * it, so a lock-stepped simulation does not depend on how fast the file loads).
+   * `fallback`: the classical policy for a card's fallback name ("" = the default).
+   */
+  constructor(host: PolicyHost, ready: () => Promise<unknown>, fallback: (name: string) => ExplorationPolicy) {
+    this.#host = host;
+    this.#ready = ready;
+    this.#fallback = fallback;
+  }
+
+  async choose(obs: GraphObservation, ctx: PolicyContext): Promise<number> {
+    await this.#ready();
+    const feeds = ir2Feeds(obs);
+    const d = await this.#host.decide(feeds);
+    if (d.source === 'model') {
+      const logp = d.outputs['logp']?.data as Float32Array | undefined;
+      const choice = logp === undefined ? -1 : ir2Choice(logp, feeds);
+      if (choice >= 0) {
+        this.stats.model++;
+        return choice;
+      }
+    }
+    this.stats.fallback++;
+    return this.#fallback(d.source === 'fallback' ? d.fallback : '').choose(obs, ctx);
+  }
+}
