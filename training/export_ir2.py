@@ -97,9 +97,13 @@ def sha256(path: Path) -> str:
 
 def load_policy(args) -> PolicyNet:
     torch.manual_seed(args.seed)
-    model = PolicyNet()
+    blob = torch.load(args.checkpoint, map_location="cpu") if args.checkpoint is not None else None
+    # Outpost's own checkpoints (training/train_imitation.py) carry the architecture's sizes in
+    # `config`; IR2's do not, and get IR2's sizes.
+    config = blob.get("config") if isinstance(blob, dict) and isinstance(blob.get("config"), dict) else {}
+    model = PolicyNet(**config)
+    args.training_record = blob.get("training") if isinstance(blob, dict) else None
     if args.checkpoint is not None:
-        blob = torch.load(args.checkpoint, map_location="cpu")
         state = blob.get("policy_model", blob) if isinstance(blob, dict) else None
         if not isinstance(state, dict):
             sys.exit(f"{args.checkpoint}: expected IR2's checkpoint dict with a 'policy_model' state dict, got {type(blob).__name__}")
@@ -183,6 +187,8 @@ def make_card(args, model: PolicyNet, onnx_path: Path, max_diff) -> dict:
     else:
         trained = args.trained_on or "IR2 PolicyNet checkpoint; how it was trained is not recorded here (pass --trained-on)"
         source = {"checkpoint": args.checkpoint.name, "checkpoint_sha256": sha256(args.checkpoint)}
+        if getattr(args, "training_record", None):
+            source["training"] = args.training_record
     scores = {}
     if args.scores:
         text = Path(args.scores).read_text() if os.path.exists(args.scores) else args.scores
@@ -201,6 +207,7 @@ def make_card(args, model: PolicyNet, onnx_path: Path, max_diff) -> dict:
         "observation": {"coords_scale": args.coords_scale, "utility_scale": 1 / 50, "k": K_SIZE},
         "provenance": {
             "architecture": f"IR2 PolicyNet (training/ir2/model.py), {parameter_count(model)} parameters",
+            "architecture_config": model.config,
             "trained": trained,
             **source,
             "exported_by": "training/export_ir2.py",

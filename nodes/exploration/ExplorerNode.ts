@@ -14,6 +14,8 @@ import { loadMapServerMap } from '../../sim/world/MapServerMap.js';
 import { CELL_FREE } from '../../sim/world/GridWorld.js';
 import { Random } from '../../sim/Random.js';
 import { join } from 'node:path';
+import { NodePolicyHost, policyHostParameters } from '../../runtime/policy/NodePolicyHost.js';
+import { Ir2Policy } from './Ir2Policy.js';
 
 interface Point { x: number; y: number }
 
@@ -51,6 +53,12 @@ export class ExplorerNode extends Node {
   #recorder: DecisionRecorder | undefined;
   #mix: Random | undefined;
   #trueMates = new Map<string, Point>();
+  /** The learned policy's model host (policy ir2). */
+  #policyHost: NodePolicyHost | undefined;
+  #modelReady: Promise<unknown> = Promise.resolve();
+  #fallbacks = new Map<string, ExplorationPolicy>();
+  /** Where the expert was heading when it last acted (blacklisted with a failed step). */
+  #expertTarget: Point | undefined;
 
   constructor(context: Context, options: NodeKindOptions) {
     super(options.name, options.namespace, context, options);
@@ -70,12 +78,25 @@ export class ExplorerNode extends Node {
     }
     const recordDir = this.#p<string>('record_dir');
     if (recordDir !== '') this.#recorder = new DecisionRecorder(join(recordDir, `${this.robotName || 'robot'}.opd`));
-    this.policy = policyName === 'expert' ? { name: 'expert', stepwise: true, choose: () => -1 } : createExplorationPolicy(policyName, {
+    const classical = {
       distanceOffset: this.#p('distance_offset'), exploreBudget: this.#p('explore_budget'),
       returnAllowance: this.#p('return_allowance'), rendezvousWait: this.#p('rendezvous_wait'),
       nominalSpeed: this.#p('nominal_speed'), arrivalRadius: this.#p('arrival_radius'),
       ...(rv.length === 2 ? { rendezvous: { x: rv[0]!, y: rv[1]! } } : {}),
-    });
+    };
+    if (policyName === 'expert') {
+      this.policy = { name: 'expert', stepwise: true, choose: () => -1 };
+    } else if (policyName === 'ir2') {
+      this.#policyHost = new NodePolicyHost(this);
+      this.policy = new Ir2Policy(this.#policyHost.host, () => this.#modelReady, (name) => {
+        const key = name !== '' && Object.hasOwn(explorationPolicies, name) ? name : 'nearest_frontier';
+        let p = this.#fallbacks.get(key);
+        if (p === undefined) this.#fallbacks.set(key, p = createExplorationPolicy(key, classical));
+        return p;
+      });
+    } else {
+      this.policy = createExplorationPolicy(policyName, classical);
+    }
     this.#graph = this.#makeGraph();
     this.#beliefs = new TeammateBeliefs(this.#teamNames().filter((r) => r !== this.robotName));
   }
@@ -154,15 +175,22 @@ export class ExplorerNode extends Node {
     // ~/done is first published by the first decision: a lifecycle publisher drops what is sent
     // while the node is still activating.
     this.#done = undefined;
+    if (this.#policyHost !== undefined) this.#modelReady = this.#policyHost.activate();
     this.#timers.push(this.createTimer(secondsToNs(1 / this.#p<number>('decision_hz')), () => this.#decide(false)));
     this.#timers.push(this.createTimer(secondsToNs(1 / this.#p<number>('pose_hz')), () => this.#sharePose()));
     return 'success' as const;
   }
 
   protected override onDeactivate() {
+    this.#policyHost?.deactivate();
     for (const t of this.#timers) t.cancel();
     this.#timers = [];
     return 'success' as const;
+  }
+
+  protected override onShutdown() {
+    this.#recorder?.close();
+    return this.#policyHost?.close().then(() => 'success' as const) ?? 'success';
   }
 
   protected override onCleanup() {
@@ -208,7 +236,11 @@ export class ExplorerNode extends Node {
     if (this.#p<string[]>('reached_values').includes(status)) {
       this.#graph.markReached(this.#goal.x, this.#goal.y);
     } else if (this.#p<string[]>('failed_values').includes(status)) {
-      this.#blacklist.push({ ...this.#goal, until: this.now().seconds + this.#p<number>('blacklist_duration') });
+      const until = this.now().seconds + this.#p<number>('blacklist_duration');
+      this.#blacklist.push({ ...this.#goal, until });
+      // A failed step toward the expert's target: give up the target too (as the classical
+      // policies do with their goal), or the expert would only try another way to it.
+      if (this.policy.name === 'expert' && this.#expertTarget !== undefined) this.#blacklist.push({ ...this.#expertTarget, until });
       this.getLogger().info(`goal (${this.#goal.x.toFixed(2)}, ${this.#goal.y.toFixed(2)}) ${status}: blacklisted for ${this.#p<number>('blacklist_duration')} s`);
     } else {
       return; // "planned" and anything else: the planner is on it
@@ -267,6 +299,8 @@ export class ExplorerNode extends Node {
       this.#recorder?.write(stepObs!, expert.slot, now, this.#robotIndex());
     }
     if (expert !== undefined && (this.policy.name === 'expert' || (this.#mix !== undefined && this.#mix.next() < this.#p<number>('expert_mix')))) {
+      const t = expert.target >= 0 ? stepObs!.nodes[expert.target]! : undefined;
+      this.#expertTarget = t === undefined ? undefined : { x: t.x, y: t.y };
       this.#goTo(expert.slot >= 0 ? stepObs!.edges[stepObs!.currentIndex]![expert.slot]! : -1, obs, pose, force);
       return;
     }
@@ -336,7 +370,8 @@ export const explorerKind: NodeKind = {
   name: 'explorer',
   description: 'IR2-style exploration: viewpoint graph of the merged map, a named policy, goals for the planner, pose sharing with teammates.',
   parameters: {
-    policy: { type: 'string', default: 'nearest_frontier', choices: [...Object.keys(explorationPolicies), 'expert'], description: 'Exploration policy, by name (explorationPolicies); "expert": the privileged expert of imitation learning (simulation only, needs ground_truth_map).' },
+    policy: { type: 'string', default: 'nearest_frontier', choices: [...Object.keys(explorationPolicies), 'ir2', 'expert'], description: 'Exploration policy, by name (explorationPolicies); "ir2": the learned IR2-contract ONNX policy at model_path through the policy host (falls back to the card\'s classical policy); "expert": the privileged expert of imitation learning (simulation only, needs ground_truth_map).' },
+    ...policyHostParameters,
     ground_truth_map: { type: 'string', default: '', description: 'Simulation only: the true world (map_server YAML) for the privileged expert that labels decisions for imitation learning (training/). Empty: none.' },
     record_dir: { type: 'string', default: '', description: 'Simulation only: append every decision (IR2 observation + the expert\'s choice) to <record_dir>/<robot>.opd (DecisionRecorder format). Needs ground_truth_map.' },
     expert_mix: { type: 'double', default: 0, range: { from: 0, to: 1 }, description: 'Simulation only (DAgger): probability that a decision follows the expert instead of `policy`. Needs ground_truth_map.' },

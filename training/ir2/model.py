@@ -106,19 +106,19 @@ class Normalization(nn.Module):
         return self.normalizer(x)
 
 
-def _feed_forward(embedding_dim: int) -> nn.Sequential:
+def _feed_forward(embedding_dim: int, ffn_dim: int = FEED_FORWARD_DIM) -> nn.Sequential:
     # Indices 0 and 2 are the parameter names IR2's checkpoints use (feedForward.0/.2).
-    return nn.Sequential(nn.Linear(embedding_dim, FEED_FORWARD_DIM), nn.ReLU(), nn.Linear(FEED_FORWARD_DIM, embedding_dim))
+    return nn.Sequential(nn.Linear(embedding_dim, ffn_dim), nn.ReLU(), nn.Linear(ffn_dim, embedding_dim))
 
 
 class EncoderLayer(nn.Module):
     """Pre-LN transformer layer: x + MHA(LN(x)), then x + FFN(LN(x))."""
 
-    def __init__(self, embedding_dim: int = EMBEDDING_DIM, n_heads: int = N_HEADS):
+    def __init__(self, embedding_dim: int = EMBEDDING_DIM, n_heads: int = N_HEADS, ffn_dim: int = FEED_FORWARD_DIM):
         super().__init__()
         self.multiHeadAttention = MultiHeadAttention(embedding_dim, n_heads)
         self.normalization1 = Normalization(embedding_dim)
-        self.feedForward = _feed_forward(embedding_dim)
+        self.feedForward = _feed_forward(embedding_dim, ffn_dim)
         self.normalization2 = Normalization(embedding_dim)
 
     def forward(self, x: torch.Tensor, blocked: "torch.Tensor | None") -> torch.Tensor:
@@ -130,11 +130,11 @@ class EncoderLayer(nn.Module):
 class DecoderLayer(nn.Module):
     """Like EncoderLayer, but the target attends over a memory; IR2 normalises both with normalization1."""
 
-    def __init__(self, embedding_dim: int = EMBEDDING_DIM, n_heads: int = N_HEADS):
+    def __init__(self, embedding_dim: int = EMBEDDING_DIM, n_heads: int = N_HEADS, ffn_dim: int = FEED_FORWARD_DIM):
         super().__init__()
         self.multiHeadAttention = MultiHeadAttention(embedding_dim, n_heads)
         self.normalization1 = Normalization(embedding_dim)
-        self.feedForward = _feed_forward(embedding_dim)
+        self.feedForward = _feed_forward(embedding_dim, ffn_dim)
         self.normalization2 = Normalization(embedding_dim)
 
     def forward(self, tgt: torch.Tensor, memory: torch.Tensor, blocked: "torch.Tensor | None") -> torch.Tensor:
@@ -143,9 +143,9 @@ class DecoderLayer(nn.Module):
 
 
 class Encoder(nn.Module):
-    def __init__(self, embedding_dim: int = EMBEDDING_DIM, n_heads: int = N_HEADS, n_layers: int = ENCODER_LAYERS):
+    def __init__(self, embedding_dim: int = EMBEDDING_DIM, n_heads: int = N_HEADS, n_layers: int = ENCODER_LAYERS, ffn_dim: int = FEED_FORWARD_DIM):
         super().__init__()
-        self.layers = nn.ModuleList(EncoderLayer(embedding_dim, n_heads) for _ in range(n_layers))
+        self.layers = nn.ModuleList(EncoderLayer(embedding_dim, n_heads, ffn_dim) for _ in range(n_layers))
 
     def forward(self, x: torch.Tensor, blocked: "torch.Tensor | None") -> torch.Tensor:
         for layer in self.layers:
@@ -154,9 +154,9 @@ class Encoder(nn.Module):
 
 
 class Decoder(nn.Module):
-    def __init__(self, embedding_dim: int = EMBEDDING_DIM, n_heads: int = N_HEADS, n_layers: int = 1):
+    def __init__(self, embedding_dim: int = EMBEDDING_DIM, n_heads: int = N_HEADS, n_layers: int = 1, ffn_dim: int = FEED_FORWARD_DIM):
         super().__init__()
-        self.layers = nn.ModuleList(DecoderLayer(embedding_dim, n_heads) for _ in range(n_layers))
+        self.layers = nn.ModuleList(DecoderLayer(embedding_dim, n_heads, ffn_dim) for _ in range(n_layers))
 
     def forward(self, tgt: torch.Tensor, memory: torch.Tensor, blocked: "torch.Tensor | None") -> torch.Tensor:
         for layer in self.layers:
@@ -194,12 +194,16 @@ class PolicyNet(nn.Module):
     `PolicyNet()` builds IR2's configuration (6 → 128, 6 encoder layers, 8 heads, ~1.45 M parameters).
     """
 
-    def __init__(self, input_dim: int = INPUT_DIM, embedding_dim: int = EMBEDDING_DIM):
+    def __init__(self, input_dim: int = INPUT_DIM, embedding_dim: int = EMBEDDING_DIM, n_heads: int = N_HEADS,
+                 n_layers: int = ENCODER_LAYERS, ffn_dim: int = FEED_FORWARD_DIM):
+        # The defaults are IR2's; smaller sizes (Outpost's CPU-trained model) keep every tensor name
+        # and the input/output contract, so the same export, card and host serve both.
         super().__init__()
+        self.config = dict(input_dim=input_dim, embedding_dim=embedding_dim, n_heads=n_heads, n_layers=n_layers, ffn_dim=ffn_dim)
         self.initial_embedding = nn.Linear(input_dim, embedding_dim)
         self.current_embedding = nn.Linear(embedding_dim * 2, embedding_dim)
-        self.encoder = Encoder(embedding_dim, N_HEADS, ENCODER_LAYERS)
-        self.decoder = Decoder(embedding_dim, N_HEADS, 1)
+        self.encoder = Encoder(embedding_dim, n_heads, n_layers, ffn_dim)
+        self.decoder = Decoder(embedding_dim, n_heads, 1, ffn_dim)
         self.pointer = SingleHeadAttention(embedding_dim)
 
     def encode_graph(self, node_inputs, node_padding_mask, edge_mask):
