@@ -73,6 +73,9 @@ export class Launcher {
       if (spec.process) this.#startChild(spec, socket);
       else await this.#startInProcess(spec);
     }
+    // Latched: every in-process node has been configured and activated (a simulator waits for it
+    // before its clock moves, so all nodes start at sim time 0 whatever the machine's speed).
+    this.#self.createPublisher('std_msgs/msg/Bool', '/outpost/launch_ready', { qos: { durability: 'transient_local', depth: 1 } }).publish({ data: true });
     this.#logger.info({ socket, nodes: this.#plan.nodes.length }, `launched ${this.#plan.nodes.length} node(s) from ${this.#plan.file}`);
   }
 

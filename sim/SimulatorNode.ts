@@ -173,6 +173,19 @@ export class SimulatorNode extends Node {
     };
     const lidarRng = this.#rng.fork('lidar');
     let step = 0;
+    const waitS = p<number>('wait_for_launch');
+    if (waitS > 0) {
+      const ready = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => { sub.destroy(); resolve(false); }, waitS * 1000);
+        const sub = this.createSubscription('std_msgs/msg/Bool', '/outpost/launch_ready', { qos: { durability: 'transient_local', depth: 1 } }, (m) => {
+          if (!m.data) return;
+          clearTimeout(timer);
+          sub.destroy();
+          resolve(true);
+        });
+      });
+      if (!ready) this.getLogger().warn(`no /outpost/launch_ready within wait_for_launch (${waitS} s): starting the clock anyway`);
+    }
     // Step 0: everyone learns the time, poses and links before anything moves.
     this.#publishSensors(true, lidar, lidarRng);
     this.#publishLinks();
@@ -357,6 +370,7 @@ export const simulatorKind: NodeKind = {
     coverage_map_topic: { type: 'string', default: 'fleet/map', description: 'Each robot\'s map that coverage is measured on (relative to /rX).' },
     fleet_sync: { type: 'bool', default: true, description: 'Lock-step with each robot\'s fleet_link (/rX/fleet_link/sync) after every step.' },
     policy_label: { type: 'string', default: '', description: 'Policy name written into the report.' },
+    wait_for_launch: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 3600 }, description: 'Before the clock moves, wait up to this long (wall time) for the launcher\'s latched /outpost/launch_ready, so every node of the launch starts at sim time 0 (repeatable runs). 0: start at once.' },
   },
   publishes: { '/clock': 'rosgraph_msgs/msg/Clock', '/rX/odom': 'nav_msgs/msg/Odometry', '/rX/scan': 'sensor_msgs/msg/LaserScan', '/sim/status': 'outpost_msgs/msg/SimStatus', '/sim/report': 'std_msgs/msg/String' },
   subscribes: { '/rX/cmd_vel': 'geometry_msgs/msg/Twist', '/rX/fleet/map': 'nav_msgs/msg/OccupancyGrid' },

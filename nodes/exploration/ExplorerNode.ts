@@ -59,6 +59,8 @@ export class ExplorerNode extends Node {
   #fallbacks = new Map<string, ExplorationPolicy>();
   /** Where the expert was heading when it last acted (blacklisted with a failed step). */
   #expertTarget: Point | undefined;
+  /** The decision in flight (a learned policy's answer is asynchronous). */
+  #deciding: Promise<void> | undefined;
 
   constructor(context: Context, options: NodeKindOptions) {
     super(options.name, options.namespace, context, options);
@@ -262,6 +264,20 @@ export class ExplorerNode extends Node {
    * timer callback then returns it, so a lock-stepped simulator waits for the decision.
    */
   #decide(force: boolean): void | Promise<void> {
+    // One decision at a time: a second one (a timer tick while the model runs, a status) waits for
+    // the first, so decisions apply in the order they were asked for whatever the model's timing.
+    if (this.#deciding !== undefined) {
+      const next = this.#deciding.then(() => this.#decideNow(force));
+      this.#deciding = next;
+      return next.finally(() => { if (this.#deciding === next) this.#deciding = undefined; });
+    }
+    const result = this.#decideNow(force);
+    if (result === undefined) return;
+    this.#deciding = result;
+    return result.finally(() => { if (this.#deciding === result) this.#deciding = undefined; });
+  }
+
+  #decideNow(force: boolean): void | Promise<void> {
     const grid = this.#grid;
     const pose = this.#pose;
     if (grid === undefined || pose === undefined) return;
@@ -301,24 +317,25 @@ export class ExplorerNode extends Node {
     if (expert !== undefined && (this.policy.name === 'expert' || (this.#mix !== undefined && this.#mix.next() < this.#p<number>('expert_mix')))) {
       const t = expert.target >= 0 ? stepObs!.nodes[expert.target]! : undefined;
       this.#expertTarget = t === undefined ? undefined : { x: t.x, y: t.y };
-      this.#goTo(expert.slot >= 0 ? stepObs!.edges[stepObs!.currentIndex]![expert.slot]! : -1, obs, pose, force);
+      this.#goTo(expert.slot >= 0 ? stepObs!.edges[stepObs!.currentIndex]![expert.slot]! : -1, obs, pose, force, true);
       return;
     }
     const choice = this.policy.choose(masked, { now, home: this.#home ?? pose });
     if (typeof choice === 'number') {
-      this.#goTo(choice, obs, pose, force);
+      this.#goTo(choice, obs, pose, force, this.policy.stepwise === true);
       return;
     }
-    return choice.then((c) => this.#goTo(c, obs, pose, force));
+    return choice.then((c) => this.#goTo(c, obs, pose, force, this.policy.stepwise === true));
   }
 
-  #goTo(choice: number, obs: GraphObservation, pose: Point & { yaw: number }, force: boolean): void {
+  #goTo(choice: number, obs: GraphObservation, pose: Point & { yaw: number }, force: boolean, stepwise: boolean): void {
     if (choice < 0 || choice >= obs.nodes.length) return;
     const node = obs.nodes[choice]!;
     const tol = this.#p<number>('goal_tolerance');
-    // A goal the robot already stands on would come back "reached" at once and be chosen again:
-    // leave it to the next decision tick (the map or the pose will have moved on).
-    if (Math.hypot(node.x - pose.x, node.y - pose.y) <= tol) return;
+    // Stepwise policies: a step onto the node the robot already stands on would come back
+    // "reached" at once and be chosen again; leave it to the next decision tick. (Classical
+    // goals are marked reached, which zeroes their utility, so they move on by themselves.)
+    if (stepwise && Math.hypot(node.x - pose.x, node.y - pose.y) <= tol) return;
     if (!force && this.#goal !== undefined && Math.hypot(node.x - this.#goal.x, node.y - this.#goal.y) <= tol) return;
     this.#goal = { x: node.x, y: node.y };
     this.#goalPub?.publish({

@@ -1,0 +1,75 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
+import type { ExplorerNode } from '../../nodes/exploration/ExplorerNode.js';
+import type { Ir2Policy } from '../../nodes/exploration/Ir2Policy.js';
+import { DECISION_MAGIC } from '../../nodes/exploration/DecisionRecorder.js';
+import { Launcher } from '../../launch/Launcher.js';
+import { loadLaunchFile } from '../../launch/LaunchPlan.js';
+import { Node } from '../../runtime/Node.js';
+import type { MissionSummary } from '../../sim/MissionReport.js';
+
+let launcher: Launcher | undefined;
+afterEach(async () => { await launcher?.stop(); launcher = undefined; });
+
+/** Runs launch/sim/explore.launch.yaml in this process; returns the report and the explorers' policy counts. */
+async function mission(args: Record<string, string>) {
+  const plan = loadLaunchFile('launch/sim/explore.launch.yaml', { arguments: args, registry: builtinNodeKinds() });
+  launcher = new Launcher({ plan, kinds: builtinNodeKinds(), logger: pino({ level: 'silent' }), runDir: mkdtempSync(join(tmpdir(), 'outpost-learned-')) });
+  await launcher.start();
+  const explorers = launcher.nodes.filter((n) => n.name() === 'explorer') as ExplorerNode[];
+  const watcher = new Node('watcher', '/test', launcher.context);
+  const report = await new Promise<MissionSummary>((resolve) => {
+    watcher.createSubscription('std_msgs/msg/String', '/sim/report', { qos: { durability: 'transient_local', depth: 1 } }, (m) => resolve(JSON.parse(m.data) as MissionSummary));
+  });
+  const policies = explorers.map((e) => ({ ...(e.policy as Ir2Policy).stats }));
+  const recorded = explorers.map((e) => e.recordedDecisions);
+  watcher.destroy();
+  await launcher.stop();
+  launcher = undefined;
+  return { report, policies, recorded };
+}
+
+const RANDOM_IR2 = join(process.cwd(), 'models/testing/ir2-random.onnx');
+
+describe('learned exploration policy in the simulated mission', () => {
+  it('drives every robot through the policy host (IR2 architecture, ONNX), deterministically for a seed', async () => {
+    const args = { robots: '2', policy: 'ir2', model: RANDOM_IR2, seed: '4', until_time: '12' };
+    const a = await mission(args);
+    expect(a.policies.length).toBe(2);
+    for (const p of a.policies) {
+      expect(p.model).toBeGreaterThan(3);
+      expect(p.fallback).toBe(0);
+    }
+    expect(a.report.max_path_length_m).toBeGreaterThan(0.5); // the model's steps moved the robots
+    const b = await mission(args);
+    expect({ ...b.report, wall_time_s: 0 }).toEqual({ ...a.report, wall_time_s: 0 });
+    expect(b.policies).toEqual(a.policies);
+  }, 120_000);
+
+  it('falls back to the classical policy, without stopping, when the model file is missing', async () => {
+    const r = await mission({ robots: '2', policy: 'ir2', model: '/nonexistent/ir2.onnx', seed: '1', until_time: '10' });
+    for (const p of r.policies) {
+      expect(p.model).toBe(0);
+      expect(p.fallback).toBeGreaterThan(3);
+    }
+    expect(r.report.coverage).toBeGreaterThan(0.3);
+  }, 120_000);
+
+  it('records the expert-labelled decisions that training/ learns from', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-records-'));
+    const map = join(process.cwd(), 'sim/worlds/small_rooms.yaml');
+    const r = await mission({ robots: '2', policy: 'expert', ground_truth: map, record_dir: dir, seed: '1', until_time: '10' });
+    expect(readdirSync(dir).sort()).toEqual(['r1.opd', 'r2.opd']);
+    for (const [i, f] of ['r1.opd', 'r2.opd'].entries()) {
+      expect(r.recorded[i]).toBeGreaterThan(3);
+      const b = readFileSync(join(dir, f));
+      expect(b.readUInt32LE(0)).toBe(DECISION_MAGIC);
+      expect(statSync(join(dir, f)).size).toBeGreaterThan(r.recorded[i]! * 24);
+    }
+    expect(r.report.max_path_length_m).toBeGreaterThan(0.5);
+  }, 120_000);
+});
