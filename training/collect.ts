@@ -11,7 +11,7 @@
  * `maps` writes the training worlds (generated from fixed seeds; never the held-out ones in
  * sim/worlds/heldout/). `run` writes DIR/<map>-s<seed>/rN.opd and DIR/<map>-s<seed>/report.json.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runMission } from '../bench/explorationBaselines.js';
@@ -89,11 +89,13 @@ async function main(): Promise<void> {
   }
   const maps = mapList(values.maps ?? 'train', root);
   const seeds = seedRange(values.seeds ?? '1');
-  let decisions = 0;
   const t0 = performance.now();
   for (const map of maps) {
     for (const seed of seeds) {
       const dir = resolve(values.out, `${basename(map, '.yaml')}-s${seed}`);
+      // A finished episode (its report written) is kept: an interrupted collection resumes.
+      if (existsSync(join(dir, 'report.json'))) continue;
+      rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       const args: Record<string, string> = {
         map, robots: values.robots ?? '4', policy: values.policy ?? 'expert', seed: String(seed), until_time: values.until ?? '600',
@@ -102,8 +104,6 @@ async function main(): Promise<void> {
       if (values.model !== undefined) args['model'] = resolve(values.model);
       const report = await runMission(args);
       writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2));
-      const n = readdirSync(dir).filter((f) => f.endsWith('.opd')).length;
-      decisions += n;
       process.stderr.write(`${basename(map, '.yaml')} seed ${seed}: ${report.reason} coverage ${report.coverage} max path ${report.max_path_length_m} m, ` +
         `sim ${report.sim_time_s} s, wall ${report.wall_time_s} s (${((performance.now() - t0) / 1000).toFixed(0)} s in all)\n`);
     }

@@ -59,14 +59,23 @@ def usable(edges: np.ndarray, cur: int, slot: int) -> bool:
 def load(dirs):
     episodes = {}
     skipped = 0
+    skipped_episodes = set()
     for d in dirs:
         for f in sorted(Path(d).rglob("*.opd")):
             key = str(f.parent)
+            report = f.parent / "report.json"
+            # An episode where the team stalled (time ran out) repeats one stuck state for minutes:
+            # it would teach little and weigh a lot. Only missions that reached their coverage goal count.
+            if report.exists() and json.loads(report.read_text()).get("reason") != "coverage":
+                skipped_episodes.add(key)
+                continue
             for inputs, edges, cur, slot in read_records(f):
                 if not usable(edges, cur, slot):
                     skipped += 1
                     continue
                 episodes.setdefault(key, []).append((inputs.copy(), edges.copy(), cur, slot))
+    if skipped_episodes:
+        print(f"left out {len(skipped_episodes)} episode(s) that did not reach coverage: {', '.join(sorted(Path(k).name for k in skipped_episodes))}")
     return episodes, skipped
 
 

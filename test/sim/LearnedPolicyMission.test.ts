@@ -73,3 +73,15 @@ describe('learned exploration policy in the simulated mission', () => {
     expect(r.report.max_path_length_m).toBeGreaterThan(0.5);
   }, 120_000);
 });
+
+describe('launch/robot.launch.yaml (a real robot)', () => {
+  it('runs the learned policy from models/ by default, with the classical ones selectable', () => {
+    const plan = loadLaunchFile('launch/robot.launch.yaml', { arguments: { robot: 'r2', credentials: 'launch/sim/sim-credentials.yaml' }, registry: builtinNodeKinds() });
+    const explorer = plan.nodes.find((n) => n.name === 'explorer')!;
+    expect(explorer.namespace).toBe('/r2');
+    const params = explorer.parameters;
+    expect(params['policy']).toBe('ir2');
+    expect(String(params['model_path'])).toMatch(/models\/ir2-explore\.onnx$/);
+    expect(plan.nodes.map((n) => n.name).sort()).toEqual(['controller', 'explorer', 'fleet_link', 'mapper', 'planner']);
+  });
+});
