@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   OUTPOST_ERR_WORLD_FILE: 'a world map (map_server YAML and its PGM/PNG image) is missing, malformed or unsupported',
   OUTPOST_ERR_UNKNOWN_WORLD_GENERATOR: 'a world generator name is not in the generator table',
   OUTPOST_ERR_UNKNOWN_RADIO_MODEL: 'a radio model name is not in the radio model table',
+  OUTPOST_ERR_FIRMWARE_LINK: 'a firmware link URL is malformed, or its serial port, TCP or UDP endpoint cannot be opened',
+  OUTPOST_ERR_FIRMWARE_COMMAND: 'a command to an autopilot was refused (COMMAND_ACK result) or got no acknowledgement after its retries',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;
