@@ -54,10 +54,14 @@ export class MotorBridgeNode extends Node {
     this.#link = createByteLink(this.#p('link'), { initialDelay: this.#p('reconnect_initial_s'), maxDelay: this.#p('reconnect_max_s') });
     this.#odomPub = this.createLifecyclePublisher('nav_msgs/msg/Odometry', this.#p('odom_topic'), { qos: 10 });
     this.#batteryPub = this.createLifecyclePublisher('sensor_msgs/msg/BatteryState', 'battery', { qos: 5 });
-    this.#statusPub = this.createLifecyclePublisher('outpost_msgs/msg/MotorStatus', '~/status', { qos: { durability: 'transient_local', depth: 1 } });
+    this.#statusPub = this.createPublisher('outpost_msgs/msg/MotorStatus', '~/status', { qos: { durability: 'transient_local', depth: 1 } });
     this.createSubscription('geometry_msgs/msg/Twist', 'cmd_vel', { qos: 10 }, (m) => this.#onCmdVel(m.linear.x, m.angular.z));
     this.#offs.push(this.#link.onData((b) => this.#parser.push(b, (m) => this.#onReport(m))));
-    this.#offs.push(this.#link.onState(() => this.#publishStatus(false)));
+    this.#offs.push(this.#link.onState((state) => {
+      // A controller that just (re)appeared hears a stop first, whatever it last drove at.
+      if (state === 'open') { this.#target = { left: 0, right: 0 }; this.#send(); }
+      this.#publishStatus(false);
+    }));
     this.#link.open();
     return 'success' as const;
   }
