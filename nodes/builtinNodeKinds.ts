@@ -10,6 +10,7 @@ import { fleetLinkKind } from './fleet/FleetLinkNode.js';
 import { linkGateKind } from './fleet/LinkGateNode.js';
 import { simulatorKind } from '../sim/SimulatorNode.js';
 import { motorBridgeKind } from '../firmware-bridge/MotorBridgeNode.js';
+import { mavlinkBridgeKind } from '../firmware-bridge/MavlinkBridgeNode.js';
 
 /** Every node kind shipped with Outpost, as `pkg: outpost` launch files find them by `exec`. */
 export function builtinNodeKinds(): NodeKindRegistry {
@@ -24,5 +25,6 @@ export function builtinNodeKinds(): NodeKindRegistry {
     .register(controllerKind)
     .register(explorerKind)
     .register(simulatorKind)
-    .register(motorBridgeKind);
+    .register(motorBridgeKind)
+    .register(mavlinkBridgeKind);
 }
