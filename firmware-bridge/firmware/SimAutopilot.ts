@@ -54,6 +54,8 @@ export class SimAutopilot {
   refuseModes: number | undefined;
   commandsReceived: Array<{ command: number; confirmation: number }> = [];
   setpointsReceived = 0;
+  /** Heartbeats heard from others (the companion computer's), with when they came. */
+  heartbeatsHeard: Array<{ systemId: number; componentId: number; type: number; autopilot: number; at: number }> = [];
   offboardFailsafes = 0;
   #o: Required<SimAutopilotOptions>;
   #link: FirmwareLink;
@@ -159,7 +161,9 @@ export class SimAutopilot {
 
   #onFrame(f: MavlinkFrame): void {
     const m = decodePayload(f.def, f.payload);
-    if (f.def === SET_POSITION_TARGET_LOCAL_NED) {
+    if (f.def === HEARTBEAT) {
+      this.heartbeatsHeard.push({ systemId: f.systemId, componentId: f.componentId, type: m['type'] as number, autopilot: m['autopilot'] as number, at: this.#now });
+    } else if (f.def === SET_POSITION_TARGET_LOCAL_NED) {
       if (m['target_system'] !== this.#o.systemId) return;
       this.#setpoint = m;
       this.#lastSetpointAt = this.#now;

@@ -84,7 +84,7 @@ export class MavlinkParser {
       const def = this.#table.get(msgid);
       if (def === undefined) {
         this.stats.unknownMessages++;
-        this.#reject(total, `message id ${msgid} is not in the message table (frame of ${total} bytes skipped)`);
+        this.#reject(total, `message id: expected one in the message table, got ${msgid} (frame of ${total} bytes skipped)`);
         continue;
       }
       this.#crcExtra[0] = def.crcExtra;
