@@ -51,6 +51,18 @@ describe('MAVLink message layouts', () => {
     expect([msg['_param1'], msg['_param2'], msg['command'], msg['confirmation']]).toEqual([1, 21196, 400, 2]);
   });
 
+  it('node-mavlink verifies our signatures (same key, link id, timestamp)', async () => {
+    const key = Buffer.from(Array.from({ length: 32 }, (_, i) => 255 - i));
+    const unixMs = 1_700_000_000_000;
+    const enc = new MavlinkEncoder({ systemId: 1, componentId: 191, signing: { key, linkId: 7 }, unixMs: () => unixMs });
+    const packets = await splitWithNodeMavlink(enc.encode(COMMON_MESSAGES[0]!, { type: 18, autopilot: 8 }));
+    const sig = packets[0]!.signature!;
+    expect(sig.linkId).toBe(7);
+    expect(sig.timestamp).toBe((unixMs - 1_420_070_400_000) * 100);
+    expect(sig.matches(key)).toBe(true);
+    expect(sig.matches(Buffer.alloc(32))).toBe(false);
+  });
+
   it('our parser accepts node-mavlink MAVLink 2 frames', () => {
     const hb = new minimal.Heartbeat();
     hb.type = 2; hb.autopilot = 12; hb.customMode = 6 << 16; hb.baseMode = 129; hb.systemStatus = 4; hb.mavlinkVersion = 3;

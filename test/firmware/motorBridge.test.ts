@@ -85,3 +85,23 @@ describe('motor_bridge over a socat pty pair', () => {
   });
 });
 
+
+describe('motor_bridge unplug and replug', () => {
+  it('reports the link down, reconnects and drives again', async () => {
+    const s = await setup();
+    await until('the link to open', () => s.bridge.link?.state === 'open');
+    const timer = setInterval(() => s.drive(0.3, 0), 20);
+    cleanups.push(() => clearInterval(timer));
+    await until('the wheels to turn', () => s.fw.commandedTwist(s.fw.now).linear > 0.29);
+    await s.rig.pair.stop();
+    await until('status: link down', () => s.status.at(-1)?.link_open === false, 2000);
+    // The controller hears nothing now: its own watchdog stops the wheels.
+    await until('controller watchdog', () => s.fw.commandedTwist(s.fw.now).linear === 0, 1500);
+    const before = s.fw.commandsReceived;
+    await s.rig.pair.start();
+    await until('status: link open', () => s.status.at(-1)?.link_open === true, 3000);
+    await until('commands again', () => s.fw.commandsReceived > before + 5, 3000);
+    await until('driving again', () => s.fw.commandedTwist(s.fw.now).linear > 0.29, 2000);
+    expect(s.bridge.link!.stats.reconnects).toBe(1);
+  });
+});

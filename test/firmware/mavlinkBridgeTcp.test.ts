@@ -1,0 +1,55 @@
+import net from 'node:net';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Context } from '../../runtime/index.js';
+import { SimAutopilot } from '../../firmware-bridge/firmware/SimAutopilot.js';
+import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge/MavlinkBridgeNode.js';
+import { until } from './firmwareRig.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+
+/** A SITL-like TCP server (PX4/ArduPilot SITL listen on 5760): one simulated autopilot per connection. */
+async function sitlServer() {
+  const autopilots: SimAutopilot[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    const listeners = new Set<(b: Uint8Array) => void>();
+    socket.on('data', (b) => { for (const l of listeners) l(b); });
+    const ap = new SimAutopilot({ write: (b) => socket.write(b), onData: (l) => { listeners.add(l); return () => listeners.delete(l); } });
+    const stop = ap.startRealtime(0.01);
+    socket.on('close', () => { stop(); sockets.delete(socket); });
+    autopilots.push(ap);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as net.AddressInfo).port, autopilots,
+    dropClients: () => { for (const s of sockets) s.destroy(); },
+    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+  };
+}
+
+describe('mavlink_bridge over tcp:// (SITL-style)', () => {
+  it('connects, arms, and reconnects after the server drops the connection', async () => {
+    const sitl = await sitlServer();
+    cleanups.push(() => sitl.close());
+    const ctx = new Context({ logger: pino({ level: 'silent' }) });
+    cleanups.push(() => ctx.close());
+    const bridge = mavlinkBridgeKind.create(ctx, {
+      name: 'mavlink_bridge', namespace: '/d1', remappings: [],
+      parameterOverrides: { link: `tcp://127.0.0.1:${sitl.port}`, command_timeout: 0.2, reconnect_initial_s: 0.02, reconnect_max_s: 0.1 },
+    }) as MavlinkBridgeNode;
+    cleanups.push(() => bridge.shutdownAndDestroy());
+    await bridge.configure();
+    await bridge.activate();
+    await until('heartbeat over TCP', () => bridge.linkState === 'connected');
+    await bridge.arm(true);
+    expect(sitl.autopilots[0]!.armed).toBe(true);
+    sitl.dropClients(); // a SITL restart
+    await until('link down', () => bridge.linkState === 'down', 2000);
+    await until('reconnected to a fresh autopilot', () => bridge.linkState === 'connected' && sitl.autopilots.length === 2, 3000);
+    await bridge.arm(true);
+    expect(sitl.autopilots[1]!.armed).toBe(true);
+  });
+});
