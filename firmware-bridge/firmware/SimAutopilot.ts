@@ -22,6 +22,8 @@ export interface SimAutopilotOptions {
   tau?: number;
   /** Speed limit toward a position setpoint. Unit: m/s. Default 2. */
   maxSpeed?: number;
+  /** Sign what it sends and accept only frames signed with this key (MAVLink 2 signing). */
+  signing?: { key: Uint8Array; linkId: number };
 }
 
 /**
@@ -34,7 +36,7 @@ export interface SimAutopilotOptions {
  * exercise the bridge's link-loss, retry and heartbeat-confirmation paths.
  */
 export class SimAutopilot {
-  readonly parser = new MavlinkParser();
+  readonly parser: MavlinkParser;
   readonly encoder: MavlinkEncoder;
   armed = false;
   customMode = px4CustomMode(PX4_MAIN_MODE.POSCTL);
@@ -57,7 +59,7 @@ export class SimAutopilot {
   /** Heartbeats heard from others (the companion computer's), with when they came. */
   heartbeatsHeard: Array<{ systemId: number; componentId: number; type: number; autopilot: number; at: number }> = [];
   offboardFailsafes = 0;
-  #o: Required<SimAutopilotOptions>;
+  #o: Required<Omit<SimAutopilotOptions, 'signing'>>;
   #link: FirmwareLink;
   #now = 0;
   #nextHeartbeat = 0;
@@ -68,8 +70,10 @@ export class SimAutopilot {
   #off: () => void;
 
   constructor(link: FirmwareLink, o: SimAutopilotOptions = {}) {
-    this.#o = { systemId: 1, componentId: 1, offboardTimeout: 0.5, telemetryPeriod: 0.05, home: { lat: 47.397742, lon: 8.545594, alt: 488 }, tau: 0.2, maxSpeed: 2, ...o };
-    this.encoder = new MavlinkEncoder({ systemId: this.#o.systemId, componentId: this.#o.componentId });
+    const { signing, ...rest } = o;
+    this.#o = { systemId: 1, componentId: 1, offboardTimeout: 0.5, telemetryPeriod: 0.05, home: { lat: 47.397742, lon: 8.545594, alt: 488 }, tau: 0.2, maxSpeed: 2, ...rest };
+    this.encoder = new MavlinkEncoder({ systemId: this.#o.systemId, componentId: this.#o.componentId, ...(signing ? { signing } : {}) });
+    this.parser = new MavlinkParser(signing ? { signingKey: signing.key } : {});
     this.#link = link;
     this.#off = link.onData((b) => this.parser.push(b, (f) => this.#onFrame(f)));
   }

@@ -10,10 +10,10 @@ import { ptyRig, until } from './firmwareRig.js';
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
-async function setup(params: Record<string, unknown> = {}) {
+async function setup(params: Record<string, unknown> = {}, signing?: { key: Uint8Array; linkId: number }) {
   const rig = await ptyRig('mavlink');
   cleanups.push(() => rig.close());
-  const ap = new SimAutopilot(rig.firmwareLink, { telemetryPeriod: 0.02 });
+  const ap = new SimAutopilot(rig.firmwareLink, { telemetryPeriod: 0.02, ...(signing ? { signing } : {}) });
   cleanups.push(ap.startRealtime(0.005));
   const bridge = mavlinkBridgeKind.create(rig.ctx, {
     name: 'mavlink_bridge', namespace: '/d1', remappings: [],
@@ -168,5 +168,20 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     const noAck = await bridge.arm(false).catch((e: unknown) => e);
     expect((noAck as Error).message).toBe('COMMAND_LONG 400 (COMPONENT_ARM_DISARM): expected a COMMAND_ACK, got none after 4 attempts 0.2 s apart');
     await expect(bridge.setMode('WARP')).rejects.toThrow(/expected a PX4 mode such as MANUAL, ALTCTL, POSCTL/);
+  });
+
+  it('signs and checks signatures end to end when both sides share a key', async () => {
+    const key = Uint8Array.from({ length: 32 }, (_, i) => (i * 13 + 7) & 0xff);
+    const { ap, bridge, rig } = await setup({ signing_key: Buffer.from(key).toString('hex'), signing_link_id: 2 }, { key, linkId: 1 });
+    await bridge.arm(true);
+    expect(ap.armed).toBe(true);
+    expect(ap.parser.stats.badSignatures).toBe(0);
+    expect(bridge.parserStats.badSignatures).toBe(0);
+    await until('the signed, armed heartbeat', () => bridge.armed, 2000);
+    // Unsigned frames injected on the autopilot's side are refused and counted by the bridge.
+    rig.firmwareLink.write(new MavlinkEncoder({ systemId: 1, componentId: 1 }).encode(HEARTBEAT, { type: 2, autopilot: 12, base_mode: 0 }));
+    await until('the unsigned frame to be refused', () => bridge.parserStats.badSignatures === 1);
+    expect(bridge.parserStats.lastError).toBe('HEARTBEAT: signed frame expected, got an unsigned one');
+    expect(bridge.armed).toBe(true); // the forged "disarmed" heartbeat was not believed
   });
 });
