@@ -14,6 +14,8 @@ export interface SimAutopilotOptions {
   componentId?: number;
   /** Leave OFFBOARD (to AUTO.LOITER, hold) when setpoints stop for this long (PX4 COM_OF_LOSS_T). Unit: s. Default 0.5. */
   offboardTimeout?: number;
+  /** HEARTBEAT (and SYS_STATUS, BATTERY_STATUS) period. Unit: s. Default 1 (PX4's rate). */
+  heartbeatPeriod?: number;
   /** Telemetry (LOCAL_POSITION_NED, ATTITUDE, GLOBAL_POSITION_INT) period. Unit: s. Default 0.05. */
   telemetryPeriod?: number;
   /** Home position for GLOBAL_POSITION_INT. Unit: degrees, m (AMSL). */
@@ -71,7 +73,7 @@ export class SimAutopilot {
 
   constructor(link: FirmwareLink, o: SimAutopilotOptions = {}) {
     const { signing, ...rest } = o;
-    this.#o = { systemId: 1, componentId: 1, offboardTimeout: 0.5, telemetryPeriod: 0.05, home: { lat: 47.397742, lon: 8.545594, alt: 488 }, tau: 0.2, maxSpeed: 2, ...rest };
+    this.#o = { systemId: 1, componentId: 1, offboardTimeout: 0.5, heartbeatPeriod: 1, telemetryPeriod: 0.05, home: { lat: 47.397742, lon: 8.545594, alt: 488 }, tau: 0.2, maxSpeed: 2, ...rest };
     this.encoder = new MavlinkEncoder({ systemId: this.#o.systemId, componentId: this.#o.componentId, ...(signing ? { signing } : {}) });
     this.parser = new MavlinkParser(signing ? { signingKey: signing.key } : {});
     this.#link = link;
@@ -94,7 +96,7 @@ export class SimAutopilot {
     this.#integrate(dt);
     if (this.silent) return;
     if (now >= this.#nextHeartbeat) {
-      this.#nextHeartbeat = now + 1;
+      this.#nextHeartbeat = now + this.#o.heartbeatPeriod;
       this.#send(HEARTBEAT, {
         type: MAV_TYPE.QUADROTOR, autopilot: MAV_AUTOPILOT.PX4, custom_mode: this.customMode, mavlink_version: 3,
         base_mode: MAV_MODE_FLAG.CUSTOM_MODE_ENABLED | (this.armed ? MAV_MODE_FLAG.SAFETY_ARMED : 0),
