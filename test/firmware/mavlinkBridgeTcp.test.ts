@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
+import { Launcher } from '../../launch/Launcher.js';
+import { loadLaunchFile } from '../../launch/LaunchPlan.js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context } from '../../runtime/index.js';
@@ -51,5 +57,19 @@ describe('mavlink_bridge over tcp:// (SITL-style)', () => {
     await until('reconnected to a fresh autopilot', () => bridge.linkState === 'connected' && sitl.autopilots.length === 2, 3000);
     await bridge.arm(true);
     expect(sitl.autopilots[1]!.armed).toBe(true);
+  });
+
+  it('launch/drone.launch.yaml starts a mavlink_bridge that reaches the autopilot', async () => {
+    const sitl = await sitlServer();
+    cleanups.push(() => sitl.close());
+    const plan = loadLaunchFile('launch/drone.launch.yaml', { arguments: { drone: 'd7', link: `tcp://127.0.0.1:${sitl.port}` }, registry: builtinNodeKinds() });
+    const launcher = new Launcher({ plan, kinds: builtinNodeKinds(), logger: pino({ level: 'silent' }), runDir: mkdtempSync(join(tmpdir(), 'outpost-drone-')) });
+    cleanups.push(() => launcher.stop());
+    await launcher.start();
+    const bridge = launcher.nodes.find((n) => n.name() === 'mavlink_bridge') as MavlinkBridgeNode;
+    expect(bridge.getFullyQualifiedName()).toBe('/d7/mavlink_bridge');
+    await until('heartbeat', () => bridge.linkState === 'connected');
+    await until('our heartbeat at the autopilot', () => (sitl.autopilots[0]?.heartbeatsHeard.length ?? 0) > 0);
+    expect(sitl.autopilots[0]!.heartbeatsHeard[0]).toMatchObject({ componentId: 191, type: 18 });
   });
 });
