@@ -59,7 +59,11 @@ export class MotorBridgeNode extends Node {
     this.#offs.push(this.#link.onData((b) => this.#parser.push(b, (m) => this.#onReport(m))));
     this.#offs.push(this.#link.onState((state) => {
       // A controller that just (re)appeared hears a stop first, whatever it last drove at.
-      if (state === 'open') { this.#target = { left: 0, right: 0 }; this.#send(); }
+      if (state === 'open') {
+        this.#target = { left: 0, right: 0 };
+        this.#send();
+        this.#odometry?.resetBaseline(); // the controller may have rebooted: its tick counters restart
+      }
       this.#publishStatus(false);
     }));
     this.#link.open();

@@ -63,7 +63,8 @@ export function emptyOdometry(): MessageOf<'nav_msgs/msg/Odometry'> {
 export function batteryState(stamp: { sec: number; nanosec: number }, voltage: number, current: number, percentage: number): MessageOf<'sensor_msgs/msg/BatteryState'> {
   return {
     header: { stamp, frame_id: '' }, voltage, temperature: NaN, current, charge: NaN, capacity: NaN, design_capacity: NaN,
-    percentage, power_supply_status: current < 0 ? 1 : 2, power_supply_health: 0, power_supply_technology: 0, present: true,
+    // ROS: negative current = discharging (POWER_SUPPLY_STATUS_DISCHARGING 2; CHARGING 1; UNKNOWN 0).
+    percentage, power_supply_status: current < 0 ? 2 : current > 0 ? 1 : 0, power_supply_health: 0, power_supply_technology: 0, present: true,
     cell_voltage: [], cell_temperature: [], location: '', serial_number: '',
   };
 }

@@ -13,7 +13,7 @@ import { generateWorld, worldGenerators } from './world/WorldGenerators.js';
 import { CELL_FREE, type GridWorld } from './world/GridWorld.js';
 import { spawnPoses } from './SpawnPoses.js';
 import { MissionReport, type MissionSummary } from './MissionReport.js';
-import { rmSync } from 'node:fs';
+import { rmdirSync } from 'node:fs';
 import { SerialMotorFirmware } from './SerialMotorFirmware.js';
 
 interface SimRobot {
@@ -183,7 +183,8 @@ export class SimulatorNode extends Node {
     const late = fw.filter((r) => r.firmware!.lateSteps > 0).map((r) => `${r.name} ${r.firmware!.lateSteps}`);
     if (late.length > 0) this.getLogger().warn(`firmware: serial: steps that went on before the latest command crossed the pty: ${late.join(', ')}`);
     await Promise.all(fw.map(async (r) => { await r.firmware?.close(); r.firmware = undefined; }));
-    rmSync(this.getParameter('firmware_dir').value as string, { recursive: true, force: true });
+    // socat removed its links; remove the directory only if it is now empty (never a user's files).
+    try { rmdirSync(this.getParameter('firmware_dir').value as string); } catch { /* not empty or gone */ }
   }
 
   /** With `firmware: serial`, waits until each motor controller got the command made from the latest cmd_vel. */

@@ -112,7 +112,7 @@ describe('TCP and UDP links', () => {
     cleanups.push(() => out.close());
     out.open();
     await out.whenOpen();
-    expect(listen.write(Buffer.from('x'))).toBe(true); // no peer yet: counted, not sent
+    expect(listen.write(Buffer.from('x'))).toBe(false); // no peer yet: counted, not sent
     expect(listen.stats.writesDropped).toBe(1);
     const atListen = collect(listen);
     const atOut = collect(out);

@@ -32,8 +32,8 @@ export abstract class LinkBase implements ByteLink {
   protected abstract attempt(): Promise<void>;
   /** Releases the device (called on close, and after a loss before the next attempt). */
   protected abstract release(): Promise<void>;
-  /** Writes to the open device. */
-  protected abstract send(bytes: Uint8Array): void;
+  /** Writes to the open device; false if it could not (counted as a dropped write). */
+  protected abstract send(bytes: Uint8Array): boolean;
 
   open(): void {
     if (this.#wanted) return;
@@ -62,8 +62,11 @@ export abstract class LinkBase implements ByteLink {
       this.stats.writesDropped++;
       return false;
     }
+    if (!this.send(bytes)) {
+      this.stats.writesDropped++;
+      return false;
+    }
     this.stats.bytesOut += bytes.length;
-    this.send(bytes);
     return true;
   }
 

@@ -61,7 +61,9 @@ export class SerialLink extends LinkBase {
     return new Promise((resolve) => port.close(() => resolve()));
   }
 
-  protected send(bytes: Uint8Array): void {
-    this.#port?.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+  protected send(bytes: Uint8Array): boolean {
+    if (this.#port === undefined) return false;
+    this.#port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    return true;
   }
 }

@@ -42,7 +42,9 @@ export class TcpLink extends LinkBase {
     return Promise.resolve();
   }
 
-  protected send(bytes: Uint8Array): void {
-    this.#socket?.write(bytes);
+  protected send(bytes: Uint8Array): boolean {
+    if (this.#socket === undefined) return false;
+    this.#socket.write(bytes);
+    return true;
   }
 }

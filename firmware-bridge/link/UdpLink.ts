@@ -53,8 +53,9 @@ export class UdpLink extends LinkBase {
     return s === undefined ? Promise.resolve() : new Promise((resolve) => s.close(() => resolve()));
   }
 
-  protected send(bytes: Uint8Array): void {
-    if (this.#peer === undefined) { this.stats.writesDropped++; return; }
-    this.#socket?.send(bytes, this.#peer.port, this.#peer.address);
+  protected send(bytes: Uint8Array): boolean {
+    if (this.#peer === undefined || this.#socket === undefined) return false; // listening, nobody has spoken yet
+    this.#socket.send(bytes, this.#peer.port, this.#peer.address);
+    return true;
   }
 }

@@ -37,3 +37,17 @@ describe('differential-drive kinematics', () => {
     expect(odo.linear).toBeCloseTo((Math.PI / 2) / 1, 1);
   });
 });
+
+describe('encoder odometry across a controller reboot', () => {
+  it('re-baselines when the controller clock goes back, keeping the pose', () => {
+    const odo = new EncoderOdometry(g, 1000);
+    odo.update(0, 0, 0);
+    odo.update(1000, 1000, 1_000_000); // one revolution: 2π·0.05 m
+    expect(odo.x).toBeCloseTo(2 * Math.PI * 0.05);
+    // Reboot: counters and clock restart near zero. Without re-baselining this would be −1000 ticks.
+    expect(odo.update(3, 3, 10_000)).toBe(false);
+    expect(odo.x).toBeCloseTo(2 * Math.PI * 0.05);
+    expect(odo.update(1003, 1003, 1_010_000)).toBe(true);
+    expect(odo.x).toBeCloseTo(4 * Math.PI * 0.05);
+  });
+});

@@ -49,11 +49,25 @@ export class EncoderOdometry {
     this.#ticksPerRev = ticksPerRev;
   }
 
-  /** Folds in a report; the first one only sets the baseline. Returns false for that one. */
+  /**
+   * Forgets the last report, keeping the pose: the next report only sets a new baseline. Call it
+   * when the controller may have restarted (its counters start again from zero).
+   */
+  resetBaseline(): void {
+    this.#last = undefined;
+  }
+
+  /**
+   * Folds in a report; the first one (after construction or `resetBaseline`) only sets the
+   * baseline, and so does one whose time went backwards (the controller rebooted; the uint32 µs
+   * clock wrapping forward is not mistaken for that). Returns false for those.
+   */
   update(leftTicks: number, rightTicks: number, timeUs: number): boolean {
     const last = this.#last;
     this.#last = { left: leftTicks, right: rightTicks, timeUs };
     if (last === undefined) return false;
+    const back = ((last.timeUs - timeUs) >>> 0);
+    if (back > 0 && back < 0x80000000) return false; // went backwards (a forward wrap reads as > 2^31)
     const perTick = (2 * Math.PI * this.#g.wheelRadius) / this.#ticksPerRev;
     const dl = ((leftTicks - last.left) | 0) * perTick;
     const dr = ((rightTicks - last.right) | 0) * perTick;
