@@ -54,6 +54,7 @@ export class MavlinkBridgeNode extends Node {
   #cmdVel: { at: Time; vx: number; vy: number; vz: number; wz: number } | undefined;
   #goal: { n: number; e: number; d: number; yaw: number } | undefined;
   #lastStatusKey = '';
+  #loggedDrops = 0;
   setpointsSent = 0;
   heartbeatsSent = 0;
 
@@ -287,6 +288,7 @@ export class MavlinkBridgeNode extends Node {
   }
 
   #publishStatus(periodic: boolean): void {
+    if (periodic) this.#logDrops();
     const key = `${this.#linkState}|${this.#hb.armed}|${this.#hb.customMode}`;
     if (!periodic && key === this.#lastStatusKey) return;
     this.#lastStatusKey = key;
@@ -300,6 +302,16 @@ export class MavlinkBridgeNode extends Node {
       frames_received: s.frames, crc_errors: s.crcErrors, rejected_frames: s.rejectedFrames, discarded_bytes: s.discardedBytes,
       last_error: s.lastError || this.#link?.stats.lastError || '',
     });
+  }
+
+  /** At most once a second: one logged line when bad input was dropped since the last one. */
+  #logDrops(): void {
+    const s = this.#parser.stats;
+    const drops = s.crcErrors + s.rejectedFrames;
+    if (drops === this.#loggedDrops) return;
+    this.getLogger().warn({ crc_errors: s.crcErrors, rejected_frames: s.rejectedFrames, discarded_bytes: s.discardedBytes },
+      `MAVLink link: ${drops - this.#loggedDrops} bad frame(s) dropped; last: ${s.lastError}`);
+    this.#loggedDrops = drops;
   }
 }
 

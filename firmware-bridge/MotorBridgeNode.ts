@@ -34,6 +34,7 @@ export class MotorBridgeNode extends Node {
   #watchdog = true;
   #faults = 0;
   #lastStatusKey = '';
+  #loggedDrops = 0;
   #offs: Array<() => void> = [];
 
   constructor(context: Context, options: NodeKindOptions) {
@@ -152,6 +153,7 @@ export class MotorBridgeNode extends Node {
   }
 
   #publishStatus(periodic: boolean): void {
+    if (periodic) this.#logDrops();
     const s = this.#parser.stats;
     const alive = this.#lastReport.nanoseconds >= 0n && Number(this.now().sub(this.#lastReport)) / 1e9 <= this.#p<number>('report_timeout');
     const linkOpen = this.#link?.state === 'open';
@@ -165,6 +167,16 @@ export class MotorBridgeNode extends Node {
       frames_received: s.frames, crc_errors: s.crcErrors, rejected_frames: s.rejectedFrames, discarded_bytes: s.discardedBytes,
       sequence_gaps: s.sequenceGaps, last_error: s.lastError || this.#link?.stats.lastError || '',
     });
+  }
+
+  /** At most once a second: one logged line when bad input was dropped since the last one. */
+  #logDrops(): void {
+    const s = this.#parser.stats;
+    const drops = s.crcErrors + s.rejectedFrames;
+    if (drops === this.#loggedDrops) return;
+    this.getLogger().warn({ crc_errors: s.crcErrors, rejected_frames: s.rejectedFrames, discarded_bytes: s.discardedBytes },
+      `motor link: ${drops - this.#loggedDrops} bad frame(s) dropped; last: ${s.lastError}`);
+    this.#loggedDrops = drops;
   }
 }
 

@@ -10,8 +10,8 @@ import { ptyRig, until } from './firmwareRig.js';
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
-async function setup(params: Record<string, unknown> = {}, signing?: { key: Uint8Array; linkId: number }) {
-  const rig = await ptyRig('mavlink');
+async function setup(params: Record<string, unknown> = {}, signing?: { key: Uint8Array; linkId: number }, logLines?: string[]) {
+  const rig = await ptyRig('mavlink', logLines);
   cleanups.push(() => rig.close());
   // Heartbeats at 4 Hz keep the mode-confirmation waits short; the link-loss test does not depend on it.
   const ap = new SimAutopilot(rig.firmwareLink, { telemetryPeriod: 0.02, heartbeatPeriod: 0.25, ...(signing ? { signing } : {}) });
@@ -92,7 +92,8 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
   });
 
   it('survives garbage, truncated frames, bad CRCs and a 70 kB burst, counting them', async () => {
-    const { rig, bridge, out } = await setup();
+    const logs: string[] = [];
+    const { rig, bridge, out } = await setup({}, undefined, logs);
     const enc = new MavlinkEncoder({ systemId: 1, componentId: 1 });
     const good = () => enc.encode(LOCAL_POSITION_NED, { time_boot_ms: 1, x: 1, y: 2, z: -3 });
     const bad = good(); bad[15] ^= 0xff;
@@ -114,6 +115,9 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     const n = out.odom.length;
     await until('more odometry', () => out.odom.length > n + 5);
     await until('a status with the counts', () => (out.status.at(-1)?.crc_errors ?? 0) >= 1 && out.status.at(-1)!.discarded_bytes > 60_000, 2000);
+    // …and one logged line says so (not one per bad frame).
+    await until('a logged drop', () => logs.some((l) => l.includes('bad frame(s) dropped; last: ')), 2000);
+    expect(logs.filter((l) => l.includes('bad frame(s) dropped')).length).toBeLessThanOrEqual(2); // the burst may straddle one 1 s tick
   });
 
   it('unplug (socat killed) and replug: the bridge reports the link down, reconnects and resumes', async () => {
