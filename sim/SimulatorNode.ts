@@ -117,8 +117,15 @@ export class SimulatorNode extends Node {
     if (p<string>('firmware') === 'serial') {
       const dir = p<string>('firmware_dir');
       const geometry = { wheelRadius: p<number>('wheel_radius'), wheelSeparation: p<number>('wheel_separation') };
-      return Promise.all(this.#robots.map(async (r) => { r.firmware = await SerialMotorFirmware.start(dir, r.name, geometry); }))
-        .then(() => this.#configureReport(world, names.length));
+      return Promise.allSettled(this.#robots.map(async (r) => { r.firmware = await SerialMotorFirmware.start(dir, r.name, geometry); }))
+        .then(async (results) => {
+          const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+          if (failed !== undefined) {
+            await this.#closeFirmware(); // the pairs that did start
+            throw failed.reason;
+          }
+          return this.#configureReport(world, names.length);
+        });
     }
     return this.#configureReport(world, names.length);
   }
