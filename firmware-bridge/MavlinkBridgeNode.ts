@@ -55,6 +55,8 @@ export class MavlinkBridgeNode extends Node {
   #goal: { n: number; e: number; d: number; yaw: number } | undefined;
   #lastStatusKey = '';
   #loggedDrops = 0;
+  /** When the setpoint stream (re)started on an open link. */
+  #streamSince: Time | undefined;
   setpointsSent = 0;
   heartbeatsSent = 0;
 
@@ -155,6 +157,8 @@ export class MavlinkBridgeNode extends Node {
     if (mode === undefined) {
       throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `mode ${JSON.stringify(name)}: expected a PX4 mode such as ${Object.keys(PX4_MAIN_MODE).join(', ')} or AUTO.LOITER`);
     }
+    // PX4 refuses OFFBOARD unless setpoints are already streaming: let the stream run first.
+    if (mode.main === PX4_MAIN_MODE.OFFBOARD) await this.#setpointWarmup(signal);
     await this.#commands.send(MAV_CMD.DO_SET_MODE, [MAV_MODE_FLAG.CUSTOM_MODE_ENABLED, mode.main, mode.sub], this.#commandOptions(), signal);
     const matches = () => ((this.#hb.customMode >>> 16) & 0xff) === mode.main && (mode.sub === 0 || ((this.#hb.customMode >>> 24) & 0xff) === mode.sub);
     const timeout = this.#p<number>('mode_confirm_timeout');
@@ -168,6 +172,20 @@ export class MavlinkBridgeNode extends Node {
       const check = () => { if (matches()) { cancel(); this.#heartbeatListeners.delete(check); resolve(); } };
       this.#heartbeatListeners.add(check);
     });
+  }
+
+  async #setpointWarmup(signal?: AbortSignal): Promise<void> {
+    const warmup = this.#p<number>('offboard_warmup');
+    const clock = this.getClock();
+    const deadline = this.now().nanoseconds + secondsToNs(warmup + 5);
+    while (this.#streamSince === undefined || Number(this.now().sub(this.#streamSince)) / 1e9 < warmup) {
+      if (this.lifecycleState !== 'active') throw new OutpostError('OUTPOST_ERR_FIRMWARE_COMMAND', 'mode OFFBOARD: the bridge is not active, so no setpoints stream');
+      if (this.now().nanoseconds > deadline) {
+        throw new OutpostError('OUTPOST_ERR_FIRMWARE_COMMAND', `mode OFFBOARD: expected ${warmup} s of setpoint stream first, got none in ${warmup + 5} s (link ${this.#link?.state})`);
+      }
+      if (signal?.aborted) throw new OutpostError('OUTPOST_ERR_ABORTED', 'mode OFFBOARD: aborted while waiting for the setpoint stream');
+      await new Promise<void>((resolve) => clock.schedule(this.now().nanoseconds + secondsToNs(0.02), resolve));
+    }
   }
 
   #commandOptions() {
@@ -201,7 +219,10 @@ export class MavlinkBridgeNode extends Node {
       const [n, e, d] = enuToNed(Math.cos(psi) * vx - Math.sin(psi) * vy, Math.sin(psi) * vx + Math.cos(psi) * vy, vz);
       sent = this.#send(SET_POSITION_TARGET_LOCAL_NED, { ...base, type_mask: TYPE_MASK_VELOCITY, vx: n, vy: e, vz: d, yaw_rate: -wz });
     }
-    if (sent) this.setpointsSent++;
+    if (sent) {
+      this.setpointsSent++;
+      this.#streamSince ??= this.now();
+    } else this.#streamSince = undefined;
   }
 
   #onFrame(f: MavlinkFrame): void {
@@ -331,6 +352,7 @@ export const mavlinkBridgeKind: NodeKind = {
     command_timeout: num(0.5, 's', 0.01, 60, 'Wait this long for COMMAND_ACK before resending.'),
     command_retries: { type: 'integer', default: 3, range: { from: 0, to: 100 }, description: 'Resends of a COMMAND_LONG without ACK.' },
     mode_confirm_timeout: num(2.5, 's', 0.01, 60, 'A mode change fails if the HEARTBEAT does not show it this long after the ACK.'),
+    offboard_warmup: num(0.5, 's', 0, 60, 'Before asking for OFFBOARD, stream setpoints for this long (PX4 rejects OFFBOARD without a stream).'),
     setpoint_hz: num(10, 'Hz', 2.5, 200, 'SET_POSITION_TARGET_LOCAL_NED stream rate; PX4 needs more than 2 Hz to enter and stay in OFFBOARD.'),
     cmd_vel_timeout: num(0.5, 's', 0.01, 60, 'A cmd_vel older than this streams zero velocity (hover).'),
     odom_frame: { type: 'string', default: 'odom', description: 'frame_id of odometry (ENU, REP-105).' },

@@ -7,6 +7,7 @@ import {
   decodePayload, type MessageDef, type MessageFields,
 } from '../mavlink/MavlinkMessages.js';
 import { MavlinkParser, type MavlinkFrame } from '../mavlink/MavlinkParser.js';
+import { PointMassAirframe, type Airframe } from './Airframe.js';
 import type { FirmwareLink } from './FirmwareLink.js';
 
 export interface SimAutopilotOptions {
@@ -20,7 +21,10 @@ export interface SimAutopilotOptions {
   telemetryPeriod?: number;
   /** Home position for GLOBAL_POSITION_INT. Unit: degrees, m (AMSL). */
   home?: { lat: number; lon: number; alt: number };
-  /** Velocity response time constant. Unit: s. Default 0.2. */
+  /** What it flies or drives. Default: a point-mass multicopter (PointMassAirframe); a simulator
+   * vehicle through VehicleAirframe. */
+  airframe?: Airframe;
+  /** Time constant of the position controller's approach (speed = distance / 2τ). Unit: s. Default 0.2. */
   tau?: number;
   /** Speed limit toward a position setpoint. Unit: m/s. Default 2. */
   maxSpeed?: number;
@@ -32,8 +36,8 @@ export interface SimAutopilotOptions {
  * A simulated PX4-like autopilot on its end of a byte link: HEARTBEAT at 1 Hz (QUADROTOR, PX4,
  * custom mode in PX4's main/sub layout, SAFETY_ARMED), arming and mode changes by COMMAND_LONG with
  * COMMAND_ACK, OFFBOARD only accepted while setpoints stream and left for AUTO.LOITER when they stop
- * for `offboardTimeout`, and a point-mass multicopter in local NED that follows velocity or
- * position setpoints while armed in OFFBOARD. Like the motor controller it has no clock: the driver
+ * for `offboardTimeout`, and an airframe (a point-mass multicopter, or a simulator vehicle) that
+ * follows velocity or position setpoints while armed in OFFBOARD. Like the motor controller it has no clock: the driver
  * calls `step(now, dt)`. Fault switches (`silent`, `dropCommands`, `modeChangeDelay`) let tests
  * exercise the bridge's link-loss, retry and heartbeat-confirmation paths.
  */
@@ -42,12 +46,7 @@ export class SimAutopilot {
   readonly encoder: MavlinkEncoder;
   armed = false;
   customMode = px4CustomMode(PX4_MAIN_MODE.POSCTL);
-  /** Position and velocity in local NED. Unit: m, m/s. */
-  readonly position = { n: 0, e: 0, d: 0 };
-  readonly velocity = { n: 0, e: 0, d: 0 };
-  /** Heading from north, clockwise (NED yaw). Unit: rad. */
-  yaw = 0;
-  yawRate = 0;
+  readonly airframe: Airframe;
   /** Stop sending anything (heartbeat loss without a link loss). */
   silent = false;
   /** Ignore this many COMMAND_LONGs (lost on the way), to test retries. */
@@ -61,7 +60,7 @@ export class SimAutopilot {
   /** Heartbeats heard from others (the companion computer's), with when they came. */
   heartbeatsHeard: Array<{ systemId: number; componentId: number; type: number; autopilot: number; at: number }> = [];
   offboardFailsafes = 0;
-  #o: Required<Omit<SimAutopilotOptions, 'signing'>>;
+  #o: Required<Omit<SimAutopilotOptions, 'signing' | 'airframe'>>;
   #link: FirmwareLink;
   #now = 0;
   #nextHeartbeat = 0;
@@ -72,7 +71,8 @@ export class SimAutopilot {
   #off: () => void;
 
   constructor(link: FirmwareLink, o: SimAutopilotOptions = {}) {
-    const { signing, ...rest } = o;
+    const { signing, airframe, ...rest } = o;
+    this.airframe = airframe ?? new PointMassAirframe(o.tau ?? 0.2);
     this.#o = { systemId: 1, componentId: 1, offboardTimeout: 0.5, heartbeatPeriod: 1, telemetryPeriod: 0.05, home: { lat: 47.397742, lon: 8.545594, alt: 488 }, tau: 0.2, maxSpeed: 2, ...rest };
     this.encoder = new MavlinkEncoder({ systemId: this.#o.systemId, componentId: this.#o.componentId, ...(signing ? { signing } : {}) });
     this.parser = new MavlinkParser(signing ? { signingKey: signing.key } : {});
@@ -81,6 +81,11 @@ export class SimAutopilot {
   }
 
   get now(): number { return this.#now; }
+  /** Position and velocity in local NED (m, m/s); heading from north, clockwise (rad). */
+  get position() { return this.airframe.position; }
+  get velocity() { return this.airframe.velocity; }
+  get yaw(): number { return this.airframe.yaw; }
+  get yawRate(): number { return this.airframe.yawRate; }
   get mainMode(): number { return (this.customMode >>> 16) & 0xff; }
 
   step(now: number, dt: number): void {
@@ -144,8 +149,9 @@ export class SimAutopilot {
     if (this.armed && this.mainMode === PX4_MAIN_MODE.OFFBOARD && sp !== undefined) {
       const mask = sp['type_mask'] as number;
       const I = POSITION_TARGET_IGNORE;
+      const pos = this.position;
       if ((mask & (I.X | I.Y | I.Z)) === 0) {
-        const err = { n: (sp['x'] as number) - this.position.n, e: (sp['y'] as number) - this.position.e, d: (sp['z'] as number) - this.position.d };
+        const err = { n: (sp['x'] as number) - pos.n, e: (sp['y'] as number) - pos.e, d: (sp['z'] as number) - pos.d };
         const dist = Math.hypot(err.n, err.e, err.d);
         const speed = Math.min(this.#o.maxSpeed, dist / Math.max(this.#o.tau * 2, 1e-3));
         target = dist > 1e-6 ? { n: (err.n / dist) * speed, e: (err.e / dist) * speed, d: (err.d / dist) * speed } : target;
@@ -155,14 +161,7 @@ export class SimAutopilot {
       if ((mask & I.YAW_RATE) === 0) yawRate = sp['yaw_rate'] as number;
       else if ((mask & I.YAW) === 0) yawRate = Math.max(-1, Math.min(1, wrap((sp['yaw'] as number) - this.yaw) / 0.5));
     }
-    const k = 1 - Math.exp(-dt / this.#o.tau);
-    for (const ax of ['n', 'e', 'd'] as const) {
-      this.velocity[ax] += (target[ax] - this.velocity[ax]) * k;
-      this.position[ax] += this.velocity[ax] * dt;
-    }
-    if (this.position.d > 0) { this.position.d = 0; this.velocity.d = Math.min(0, this.velocity.d); } // the ground
-    this.yawRate += (yawRate - this.yawRate) * k;
-    this.yaw = wrap(this.yaw + this.yawRate * dt);
+    this.airframe.step(dt, target, yawRate);
   }
 
   #onFrame(f: MavlinkFrame): void {
