@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { Context } from '../../runtime/index.js';
 import { SimAutopilot } from '../../firmware-bridge/firmware/SimAutopilot.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge/MavlinkBridgeNode.js';
 import { until } from './firmwareRig.js';
+import type { UdpLink } from '../../firmware-bridge/link/UdpLink.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -36,7 +38,7 @@ async function sitlServer() {
   };
 }
 
-describe('mavlink_bridge over tcp:// (SITL-style)', () => {
+describe('mavlink_bridge over TCP and UDP (SITL-style)', () => {
   it('connects, arms, and reconnects after the server drops the connection', async () => {
     const sitl = await sitlServer();
     cleanups.push(() => sitl.close());
@@ -71,5 +73,28 @@ describe('mavlink_bridge over tcp:// (SITL-style)', () => {
     await until('heartbeat', () => bridge.linkState === 'connected');
     await until('our heartbeat at the autopilot', () => (sitl.autopilots[0]?.heartbeatsHeard.length ?? 0) > 0);
     expect(sitl.autopilots[0]!.heartbeatsHeard[0]).toMatchObject({ componentId: 191, type: 18 });
+  });
+
+  it('udp:// (listening, as on PX4 SITL\'s offboard port): answers the autopilot that sends to it', async () => {
+    const ctx = new Context({ logger: pino({ level: 'silent' }) });
+    cleanups.push(() => ctx.close());
+    const bridge = mavlinkBridgeKind.create(ctx, { name: 'mavlink_bridge', namespace: '/d2', remappings: [], parameterOverrides: { link: 'udp://127.0.0.1:0', command_timeout: 0.2 } }) as MavlinkBridgeNode;
+    cleanups.push(() => bridge.shutdownAndDestroy());
+    await bridge.configure();
+    await bridge.activate();
+    await bridge.link!.whenOpen(AbortSignal.timeout(2000));
+    const port = (bridge.link as UdpLink).localPort!;
+    // The autopilot side: a UDP socket sending to the bridge's port, one datagram per frame.
+    const sock = dgram.createSocket('udp4');
+    cleanups.push(() => new Promise<void>((r) => sock.close(() => r())));
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    const listeners = new Set<(b: Uint8Array) => void>();
+    sock.on('message', (b) => { for (const l of listeners) l(b); });
+    const ap = new SimAutopilot({ write: (b) => { sock.send(b, port, '127.0.0.1'); return true; }, onData: (l) => { listeners.add(l); return () => listeners.delete(l); } }, { heartbeatPeriod: 0.25 });
+    cleanups.push(ap.startRealtime(0.01));
+    await until('heartbeat over UDP', () => bridge.linkState === 'connected');
+    await bridge.arm(true);
+    expect(ap.armed).toBe(true);
+    await until('our heartbeats at the autopilot', () => ap.heartbeatsHeard.some((h) => h.componentId === 191));
   });
 });
