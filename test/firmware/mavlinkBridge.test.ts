@@ -144,7 +144,7 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     // link_timeout after it, seen by the 0.1 s link check. Not before, and not much after.
     const lostAfter = out.status.at(-1)!.wallMs - silentAt;
     expect(lostAfter).toBeGreaterThanOrEqual(1000 - 250 - 20);
-    expect(lostAfter).toBeLessThanOrEqual(1000 + 100 + 250); // + check period + scheduling slack on a loaded 2-core box
+    expect(lostAfter).toBeLessThanOrEqual(1000 + 100 + 400); // + check period + scheduling slack on a loaded 2-core box
     expect(out.status.at(-1)!.seconds_since_heartbeat).toBeGreaterThan(1.0);
     ap.silent = false;
     await until('link back', () => out.status.at(-1)?.link_state === 'connected', 2000);
