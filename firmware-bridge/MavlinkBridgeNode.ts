@@ -6,7 +6,7 @@ import { createByteLink } from './link/createByteLink.js';
 import { MavlinkCommandClient } from './mavlink/MavlinkCommandClient.js';
 import { MavlinkEncoder } from './mavlink/MavlinkEncoder.js';
 import {
-  MAV_AUTOPILOT, MAV_CMD, MAV_FRAME_LOCAL_NED, MAV_MODE_FLAG, MAV_STATE, MAV_TYPE, TYPE_MASK_POSITION, TYPE_MASK_VELOCITY,
+  MAV_AUTOPILOT, MAV_CMD, MAV_FRAME_BODY_NED, MAV_FRAME_LOCAL_NED, MAV_MODE_FLAG, MAV_STATE, MAV_TYPE, TYPE_MASK_POSITION, TYPE_MASK_VELOCITY,
   px4ModeFromName, px4ModeName, PX4_MAIN_MODE,
 } from './mavlink/MavlinkEnums.js';
 import {
@@ -57,6 +57,8 @@ export class MavlinkBridgeNode extends Node {
   #loggedDrops = 0;
   /** When the setpoint stream (re)started on an open link. */
   #streamSince: Time | undefined;
+  #lastSetpointAt: Time | undefined;
+  #autoBusy = false;
   setpointsSent = 0;
   heartbeatsSent = 0;
 
@@ -90,13 +92,15 @@ export class MavlinkBridgeNode extends Node {
     });
     this.#start = this.now();
     this.#link = createByteLink(this.#p('link'), { initialDelay: this.#p('reconnect_initial_s'), maxDelay: this.#p('reconnect_max_s') });
-    this.#odomPub = this.createLifecyclePublisher('nav_msgs/msg/Odometry', 'odom', { qos: 10 });
+    this.#odomPub = this.createLifecyclePublisher('nav_msgs/msg/Odometry', this.#p('odom_topic'), { qos: 10 });
     this.#fixPub = this.createLifecyclePublisher('sensor_msgs/msg/NavSatFix', 'gps/fix', { qos: 10 });
     this.#batteryPub = this.createLifecyclePublisher('sensor_msgs/msg/BatteryState', 'battery', { qos: 5 });
     this.#statusPub = this.createPublisher('outpost_msgs/msg/VehicleStatus', '~/status', { qos: { durability: 'transient_local', depth: 1 } });
     this.createSubscription('geometry_msgs/msg/Twist', 'cmd_vel', { qos: 10 }, (m) => {
       this.#cmdVel = { at: this.now(), vx: m.linear.x, vy: m.linear.y, vz: m.linear.z, wz: m.angular.z };
       this.#goal = undefined;
+      // Send at once (latency); the timer keeps the stream alive when cmd_vel is slower than setpoint_hz.
+      if (this.lifecycleState === 'active') this.#sendSetpoint();
     });
     this.createSubscription('geometry_msgs/msg/PoseStamped', 'goal', { qos: 10 }, (m) => {
       const [n, e, d] = enuToNed(m.pose.position.x, m.pose.position.y, m.pose.position.z);
@@ -121,7 +125,7 @@ export class MavlinkBridgeNode extends Node {
   protected override onActivate() {
     this.#timers.push(
       this.createTimer(secondsToNs(1), () => this.#heartbeat()),
-      this.createTimer(secondsToNs(1 / this.#p<number>('setpoint_hz')), () => this.#streamSetpoint()),
+      this.createTimer(secondsToNs(1 / this.#p<number>('setpoint_hz')), () => this.#keepStreaming()),
       this.createTimer(secondsToNs(0.1), () => this.#updateLink()),
       this.createTimer(secondsToNs(1), () => this.#publishStatus(true)),
     );
@@ -174,6 +178,21 @@ export class MavlinkBridgeNode extends Node {
     });
   }
 
+  /**
+   * `auto_offboard`: while connected, arm and ask for OFFBOARD whenever the autopilot is not both
+   * (at start, and again after a failsafe). For simulation and bench tests, not for a real vehicle.
+   */
+  #autoOffboard(): void {
+    if (this.#autoBusy || this.#linkState !== 'connected') return;
+    if (this.#hb.armed && px4ModeName(this.#hb.customMode) === 'OFFBOARD') return;
+    this.#autoBusy = true;
+    void (async () => {
+      if (!this.#hb.armed) await this.arm(true);
+      if (px4ModeName(this.#hb.customMode) !== 'OFFBOARD') await this.setMode('OFFBOARD');
+    })().catch((err: unknown) => this.getLogger().warn(`auto_offboard: ${(err as Error).message}; will retry`))
+      .finally(() => { this.#autoBusy = false; });
+  }
+
   async #setpointWarmup(signal?: AbortSignal): Promise<void> {
     const warmup = this.#p<number>('offboard_warmup');
     const clock = this.getClock();
@@ -204,7 +223,15 @@ export class MavlinkBridgeNode extends Node {
     return Number((this.now().nanoseconds - this.#start.nanoseconds) / 1_000_000n) >>> 0;
   }
 
-  #streamSetpoint(): void {
+  /** The stream timer: sends unless a cmd_vel already sent one within this period. */
+  #keepStreaming(): void {
+    const periodNs = secondsToNs(1 / this.#p<number>('setpoint_hz'));
+    if (this.#lastSetpointAt !== undefined && this.now().sub(this.#lastSetpointAt) < (periodNs * 9n) / 10n) return;
+    this.#sendSetpoint();
+    if (this.#p<boolean>('auto_offboard')) this.#autoOffboard();
+  }
+
+  #sendSetpoint(): void {
     const base = { time_boot_ms: this.#bootMs(), target_system: this.#p<number>('target_system'), target_component: this.#p<number>('target_component'), coordinate_frame: MAV_FRAME_LOCAL_NED };
     let sent: boolean;
     if (this.#goal !== undefined) {
@@ -213,13 +240,19 @@ export class MavlinkBridgeNode extends Node {
     } else {
       const c = this.#cmdVel;
       const fresh = c !== undefined && Number(this.now().sub(c.at)) / 1e9 <= this.#p<number>('cmd_vel_timeout');
-      // FLU body twist → ENU world by the current heading → NED. Stale or no command: hover.
-      const psi = yawNedToEnu(this.#yawNed);
-      const [vx, vy, vz, wz] = fresh ? [c.vx, c.vy, c.vz, c.wz] : [0, 0, 0, 0];
-      const [n, e, d] = enuToNed(Math.cos(psi) * vx - Math.sin(psi) * vy, Math.sin(psi) * vx + Math.cos(psi) * vy, vz);
-      sent = this.#send(SET_POSITION_TARGET_LOCAL_NED, { ...base, type_mask: TYPE_MASK_VELOCITY, vx: n, vy: e, vz: d, yaw_rate: -wz });
+      const [vx, vy, vz, wz] = fresh ? [c.vx, c.vy, c.vz, c.wz] : [0, 0, 0, 0]; // stale or none: hover
+      if (this.#p<string>('velocity_frame') === 'body_ned') {
+        // FLU → FRD; the autopilot applies its own heading (no dependence on our telemetry's age).
+        sent = this.#send(SET_POSITION_TARGET_LOCAL_NED, { ...base, coordinate_frame: MAV_FRAME_BODY_NED, type_mask: TYPE_MASK_VELOCITY, vx, vy: -vy, vz: -vz, yaw_rate: -wz });
+      } else {
+        // FLU body twist → ENU world by the heading from ATTITUDE → NED.
+        const psi = yawNedToEnu(this.#yawNed);
+        const [n, e, d] = enuToNed(Math.cos(psi) * vx - Math.sin(psi) * vy, Math.sin(psi) * vx + Math.cos(psi) * vy, vz);
+        sent = this.#send(SET_POSITION_TARGET_LOCAL_NED, { ...base, type_mask: TYPE_MASK_VELOCITY, vx: n, vy: e, vz: d, yaw_rate: -wz });
+      }
     }
     if (sent) {
+      this.#lastSetpointAt = this.now();
       this.setpointsSent++;
       this.#streamSince ??= this.now();
     } else this.#streamSince = undefined;
@@ -353,6 +386,12 @@ export const mavlinkBridgeKind: NodeKind = {
     command_retries: { type: 'integer', default: 3, range: { from: 0, to: 100 }, description: 'Resends of a COMMAND_LONG without ACK.' },
     mode_confirm_timeout: num(2.5, 's', 0.01, 60, 'A mode change fails if the HEARTBEAT does not show it this long after the ACK.'),
     offboard_warmup: num(0.5, 's', 0, 60, 'Before asking for OFFBOARD, stream setpoints for this long (PX4 rejects OFFBOARD without a stream).'),
+    velocity_frame: {
+      type: 'string', default: 'local_ned', choices: ['local_ned', 'body_ned'],
+      description: 'cmd_vel as LOCAL_NED velocity (rotated by the heading from ATTITUDE; any autopilot) or MAV_FRAME_BODY_NED (the autopilot rotates it; PX4, ArduPilot).',
+    },
+    auto_offboard: { type: 'bool', default: false, description: 'Arm and enter OFFBOARD by itself while connected (again after a failsafe). For simulation and benches, not for a real vehicle.' },
+    odom_topic: { type: 'string', default: 'odom', description: 'Topic for the autopilot\'s odometry.' },
     setpoint_hz: num(10, 'Hz', 2.5, 200, 'SET_POSITION_TARGET_LOCAL_NED stream rate; PX4 needs more than 2 Hz to enter and stay in OFFBOARD.'),
     cmd_vel_timeout: num(0.5, 's', 0.01, 60, 'A cmd_vel older than this streams zero velocity (hover).'),
     odom_frame: { type: 'string', default: 'odom', description: 'frame_id of odometry (ENU, REP-105).' },

@@ -1,9 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { SimMotorController } from '../firmware-bridge/firmware/SimMotorController.js';
-import { SerialLink } from '../firmware-bridge/link/SerialLink.js';
-import { SocatPair } from '../firmware-bridge/link/SocatPair.js';
 import { OutpostError } from '../runtime/OutpostError.js';
+import { firmwarePtyPath, openFirmwarePty, waitFor, type FirmwarePty } from './FirmwarePty.js';
 import type { VelocityCommand } from './vehicles/Vehicle.js';
 
 /**
@@ -24,29 +21,23 @@ export class SerialMotorFirmware {
   readonly bridgePath: string;
   readonly controller: SimMotorController;
   lateSteps = 0;
-  #pair: SocatPair;
-  #link: SerialLink;
+  #pty: FirmwarePty;
 
-  private constructor(robot: string, pair: SocatPair, link: SerialLink, controller: SimMotorController) {
+  private constructor(robot: string, pty: FirmwarePty, controller: SimMotorController) {
     this.robot = robot;
-    this.bridgePath = pair.a;
-    this.#pair = pair;
-    this.#link = link;
+    this.bridgePath = pty.bridgePath;
+    this.#pty = pty;
     this.controller = controller;
   }
 
   /** The path the robot's motor_bridge must open (its link is `serial://<path>:<baud>`). */
   static bridgePathFor(dir: string, robot: string): string {
-    return join(dir, `${robot}-motor`);
+    return firmwarePtyPath(dir, robot, 'motor');
   }
 
   static async start(dir: string, robot: string, geometry: { wheelRadius: number; wheelSeparation: number }): Promise<SerialMotorFirmware> {
-    mkdirSync(dir, { recursive: true });
-    const pair = await SocatPair.start({ a: SerialMotorFirmware.bridgePathFor(dir, robot), b: join(dir, `${robot}-firmware`) });
-    const link = new SerialLink({ path: pair.b, baudRate: 115200 });
-    link.open();
-    await link.whenOpen(AbortSignal.timeout(5000));
-    return new SerialMotorFirmware(robot, pair, link, new SimMotorController(link, { ...geometry, reportPeriod: 0.05 }));
+    const pty = await openFirmwarePty(dir, robot, 'motor', 115200);
+    return new SerialMotorFirmware(robot, pty, new SimMotorController(pty.link, { ...geometry, reportPeriod: 0.05 }));
   }
 
   /** Waits (wall time) until the controller received the command stamped `commandId` (mod 2^16). */
@@ -62,15 +53,9 @@ export class SerialMotorFirmware {
   }
 
   /** Waits until the bridge has sent anything (it commands zero when its port opens). */
-  async awaitBridge(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.controller.commandsReceived === 0) {
-      if (Date.now() > deadline) {
-        throw new OutpostError('OUTPOST_ERR_FIRMWARE_LINK',
-          `firmware:=serial: the motor_bridge of ${this.robot} never spoke on ${this.bridgePath} within ${timeoutMs} ms (expected a motor_bridge with link serial://${this.bridgePath}:115200)`);
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
+  awaitBridge(timeoutMs: number): Promise<void> {
+    return waitFor(() => this.controller.commandsReceived > 0, timeoutMs, () => new OutpostError('OUTPOST_ERR_FIRMWARE_LINK',
+      `firmware:=serial: the motor_bridge of ${this.robot} never spoke on ${this.bridgePath} within ${timeoutMs} ms (expected a motor_bridge with link serial://${this.bridgePath}:115200)`));
   }
 
   twist(nowS: number): VelocityCommand {
@@ -79,7 +64,6 @@ export class SerialMotorFirmware {
 
   async close(): Promise<void> {
     this.controller.detach();
-    await this.#link.close();
-    await this.#pair.stop();
+    await this.#pty.close();
   }
 }

@@ -1,6 +1,6 @@
 import { MavlinkEncoder } from '../mavlink/MavlinkEncoder.js';
 import {
-  MAV_AUTOPILOT, MAV_CMD, MAV_MODE_FLAG, MAV_STATE, MAV_TYPE, PX4_AUTO_SUB_MODE, PX4_MAIN_MODE, POSITION_TARGET_IGNORE, px4CustomMode,
+  MAV_AUTOPILOT, MAV_CMD, MAV_FRAME_BODY_NED, MAV_MODE_FLAG, MAV_STATE, MAV_TYPE, PX4_AUTO_SUB_MODE, PX4_MAIN_MODE, POSITION_TARGET_IGNORE, px4CustomMode,
 } from '../mavlink/MavlinkEnums.js';
 import {
   ATTITUDE, BATTERY_STATUS, COMMAND_ACK, COMMAND_LONG, GLOBAL_POSITION_INT, HEARTBEAT, LOCAL_POSITION_NED, SET_POSITION_TARGET_LOCAL_NED, SYS_STATUS,
@@ -69,6 +69,7 @@ export class SimAutopilot {
   #setpoint: MessageFields | undefined;
   #pendingMode: { mode: number; at: number } | undefined;
   #off: () => void;
+  #setpointListeners = new Set<() => void>();
 
   constructor(link: FirmwareLink, o: SimAutopilotOptions = {}) {
     const { signing, airframe, ...rest } = o;
@@ -139,6 +140,12 @@ export class SimAutopilot {
     return () => clearInterval(timer);
   }
 
+  /** Calls back after each SET_POSITION_TARGET_LOCAL_NED received (the simulator lock-steps on it). */
+  onSetpoint(listener: () => void): () => void {
+    this.#setpointListeners.add(listener);
+    return () => this.#setpointListeners.delete(listener);
+  }
+
   detach(): void { this.#off(); }
 
   #integrate(dt: number): void {
@@ -156,7 +163,11 @@ export class SimAutopilot {
         const speed = Math.min(this.#o.maxSpeed, dist / Math.max(this.#o.tau * 2, 1e-3));
         target = dist > 1e-6 ? { n: (err.n / dist) * speed, e: (err.e / dist) * speed, d: (err.d / dist) * speed } : target;
       } else if ((mask & (I.VX | I.VY | I.VZ)) === 0) {
-        target = { n: sp['vx'] as number, e: sp['vy'] as number, d: sp['vz'] as number };
+        const [vx, vy, vz] = [sp['vx'] as number, sp['vy'] as number, sp['vz'] as number];
+        if (sp['coordinate_frame'] === MAV_FRAME_BODY_NED) {
+          const [c, s] = [Math.cos(this.yaw), Math.sin(this.yaw)];
+          target = { n: c * vx - s * vy, e: s * vx + c * vy, d: vz };
+        } else target = { n: vx, e: vy, d: vz };
       }
       if ((mask & I.YAW_RATE) === 0) yawRate = sp['yaw_rate'] as number;
       else if ((mask & I.YAW) === 0) yawRate = Math.max(-1, Math.min(1, wrap((sp['yaw'] as number) - this.yaw) / 0.5));
@@ -173,6 +184,7 @@ export class SimAutopilot {
       this.#setpoint = m;
       this.#lastSetpointAt = this.#now;
       this.setpointsReceived++;
+      for (const l of this.#setpointListeners) l();
     } else if (f.def === COMMAND_LONG) {
       if (m['target_system'] !== this.#o.systemId) return;
       const command = m['command'] as number;

@@ -6,6 +6,8 @@ export const MAV_STATE = { STANDBY: 3, ACTIVE: 4 } as const;
 export const MAV_CMD = { DO_SET_MODE: 176, COMPONENT_ARM_DISARM: 400 } as const;
 export const MAV_RESULT = ['ACCEPTED', 'TEMPORARILY_REJECTED', 'DENIED', 'UNSUPPORTED', 'FAILED', 'IN_PROGRESS', 'CANCELLED'] as const;
 export const MAV_FRAME_LOCAL_NED = 1;
+/** Velocity in the body frame rotated by heading only (x forward, y right, z down). */
+export const MAV_FRAME_BODY_NED = 8;
 export const MAV_COMP_ID_AUTOPILOT1 = 1;
 export const MAV_COMP_ID_ONBOARD_COMPUTER = 191;
 
