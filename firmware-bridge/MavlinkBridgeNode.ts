@@ -116,6 +116,7 @@ export class MavlinkBridgeNode extends Node {
     this.#offs.push(this.#link.onData((b) => this.#parser.push(b, (f) => this.#onFrame(f))));
     this.#offs.push(this.#link.onState((s) => {
       if (s !== 'open') this.#commands.failAll(`link ${this.#link!.url} is ${s}`);
+      else if (this.lifecycleState === 'active') this.#heartbeat(); // announce ourselves on (re)connect
       this.#updateLink();
     }));
     this.#link.open();
@@ -225,10 +226,10 @@ export class MavlinkBridgeNode extends Node {
 
   /** The stream timer: sends unless a cmd_vel already sent one within this period. */
   #keepStreaming(): void {
+    if (this.#p<boolean>('auto_offboard')) this.#autoOffboard();
     const periodNs = secondsToNs(1 / this.#p<number>('setpoint_hz'));
     if (this.#lastSetpointAt !== undefined && this.now().sub(this.#lastSetpointAt) < (periodNs * 9n) / 10n) return;
     this.#sendSetpoint();
-    if (this.#p<boolean>('auto_offboard')) this.#autoOffboard();
   }
 
   #sendSetpoint(): void {

@@ -15,6 +15,7 @@ import { spawnPoses } from './SpawnPoses.js';
 import { MissionReport, type MissionSummary } from './MissionReport.js';
 import { rmdirSync } from 'node:fs';
 import { SerialMotorFirmware } from './SerialMotorFirmware.js';
+import { SerialAutopilotFirmware } from './SerialAutopilotFirmware.js';
 
 interface SimRobot {
   name: string;
@@ -29,6 +30,8 @@ interface SimRobot {
   cmdCount: number;
   /** With `firmware: serial`: the simulated motor controller across a pty pair. */
   firmware: SerialMotorFirmware | undefined;
+  /** With `firmware: mavlink`: the simulated autopilot across a pty pair; it steps the vehicle. */
+  autopilot: SerialAutopilotFirmware | undefined;
 }
 
 /**
@@ -106,6 +109,7 @@ export class SimulatorNode extends Node {
         sync: p<boolean>('fleet_sync') ? this.createClient('outpost_msgs/srv/FleetSync', `/${name}/fleet_link/sync`) : undefined,
         cmdCount: 0,
         firmware: undefined,
+        autopilot: undefined,
       };
       this.createSubscription('geometry_msgs/msg/Twist', `/${name}/cmd_vel`, { qos: 10 }, (m) => {
         robot.cmd = { linear: m.linear.x, angular: m.angular.z };
@@ -114,10 +118,15 @@ export class SimulatorNode extends Node {
       this.createSubscription('nav_msgs/msg/OccupancyGrid', `/${name}/${mapTopic}`, { qos: 2 }, (m) => this.#onRobotMap(robot, m));
       this.#robots.push(robot);
     }
-    if (p<string>('firmware') === 'serial') {
+    const firmware = p<string>('firmware');
+    if (firmware !== 'none') {
       const dir = p<string>('firmware_dir');
       const geometry = { wheelRadius: p<number>('wheel_radius'), wheelSeparation: p<number>('wheel_separation') };
-      return Promise.allSettled(this.#robots.map(async (r) => { r.firmware = await SerialMotorFirmware.start(dir, r.name, geometry); }))
+      const others = (r: SimRobot) => () => this.#robots.filter((o) => o !== r).map((o) => ({ x: o.vehicle.pose.x, y: o.vehicle.pose.y, radius: o.vehicle.radius }));
+      return Promise.allSettled(this.#robots.map(async (r) => {
+        if (firmware === 'serial') r.firmware = await SerialMotorFirmware.start(dir, r.name, geometry);
+        else r.autopilot = await SerialAutopilotFirmware.start(dir, r.name, r.vehicle, world, others(r));
+      }))
         .then(async (results) => {
           const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected');
           if (failed !== undefined) {
@@ -185,18 +194,23 @@ export class SimulatorNode extends Node {
   }
 
   async #closeFirmware(): Promise<void> {
-    const fw = this.#robots.filter((r) => r.firmware !== undefined);
+    const fw = this.#robots.filter((r) => r.firmware !== undefined || r.autopilot !== undefined);
     if (fw.length === 0) return;
-    const late = fw.filter((r) => r.firmware!.lateSteps > 0).map((r) => `${r.name} ${r.firmware!.lateSteps}`);
-    if (late.length > 0) this.getLogger().warn(`firmware: serial: steps that went on before the latest command crossed the pty: ${late.join(', ')}`);
-    await Promise.all(fw.map(async (r) => { await r.firmware?.close(); r.firmware = undefined; }));
+    const late = fw.map((r) => [r.name, (r.firmware ?? r.autopilot)!.lateSteps] as const).filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`);
+    if (late.length > 0) this.getLogger().warn(`firmware: steps that went on before the latest command crossed the pty: ${late.join(', ')}`);
+    await Promise.all(fw.map(async (r) => {
+      await r.firmware?.close();
+      await r.autopilot?.close();
+      r.firmware = undefined;
+      r.autopilot = undefined;
+    }));
     // socat removed its links; remove the directory only if it is now empty (never a user's files).
     try { rmdirSync(this.getParameter('firmware_dir').value as string); } catch { /* not empty or gone */ }
   }
 
   /** With `firmware: serial`, waits until each motor controller got the command made from the latest cmd_vel. */
   async #syncFirmware(lateMs: number): Promise<void> {
-    await Promise.all(this.#robots.map((r) => r.firmware?.awaitCommand(r.cmdCount, lateMs)));
+    await Promise.all(this.#robots.map((r) => r.firmware?.awaitCommand(r.cmdCount, lateMs) ?? r.autopilot?.awaitSetpoints(r.cmdCount, lateMs)));
   }
 
   /** Resolves when the mission ends (goal reached or deactivated). */
@@ -225,10 +239,11 @@ export class SimulatorNode extends Node {
     };
     const lidarRng = this.#rng.fork('lidar');
     let step = 0;
-    const serial = this.#robots.some((r) => r.firmware !== undefined);
+    const serial = this.#robots.some((r) => r.firmware !== undefined || r.autopilot !== undefined);
     const lateMs = p<number>('firmware_late_ms');
-    // firmware: serial: every motor_bridge sends a stop when its port opens; start once all have.
-    if (serial) await Promise.all(this.#robots.map((r) => r.firmware?.awaitBridge(10_000)));
+    // Firmware in the loop: start once every bridge has spoken (a motor_bridge sends a stop when its
+    // port opens, a mavlink_bridge its heartbeat).
+    if (serial) await Promise.all(this.#robots.map((r) => r.firmware?.awaitBridge(10_000) ?? r.autopilot?.awaitBridge(10_000)));
     // Step 0: everyone learns the time, poses and links before anything moves.
     this.#publishSensors(true, lidar, lidarRng);
     this.#publishLinks();
@@ -239,7 +254,8 @@ export class SimulatorNode extends Node {
       const nowS = this.now().seconds;
       for (const r of this.#robots) {
         const others = this.#robots.filter((o) => o !== r).map((o) => ({ x: o.vehicle.pose.x, y: o.vehicle.pose.y, radius: o.vehicle.radius }));
-        r.vehicle.step(dt, r.firmware?.twist(nowS) ?? r.cmd, this.#world!, others);
+        if (r.autopilot !== undefined) r.autopilot.autopilot.step(nowS + dt, dt); // it steps the vehicle
+        else r.vehicle.step(dt, r.firmware?.twist(nowS) ?? r.cmd, this.#world!, others);
         r.firmware?.controller.step(nowS + dt, dt, r.vehicle.velocity);
       }
       this.clock.advance(stepNs);
@@ -418,8 +434,8 @@ export const simulatorKind: NodeKind = {
     fleet_sync: { type: 'bool', default: true, description: 'Lock-step with each robot\'s fleet_link (/rX/fleet_link/sync) after every step.' },
     policy_label: { type: 'string', default: '', description: 'Policy name written into the report.' },
     firmware: {
-      type: 'string', default: 'none', choices: ['none', 'serial'],
-      description: 'none: vehicles take /rX/cmd_vel directly. serial: each robot\'s motor_bridge talks over a socat pty pair (<firmware_dir>/rX-motor) to a simulated motor controller that drives the vehicle (the hardware path).',
+      type: 'string', default: 'none', choices: ['none', 'serial', 'mavlink'],
+      description: 'none: vehicles take /rX/cmd_vel directly. serial: each robot\'s motor_bridge talks over a socat pty pair (<firmware_dir>/rX-motor) to a simulated motor controller that drives the vehicle (the hardware path). mavlink: each robot\'s mavlink_bridge talks over a pty (<firmware_dir>/rX-mavlink) to a simulated autopilot that drives the vehicle.',
     },
     firmware_dir: { type: 'string', default: '/tmp/outpost-firmware', description: 'Where the pty links go with firmware: serial (created; one directory per run).' },
     firmware_late_ms: { type: 'double', default: 200, unit: 'ms', range: { from: 1, to: 60_000 }, description: 'firmware: serial: how long a step waits for the latest command to cross the pty before it goes on (counted as late).' },
