@@ -9,6 +9,8 @@ import { plannerKind } from './exploration/PlannerNode.js';
 import { fleetLinkKind } from './fleet/FleetLinkNode.js';
 import { linkGateKind } from './fleet/LinkGateNode.js';
 import { simulatorKind } from '../sim/SimulatorNode.js';
+import { motorBridgeKind } from '../firmware-bridge/MotorBridgeNode.js';
+import { mavlinkBridgeKind } from '../firmware-bridge/MavlinkBridgeNode.js';
 
 /** Every node kind shipped with Outpost, as `pkg: outpost` launch files find them by `exec`. */
 export function builtinNodeKinds(): NodeKindRegistry {
@@ -22,5 +24,7 @@ export function builtinNodeKinds(): NodeKindRegistry {
     .register(plannerKind)
     .register(controllerKind)
     .register(explorerKind)
-    .register(simulatorKind);
+    .register(simulatorKind)
+    .register(motorBridgeKind)
+    .register(mavlinkBridgeKind);
 }

@@ -56,6 +56,8 @@ export const ERROR_CODES = {
   OUTPOST_ERR_POLICY_INPUT: 'the tensors given for one policy decision do not match the model card (the decision falls back)',
   OUTPOST_ERR_POLICY_RUN: 'the policy model threw while deciding (the decision falls back)',
   OUTPOST_ERR_POLICY_DEADLINE: 'the policy model answered after its latency budget (the decision falls back)',
+  OUTPOST_ERR_FIRMWARE_LINK: 'a firmware link URL is malformed, or its serial port, TCP or UDP endpoint cannot be opened',
+  OUTPOST_ERR_FIRMWARE_COMMAND: 'a command to an autopilot was refused (COMMAND_ACK result) or got no acknowledgement after its retries',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;

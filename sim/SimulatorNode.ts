@@ -13,6 +13,9 @@ import { generateWorld, worldGenerators } from './world/WorldGenerators.js';
 import { CELL_FREE, type GridWorld } from './world/GridWorld.js';
 import { spawnPoses } from './SpawnPoses.js';
 import { MissionReport, type MissionSummary } from './MissionReport.js';
+import { rmdirSync } from 'node:fs';
+import { SerialMotorFirmware } from './SerialMotorFirmware.js';
+import { SerialAutopilotFirmware } from './SerialAutopilotFirmware.js';
 
 interface SimRobot {
   name: string;
@@ -23,6 +26,12 @@ interface SimRobot {
   /** Cells of the ground truth this robot's (merged) map knows, from its latest map. */
   known: Uint8Array | undefined;
   sync: Client<'outpost_msgs/srv/FleetSync'> | undefined;
+  /** `cmd_vel` messages received (the motor bridge stamps the same count on its commands). */
+  cmdCount: number;
+  /** With `firmware: serial`: the simulated motor controller across a pty pair. */
+  firmware: SerialMotorFirmware | undefined;
+  /** With `firmware: mavlink`: the simulated autopilot across a pty pair; it steps the vehicle. */
+  autopilot: SerialAutopilotFirmware | undefined;
 }
 
 /**
@@ -98,15 +107,42 @@ export class SimulatorNode extends Node {
         scan: this.createPublisher('sensor_msgs/msg/LaserScan', `/${name}/scan`, { qos: { reliability: 'best_effort', depth: 5 } }),
         known: undefined,
         sync: p<boolean>('fleet_sync') ? this.createClient('outpost_msgs/srv/FleetSync', `/${name}/fleet_link/sync`) : undefined,
+        cmdCount: 0,
+        firmware: undefined,
+        autopilot: undefined,
       };
       this.createSubscription('geometry_msgs/msg/Twist', `/${name}/cmd_vel`, { qos: 10 }, (m) => {
         robot.cmd = { linear: m.linear.x, angular: m.angular.z };
+        robot.cmdCount++;
       });
       this.createSubscription('nav_msgs/msg/OccupancyGrid', `/${name}/${mapTopic}`, { qos: 2 }, (m) => this.#onRobotMap(robot, m));
       this.#robots.push(robot);
     }
+    const firmware = p<string>('firmware');
+    if (firmware !== 'none') {
+      const dir = p<string>('firmware_dir');
+      const geometry = { wheelRadius: p<number>('wheel_radius'), wheelSeparation: p<number>('wheel_separation') };
+      const others = (r: SimRobot) => () => this.#robots.filter((o) => o !== r).map((o) => ({ x: o.vehicle.pose.x, y: o.vehicle.pose.y, radius: o.vehicle.radius }));
+      return Promise.allSettled(this.#robots.map(async (r) => {
+        if (firmware === 'serial') r.firmware = await SerialMotorFirmware.start(dir, r.name, geometry);
+        else r.autopilot = await SerialAutopilotFirmware.start(dir, r.name, r.vehicle, world, others(r));
+      }))
+        .then(async (results) => {
+          const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+          if (failed !== undefined) {
+            await this.#closeFirmware(); // the pairs that did start
+            throw failed.reason;
+          }
+          return this.#configureReport(world, names.length);
+        });
+    }
+    return this.#configureReport(world, names.length);
+  }
+
+  #configureReport(world: GridWorld, robots: number): 'success' {
+    const p = <T>(name: string): T => this.getParameter(name).value as T;
     this.#report = new MissionReport({
-      map: world.name, robots: names.length, policy: p<string>('policy_label'), radio: p<string>('radio'), seed: p<number>('seed'),
+      map: world.name, robots, policy: p<string>('policy_label'), radio: p<string>('radio'), seed: p<number>('seed'),
       freeCells: world.freeCellCount(),
     }, (i) => world.cells[i] === CELL_FREE);
     // Fleet traffic for the report, from each fleet_link's diagnostics (latest value per robot).
@@ -145,6 +181,36 @@ export class SimulatorNode extends Node {
     this.#running = false;
     await this.#stopped;
     return 'success' as const;
+  }
+
+  protected override async onCleanup() {
+    await this.#closeFirmware();
+    return 'success' as const;
+  }
+
+  protected override async onShutdown() {
+    await this.#closeFirmware();
+    return 'success' as const;
+  }
+
+  async #closeFirmware(): Promise<void> {
+    const fw = this.#robots.filter((r) => r.firmware !== undefined || r.autopilot !== undefined);
+    if (fw.length === 0) return;
+    const late = fw.map((r) => [r.name, (r.firmware ?? r.autopilot)!.lateSteps] as const).filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`);
+    if (late.length > 0) this.getLogger().warn(`firmware: steps that went on before the latest command crossed the pty: ${late.join(', ')}`);
+    await Promise.all(fw.map(async (r) => {
+      await r.firmware?.close();
+      await r.autopilot?.close();
+      r.firmware = undefined;
+      r.autopilot = undefined;
+    }));
+    // socat removed its links; remove the directory only if it is now empty (never a user's files).
+    try { rmdirSync(this.getParameter('firmware_dir').value as string); } catch { /* not empty or gone */ }
+  }
+
+  /** With `firmware: serial`, waits until each motor controller got the command made from the latest cmd_vel. */
+  async #syncFirmware(lateMs: number): Promise<void> {
+    await Promise.all(this.#robots.map((r) => r.firmware?.awaitCommand(r.cmdCount, lateMs) ?? r.autopilot?.awaitSetpoints(r.cmdCount, lateMs)));
   }
 
   /** Resolves when the mission ends (goal reached or deactivated). */
@@ -186,15 +252,24 @@ export class SimulatorNode extends Node {
       });
       if (!ready) this.getLogger().warn(`no /outpost/launch_ready within wait_for_launch (${waitS} s): starting the clock anyway`);
     }
+    const serial = this.#robots.some((r) => r.firmware !== undefined || r.autopilot !== undefined);
+    const lateMs = p<number>('firmware_late_ms');
+    // Firmware in the loop: start once every bridge has spoken (a motor_bridge sends a stop when its
+    // port opens, a mavlink_bridge its heartbeat).
+    if (serial) await Promise.all(this.#robots.map((r) => r.firmware?.awaitBridge(10_000) ?? r.autopilot?.awaitBridge(10_000)));
     // Step 0: everyone learns the time, poses and links before anything moves.
     this.#publishSensors(true, lidar, lidarRng);
     this.#publishLinks();
     await this.#settle(true);
+    if (serial) await this.#syncFirmware(lateMs);
     while (this.#running) {
       step++;
+      const nowS = this.now().seconds;
       for (const r of this.#robots) {
         const others = this.#robots.filter((o) => o !== r).map((o) => ({ x: o.vehicle.pose.x, y: o.vehicle.pose.y, radius: o.vehicle.radius }));
-        r.vehicle.step(dt, r.cmd, this.#world!, others);
+        if (r.autopilot !== undefined) r.autopilot.autopilot.step(nowS + dt, dt); // it steps the vehicle
+        else r.vehicle.step(dt, r.firmware?.twist(nowS) ?? r.cmd, this.#world!, others);
+        r.firmware?.controller.step(nowS + dt, dt, r.vehicle.velocity);
       }
       this.clock.advance(stepNs);
       this.#clockPub!.publish({ clock: this.now().toMsg() });
@@ -205,6 +280,7 @@ export class SimulatorNode extends Node {
       if (fleetStep) await this.#settle(true);
       if (fleetStep) this.#publishLinks();
       await this.#settle(false);
+      if (serial) await this.#syncFirmware(lateMs);
       const simS = this.now().seconds;
       const coverage = this.#coverage();
       this.#report!.record(simS, coverage, this.#robots.map((r) => ({ id: r.name, pathLength: r.vehicle.pathLength, known: r.known })));
@@ -371,6 +447,14 @@ export const simulatorKind: NodeKind = {
     fleet_sync: { type: 'bool', default: true, description: 'Lock-step with each robot\'s fleet_link (/rX/fleet_link/sync) after every step.' },
     policy_label: { type: 'string', default: '', description: 'Policy name written into the report.' },
     wait_for_launch: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 3600 }, description: 'Before the clock moves, wait up to this long (wall time) for the launcher\'s latched /outpost/launch_ready, so every node of the launch starts at sim time 0 (repeatable runs). 0: start at once.' },
+    firmware: {
+      type: 'string', default: 'none', choices: ['none', 'serial', 'mavlink'],
+      description: 'none: vehicles take /rX/cmd_vel directly. serial: each robot\'s motor_bridge talks over a socat pty pair (<firmware_dir>/rX-motor) to a simulated motor controller that drives the vehicle (the hardware path). mavlink: each robot\'s mavlink_bridge talks over a pty (<firmware_dir>/rX-mavlink) to a simulated autopilot that drives the vehicle.',
+    },
+    firmware_dir: { type: 'string', default: '/tmp/outpost-firmware', description: 'Where the pty links go with firmware: serial (created; one directory per run).' },
+    firmware_late_ms: { type: 'double', default: 200, unit: 'ms', range: { from: 1, to: 60_000 }, description: 'firmware: serial: how long a step waits for the latest command to cross the pty before it goes on (counted as late).' },
+    wheel_radius: { type: 'double', default: 0.05, unit: 'm', range: { from: 0.001, to: 10 }, description: 'firmware: serial: the simulated motor controller\'s wheel radius (match the motor_bridge\'s).' },
+    wheel_separation: { type: 'double', default: 0.3, unit: 'm', range: { from: 0.01, to: 10 }, description: 'firmware: serial: the simulated wheel separation (match the motor_bridge\'s).' },
   },
   publishes: { '/clock': 'rosgraph_msgs/msg/Clock', '/rX/odom': 'nav_msgs/msg/Odometry', '/rX/scan': 'sensor_msgs/msg/LaserScan', '/sim/status': 'outpost_msgs/msg/SimStatus', '/sim/report': 'std_msgs/msg/String' },
   subscribes: { '/rX/cmd_vel': 'geometry_msgs/msg/Twist', '/rX/fleet/map': 'nav_msgs/msg/OccupancyGrid' },

@@ -383,6 +383,22 @@ export namespace outpost_msgs {
         last: boolean;
         payload: Uint8Array | number[];
       }
+      export interface MotorStatus {
+        header: std_msgs.msg.Header;
+        link_open: boolean;
+        controller_alive: boolean;
+        watchdog_stopped: boolean;
+        faults: number;
+        left_command: number;
+        right_command: number;
+        commands_sent: number;
+        frames_received: number;
+        crc_errors: number;
+        rejected_frames: number;
+        discarded_bytes: number;
+        sequence_gaps: number;
+        last_error: string;
+      }
       /** constant uint8 IDLE = 0 */
       /** constant uint8 WAITING = 1 */
       /** constant uint8 PLANNED = 2 */
@@ -427,10 +443,33 @@ export namespace outpost_msgs {
         done: boolean;
         reason: string;
       }
+      /** constant uint8 LINK_DOWN = 0 */
+      /** constant uint8 LINK_WAITING = 1 */
+      /** constant uint8 LINK_CONNECTED = 2 */
+      /** constant uint8 LINK_LOST = 3 */
+      export interface VehicleStatus {
+        header: std_msgs.msg.Header;
+        link: number;
+        link_state: string;
+        armed: boolean;
+        mode: string;
+        custom_mode: number;
+        base_mode: number;
+        system_status: number;
+        autopilot_system_id: number;
+        seconds_since_heartbeat: number;
+        frames_received: number;
+        crc_errors: number;
+        rejected_frames: number;
+        discarded_bytes: number;
+        last_error: string;
+      }
   }
   export namespace srv {
       export interface FleetSync_Request { reachable: string[]; timeout_s: number; }
       export interface FleetSync_Response { settled: boolean; activity: number; message: string; }
+      export interface SetMode_Request { mode: string; }
+      export interface SetMode_Response { success: boolean; message: string; }
   }
 }
 
@@ -1267,9 +1306,11 @@ export interface MessageTypeMap {
   'outpost_msgs/msg/LinkStateArray': outpost_msgs.msg.LinkStateArray;
   'outpost_msgs/msg/MapTileSummary': outpost_msgs.msg.MapTileSummary;
   'outpost_msgs/msg/MapTiles': outpost_msgs.msg.MapTiles;
+  'outpost_msgs/msg/MotorStatus': outpost_msgs.msg.MotorStatus;
   'outpost_msgs/msg/NavStatus': outpost_msgs.msg.NavStatus;
   'outpost_msgs/msg/NodeEvent': outpost_msgs.msg.NodeEvent;
   'outpost_msgs/msg/SimStatus': outpost_msgs.msg.SimStatus;
+  'outpost_msgs/msg/VehicleStatus': outpost_msgs.msg.VehicleStatus;
   'rcl_interfaces/msg/FloatingPointRange': rcl_interfaces.msg.FloatingPointRange;
   'rcl_interfaces/msg/IntegerRange': rcl_interfaces.msg.IntegerRange;
   'rcl_interfaces/msg/ListParametersResult': rcl_interfaces.msg.ListParametersResult;
@@ -1374,6 +1415,7 @@ export interface MessageTypeMap {
 /** ROS 2 service type name → request and response interfaces. */
 export interface ServiceTypeMap {
   'outpost_msgs/srv/FleetSync': { request: outpost_msgs.srv.FleetSync_Request; response: outpost_msgs.srv.FleetSync_Response };
+  'outpost_msgs/srv/SetMode': { request: outpost_msgs.srv.SetMode_Request; response: outpost_msgs.srv.SetMode_Response };
   'std_srvs/srv/Empty': { request: std_srvs.srv.Empty_Request; response: std_srvs.srv.Empty_Response };
   'std_srvs/srv/SetBool': { request: std_srvs.srv.SetBool_Request; response: std_srvs.srv.SetBool_Response };
   'std_srvs/srv/Trigger': { request: std_srvs.srv.Trigger_Request; response: std_srvs.srv.Trigger_Response };
