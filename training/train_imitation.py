@@ -145,12 +145,20 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--init", help="start from this checkpoint (DAgger iterations)")
     p.add_argument("--max-samples", type=int, default=40000)
+    p.add_argument("--coords-scale", type=float, default=1 / 64,
+                   help="scale of x, y (map cells) in node_inputs; records hold IR2's 1/640, rescaled here; the card must say the same")
     args = p.parse_args(argv)
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
     episodes, skipped = load(args.data)
+    # Records hold x, y × 1/640 (IR2's scale); at 0.1 m cells neighbours then differ by ~0.01, too
+    # little for a small network to resolve quickly: rescale (the card tells the robot the scale).
+    factor = args.coords_scale * 640
+    for eps in episodes.values():
+        for s in eps:
+            s[0][:, :2] *= factor
     keys = sorted(episodes)
     rng.shuffle(keys)
     n_val = max(1, len(keys) // 10) if len(keys) > 1 else 0
@@ -193,7 +201,8 @@ def main(argv=None):
     torch.save({"policy_model": model.state_dict(), "config": config,
                 "training": dict(method="imitation of the privileged expert (DAgger)", data=[str(d) for d in args.data],
                                  decisions=len(train), validation_decisions=len(val), episodes=len(keys),
-                                 epochs=args.epochs, batch=args.batch, lr=args.lr, seed=args.seed, history=history)}, out)
+                                 epochs=args.epochs, batch=args.batch, lr=args.lr, seed=args.seed, coords_scale=args.coords_scale,
+                                 history=history)}, out)
     print(f"wrote {out}")
 
 

@@ -1,6 +1,6 @@
 import type { PolicyHost } from '../../runtime/policy/PolicyHost.js';
 import type { ExplorationPolicy, PolicyContext } from './ExplorationPolicy.js';
-import type { GraphObservation } from './GraphObservation.js';
+import type { GraphObservation, Ir2Scaling } from './GraphObservation.js';
 import { ir2Choice, ir2Feeds } from './Ir2Tensors.js';
 
 /** What the learned policy did, counted for diagnostics and reports. */
@@ -35,9 +35,18 @@ export class Ir2Policy implements ExplorationPolicy {
     this.#fallback = fallback;
   }
 
+  /** The observation scaling the running model's card declares (`observation.coords_scale`, `utility_scale`); IR2's otherwise. */
+  #scaling(): Ir2Scaling {
+    const o = this.#host.card?.observation ?? {};
+    const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+    const coords = num(o['coords_scale']);
+    const utility = num(o['utility_scale']);
+    return { ...(coords !== undefined ? { coords } : {}), ...(utility !== undefined ? { utility } : {}) };
+  }
+
   async choose(obs: GraphObservation, ctx: PolicyContext): Promise<number> {
     await this.#ready();
-    const feeds = ir2Feeds(obs);
+    const feeds = ir2Feeds(obs, this.#scaling());
     const d = await this.#host.decide(feeds);
     if (d.source === 'model') {
       const logp = d.outputs['logp']?.data as Float32Array | undefined;
