@@ -5,7 +5,7 @@
  * launch/sim/explore.launch.yaml run in this process, as `outpost sim` runs it.
  *
  *   npm run bench:exploration -- [--maps small_rooms,rooms,path/to/map.yaml] [--policies a,b] [--seeds 5]
- *       [--robots 4] [--until 1800] [--out runs.jsonl] [--arg name:=value ...] [--json]
+ *       [--robots 4] [--until 1800] [--out runs.jsonl] [--arg name:=value ...] [--json] [--table-only]
  *
  * --maps: shipped names (sim/worlds/NAME.yaml) or paths to any map_server YAML.
  * --policies: exploration policy names (default the three classical ones).
@@ -14,6 +14,7 @@
  *   results survive a cut session; missions already in the file (same map, policy, seed, robots,
  *   until, args) are not run again, and the table covers all of them.
  * --arg: extra launch arguments for every mission (e.g. a model path for a learned policy).
+ * --table-only: run nothing; print the table of the missions in --out (all of them).
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,8 +104,15 @@ async function main(): Promise<void> {
     options: {
       maps: { type: 'string' }, policies: { type: 'string' }, seeds: { type: 'string' }, robots: { type: 'string' },
       until: { type: 'string' }, out: { type: 'string' }, arg: { type: 'string', multiple: true }, json: { type: 'boolean' },
+      'table-only': { type: 'boolean' },
     },
   });
+  if (values['table-only'] === true) {
+    if (values.out === undefined) throw new Error('--table-only needs --out FILE');
+    const all = readFileSync(values.out, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as MissionRecord);
+    console.log(baselineTable(all));
+    return;
+  }
   const maps = (values.maps ?? 'small_rooms').split(',').filter((m) => m !== '').map((m) => resolveMap(m));
   const policies = (values.policies ?? CLASSICAL_POLICIES.join(',')).split(',').filter((p) => p !== '');
   const seeds = Number(values.seeds ?? 5);
