@@ -169,7 +169,7 @@ export class ExplorerNode extends Node {
     } else {
       return; // "planned" and anything else: the planner is on it
     }
-    this.#decide(true);
+    this.#decide(true, this.#goal);
   }
 
   #sharePose(): void {
@@ -180,8 +180,12 @@ export class ExplorerNode extends Node {
     });
   }
 
-  /** One decision: rebuild the graph if needed, ask the policy, send the goal if it changed (or `force`). */
-  #decide(force: boolean): void {
+  /**
+   * One decision: rebuild the graph if needed, ask the policy, send the goal if it changed (or
+   * `force`). `settled`: the goal the planner just reported reached or failed, never sent again at
+   * once (the planner would answer at once again: an endless exchange within one step).
+   */
+  #decide(force: boolean, settled?: Point): void {
     const grid = this.#grid;
     const pose = this.#pose;
     if (grid === undefined || pose === undefined) return;
@@ -214,6 +218,7 @@ export class ExplorerNode extends Node {
     if (choice < 0 || choice >= obs.nodes.length) return;
     const node = obs.nodes[choice]!;
     const tol = this.#p<number>('goal_tolerance');
+    if (settled !== undefined && Math.hypot(node.x - settled.x, node.y - settled.y) <= tol) return;
     if (!force && this.#goal !== undefined && Math.hypot(node.x - this.#goal.x, node.y - this.#goal.y) <= tol) return;
     this.#goal = { x: node.x, y: node.y };
     this.#goalPub?.publish({
