@@ -183,7 +183,8 @@ export class ExplorerNode extends Node {
   /**
    * One decision: rebuild the graph if needed, ask the policy, send the goal if it changed (or
    * `force`). `settled`: the goal the planner just reported reached or failed, never sent again at
-   * once (the planner would answer at once again: an endless exchange within one step).
+   * once (the planner would answer at once again: an endless exchange within one step; the next
+   * timer decision keeps it as the current goal, so it is not resent then either).
    */
   #decide(force: boolean, settled?: Point): void {
     const grid = this.#grid;
@@ -218,7 +219,9 @@ export class ExplorerNode extends Node {
     if (choice < 0 || choice >= obs.nodes.length) return;
     const node = obs.nodes[choice]!;
     const tol = this.#p<number>('goal_tolerance');
-    if (settled !== undefined && Math.hypot(node.x - settled.x, node.y - settled.y) <= tol) return;
+    // Only the very same node: a neighbour of a reached node is a new goal (how nearest_frontier
+    // works through a cluster); the same node again is a policy that ignores utility (a rendezvous).
+    if (settled !== undefined && node.x === settled.x && node.y === settled.y) return;
     if (!force && this.#goal !== undefined && Math.hypot(node.x - this.#goal.x, node.y - this.#goal.y) <= tol) return;
     this.#goal = { x: node.x, y: node.y };
     this.#goalPub?.publish({
