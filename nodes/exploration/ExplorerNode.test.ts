@@ -183,4 +183,20 @@ describe('explorer node', () => {
     expect(() => new ExplorerNode(ctx, { name: 'x', namespace: '/r1', parameterOverrides: { policy: 'ir2' }, remappings: [] }))
       .toThrow(/expected one of "nearest_frontier", "utility_greedy", "preplanned_rendezvous"/);
   });
+
+  it('does not resend a goal the planner just reported reached (no endless exchange within one step)', async () => {
+    // preplanned_rendezvous with no exploring budget and the meeting place where the robot stands:
+    // it keeps choosing the node it is on. The planner answers such a goal "reached" at once.
+    const r = await rig({ policy: 'preplanned_rendezvous', explore_budget: 0, rendezvous_xy: [1, 3] });
+    open.push(r.ctx);
+    let answers = 0;
+    r.world.createSubscription('geometry_msgs/msg/PoseStamped', 'goal', {}, () => {
+      if (answers++ < 100) r.statusPub.publish({ data: 'reached' });
+    });
+    await r.send(() => { r.mapPub.publish(mapMsg()); r.odomPub.publish(odomMsg(1, 3)); });
+    await r.step(1);
+    await r.step(1);
+    expect(r.goals.length).toBe(1);
+    expect(answers).toBe(1);
+  });
 });

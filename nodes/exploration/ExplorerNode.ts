@@ -247,7 +247,7 @@ export class ExplorerNode extends Node {
     } else {
       return; // "planned" and anything else: the planner is on it
     }
-    return this.#decide(true);
+    return this.#decide(true, this.#goal);
   }
 
   #sharePose(): void {
@@ -260,24 +260,27 @@ export class ExplorerNode extends Node {
 
   /**
    * One decision: rebuild the graph if needed, ask the policy, send the goal if it changed (or
-   * `force`). A policy may answer with a promise (the learned one runs onnxruntime off-thread); the
-   * timer callback then returns it, so a lock-stepped simulator waits for the decision.
+   * `force`). `settled`: the goal the planner just reported reached or failed, never sent again at
+   * once (the planner would answer at once again: an endless exchange within one step; the next
+   * timer decision keeps it as the current goal, so it is not resent then either). A policy may
+   * answer with a promise (the learned one runs onnxruntime); the timer callback then returns it,
+   * so a lock-stepped simulator waits for the decision.
    */
-  #decide(force: boolean): void | Promise<void> {
+  #decide(force: boolean, settled?: Point): void | Promise<void> {
     // One decision at a time: a second one (a timer tick while the model runs, a status) waits for
     // the first, so decisions apply in the order they were asked for whatever the model's timing.
     if (this.#deciding !== undefined) {
-      const next = this.#deciding.then(() => this.#decideNow(force));
+      const next = this.#deciding.then(() => this.#decideNow(force, settled));
       this.#deciding = next;
       return next.finally(() => { if (this.#deciding === next) this.#deciding = undefined; });
     }
-    const result = this.#decideNow(force);
+    const result = this.#decideNow(force, settled);
     if (result === undefined) return;
     this.#deciding = result;
     return result.finally(() => { if (this.#deciding === result) this.#deciding = undefined; });
   }
 
-  #decideNow(force: boolean): void | Promise<void> {
+  #decideNow(force: boolean, settled?: Point): void | Promise<void> {
     const grid = this.#grid;
     const pose = this.#pose;
     if (grid === undefined || pose === undefined) return;
@@ -317,25 +320,27 @@ export class ExplorerNode extends Node {
     if (expert !== undefined && (this.policy.name === 'expert' || (this.#mix !== undefined && this.#mix.next() < this.#p<number>('expert_mix')))) {
       const t = expert.target >= 0 ? stepObs!.nodes[expert.target]! : undefined;
       this.#expertTarget = t === undefined ? undefined : { x: t.x, y: t.y };
-      this.#goTo(expert.slot >= 0 ? stepObs!.edges[stepObs!.currentIndex]![expert.slot]! : -1, obs, pose, force, true);
+      this.#goTo(expert.slot >= 0 ? stepObs!.edges[stepObs!.currentIndex]![expert.slot]! : -1, obs, pose, force, true, settled);
       return;
     }
     const choice = this.policy.choose(masked, { now, home: this.#home ?? pose });
     if (typeof choice === 'number') {
-      this.#goTo(choice, obs, pose, force, this.policy.stepwise === true);
+      this.#goTo(choice, obs, pose, force, this.policy.stepwise === true, settled);
       return;
     }
-    return choice.then((c) => this.#goTo(c, obs, pose, force, this.policy.stepwise === true));
+    return choice.then((c) => this.#goTo(c, obs, pose, force, this.policy.stepwise === true, settled));
   }
 
-  #goTo(choice: number, obs: GraphObservation, pose: Point & { yaw: number }, force: boolean, stepwise: boolean): void {
+  #goTo(choice: number, obs: GraphObservation, pose: Point & { yaw: number }, force: boolean, stepwise: boolean, settled?: Point): void {
     if (choice < 0 || choice >= obs.nodes.length) return;
     const node = obs.nodes[choice]!;
     const tol = this.#p<number>('goal_tolerance');
     // Stepwise policies: a step onto the node the robot already stands on would come back
-    // "reached" at once and be chosen again; leave it to the next decision tick. (Classical
-    // goals are marked reached, which zeroes their utility, so they move on by themselves.)
+    // "reached" at once and be chosen again; leave it to the next decision tick.
     if (stepwise && Math.hypot(node.x - pose.x, node.y - pose.y) <= tol) return;
+    // Only the very same node: a neighbour of a reached node is a new goal (how nearest_frontier
+    // works through a cluster); the same node again is a policy that ignores utility (a rendezvous).
+    if (settled !== undefined && node.x === settled.x && node.y === settled.y) return;
     if (!force && this.#goal !== undefined && Math.hypot(node.x - this.#goal.x, node.y - this.#goal.y) <= tol) return;
     this.#goal = { x: node.x, y: node.y };
     this.#goalPub?.publish({

@@ -54,8 +54,8 @@ export class Frontiers {
     return this.points.length / 2;
   }
 
-  /** Calls `visit(x, y)` for every frontier point within `range` cells (Euclidean) of (cx, cy). */
-  forEachWithin(cx: number, cy: number, range: number, visit: (x: number, y: number) => void): void {
+  /** Calls `visit(x, y, i)` for every frontier point (index i) within `range` cells (Euclidean) of (cx, cy). */
+  forEachWithin(cx: number, cy: number, range: number, visit: (x: number, y: number, i: number) => void): void {
     const b = this.#bucket;
     const r2 = range * range;
     const bx0 = Math.max(0, Math.floor((cx - range) / b));
@@ -69,7 +69,7 @@ export class Frontiers {
           const i = this.#order[j]!;
           const x = this.points[2 * i]!;
           const y = this.points[2 * i + 1]!;
-          if ((x - cx) ** 2 + (y - cy) ** 2 <= r2) visit(x, y);
+          if ((x - cx) ** 2 + (y - cy) ** 2 <= r2) visit(x, y, i);
         }
       }
     }
@@ -108,11 +108,15 @@ export function findFrontiers(grid: GridView, options: FrontierOptions = {}, ran
 /**
  * IR2's node utility: the number of frontier points within `range` cells of cell (cx, cy) that
  * are in line of sight (no occupied or unknown cell between) — what a sensor there would observe.
+ * When `seen` (one byte per frontier point) is given, the points counted are marked 1 in it.
  */
-export function visibleFrontierCount(grid: GridView, frontiers: Frontiers, cx: number, cy: number, range: number): number {
+export function visibleFrontierCount(grid: GridView, frontiers: Frontiers, cx: number, cy: number, range: number, seen?: Uint8Array): number {
   let n = 0;
-  frontiers.forEachWithin(cx, cy, range, (x, y) => {
-    if (grid.lineClear(cx, cy, x, y)) n++;
+  frontiers.forEachWithin(cx, cy, range, (x, y, i) => {
+    if (grid.lineClear(cx, cy, x, y)) {
+      n++;
+      if (seen !== undefined) seen[i] = 1;
+    }
   });
   return n;
 }

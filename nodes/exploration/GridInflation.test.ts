@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { INSCRIBED, LETHAL, UNKNOWN, inflateGrid, isTraversable } from './GridInflation.js';
+import { INSCRIBED, IncrementalInflation, LETHAL, UNKNOWN, inflateGrid, isTraversable } from './GridInflation.js';
 
 describe('inflateGrid', () => {
   it('marks obstacles lethal, the robot radius inscribed, and a penalty falling to 0 at the inflation radius', () => {
@@ -42,5 +42,38 @@ describe('inflateGrid', () => {
     const ms = (performance.now() - t0) / runs;
     console.log(`inflateGrid 640×480, ${data.filter((v) => v === 100).length} obstacle cells, radius 2/5 cells: ${ms.toFixed(1)} ms`);
     expect(ms).toBeLessThan(100);
+  });
+
+  it('IncrementalInflation equals a full inflation after every change, re-inflating only around changed cells', () => {
+    const w = 150;
+    const h = 110;
+    let seed = 7;
+    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+    const data = new Int8Array(w * h).fill(-1);
+    const inc = new IncrementalInflation(16);
+    for (const allowUnknown of [false, true]) {
+      const p = { occupiedThreshold: 65, robotRadius: 2, inflationRadius: 5.5, allowUnknown };
+      for (let step = 0; step < 25; step++) {
+        // A robot's worth of new cells: a disc of values at a random place, some walls, some back to unknown.
+        const cx = Math.floor(rand() * w);
+        const cy = Math.floor(rand() * h);
+        const r = 3 + Math.floor(rand() * 12);
+        for (let y = Math.max(0, cy - r); y < Math.min(h, cy + r); y++) {
+          for (let x = Math.max(0, cx - r); x < Math.min(w, cx + r); x++) {
+            const u = rand();
+            data[y * w + x] = u < 0.15 ? 100 : u < 0.2 ? 70 : u < 0.25 ? -1 : u < 0.3 ? 64 : Math.floor(u * 40);
+          }
+        }
+        const got = inc.update(data, w, h, p);
+        expect(Buffer.from(got).equals(Buffer.from(inflateGrid(data, w, h, p)))).toBe(true);
+        if (step > 0) expect(inc.lastRecomputed).toBeLessThan(w * h);
+      }
+    }
+    // Values that change but stay in their class (free 12 → 0) re-inflate nothing.
+    const p = { occupiedThreshold: 65, robotRadius: 2, inflationRadius: 5.5, allowUnknown: true };
+    inc.update(data, w, h, p);
+    for (let i = 0; i < data.length; i++) if (data[i]! >= 0 && data[i]! < 65) data[i] = 0;
+    inc.update(data, w, h, p);
+    expect(inc.lastRecomputed).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import {
   Node, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type Publisher, type Timer,
 } from '../../runtime/index.js';
 import { AStarPlanner, nearestTraversableCell } from './AStarPlanner.js';
-import { INSCRIBED, LETHAL, inflateGrid, isTraversable } from './GridInflation.js';
+import { INSCRIBED, IncrementalInflation, LETHAL, isTraversable } from './GridInflation.js';
 import type { Pose2D } from './LogOddsGrid.js';
 import { yawOf } from './MapperNode.js';
 import { navStatusMessage, type NavState } from './NavStatus.js';
@@ -35,6 +35,8 @@ export class PlannerNode extends Node {
   #mapVersion = 0;
   #cost: Uint8Array | undefined;
   #costVersion = -1;
+  /** The cost grid, re-inflated only where the map changed (maps grow a little at a time). */
+  readonly #inflation = new IncrementalInflation();
   #pose: Pose2D | undefined;
   #goal: { x: number; y: number } | undefined;
   #pathCells: number[] = [];
@@ -118,12 +120,12 @@ export class PlannerNode extends Node {
   #costs(map: MapState): Uint8Array {
     if (this.#costVersion !== map.version || this.#cost === undefined) {
       const info = map.msg.info;
-      this.#cost = inflateGrid(map.msg.data, info.width, info.height, {
+      this.#cost = this.#inflation.update(map.msg.data, info.width, info.height, {
         occupiedThreshold: this.#p<number>('occupied_threshold'),
         robotRadius: this.#p<number>('robot_radius') / info.resolution,
         inflationRadius: this.#p<number>('inflation_radius') / info.resolution,
         allowUnknown: this.#p<boolean>('allow_unknown'),
-      }, this.#cost);
+      });
       this.#costVersion = map.version;
     }
     return this.#cost;

@@ -151,6 +151,33 @@ describe('ViewpointGraph', () => {
     expect(same?.utility).toBe(0);
   });
 
+  it('keeps a node on a frontier seen from afar, so exploration is not declared done (cave stall, issue #4)', () => {
+    // A 20 × 6 m hall at 0.1 m, known up to x = 12 m (a lidar with more range than the graph's
+    // utility saw that far), unknown beyond. The robot stands at x = 1 m: its dense window ends
+    // near x = 5 m and the frontier at x = 12 m is farther than the 4 m utility range from every
+    // route or dense node. Before the fix no node had utility and the explorer reported done.
+    const w = 200;
+    const h = 60;
+    const cells = new Uint8Array(w * h).fill(CELL_UNKNOWN);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < 120; x++) cells[y * w + x] = y === 0 || y === h - 1 || x === 0 ? CELL_OCCUPIED : CELL_FREE;
+    }
+    const hall = new GridView(w, h, 0.1, 0, 0, cells);
+    const g = new ViewpointGraph();
+    g.recordPose(1, 3);
+    const o = g.build(hall, 1, 3).observation;
+    const useful = o.nodes.filter((n) => n.utility > 0);
+    expect(useful.length).toBeGreaterThan(0);
+    // Within utility range of the frontier and joined to the robot's graph (only that part is kept).
+    for (const n of useful) expect(n.x).toBeGreaterThan(12 - 4);
+    expect(o.nodes.every((n, i) => i === o.currentIndex || o.edges[i]!.length > 1)).toBe(true);
+    // Once the anchor is reached and the frontier still there, it is not re-anchored elsewhere forever:
+    // the reached node keeps utility 0 and counts as having looked.
+    for (const n of useful) g.markReached(n.x, n.y);
+    const again = g.build(hall, 1, 3).observation;
+    expect(again.nodes.filter((n) => n.utility > 0).length).toBe(0);
+  });
+
   it('builds a 640×480 map graph with a few hundred nodes in tens of milliseconds', () => {
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) {

@@ -142,6 +142,20 @@ export class ViewpointGraph {
       const [tx, ty] = grid.cellOf(t.x, t.y);
       lattice(tx, ty, cell(this.#o.teammateRadius));
     }
+
+    // 1b. Utilities of the candidates, then anchors for the frontiers no candidate sees.
+    const range = cell(this.#o.sensorRange);
+    const frontiers = findFrontiers(grid, this.#frontierOptions, range);
+    const reachedCells = new Set(this.#reached.map(([x, y]) => { const [cx, cy] = grid.cellOf(x, y); return cy * grid.width + cx; }));
+    const seen = new Uint8Array(frontiers.count);
+    const utilities: number[] = [];
+    const utilityOf = (i: number): number => {
+      // A reached node keeps utility 0, but what it sees counts as looked at (no anchor for it).
+      const u = visibleFrontierCount(grid, frontiers, xs[i]!, ys[i]!, range, seen);
+      return reachedCells.has(ys[i]! * grid.width + xs[i]!) ? 0 : u;
+    };
+    for (let i = 0; i < xs.length; i++) utilities.push(utilityOf(i));
+    this.#anchorOrphanFrontiers(grid, frontiers, seen, xs, ys, add, (i) => utilities.push(utilityOf(i)), range, cell(this.#o.maxEdgeLength));
     if (xs.length >= 65536) {
       throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `viewpoint graph: ${xs.length} candidate nodes, at most 65535; raise node_spacing or route_spacing`);
     }
@@ -158,18 +172,10 @@ export class ViewpointGraph {
     const edges = keep.map((old) => allEdges[old]!.map((j) => newIndex[j]!).filter((j) => j >= 0));
 
     // 4. Node features.
-    const range = cell(this.#o.sensorRange);
-    const frontiers = findFrontiers(grid, this.#frontierOptions, range);
-    const reachedCells = new Set(this.#reached.map(([x, y]) => { const [cx, cy] = grid.cellOf(x, y); return cy * grid.width + cx; }));
-    const nodes: GraphNode[] = keep.map((_, i) => {
-      const cx = cells[2 * i]!;
-      const cy = cells[2 * i + 1]!;
-      return {
-        x: grid.centerX(cx), y: grid.centerY(cy),
-        utility: reachedCells.has(cy * grid.width + cx) ? 0 : visibleFrontierCount(grid, frontiers, cx, cy, range),
-        rendezvousUtility: 0, visits: 0, occupied: 0,
-      };
-    });
+    const nodes: GraphNode[] = keep.map((old, i) => ({
+      x: grid.centerX(cells[2 * i]!), y: grid.centerY(cells[2 * i + 1]!),
+      utility: utilities[old]!, rendezvousUtility: 0, visits: 0, occupied: 0,
+    }));
     for (const [x, y] of this.#trail) nodes[nearest(nodes, x, y)]!.visits++;
     for (const t of teammates) {
       const i = nearest(nodes, t.x, t.y);
@@ -183,6 +189,48 @@ export class ViewpointGraph {
     //    after the robot's dense window has moved on.
     this.#addOffshoots(observation, robotX, robotY, frontiers);
     return { observation, frontierCount: frontiers.count, cells };
+  }
+
+  /**
+   * Adds a node for every frontier that no candidate node sees (within the utility range, in line
+   * of sight). The lidar sees farther than the utility range and the graph only keeps nodes along
+   * routes, offshoots and the dense windows, so a frontier glimpsed from afar and then left behind
+   * was in no graph: every explorer reported "done" with free space still unknown (issue #4: the
+   * team stopped at 83% on cave.yaml, a wide cavern seen only at the lidar's edge). The anchor
+   * sits on the line from the nearest candidate that sees the frontier in line of sight, just
+   * within utility range of it (so it links to that candidate), else on the frontier point itself.
+   * Each anchor's visible frontiers count as seen, so a frontier arc gets a few anchors, not one
+   * per point. Candidate positions are cell coordinates; `onAdded(i)` is called for each new node.
+   */
+  #anchorOrphanFrontiers(
+    grid: GridView, frontiers: Frontiers, seen: Uint8Array, xs: number[], ys: number[],
+    add: (cx: number, cy: number) => void, onAdded: (i: number) => void, range: number, maxEdge: number,
+  ): void {
+    const pull = 0.9 * range;
+    const lim2 = (maxEdge + pull) ** 2;
+    frontier: for (let f = 0; f < frontiers.count; f++) {
+      if (seen[f] === 1) continue;
+      seen[f] = 1;
+      const fx = frontiers.points[2 * f]!;
+      const fy = frontiers.points[2 * f + 1]!;
+      const near: number[] = [];
+      for (let i = 0; i < xs.length; i++) if ((xs[i]! - fx) ** 2 + (ys[i]! - fy) ** 2 <= lim2) near.push(i);
+      near.sort((a, b) => (xs[a]! - fx) ** 2 + (ys[a]! - fy) ** 2 - ((xs[b]! - fx) ** 2 + (ys[b]! - fy) ** 2));
+      let ax = fx;
+      let ay = fy;
+      for (const i of near.slice(0, 3 * this.#o.k)) {
+        if (!grid.lineClear(xs[i]!, ys[i]!, fx, fy)) continue;
+        const t = pull / Math.hypot(xs[i]! - fx, ys[i]! - fy);
+        if (t >= 1) continue frontier; // that candidate is within range already: nothing to add
+        const px = Math.round(fx + (xs[i]! - fx) * t);
+        const py = Math.round(fy + (ys[i]! - fy) * t);
+        if (grid.isFree(px, py)) { ax = px; ay = py; }
+        break;
+      }
+      const before = xs.length;
+      add(ax, ay);
+      if (xs.length > before) onAdded(before);
+    }
   }
 
   /**

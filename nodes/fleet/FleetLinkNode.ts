@@ -61,6 +61,8 @@ export class FleetLinkNode extends Node {
   readonly sessions = new Map<string, MapSyncSession>();
   #incoming = new Map<string, Publisher>();
   #map: TiledMap | undefined;
+  /** The own map as last cut into tiles: only tiles that differ from it are cut again. */
+  #ownPrev: Int8Array | undefined;
   #mapSeqPublished = -1;
   #mergedPub: Publisher<'nav_msgs/msg/OccupancyGrid'> | undefined;
   #diag: Publisher<'diagnostic_msgs/msg/DiagnosticArray'> | undefined;
@@ -361,9 +363,18 @@ export class FleetLinkNode extends Node {
       this.getLogger().error({ width, height }, `own map changed size to ${width}×${height}; map sync keeps ${this.#map.grid.describe()}`);
       return;
     }
+    if (grid.data.length !== width * height) {
+      this.getLogger().error(`own map: ${grid.data.length} cells for ${width}×${height}; dropped`);
+      return;
+    }
     const g = this.#map.grid;
+    // The mapper republishes its whole grid; cutting, validating and comparing all ~300 tiles of
+    // a 640×480 map each time was the fleet link's main cost in the simulator. A tile whose cells
+    // equal the last own map's is skipped (setOwnTile would find it unchanged anyway).
+    const prev = this.#ownPrev;
     for (let id = 0; id < g.tileCount; id++) {
       const b = g.tileBounds(id);
+      if (prev !== undefined && sameTile(prev, grid.data, b, width)) continue;
       const cells = new Int8Array(b.w * b.h);
       for (let y = 0; y < b.h; y++) {
         const row = (b.y0 + y) * width + b.x0;
@@ -371,6 +382,7 @@ export class FleetLinkNode extends Node {
       }
       this.#map.setOwnTile(id, cells);
     }
+    (this.#ownPrev ??= new Int8Array(width * height)).set(grid.data);
   }
 
   #tick(): void {
@@ -476,3 +488,12 @@ export const fleetLinkKind: NodeKind = {
   subscribes: { map: 'nav_msgs/msg/OccupancyGrid', '<topic>': '(route type)' },
   create: (context, options) => new FleetLinkNode(context, options),
 };
+
+/** Whether tile `b` of two row-major grids of `width` columns holds the same cells. */
+function sameTile(a: ArrayLike<number>, b2: ArrayLike<number>, b: { x0: number; y0: number; w: number; h: number }, width: number): boolean {
+  for (let y = 0; y < b.h; y++) {
+    const row = (b.y0 + y) * width + b.x0;
+    for (let x = 0; x < b.w; x++) if (a[row + x] !== b2[row + x]) return false;
+  }
+  return true;
+}
