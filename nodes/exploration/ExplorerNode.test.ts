@@ -84,7 +84,7 @@ afterEach(async () => { for (const c of open.splice(0)) await c.close(); });
 describe('explorer node', () => {
   it('is registered as the explorer node kind with documented parameters', () => {
     const kind = builtinNodeKinds().get('explorer')!;
-    expect(kind.parameters['policy']!.choices).toEqual(['nearest_frontier', 'utility_greedy', 'preplanned_rendezvous', 'expert']);
+    expect(kind.parameters['policy']!.choices).toEqual(['nearest_frontier', 'utility_greedy', 'preplanned_rendezvous', 'ir2', 'expert']);
     for (const [name, spec] of Object.entries(kind.parameters)) expect(spec.description.length, name).toBeGreaterThan(10);
     expect(builtinNodeKinds().names()).toEqual(expect.arrayContaining(['explorer', 'fleet_link', 'odometry_integrator']));
   });
@@ -180,8 +180,8 @@ describe('explorer node', () => {
   it('rejects an unknown policy with the list of known ones', () => {
     const ctx = new Context({ logger: pino({ level: 'silent' }) });
     open.push(ctx);
-    expect(() => new ExplorerNode(ctx, { name: 'x', namespace: '/r1', parameterOverrides: { policy: 'ir2' }, remappings: [] }))
-      .toThrow(/expected one of "nearest_frontier", "utility_greedy", "preplanned_rendezvous"/);
+    expect(() => new ExplorerNode(ctx, { name: 'x', namespace: '/r1', parameterOverrides: { policy: 'ir3' }, remappings: [] }))
+      .toThrow(/"policy".*nearest_frontier.*utility_greedy.*preplanned_rendezvous.*ir2.*expert.*ir3/s);
   });
 
   it('does not resend a goal the planner just reported reached (no endless exchange within one step)', async () => {
