@@ -204,7 +204,8 @@ def make_card(args, model: PolicyNet, onnx_path: Path, max_diff) -> dict:
         "control_rate_hz": args.control_rate_hz,
         "latency_budget_ms": args.latency_budget_ms,
         "fallback": args.fallback,
-        "observation": {"coords_scale": args.coords_scale, "utility_scale": 1 / 50, "k": K_SIZE},
+        "observation": {"coords_scale": args.coords_scale, "utility_scale": 1 / 50, "k": K_SIZE,
+                        "relative_coords": bool((getattr(args, "training_record", None) or {}).get("relative_coords", False))},
         "provenance": {
             "architecture": f"IR2 PolicyNet (training/ir2/model.py), {parameter_count(model)} parameters",
             "architecture_config": model.config,

@@ -166,6 +166,9 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--init", help="start from this checkpoint (DAgger iterations)")
     p.add_argument("--max-samples", type=int, default=40000)
+    p.add_argument("--relative", action="store_true", default=True,
+                   help="x, y relative to the robot's node (the card says observation.relative_coords: true); IR2 uses absolute")
+    p.add_argument("--absolute", dest="relative", action="store_false")
     p.add_argument("--coords-scale", type=float, default=1 / 64,
                    help="scale of x, y (map cells) in node_inputs; records hold IR2's 1/640, rescaled here; the card must say the same")
     args = p.parse_args(argv)
@@ -182,6 +185,8 @@ def main(argv=None):
     for eps in episodes.values():
         for s in eps:
             s[0][:, :2] *= factor
+            if args.relative:
+                s[0][:, :2] -= s[0][s[2], :2].copy()
     keys = sorted(episodes)
     rng.shuffle(keys)
     n_val = max(1, len(keys) // 10) if len(keys) > 1 else 0
@@ -200,7 +205,9 @@ def main(argv=None):
         model.load_state_dict(torch.load(args.init, map_location="cpu")["policy_model"])
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps = args.epochs * ((len(train) + args.batch - 1) // args.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(1, steps))
+    # Constant rate, then a linear decay over the last epoch (the pointer's tanh clipping dies at high rates).
+    last = (len(train) + args.batch - 1) // args.batch
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 1.0 if k < steps - last else max(0.05, (steps - k) / last))
     history = []
     t0 = time.time()
     for epoch in range(1, args.epochs + 1):
@@ -224,7 +231,7 @@ def main(argv=None):
     torch.save({"policy_model": model.state_dict(), "config": config,
                 "training": dict(method="imitation of the privileged expert (DAgger)", data=[str(d) for d in args.data],
                                  decisions=len(train), validation_decisions=len(val), episodes=len(keys),
-                                 epochs=args.epochs, batch=args.batch, lr=args.lr, seed=args.seed, coords_scale=args.coords_scale,
+                                 epochs=args.epochs, batch=args.batch, lr=args.lr, seed=args.seed, coords_scale=args.coords_scale, relative_coords=args.relative,
                                  history=history)}, out)
     print(f"wrote {out}")
 

@@ -44,3 +44,12 @@ describe('GraphObservation', () => {
     expect(m.markers[0]!.colors[0]).toMatchObject({ r: 1 });
   });
 });
+
+describe('ir2NodeInputs relative to the robot', () => {
+  it('puts the current node at 0, 0 (the card says relative_coords)', () => {
+    const t = ir2NodeInputs(obs, { coords: 1 / 64, relative: true });
+    expect([t[0], t[1]]).toEqual([0, 0]);
+    expect(t[6]).toBeCloseTo((1 / 0.05) / 64, 6); // node 1 is 1 m east: 20 cells
+    expect(t[13]).toBeCloseTo((2 / 0.05) / 64, 6); // node 2 is 2 m north
+  });
+});

@@ -51,6 +51,13 @@ export interface Ir2Scaling {
   coords?: number;
   /** Applied to `utility`. IR2: 1/50. */
   utility?: number;
+  /**
+   * x, y relative to the current node (which is then at 0, 0) instead of the map origin. Not IR2's
+   * (IR2 feeds absolute coordinates); Outpost's trained model uses it (its card says
+   * `observation.relative_coords: true`): translation-invariant inputs learn faster and do not tie
+   * the policy to where a map's origin lies.
+   */
+  relative?: boolean;
 }
 
 /**
@@ -61,9 +68,12 @@ export function ir2NodeInputs(obs: GraphObservation, scaling: Ir2Scaling = {}): 
   const cs = scaling.coords ?? 1 / 640;
   const us = scaling.utility ?? 1 / 50;
   const out = new Float32Array(obs.nodes.length * 6);
+  const here = obs.nodes[obs.currentIndex];
+  const x0 = scaling.relative === true && here !== undefined ? here.x : obs.originX;
+  const y0 = scaling.relative === true && here !== undefined ? here.y : obs.originY;
   obs.nodes.forEach((n, i) => {
-    out[6 * i] = ((n.x - obs.originX) / obs.resolution) * cs;
-    out[6 * i + 1] = ((n.y - obs.originY) / obs.resolution) * cs;
+    out[6 * i] = ((n.x - x0) / obs.resolution) * cs;
+    out[6 * i + 1] = ((n.y - y0) / obs.resolution) * cs;
     out[6 * i + 2] = n.utility * us;
     out[6 * i + 3] = n.rendezvousUtility;
     out[6 * i + 4] = n.visits;
