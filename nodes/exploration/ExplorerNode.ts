@@ -286,6 +286,10 @@ export class ExplorerNode extends Node {
     if (grid === undefined || pose === undefined) return;
     const now = this.now().seconds;
     this.#blacklist = this.#blacklist.filter((b) => b.until > now);
+    // IR2 steps: the learned policy decides again when its step is done (reached, or failed: the
+    // status forces a decision), not on every tick, which would turn the robot around mid-edge.
+    if (!force && this.policy.name === 'ir2' && this.#goal !== undefined &&
+      Math.hypot(pose.x - this.#goal.x, pose.y - this.#goal.y) > this.#p<number>('goal_tolerance')) return;
     const moved = this.#builtAt === undefined || Math.hypot(pose.x - this.#builtAt.x, pose.y - this.#builtAt.y) >= this.#p<number>('rebuild_distance');
     // Rate limit: the graph is rebuilt only when something it depends on changed. A teammate going
     // out of contact (no message) shows at the next rebuild, which motion or a map update brings.
