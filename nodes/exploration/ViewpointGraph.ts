@@ -59,7 +59,9 @@ export const MAX_NEIGHBOURS = 30;
  * IR2's collision-free graph over known free space: sparse nodes along the route (this robot's
  * and its teammates' believed positions) and offshoots toward high utility, plus dense nodes from
  * a uniform lattice around the robot and its believed teammates; each node linked to its K nearest
- * nodes in line of sight. Only the part connected to the robot is kept. The sparse set and the
+ * nodes in line of sight. Only the part connected to the robot is kept. Unlike IR2, a frontier
+ * that no such node sees gets an anchor node (`#anchorOrphanFrontiers`), so no known frontier is
+ * ever left out of the graph. The sparse set and the
  * visit counts persist between builds; everything else is rebuilt from the latest map.
  */
 export class ViewpointGraph {
