@@ -37,7 +37,7 @@ const RANDOM_IR2 = join(process.cwd(), 'models/testing/ir2-random.onnx');
 
 describe('learned exploration policy in the simulated mission', () => {
   it('drives every robot through the policy host (IR2 architecture, ONNX), deterministically for a seed', async () => {
-    const args = { robots: '2', policy: 'ir2', model: RANDOM_IR2, seed: '4', until_time: '12' };
+    const args = { robots: '2', policy: 'ir2', model: RANDOM_IR2, seed: '4', until_time: '40' };
     const a = await mission(args);
     expect(a.policies.length).toBe(2);
     for (const p of a.policies) {
