@@ -22,7 +22,10 @@ $EXPORT "$WORK/iter0b.pth" "$WORK/iter0b.onnx" --version 0.1.0-iter0
 echo "== iteration 1 (DAgger): the learned policy drives half the decisions, the expert labels all"
 node dist/training/collect.js run --out "$WORK/iter1" --policy ir2 --model "$WORK/iter0b.onnx" --mix 0.5 --maps train --seeds 3
 $TRAIN "$WORK/iter0" "$WORK/iter1" --init "$WORK/iter0b.pth" --out "$WORK/iter1.pth"
-$EXPORT "$WORK/iter1.pth" "$WORK/iter1.onnx" --version 0.2.0-iter1
-echo "wrote $WORK/iter1.onnx; compare on the held-out maps with:"
-echo "  node dist/bench/explorationBaselines.js --maps sim/worlds/heldout/heldout-rooms-9001.yaml,sim/worlds/heldout/heldout-cave-9002.yaml,sim/worlds/heldout/heldout-warehouse-9003.yaml --seeds 3 --until 600 --policies ir2 --arg model:=$WORK/iter1.onnx --out runs.jsonl"
-echo "and copy the better of iter0b/iter1 to models/ir2-explore.onnx (+ .card.json)"
+$EXPORT "$WORK/iter1.pth" "$WORK/iter1.onnx" --version 0.2.0
+echo "== iteration 2 (DAgger): the same with the iteration-1 policy"
+node dist/training/collect.js run --out "$WORK/iter2" --policy ir2 --model "$WORK/iter1.onnx" --mix 0.5 --maps train --seeds 4
+$TRAIN "$WORK/iter0" "$WORK/iter1" "$WORK/iter2" --init "$WORK/iter1.pth" --out "$WORK/iter2.pth"
+$EXPORT "$WORK/iter2.pth" models/ir2-explore.onnx --version 0.3.0
+echo "wrote models/ir2-explore.onnx; compare on the held-out maps with:"
+echo "  node dist/bench/explorationBaselines.js --maps sim/worlds/heldout/heldout-rooms-9001.yaml,sim/worlds/heldout/heldout-cave-9002.yaml,sim/worlds/heldout/heldout-warehouse-9003.yaml --seeds 5 --until 600 --policies ir2 --arg model:=models/ir2-explore.onnx --out runs.jsonl"
