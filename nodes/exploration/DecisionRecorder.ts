@@ -34,6 +34,9 @@ export class DecisionRecorder {
   write(obs: GraphObservation, expertSlot: number, timeS: number, robot: number): void {
     if (this.#fd === undefined) return;
     const n = obs.nodes.length;
+    if (n > 32767) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `decision recorder ${this.path}: expected a graph of at most 32767 nodes (indices are stored as int16), got ${n}`);
+    }
     const buf = Buffer.alloc(24 + n * 6 * 4 + n * MAX_NEIGHBOURS * 2);
     buf.writeUInt32LE(DECISION_MAGIC, 0);
     buf.writeUInt32LE(n, 4);

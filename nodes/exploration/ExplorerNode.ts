@@ -332,7 +332,9 @@ export class ExplorerNode extends Node {
       this.#goTo(choice, obs, pose, force, this.policy.stepwise === true, settled);
       return;
     }
-    return choice.then((c) => this.#goTo(c, obs, pose, force, this.policy.stepwise === true, settled));
+    // A fallback answer (classical: any node, marked reached when reached) is not a step.
+    const step = (): boolean => !(this.policy instanceof Ir2Policy) || this.policy.lastFromModel;
+    return choice.then((c) => this.#goTo(c, obs, pose, force, step(), settled));
   }
 
   #goTo(choice: number, obs: GraphObservation, pose: Point & { yaw: number }, force: boolean, stepwise: boolean, settled?: Point): void {

@@ -20,6 +20,8 @@ export class Ir2Policy implements ExplorationPolicy {
   readonly name = 'ir2';
   readonly stepwise = true;
   readonly stats: Ir2PolicyStats = { model: 0, fallback: 0 };
+  /** Whether the last answer was the model's (a neighbour step) rather than the fallback's (any node). */
+  lastFromModel = false;
   readonly #host: PolicyHost;
   readonly #ready: () => Promise<unknown>;
   readonly #fallback: (name: string) => ExplorationPolicy;
@@ -53,10 +55,12 @@ export class Ir2Policy implements ExplorationPolicy {
       const choice = logp === undefined ? -1 : ir2Choice(logp, feeds);
       if (choice >= 0) {
         this.stats.model++;
+        this.lastFromModel = true;
         return choice;
       }
     }
     this.stats.fallback++;
+    this.lastFromModel = false;
     return this.#fallback(d.source === 'fallback' ? d.fallback : '').choose(obs, ctx);
   }
 }
