@@ -23,14 +23,30 @@ interface StoredUser {
 }
 
 const KEY_LEN = 32;
-// scrypt N=2^14 (the Node default): ~30 ms per check, paid once per connection, not per message.
+// scrypt N=2^14 (the Node default): ~30 ms per check on a fast machine, ~100 ms on the simulator's
+// 2-vCPU VM. In the simulator every robot's embedded broker lists the whole fleet, so N robots paid
+// N² derivations at start-up and N·(N−1) more at the first logins: 15% of a 120 s mission's wall
+// time for 4 robots (CPU profile, issue #4). Derivations are therefore shared within the process.
 const hashPassword = (password: string, salt: Buffer): Buffer => scryptSync(password, salt, KEY_LEN);
+
+/**
+ * Process-wide memory of scrypt work, keyed by HMACs under a key that never leaves this process
+ * (the clear text is not kept): the salted hash derived for a (username, password), reused by
+ * every FleetAccess in the process that lists the same user with the same password, and the
+ * (username, password, salt, hash) combinations known to match, so a login that passed once (or a
+ * password that was just hashed) is not derived again.
+ */
+const CACHE_KEY = randomBytes(32);
+const derived = new Map<string, { salt: Buffer; hash: Buffer }>();
+const verified = new Set<string>();
+const userToken = (username: string, password: string): string =>
+  createHmac('sha256', CACHE_KEY).update(username).update('\0').update(password).digest('hex');
+const matchToken = (username: string, password: string, u: { salt: Buffer; hash: Buffer }): string =>
+  createHmac('sha256', CACHE_KEY).update(username).update('\0').update(password).update('\0').update(u.salt).update(u.hash).digest('hex');
 
 export class FleetAccess {
   readonly fleet: string;
   readonly #users = new Map<string, StoredUser>();
-  readonly #cacheKey = randomBytes(32);
-  readonly #verified = new Set<string>();
 
   constructor(fleet: string, users: readonly FleetUser[] = []) {
     assertFleetName('fleet', fleet);
@@ -40,8 +56,15 @@ export class FleetAccess {
 
   addUser(u: FleetUser): void {
     assertFleetName('robot', u.username);
-    const salt = randomBytes(16);
-    this.#users.set(u.username, { salt, hash: hashPassword(u.password, salt), groundStation: u.groundStation === true });
+    const key = userToken(u.username, u.password);
+    let d = derived.get(key);
+    if (d === undefined) {
+      const salt = randomBytes(16);
+      d = { salt, hash: hashPassword(u.password, salt) };
+      derived.set(key, d);
+      verified.add(matchToken(u.username, u.password, d));
+    }
+    this.#users.set(u.username, { salt: d.salt, hash: d.hash, groundStation: u.groundStation === true });
   }
 
   /** Constant-time check of a username and password. */
@@ -50,12 +73,12 @@ export class FleetAccess {
     const u = this.#users.get(username);
     if (u === undefined) return false;
     const text = typeof password === 'string' ? password : Buffer.from(password).toString('utf8');
-    // scrypt costs ~30 ms of blocked event loop; robots reconnect every time a radio link comes back.
-    // A login that passed once is remembered as an HMAC under a key that never leaves this process.
-    const token = createHmac('sha256', this.#cacheKey).update(username).update('\0').update(text).digest('hex');
-    if (this.#verified.has(token)) return true;
+    // scrypt blocks the event loop; robots reconnect every time a radio link comes back. A
+    // password that matched this salt and hash once is remembered (as an HMAC, see `verified`).
+    const token = matchToken(username, text, u);
+    if (verified.has(token)) return true;
     const ok = timingSafeEqual(hashPassword(text, u.salt), u.hash);
-    if (ok) this.#verified.add(token);
+    if (ok) verified.add(token);
     return ok;
   }
 

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { FleetAccess } from './FleetAccess.js';
+
+// Derivations and passed logins are shared by every FleetAccess in the process (start-up cost of
+// N brokers × N users in the simulator); sharing must never let one broker's password into another.
+describe('FleetAccess', () => {
+  it('accepts the right password and refuses a wrong one or an unknown user', () => {
+    const a = new FleetAccess('f', [{ username: 'r1', password: 'one' }, { username: 'r2', password: 'two' }]);
+    expect(a.authenticate('r1', 'one')).toBe(true);
+    expect(a.authenticate('r1', Buffer.from('one'))).toBe(true);
+    expect(a.authenticate('r1', 'two')).toBe(false);
+    expect(a.authenticate('r2', 'one')).toBe(false);
+    expect(a.authenticate('r3', 'one')).toBe(false);
+    expect(a.authenticate(undefined, 'one')).toBe(false);
+  });
+
+  it('brokers listing the same user with the same password both accept it', () => {
+    const users = [{ username: 'r1', password: 'same' }];
+    const a = new FleetAccess('f', users);
+    const b = new FleetAccess('g', users);
+    expect(a.authenticate('r1', 'same')).toBe(true);
+    expect(b.authenticate('r1', 'same')).toBe(true);
+    expect(b.authenticate('r1', 'other')).toBe(false);
+  });
+
+  it('a password that passed on one broker does not pass on a broker that gave the user another password', () => {
+    const a = new FleetAccess('f', [{ username: 'r1', password: 'alpha' }]);
+    const b = new FleetAccess('f', [{ username: 'r1', password: 'beta' }]);
+    expect(a.authenticate('r1', 'alpha')).toBe(true);
+    expect(b.authenticate('r1', 'alpha')).toBe(false);
+    expect(b.authenticate('r1', 'beta')).toBe(true);
+    expect(a.authenticate('r1', 'beta')).toBe(false);
+  });
+
+  it('keeps the ACL rules', () => {
+    const a = new FleetAccess('f', [{ username: 'r1', password: 'x' }, { username: 'gs', password: 'y', groundStation: true }]);
+    expect(a.mayPublish('r1', 'outpost/f/r1/pose')).toBe(true);
+    expect(a.mayPublish('r1', 'outpost/f/r2/pose')).toBe(false);
+    expect(a.mayPublish('gs', 'outpost/f/r2/pose')).toBe(true);
+    expect(a.maySubscribe('r1', 'outpost/f/#')).toBe(true);
+    expect(a.maySubscribe('r1', '#')).toBe(false);
+  });
+});
