@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findFrontiers, visibleFrontierCount } from './Frontiers.js';
+import { coarsen, coarsenReference, findFrontiers, visibleFrontierCount } from './Frontiers.js';
 import { GridView } from './GridView.js';
 
 const pointsOf = (f: { points: Int32Array }): string[] => {
@@ -80,5 +80,31 @@ describe('visibleFrontierCount (IR2 node utility)', () => {
     expect(visibleFrontierCount(g, f, 2, 2, 1)).toBe(3);
     expect(visibleFrontierCount(g, f, 2, 2, 1.5)).toBe(7);
     expect(visibleFrontierCount(g, f, 2, 2, 0.5)).toBe(0);
+  });
+});
+
+describe('coarsen (block walk) against the cell-by-cell reference', () => {
+  it('gives the same blocks on random maps of sizes that are and are not multiples of the block', () => {
+    let seed = 7;
+    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    for (const [w, h, block] of [[64, 48, 4], [61, 47, 4], [33, 20, 3], [10, 9, 1], [17, 5, 8]] as const) {
+      for (const pOcc of [0, 0.01, 0.2]) {
+        const cells = new Uint8Array(w * h);
+        // Patches of unknown and sparse walls, so blocks of all three classes occur.
+        for (let i = 0; i < cells.length; i++) cells[i] = rand() < pOcc ? 1 : (Math.floor((i % w) / 7) + Math.floor(i / w / 5)) % 3 === 0 ? 2 : 0;
+        const g = new GridView(w, h, 0.1, 0, 0, cells);
+        const bw = Math.ceil(w / block);
+        const bh = Math.ceil(h / block);
+        expect(Array.from(coarsen(g, block, bw, bh))).toEqual(Array.from(coarsenReference(g, block, bw, bh)));
+      }
+    }
+  });
+
+  it('finds a grid\'s frontiers once per options (GridViews never change)', () => {
+    const g = GridView.fromAscii(['????', '?..?', '?..?', '????']);
+    const a = findFrontiers(g, { block: 1 });
+    expect(findFrontiers(g, { block: 1 })).toBe(a);
+    expect(findFrontiers(g, { block: 2 })).not.toBe(a);
+    expect(findFrontiers(GridView.fromAscii(['????', '?..?', '?..?', '????']), { block: 1 })).not.toBe(a);
   });
 });

@@ -76,10 +76,21 @@ export class Frontiers {
   }
 }
 
+/**
+ * Frontiers already found on a grid, per (block, minUnknown, rangeHint): an explorer rebuilds its
+ * graph when it moves as well as when the map changes, and a GridView never changes, so the same
+ * map's frontiers are found once. Weak: a grid's entry goes with the grid.
+ */
+const found = new WeakMap<GridView, Map<string, Frontiers>>();
+
 /** Finds the frontier points of a map. `rangeHint` (cells) sizes the index buckets. */
 export function findFrontiers(grid: GridView, options: FrontierOptions = {}, rangeHint = 32): Frontiers {
   const block = Math.max(1, Math.floor(options.block ?? 4));
   const minUnknown = options.minUnknownNeighbours ?? 2;
+  const key = `${block} ${minUnknown} ${rangeHint}`;
+  let perGrid = found.get(grid);
+  const hit = perGrid?.get(key);
+  if (hit !== undefined) return hit;
   const bw = Math.ceil(grid.width / block);
   const bh = Math.ceil(grid.height / block);
   const coarse = block === 1 ? grid.cells : coarsen(grid, block, bw, bh);
@@ -102,7 +113,10 @@ export function findFrontiers(grid: GridView, options: FrontierOptions = {}, ran
       }
     }
   }
-  return new Frontiers(Int32Array.from(pts), grid.width, grid.height, rangeHint);
+  const frontiers = new Frontiers(Int32Array.from(pts), grid.width, grid.height, rangeHint);
+  if (perGrid === undefined) found.set(grid, perGrid = new Map());
+  perGrid.set(key, frontiers);
+  return frontiers;
 }
 
 /**
@@ -121,7 +135,39 @@ export function visibleFrontierCount(grid: GridView, frontiers: Frontiers, cx: n
   return n;
 }
 
-function coarsen(grid: GridView, block: number, bw: number, bh: number): Uint8Array {
+/**
+ * Each block's class: occupied if any of its cells is, else unknown if any is, else free. Walks
+ * block by block (stopping at the first occupied cell) rather than cell by cell with a division
+ * per cell: this ran on every graph build over the whole 640×480 map (issue #4 profile).
+ */
+export function coarsen(grid: GridView, block: number, bw: number, bh: number): Uint8Array {
+  const out = new Uint8Array(bw * bh); // CELL_FREE is 0
+  const w = grid.width;
+  const h = grid.height;
+  const cells = grid.cells;
+  for (let by = 0; by < bh; by++) {
+    const y0 = by * block;
+    const y1 = Math.min(h, y0 + block);
+    for (let bx = 0; bx < bw; bx++) {
+      const x0 = bx * block;
+      const x1 = Math.min(w, x0 + block);
+      let v = CELL_FREE;
+      scan: for (let y = y0; y < y1; y++) {
+        const end = y * w + x1;
+        for (let i = y * w + x0; i < end; i++) {
+          const c = cells[i]!;
+          if (c === CELL_OCCUPIED) { v = CELL_OCCUPIED; break scan; }
+          if (c === CELL_UNKNOWN) v = CELL_UNKNOWN;
+        }
+      }
+      out[by * bw + bx] = v;
+    }
+  }
+  return out;
+}
+
+/** The straightforward cell-by-cell `coarsen`, kept as the reference its tests compare against. */
+export function coarsenReference(grid: GridView, block: number, bw: number, bh: number): Uint8Array {
   const out = new Uint8Array(bw * bh).fill(CELL_FREE);
   const w = grid.width;
   for (let y = 0; y < grid.height; y++) {

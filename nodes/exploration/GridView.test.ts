@@ -73,3 +73,23 @@ describe('GridView', () => {
     expect(g.lineClear(0, 0, 3, 0)).toBe(true);
   });
 });
+
+describe('GridView.fromOccupancyGrid on Int8Array data (class table) against number[] data (comparisons)', () => {
+  it('classifies every int8 value and counts known cells the same way', () => {
+    const values = Array.from({ length: 256 }, (_, b) => (b < 128 ? b : b - 256));
+    const msg = (data: Int8Array | number[]) => ({
+      header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' },
+      info: { map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.1, width: 16, height: 16, origin: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } },
+      data,
+    });
+    for (const freeThreshold of [25, 0, 50.5, 100]) {
+      const fast = GridView.fromOccupancyGrid(msg(Int8Array.from(values)), { freeThreshold });
+      const plain = GridView.fromOccupancyGrid(msg(values), { freeThreshold });
+      expect(Array.from(fast.cells)).toEqual(Array.from(plain.cells));
+      expect(fast.knownCount).toBe(plain.knownCount);
+      expect(fast.knownCount).toBe(128);
+      expect(fast.cells[25]).toBe(freeThreshold >= 25 ? CELL_FREE : CELL_OCCUPIED);
+      expect(fast.cells[255]).toBe(CELL_UNKNOWN);
+    }
+  });
+});

@@ -35,7 +35,8 @@ export class GridView {
   /** Number of known (free or occupied) cells: what the rendezvous stand-in counts. */
   readonly knownCount: number;
 
-  constructor(width: number, height: number, resolution: number, originX: number, originY: number, cells: Uint8Array) {
+  /** `knownCount`: the number of cells that are not CELL_UNKNOWN, when the caller counted them already. */
+  constructor(width: number, height: number, resolution: number, originX: number, originY: number, cells: Uint8Array, knownCount?: number) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
       throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected positive integer width and height, got ${width}×${height}`);
     }
@@ -49,9 +50,11 @@ export class GridView {
     this.originX = originX;
     this.originY = originY;
     this.cells = cells;
-    let known = 0;
-    for (let i = 0; i < cells.length; i++) if (cells[i] !== CELL_UNKNOWN) known++;
-    this.knownCount = known;
+    if (knownCount === undefined) {
+      knownCount = 0;
+      for (let i = 0; i < cells.length; i++) if (cells[i] !== CELL_UNKNOWN) knownCount++;
+    }
+    this.knownCount = knownCount;
   }
 
   /** Classifies an OccupancyGrid message (validated here: this is where the map enters). */
@@ -66,13 +69,28 @@ export class GridView {
       throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: info says ${width}×${height} = ${width * height} cells, data has ${msg.data.length}`);
     }
     const free = options.freeThreshold ?? 25;
-    const cells = new Uint8Array(width * height);
     const data = msg.data;
-    for (let i = 0; i < cells.length; i++) {
-      const v = data[i]!;
-      cells[i] = v < 0 ? CELL_UNKNOWN : v <= free ? CELL_FREE : CELL_OCCUPIED;
+    const n = width * height;
+    const cells = new Uint8Array(n);
+    let known = 0;
+    if (data instanceof Int8Array) {
+      // Every explorer classifies the merged 640×480 map on each update: a table lookup per cell
+      // (index: the byte's two's complement) instead of two comparisons on a polymorphic array.
+      const table = classTable(free);
+      for (let i = 0; i < n; i++) {
+        const c = table[data[i]! & 255]!;
+        cells[i] = c;
+        known += c === CELL_UNKNOWN ? 0 : 1;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = data[i]!;
+        const c = v < 0 ? CELL_UNKNOWN : v <= free ? CELL_FREE : CELL_OCCUPIED;
+        cells[i] = c;
+        if (c !== CELL_UNKNOWN) known++;
+      }
     }
-    return new GridView(width, height, resolution, origin.position.x, origin.position.y, cells);
+    return new GridView(width, height, resolution, origin.position.x, origin.position.y, cells, known);
   }
 
   /** Builds a view from rows of text, top row first: '.' free, '#' occupied, '?' unknown (tests). */
@@ -145,4 +163,20 @@ export class GridView {
     }
     return true;
   }
+}
+
+const classTables = new Map<number, Uint8Array>();
+
+/** The class of each int8 occupancy value, indexed by the value's byte (v & 255). */
+function classTable(freeThreshold: number): Uint8Array {
+  let t = classTables.get(freeThreshold);
+  if (t === undefined) {
+    t = new Uint8Array(256);
+    for (let b = 0; b < 256; b++) {
+      const v = b < 128 ? b : b - 256;
+      t[b] = v < 0 ? CELL_UNKNOWN : v <= freeThreshold ? CELL_FREE : CELL_OCCUPIED;
+    }
+    classTables.set(freeThreshold, t);
+  }
+  return t;
 }
