@@ -372,9 +372,10 @@ export class FleetLinkNode extends Node {
     // a 640×480 map each time was the fleet link's main cost in the simulator. A tile whose cells
     // equal the last own map's is skipped (setOwnTile would find it unchanged anyway).
     const prev = this.#ownPrev;
+    const differ = prev === undefined ? undefined : g.tilesThatDiffer(prev, grid.data);
     for (let id = 0; id < g.tileCount; id++) {
+      if (differ !== undefined && differ[id] === 0) continue;
       const b = g.tileBounds(id);
-      if (prev !== undefined && sameTile(prev, grid.data, b, width)) continue;
       const cells = new Int8Array(b.w * b.h);
       for (let y = 0; y < b.h; y++) {
         const row = (b.y0 + y) * width + b.x0;
@@ -488,12 +489,3 @@ export const fleetLinkKind: NodeKind = {
   subscribes: { map: 'nav_msgs/msg/OccupancyGrid', '<topic>': '(route type)' },
   create: (context, options) => new FleetLinkNode(context, options),
 };
-
-/** Whether tile `b` of two row-major grids of `width` columns holds the same cells. */
-function sameTile(a: ArrayLike<number>, b2: ArrayLike<number>, b: { x0: number; y0: number; w: number; h: number }, width: number): boolean {
-  for (let y = 0; y < b.h; y++) {
-    const row = (b.y0 + y) * width + b.x0;
-    for (let x = 0; x < b.w; x++) if (a[row + x] !== b2[row + x]) return false;
-  }
-  return true;
-}

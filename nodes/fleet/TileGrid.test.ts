@@ -47,3 +47,43 @@ describe('TileGrid', () => {
     expect(a.sameAs(new TileGrid({ width: 64, height: 64, resolution: 0.05, tileSize: 16 }))).toBe(false);
   });
 });
+
+describe('TileGrid.tilesThatDiffer', () => {
+  const reference = (g: TileGrid, a: ArrayLike<number>, b: ArrayLike<number>): number[] => {
+    const out: number[] = [];
+    for (let id = 0; id < g.tileCount; id++) {
+      const t = g.tileBounds(id);
+      let differs = false;
+      for (let y = t.y0; y < t.y0 + t.h && !differs; y++) for (let x = t.x0; x < t.x0 + t.w; x++) if (a[y * g.width + x] !== b[y * g.width + x]) differs = true;
+      if (differs) out.push(id);
+    }
+    return out;
+  };
+  const ids = (mask: Uint8Array): number[] => [...mask.keys()].filter((i) => mask[i] === 1);
+
+  it('finds exactly the tiles with a changed cell, word-wise on Int8Arrays and cell-wise otherwise', () => {
+    let seed = 3;
+    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };
+    // 67×45 is not a multiple of 4 cells nor of the tile size: clipped tiles and a tail after the words.
+    for (const [w, h, ts] of [[640, 480, 32], [67, 45, 16], [9, 3, 4]] as const) {
+      const g = new TileGrid({ width: w, height: h, tileSize: ts });
+      for (const changes of [0, 1, 5, 200]) {
+        const a = new Int8Array(w * h).fill(-1);
+        const b = a.slice();
+        for (let k = 0; k < changes; k++) b[rand(w * h)] = rand(101);
+        b[w * h - 1] = changes > 1 ? 7 : -1; // the last cell (in the tail for odd sizes)
+        expect(ids(g.tilesThatDiffer(a, b))).toEqual(reference(g, a, b));
+        expect(ids(g.tilesThatDiffer(a, Array.from(b)))).toEqual(reference(g, a, b));
+        // A view at an unaligned offset takes the cell-wise path.
+        const shifted = new Int8Array(w * h + 1);
+        shifted.set(b, 1);
+        expect(ids(g.tilesThatDiffer(a, shifted.subarray(1)))).toEqual(reference(g, a, b));
+      }
+    }
+  });
+
+  it('refuses maps of the wrong size', () => {
+    const g = new TileGrid({ width: 8, height: 8, tileSize: 4 });
+    expect(() => g.tilesThatDiffer(new Int8Array(64), new Int8Array(63))).toThrow(/expected two maps of 64 cells/);
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../runtime/msg/defaultRegistry.js';
 import type { nav_msgs } from '../../runtime/msg/MessageTypes.js';
 import { isOutpostError } from '../../runtime/OutpostError.js';
+import { fuseCells } from './LogOddsFusion.js';
 import { TiledMap } from './TiledMap.js';
 
 const header = { stamp: { sec: 12, nanosec: 5 }, frame_id: 'map' };
@@ -44,6 +45,27 @@ describe('TiledMap', () => {
     theirs[2] = 100;
     m.applyTile('r2', 0, 1, theirs);
     expect([m.cell(0, 0), m.cell(1, 0), m.cell(2, 0), m.cell(3, 0)]).toEqual([94, 0, 100, -1]);
+  });
+
+  it('merges each cell as fuseCells of the layers that hold its tile (one, several or no layer; clipped tiles)', () => {
+    let seed = 11;
+    const rand = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+    const w = 70;
+    const h = 40; // tiles of 32: the last column (6 wide) and row (8 high) are clipped
+    const m = new TiledMap({ self: 'me', width: w, height: h });
+    const layers = new Map<string, Int8Array>();
+    for (const origin of ['a', 'b', 'c']) layers.set(origin, new Int8Array(w * h).fill(-1));
+    for (let id = 0; id < m.grid.tileCount; id++) {
+      const b = m.grid.tileBounds(id);
+      // Tile id picks how many layers hold it: 0 .. 3.
+      for (const origin of ['a', 'b', 'c'].slice(0, id % 4)) {
+        const d = Int8Array.from({ length: b.w * b.h }, () => [-1, 0, 100, rand(101)][rand(4)]!);
+        m.applyTile(origin, id, 1, d);
+        for (let y = 0; y < b.h; y++) for (let x = 0; x < b.w; x++) layers.get(origin)![(b.y0 + y) * w + b.x0 + x] = d[y * b.w + x]!;
+      }
+    }
+    const merged = m.merged();
+    for (let i = 0; i < w * h; i++) expect(merged[i]).toBe(fuseCells([...layers.values()].map((l) => l[i]!)));
   });
 
   it('computes the same merged bytes whatever order the tiles arrive in', () => {

@@ -1,6 +1,6 @@
 import type { builtin_interfaces, nav_msgs, std_msgs } from '../../runtime/msg/MessageTypes.js';
 import { OutpostError, describeValue } from '../../runtime/OutpostError.js';
-import { fuseCells, isCellValue } from './LogOddsFusion.js';
+import { LOG_ODDS, fromLogOdds, isCellValue } from './LogOddsFusion.js';
 import { TileGrid, type MapGeometryOptions } from './TileGrid.js';
 import { MAX_VARINT } from './Varint.js';
 
@@ -203,21 +203,37 @@ export class TiledMap {
     if (this.#dirty.size === 0) return;
     const g = this.grid;
     const layers = [...this.#layers.values()];
-    const values: number[] = [];
+    const merged = this.#merged;
     for (const id of this.#dirty) {
       const b = g.tileBounds(id);
       const tiles = layers.map((l) => l.get(id)?.data).filter((d): d is Int8Array => d !== undefined);
       for (let r = 0; r < b.h; r++) {
         const row = (b.y0 + r) * g.width + b.x0;
-        for (let c = 0; c < b.w; c++) {
-          values.length = 0;
-          for (const t of tiles) values.push(t[r * b.w + c]!);
-          this.#merged[row + c] = fuseCells(values);
+        if (tiles.length === 1) {
+          // fuseCells([v]) = v for every cell value (−1 included): a plain copy.
+          merged.set(tiles[0]!.subarray(r * b.w, r * b.w + b.w), row);
+          continue;
         }
+        for (let c = 0; c < b.w; c++) merged[row + c] = fuseColumn(tiles, r * b.w + c);
       }
     }
     this.#dirty.clear();
   }
+}
+
+/** fuseCells of cell `i` of each tile, without gathering the values into an array first. */
+function fuseColumn(tiles: readonly Int8Array[], i: number): number {
+  let known = 0;
+  let sum = 0;
+  let only = -1;
+  for (let t = 0; t < tiles.length; t++) {
+    const v = tiles[t]![i]!;
+    if (v < 0) continue;
+    known++;
+    only = v;
+    sum += LOG_ODDS[v]!;
+  }
+  return known <= 1 ? only : fromLogOdds(sum);
 }
 
 function checkOrigin(origin: string, code: 'OUTPOST_ERR_MAP_TILE' | 'OUTPOST_ERR_INVALID_ARGUMENT'): void {
