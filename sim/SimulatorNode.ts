@@ -370,15 +370,31 @@ export class SimulatorNode extends Node {
     const known = robot.known ?? new Uint8Array(w.width * w.height);
     const team = (this.#teamKnown ??= new Uint8Array(w.width * w.height));
     const cells = w.cells;
-    for (let i = 0; i < known.length; i++) {
-      if (m.data[i] === -1) continue;
+    const data = m.data;
+    const n = known.length;
+    let i = 0;
+    let added = 0;
+    if (data instanceof Int8Array && data.byteOffset % 4 === 0) {
+      // Most of a 640×480 map is unknown for most of a mission: skip four unknown (−1) cells at a
+      // time (this ran over every cell of every robot's map update, issue #4 profile).
+      const words = new Int32Array(data.buffer, data.byteOffset, n >> 2);
+      for (let k = 0; k < words.length; k++) {
+        if (words[k] === -1) continue;
+        for (let j = 4 * k; j < 4 * k + 4; j++) {
+          if (data[j] === -1) continue;
+          known[j] = 1;
+          if (team[j] === 0 && cells[j] === CELL_FREE) { team[j] = 1; added++; }
+        }
+      }
+      i = words.length << 2;
+    }
+    for (; i < n; i++) {
+      if (data[i] === -1) continue;
       known[i] = 1;
       // Coverage counts ground-truth free cells the team knows; maps only ever gain cells.
-      if (team[i] === 0 && cells[i] === CELL_FREE) {
-        team[i] = 1;
-        this.#teamKnownCount++;
-      }
+      if (team[i] === 0 && cells[i] === CELL_FREE) { team[i] = 1; added++; }
     }
+    this.#teamKnownCount += added;
     robot.known = known;
   }
 

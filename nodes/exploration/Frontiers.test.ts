@@ -87,7 +87,7 @@ describe('coarsen (block walk) against the cell-by-cell reference', () => {
   it('gives the same blocks on random maps of sizes that are and are not multiples of the block', () => {
     let seed = 7;
     const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
-    for (const [w, h, block] of [[64, 48, 4], [61, 47, 4], [33, 20, 3], [10, 9, 1], [17, 5, 8]] as const) {
+    for (const [w, h, block] of [[64, 48, 4], [640, 481, 4], [64, 47, 4], [61, 47, 4], [33, 20, 3], [10, 9, 1], [17, 5, 8]] as const) {
       for (const pOcc of [0, 0.01, 0.2]) {
         const cells = new Uint8Array(w * h);
         // Patches of unknown and sparse walls, so blocks of all three classes occur.

@@ -76,4 +76,34 @@ describe('inflateGrid', () => {
     inc.update(data, w, h, p);
     expect(inc.lastRecomputed).toBe(0);
   });
+
+  it('IncrementalInflation gives the same costs from new Int8Array messages (word compare), number arrays and unaligned views', () => {
+    const w = 151;
+    const h = 109; // w × h is odd: cells after the last whole word
+    let seed = 5;
+    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+    const data = new Int8Array(w * h).fill(-1);
+    const fromInt8 = new IncrementalInflation(16);
+    const fromArray = new IncrementalInflation(16);
+    const fromView = new IncrementalInflation(16);
+    const p = { occupiedThreshold: 65, robotRadius: 2, inflationRadius: 5.5, allowUnknown: false };
+    for (let step = 0; step < 30; step++) {
+      const cx = Math.floor(rand() * w);
+      const cy = Math.floor(rand() * h);
+      const r = 2 + Math.floor(rand() * 10);
+      for (let y = Math.max(0, cy - r); y < Math.min(h, cy + r); y++) {
+        for (let x = Math.max(0, cx - r); x < Math.min(w, cx + r); x++) {
+          const u = rand();
+          data[y * w + x] = u < 0.15 ? 100 : u < 0.25 ? -1 : Math.floor(u * 40);
+        }
+      }
+      if (step % 7 === 3) data[w * h - 1] = data[w * h - 1] === 100 ? 0 : 100; // the tail cell changes class
+      const expected = Buffer.from(inflateGrid(data, w, h, p));
+      const unaligned = new Int8Array(w * h + 1);
+      unaligned.set(data, 1);
+      expect(Buffer.from(fromInt8.update(data.slice(), w, h, p)).equals(expected)).toBe(true);
+      expect(Buffer.from(fromArray.update(Array.from(data), w, h, p)).equals(expected)).toBe(true);
+      expect(Buffer.from(fromView.update(unaligned.subarray(1), w, h, p)).equals(expected)).toBe(true);
+    }
+  });
 });

@@ -133,6 +133,8 @@ export class IncrementalInflation {
   #classes: Uint8Array | undefined;
   #cost: Uint8Array | undefined;
   #key = '';
+  /** The raw map of the last update, when it was an Int8Array (cells whose value is unchanged keep their class). */
+  #prev: Int8Array | undefined;
   /** Cells recomputed by the last update (for tests and diagnostics). */
   lastRecomputed = 0;
 
@@ -149,6 +151,7 @@ export class IncrementalInflation {
       this.#classes = new Uint8Array(n);
       for (let i = 0; i < n; i++) this.#classes[i] = classOf(data[i]!);
       this.#key = key;
+      this.#prev = data instanceof Int8Array ? Int8Array.from(data) : undefined;
       this.lastRecomputed = n;
       return this.#cost;
     }
@@ -158,12 +161,34 @@ export class IncrementalInflation {
     const bh = Math.ceil(height / b);
     const dirty = new Uint8Array(bw * bh);
     const classes = this.#classes;
-    for (let y = 0; y < height; y++) {
-      const row = Math.floor(y / b) * bw;
-      for (let x = 0, i = y * width; x < width; x++, i++) {
+    const prev = this.#prev;
+    if (prev !== undefined && data instanceof Int8Array && data.byteOffset % 4 === 0) {
+      // A cell's class changes only where its value did: compare the raw maps four cells at a
+      // time (the fleet map changes in a few tiles per update; a class per cell over the whole
+      // 640×480 map was most of this update's cost, issue #4 profile).
+      const words = n >> 2;
+      const wa = new Int32Array(prev.buffer, 0, words);
+      const wb = new Int32Array(data.buffer, data.byteOffset, words);
+      const visit = (i: number): void => {
         const c = classOf(data[i]!);
-        if (c !== classes[i]) { classes[i] = c; dirty[row + Math.floor(x / b)] = 1; }
+        if (c !== classes[i]) {
+          classes[i] = c;
+          const y = Math.floor(i / width);
+          dirty[Math.floor(y / b) * bw + Math.floor((i - y * width) / b)] = 1;
+        }
+      };
+      for (let k = 0; k < words; k++) if (wa[k] !== wb[k]) for (let i = 4 * k; i < 4 * k + 4; i++) visit(i);
+      for (let i = words << 2; i < n; i++) visit(i);
+      prev.set(data);
+    } else {
+      for (let y = 0; y < height; y++) {
+        const row = Math.floor(y / b) * bw;
+        for (let x = 0, i = y * width; x < width; x++, i++) {
+          const c = classOf(data[i]!);
+          if (c !== classes[i]) { classes[i] = c; dirty[row + Math.floor(x / b)] = 1; }
+        }
       }
+      this.#prev = data instanceof Int8Array ? Int8Array.from(data) : undefined;
     }
     const reach = Math.floor(Math.max(p.inflationRadius, p.robotRadius, 0));
     this.lastRecomputed = 0;

@@ -93,3 +93,30 @@ describe('GridView.fromOccupancyGrid on Int8Array data (class table) against num
     }
   });
 });
+
+describe('GridView.fromOccupancyGrid four cells at a time', () => {
+  it('equals the per-cell classification on maps with runs of equal values, odd sizes and unaligned views', () => {
+    let seed = 9;
+    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };
+    for (const [w, h] of [[640, 48], [67, 45], [3, 3]] as const) {
+      const data = new Int8Array(w * h).fill(-1);
+      for (let k = 0; k < w * h / 3; k++) {
+        const at = rand(w * h);
+        data.fill([0, 100, 25, 26, -1, rand(101)][rand(6)]!, at, Math.min(w * h, at + rand(9)));
+      }
+      const msg = (d: Int8Array | number[]) => ({
+        header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' },
+        info: { map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.1, width: w, height: h, origin: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } },
+        data: d,
+      });
+      const plain = GridView.fromOccupancyGrid(msg(Array.from(data)));
+      const unaligned = new Int8Array(w * h + 1);
+      unaligned.set(data, 1);
+      for (const d of [data, unaligned.subarray(1)]) {
+        const fast = GridView.fromOccupancyGrid(msg(d));
+        expect(Buffer.from(fast.cells).equals(Buffer.from(plain.cells))).toBe(true);
+        expect(fast.knownCount).toBe(plain.knownCount);
+      }
+    }
+  });
+});
