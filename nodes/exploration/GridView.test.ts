@@ -102,20 +102,22 @@ describe('GridView.fromOccupancyGrid four cells at a time', () => {
       const data = new Int8Array(w * h).fill(-1);
       for (let k = 0; k < w * h / 3; k++) {
         const at = rand(w * h);
-        data.fill([0, 100, 25, 26, -1, rand(101)][rand(6)]!, at, Math.min(w * h, at + rand(9)));
+        data.fill([0, 100, 25, 26, 126, 127, -1, rand(101), rand(101)][rand(9)]!, at, Math.min(w * h, at + rand(9)));
       }
       const msg = (d: Int8Array | number[]) => ({
         header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' },
         info: { map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.1, width: w, height: h, origin: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } },
         data: d,
       });
-      const plain = GridView.fromOccupancyGrid(msg(Array.from(data)));
       const unaligned = new Int8Array(w * h + 1);
       unaligned.set(data, 1);
-      for (const d of [data, unaligned.subarray(1)]) {
-        const fast = GridView.fromOccupancyGrid(msg(d));
-        expect(Buffer.from(fast.cells).equals(Buffer.from(plain.cells))).toBe(true);
-        expect(fast.knownCount).toBe(plain.knownCount);
+      for (const freeThreshold of [25, 0, 126, 127, 50.5, -1]) {
+        const plain = GridView.fromOccupancyGrid(msg(Array.from(data)), { freeThreshold });
+        for (const d of [data, unaligned.subarray(1)]) {
+          const fast = GridView.fromOccupancyGrid(msg(d), { freeThreshold });
+          expect(Buffer.from(fast.cells).equals(Buffer.from(plain.cells))).toBe(true);
+          expect(fast.knownCount).toBe(plain.knownCount);
+        }
       }
     }
   });

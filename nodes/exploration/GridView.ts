@@ -82,8 +82,18 @@ export class GridView {
       if (data.byteOffset % 4 === 0) {
         const words = new Int32Array(data.buffer, data.byteOffset, n >> 2);
         const out = new Int32Array(cells.buffer, 0, n >> 2);
+        // For an integer threshold, whether four known values are all free or all occupied is one
+        // add per word: each byte b (0..127) plus 127 − free carries into its top bit iff b > free.
+        const swar = Number.isInteger(free) && free >= 0 && free <= 126;
+        const bias = (127 - free) * 0x01010101;
+        const occupied4 = CELL_OCCUPIED * 0x01010101;
         for (let k = 0; k < words.length; k++) {
           const w = words[k]!;
+          if (swar && (w & 0x80808080) === 0) {
+            const over = (w + bias) & 0x80808080;
+            if (over === 0) { out[k] = 0; known += 4; continue; } // CELL_FREE × 4
+            if (over === (0x80808080 | 0)) { out[k] = occupied4; known += 4; continue; }
+          }
           const b = w & 255;
           if (w === (b * 0x01010101 | 0)) {
             const c = table[b]!;
