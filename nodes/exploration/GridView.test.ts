@@ -122,3 +122,40 @@ describe('GridView.fromOccupancyGrid four cells at a time', () => {
     }
   });
 });
+
+describe('GridView.lineClear', () => {
+  // The walk with a bounds test at every step (the implementation before the in-grid fast path).
+  const reference = (g: GridView, x0: number, y0: number, x1: number, y1: number): boolean => {
+    let dx = Math.abs(x1 - x0);
+    let dy = Math.abs(y1 - y0);
+    const steps = dx + dy;
+    const sx = x1 > x0 ? 1 : -1;
+    const sy = y1 > y0 ? 1 : -1;
+    let err = dx - dy;
+    dx *= 2;
+    dy *= 2;
+    let x = x0;
+    let y = y0;
+    for (let i = 1; i < steps; i++) {
+      if (err > 0) { x += sx; err -= dy; } else { y += sy; err += dx; }
+      if (x < 0 || y < 0 || x >= g.width || y >= g.height) return false;
+      if (g.cells[y * g.width + x] !== CELL_FREE) return false;
+    }
+    return true;
+  };
+
+  it('equals the bounds-checked walk for endpoints in, on the edge of and outside the grid', () => {
+    let seed = 13;
+    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };
+    for (const pBlocked of [0, 0.03, 0.3]) {
+      const w = 23;
+      const h = 17;
+      const cells = Uint8Array.from({ length: w * h }, () => (rand(1000) < pBlocked * 1000 ? [CELL_OCCUPIED, CELL_UNKNOWN][rand(2)]! : CELL_FREE));
+      const g = new GridView(w, h, 0.1, 0, 0, cells);
+      for (let k = 0; k < 4000; k++) {
+        const [x0, y0, x1, y1] = [rand(w + 6) - 3, rand(h + 6) - 3, rand(w + 6) - 3, rand(h + 6) - 3];
+        expect(g.lineClear(x0, y0, x1, y1)).toBe(reference(g, x0, y0, x1, y1));
+      }
+    }
+  });
+});

@@ -186,6 +186,18 @@ export class GridView {
     let err = dx - dy;
     dx *= 2;
     dy *= 2;
+    const h = this.height;
+    if (x0 >= 0 && y0 >= 0 && x1 >= 0 && y1 >= 0 && x0 < w && x1 < w && y0 < h && y1 < h) {
+      // Both ends in the grid: the walk stays in their bounding box, so no bounds test per step
+      // (graph edges and node utilities run thousands of these per graph build, issue #4 profile).
+      let c = y0 * w + x0;
+      const rowStep = sy * w;
+      for (let i = 1; i < steps; i++) {
+        if (err > 0) { c += sx; err -= dy; } else { c += rowStep; err += dx; }
+        if (cells[c] !== CELL_FREE) return false;
+      }
+      return true;
+    }
     let x = x0;
     let y = y0;
     for (let i = 1; i < steps; i++) {

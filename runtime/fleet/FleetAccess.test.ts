@@ -41,3 +41,22 @@ describe('FleetAccess', () => {
     expect(a.maySubscribe('r1', '#')).toBe(false);
   });
 });
+
+describe('FleetAccess.create (hashes derived on the thread pool)', () => {
+  it('accepts and refuses exactly as the constructor does, also when several are created at once', async () => {
+    const users = [{ username: 'c1', password: 'p1' }, { username: 'c2', password: 'p2' }];
+    const [a, b] = await Promise.all([FleetAccess.create('f', users), FleetAccess.create('g', users)]);
+    for (const acc of [a, b]) {
+      expect(acc.authenticate('c1', 'p1')).toBe(true);
+      expect(acc.authenticate('c2', 'p2')).toBe(true);
+      expect(acc.authenticate('c1', 'p2')).toBe(false);
+    }
+    const other = await FleetAccess.create('f', [{ username: 'c1', password: 'changed' }]);
+    expect(other.authenticate('c1', 'p1')).toBe(false);
+    expect(other.authenticate('c1', 'changed')).toBe(true);
+  });
+
+  it('refuses a bad robot name before deriving anything', async () => {
+    await expect(FleetAccess.create('f', [{ username: 'bad/name', password: 'x' }])).rejects.toThrow();
+  });
+});

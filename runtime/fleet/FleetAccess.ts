@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { TOPIC_ROOT, assertFleetName } from './FleetTopics.js';
 
 /**
@@ -44,9 +44,47 @@ const userToken = (username: string, password: string): string =>
 const matchToken = (username: string, password: string, u: { salt: Buffer; hash: Buffer }): string =>
   createHmac('sha256', CACHE_KEY).update(username).update('\0').update(password).update('\0').update(u.salt).update(u.hash).digest('hex');
 
+const pending = new Map<string, Promise<void>>();
+
+/** Derives (username, password)'s salted hash on the libuv thread pool unless the process has it. */
+function deriveInBackground(username: string, password: string): Promise<void> {
+  const key = userToken(username, password);
+  if (derived.has(key)) return Promise.resolve();
+  let p = pending.get(key);
+  if (p === undefined) {
+    const salt = randomBytes(16);
+    p = new Promise<void>((resolve, reject) => {
+      scrypt(password, salt, KEY_LEN, (err, hash) => {
+        pending.delete(key);
+        if (err !== null) { reject(err); return; }
+        if (!derived.has(key)) {
+          const d = { salt, hash };
+          derived.set(key, d);
+          verified.add(matchToken(username, password, d));
+        }
+        resolve();
+      });
+    });
+    pending.set(key, p);
+  }
+  return p;
+}
+
 export class FleetAccess {
   readonly fleet: string;
   readonly #users = new Map<string, StoredUser>();
+
+  /**
+   * Like the constructor, but derives the users' hashes concurrently on the thread pool first
+   * (a fleet's users at start-up: several scrypt runs in parallel instead of one after another on
+   * the event loop).
+   */
+  static async create(fleet: string, users: readonly FleetUser[] = []): Promise<FleetAccess> {
+    assertFleetName('fleet', fleet);
+    for (const u of users) assertFleetName('robot', u.username);
+    await Promise.all(users.map((u) => deriveInBackground(u.username, u.password)));
+    return new FleetAccess(fleet, users);
+  }
 
   constructor(fleet: string, users: readonly FleetUser[] = []) {
     assertFleetName('fleet', fleet);
