@@ -102,7 +102,7 @@ export class FleetLinkNode extends Node {
     if (broker === 'embedded') {
       if (users.length === 0) throw new Error('fleet_link: the embedded broker needs a credentials_file listing the fleet\'s users');
       this.#broker = new EmbeddedBroker({
-        access: await FleetAccess.create(this.#fleet, users), host: p<string>('broker_host'), port: p<number>('broker_port'),
+        access: new FleetAccess(this.#fleet, users, { deriveInBackground: true }), host: p<string>('broker_host'), port: p<number>('broker_port'),
         onRefused: (what, user, detail) => this.getLogger().warn({ what, user }, `broker refused ${what} by ${String(user)}: ${detail}`),
       });
       await this.#broker.start();

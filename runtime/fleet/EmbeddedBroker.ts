@@ -45,15 +45,19 @@ export class EmbeddedBroker {
     const { access, onRefused } = this.#options;
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
-        if (access.authenticate(username, password)) {
-          (client as { fleetUser?: string }).fleetUser = username; // what the ACL checks below go by
-          return done(null, true);
-        }
-        this.refused.connect++;
-        onRefused?.('connect', username, `bad username or password (client ${client.id})`);
-        const err = new Error(`bad username or password for ${String(username)}`) as AuthenticateError;
-        err.returnCode = 4; // BAD_USERNAME_OR_PASSWORD
-        done(err, false);
+        const answer = (ok: boolean): void => {
+          if (ok) {
+            (client as { fleetUser?: string }).fleetUser = username; // what the ACL checks below go by
+            return done(null, true);
+          }
+          this.refused.connect++;
+          onRefused?.('connect', username, `bad username or password (client ${client.id})`);
+          const err = new Error(`bad username or password for ${String(username)}`) as AuthenticateError;
+          err.returnCode = 4; // BAD_USERNAME_OR_PASSWORD
+          done(err, false);
+        };
+        // Waits for the user's hash if the access list derives it in the background.
+        access.authenticateAsync(username, password).then(answer, (err: unknown) => done(err as AuthenticateError, false));
       },
       authorizePublish: (client, packet, done) => {
         const user = (client as { fleetUser?: string } | null)?.fleetUser;

@@ -42,21 +42,30 @@ describe('FleetAccess', () => {
   });
 });
 
-describe('FleetAccess.create (hashes derived on the thread pool)', () => {
-  it('accepts and refuses exactly as the constructor does, also when several are created at once', async () => {
+describe('FleetAccess with deriveInBackground (hashes on the thread pool)', () => {
+  it('authenticateAsync waits for the hash and accepts and refuses exactly as the constructor does', async () => {
     const users = [{ username: 'c1', password: 'p1' }, { username: 'c2', password: 'p2' }];
-    const [a, b] = await Promise.all([FleetAccess.create('f', users), FleetAccess.create('g', users)]);
+    const a = new FleetAccess('f', users, { deriveInBackground: true });
+    const b = new FleetAccess('g', users, { deriveInBackground: true });
     for (const acc of [a, b]) {
-      expect(acc.authenticate('c1', 'p1')).toBe(true);
-      expect(acc.authenticate('c2', 'p2')).toBe(true);
-      expect(acc.authenticate('c1', 'p2')).toBe(false);
+      expect(await acc.authenticateAsync('c1', 'p1')).toBe(true);
+      expect(await acc.authenticateAsync('c2', Buffer.from('p2'))).toBe(true);
+      expect(await acc.authenticateAsync('c1', 'p2')).toBe(false);
+      expect(await acc.authenticateAsync('nobody', 'p2')).toBe(false);
+      expect(await acc.authenticateAsync(undefined, 'p2')).toBe(false);
     }
-    const other = await FleetAccess.create('f', [{ username: 'c1', password: 'changed' }]);
-    expect(other.authenticate('c1', 'p1')).toBe(false);
-    expect(other.authenticate('c1', 'changed')).toBe(true);
+    const other = new FleetAccess('f', [{ username: 'c1', password: 'changed' }], { deriveInBackground: true });
+    expect(await other.authenticateAsync('c1', 'p1')).toBe(false);
+    expect(await other.authenticateAsync('c1', 'changed')).toBe(true);
   });
 
-  it('refuses a bad robot name before deriving anything', async () => {
-    await expect(FleetAccess.create('f', [{ username: 'bad/name', password: 'x' }])).rejects.toThrow();
+  it('a synchronous check right away finishes the derivation itself', () => {
+    const a = new FleetAccess('f', [{ username: 'd1', password: 'now' }], { deriveInBackground: true });
+    expect(a.authenticate('d1', 'later')).toBe(false);
+    expect(a.authenticate('d1', 'now')).toBe(true);
+  });
+
+  it('refuses a bad robot name at once', () => {
+    expect(() => new FleetAccess('f', [{ username: 'bad/name', password: 'x' }], { deriveInBackground: true })).toThrow();
   });
 });

@@ -16,93 +16,104 @@ export interface FleetUser {
   groundStation?: boolean;
 }
 
-interface StoredUser {
+const KEY_LEN = 32;
+// scrypt N=2^14 (the Node default): ~30 ms per derivation on a fast machine, 50–100 ms on the
+// simulator's shared 2-vCPU VM. In the simulator every robot's embedded broker lists the whole
+// fleet (9 users in sim-credentials.yaml), so 4 robots paid 36 derivations at start-up and 12 more
+// at the first logins, all on the event loop: 15% of a 120 s rooms mission's wall time (CPU
+// profile, issue #4). Derivations are therefore shared within the process, and can run on the
+// libuv thread pool while the launch goes on (`FleetAccess.deriveInBackground`).
+
+/**
+ * One user's salted hash, shared by every FleetAccess of the process that lists the same
+ * (username, password). `hash` is undefined while a background derivation runs; only then is the
+ * clear text held (`password`), so a synchronous check can finish the derivation itself.
+ */
+interface Derivation {
   salt: Buffer;
-  hash: Buffer;
+  hash: Buffer | undefined;
+  password: string | undefined;
+  /** Settles when `hash` is set (at once for a synchronous derivation). */
+  ready: Promise<void>;
+}
+
+interface StoredUser {
+  derivation: Derivation;
   groundStation: boolean;
 }
 
-const KEY_LEN = 32;
-// scrypt N=2^14 (the Node default): ~30 ms per check on a fast machine, ~100 ms on the simulator's
-// 2-vCPU VM. In the simulator every robot's embedded broker lists the whole fleet, so N robots paid
-// N² derivations at start-up and N·(N−1) more at the first logins: 15% of a 120 s mission's wall
-// time for 4 robots (CPU profile, issue #4). Derivations are therefore shared within the process.
-const hashPassword = (password: string, salt: Buffer): Buffer => scryptSync(password, salt, KEY_LEN);
-
 /**
- * Process-wide memory of scrypt work, keyed by HMACs under a key that never leaves this process
- * (the clear text is not kept): the salted hash derived for a (username, password), reused by
- * every FleetAccess in the process that lists the same user with the same password, and the
- * (username, password, salt, hash) combinations known to match, so a login that passed once (or a
- * password that was just hashed) is not derived again.
+ * Process-wide memory of scrypt work, keyed by HMACs under a key that never leaves this process:
+ * the derivation for each (username, password), and the (username, password, salt, hash)
+ * combinations known to match, so a login that passed once (or a password that was just hashed)
+ * is not derived again. A login is checked against the salt and hash of the FleetAccess it is made
+ * on, so sharing never lets one broker's password into another that lists the user differently.
  */
 const CACHE_KEY = randomBytes(32);
-const derived = new Map<string, { salt: Buffer; hash: Buffer }>();
+const derivations = new Map<string, Derivation>();
 const verified = new Set<string>();
 const userToken = (username: string, password: string): string =>
   createHmac('sha256', CACHE_KEY).update(username).update('\0').update(password).digest('hex');
-const matchToken = (username: string, password: string, u: { salt: Buffer; hash: Buffer }): string =>
-  createHmac('sha256', CACHE_KEY).update(username).update('\0').update(password).update('\0').update(u.salt).update(u.hash).digest('hex');
+const matchToken = (username: string, password: string, salt: Buffer, hash: Buffer): string =>
+  createHmac('sha256', CACHE_KEY).update(username).update('\0').update(password).update('\0').update(salt).update(hash).digest('hex');
 
-const pending = new Map<string, Promise<void>>();
+function finish(d: Derivation, username: string, password: string, hash: Buffer): void {
+  if (d.hash !== undefined) return;
+  d.hash = hash;
+  d.password = undefined;
+  verified.add(matchToken(username, password, d.salt, hash));
+}
 
-/** Derives (username, password)'s salted hash on the libuv thread pool unless the process has it. */
-function deriveInBackground(username: string, password: string): Promise<void> {
+/** The process's derivation for (username, password): reused, or started (`background`: on the thread pool). */
+function derivationFor(username: string, password: string, background: boolean): Derivation {
   const key = userToken(username, password);
-  if (derived.has(key)) return Promise.resolve();
-  let p = pending.get(key);
-  if (p === undefined) {
+  let d = derivations.get(key);
+  if (d === undefined) {
     const salt = randomBytes(16);
-    p = new Promise<void>((resolve, reject) => {
-      scrypt(password, salt, KEY_LEN, (err, hash) => {
-        pending.delete(key);
-        if (err !== null) { reject(err); return; }
-        if (!derived.has(key)) {
-          const d = { salt, hash };
-          derived.set(key, d);
-          verified.add(matchToken(username, password, d));
-        }
-        resolve();
+    const fresh: Derivation = { salt, hash: undefined, password, ready: Promise.resolve() };
+    if (background) {
+      fresh.ready = new Promise<void>((resolve) => {
+        scrypt(password, salt, KEY_LEN, (err, hash) => {
+          // On a failure the next check derives synchronously (and throws there, where it is seen).
+          if (err === null) finish(fresh, username, password, hash);
+          resolve();
+        });
       });
-    });
-    pending.set(key, p);
+    } else {
+      finish(fresh, username, password, scryptSync(password, salt, KEY_LEN));
+    }
+    derivations.set(key, fresh);
+    d = fresh;
   }
-  return p;
+  return d;
+}
+
+/** The derivation's hash, finishing it synchronously if the background one has not yet. */
+function hashOf(d: Derivation, username: string): Buffer {
+  if (d.hash === undefined) finish(d, username, d.password!, scryptSync(d.password!, d.salt, KEY_LEN));
+  return d.hash!;
 }
 
 export class FleetAccess {
   readonly fleet: string;
   readonly #users = new Map<string, StoredUser>();
+  readonly #background: boolean;
 
   /**
-   * Like the constructor, but derives the users' hashes concurrently on the thread pool first
-   * (a fleet's users at start-up: several scrypt runs in parallel instead of one after another on
-   * the event loop).
+   * `options.deriveInBackground`: hash the users' passwords on the libuv thread pool instead of
+   * here (a launch goes on configuring its other nodes meanwhile); `authenticateAsync` waits for
+   * the user's hash, `authenticate` finishes it synchronously if needed. Default false.
    */
-  static async create(fleet: string, users: readonly FleetUser[] = []): Promise<FleetAccess> {
-    assertFleetName('fleet', fleet);
-    for (const u of users) assertFleetName('robot', u.username);
-    await Promise.all(users.map((u) => deriveInBackground(u.username, u.password)));
-    return new FleetAccess(fleet, users);
-  }
-
-  constructor(fleet: string, users: readonly FleetUser[] = []) {
+  constructor(fleet: string, users: readonly FleetUser[] = [], options: { deriveInBackground?: boolean } = {}) {
     assertFleetName('fleet', fleet);
     this.fleet = fleet;
+    this.#background = options.deriveInBackground === true;
     for (const u of users) this.addUser(u);
   }
 
   addUser(u: FleetUser): void {
     assertFleetName('robot', u.username);
-    const key = userToken(u.username, u.password);
-    let d = derived.get(key);
-    if (d === undefined) {
-      const salt = randomBytes(16);
-      d = { salt, hash: hashPassword(u.password, salt) };
-      derived.set(key, d);
-      verified.add(matchToken(u.username, u.password, d));
-    }
-    this.#users.set(u.username, { salt: d.salt, hash: d.hash, groundStation: u.groundStation === true });
+    this.#users.set(u.username, { derivation: derivationFor(u.username, u.password, this.#background), groundStation: u.groundStation === true });
   }
 
   /** Constant-time check of a username and password. */
@@ -111,13 +122,22 @@ export class FleetAccess {
     const u = this.#users.get(username);
     if (u === undefined) return false;
     const text = typeof password === 'string' ? password : Buffer.from(password).toString('utf8');
+    const d = u.derivation;
+    const hash = hashOf(d, username);
     // scrypt blocks the event loop; robots reconnect every time a radio link comes back. A
     // password that matched this salt and hash once is remembered (as an HMAC, see `verified`).
-    const token = matchToken(username, text, u);
+    const token = matchToken(username, text, d.salt, hash);
     if (verified.has(token)) return true;
-    const ok = timingSafeEqual(hashPassword(text, u.salt), u.hash);
+    const ok = timingSafeEqual(scryptSync(text, d.salt, KEY_LEN), hash);
     if (ok) verified.add(token);
     return ok;
+  }
+
+  /** `authenticate`, after the user's background derivation (if any) is done. */
+  async authenticateAsync(username: string | undefined, password: Uint8Array | string | undefined): Promise<boolean> {
+    const u = username === undefined ? undefined : this.#users.get(username);
+    if (u !== undefined) await u.derivation.ready;
+    return this.authenticate(username, password);
   }
 
   mayPublish(username: string | undefined, topic: string): boolean {
