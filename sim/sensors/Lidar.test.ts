@@ -184,3 +184,63 @@ describe('toLaserScan', () => {
     expect(back.scan_time).toBeCloseTo(0.1, 6);
   });
 });
+
+describe('castRay against the traversal with an edge test at every cell', () => {
+  // The implementation before the walk skipped edge tests inside the map (same arithmetic).
+  const reference = (w: GridWorld, x: number, y: number, dx: number, dy: number, maxRange: number): number => {
+    const { width, height, cells, resolution } = w;
+    if (Math.abs(dx) < 1e-12) dx = 0;
+    if (Math.abs(dy) < 1e-12) dy = 0;
+    const blocked = (cx: number, cy: number): boolean => cx < 0 || cy < 0 || cx >= width || cy >= height || cells[cy * width + cx] !== 0;
+    const gx = (x - w.originX) / resolution;
+    const gy = (y - w.originY) / resolution;
+    let ix = Math.floor(gx);
+    let iy = Math.floor(gy);
+    if (dx < 0 && ix === gx) ix--;
+    if (dy < 0 && iy === gy) iy--;
+    if (blocked(ix, iy)) return 0;
+    const maxT = maxRange / resolution;
+    const sx = dx > 0 ? 1 : dx < 0 ? -1 : 0;
+    const sy = dy > 0 ? 1 : dy < 0 ? -1 : 0;
+    const deltaX = sx === 0 ? Infinity : 1 / Math.abs(dx);
+    const deltaY = sy === 0 ? Infinity : 1 / Math.abs(dy);
+    let tx = sx > 0 ? (ix + 1 - gx) * deltaX : sx < 0 ? (gx - ix) * deltaX : Infinity;
+    let ty = sy > 0 ? (iy + 1 - gy) * deltaY : sy < 0 ? (gy - iy) * deltaY : Infinity;
+    for (;;) {
+      if (tx < ty - 1e-9) {
+        if (tx > maxT) return Infinity;
+        ix += sx;
+        if (blocked(ix, iy)) return tx * resolution;
+        tx += deltaX;
+      } else if (ty < tx - 1e-9) {
+        if (ty > maxT) return Infinity;
+        iy += sy;
+        if (blocked(ix, iy)) return ty * resolution;
+        ty += deltaY;
+      } else {
+        const t = Math.min(tx, ty);
+        if (t > maxT) return Infinity;
+        if (blocked(ix + sx, iy) || blocked(ix, iy + sy) || blocked(ix + sx, iy + sy)) return t * resolution;
+        ix += sx;
+        iy += sy;
+        tx += deltaX;
+        ty += deltaY;
+      }
+    }
+  };
+
+  it('returns the same distance for random rays, axis-aligned and diagonal rays, starts on cell edges and rays that leave the map', () => {
+    let seed = 21;
+    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const w = new GridWorld({ width: 37, height: 23, resolution: 0.1, originX: -1, originY: 0.5 });
+    for (let i = 0; i < w.cells.length; i++) if (rand() < 0.04) w.cells[i] = CELL_OCCUPIED;
+    for (let k = 0; k < 20000; k++) {
+      const onEdge = k % 3 === 0;
+      const x = w.originX + (onEdge ? Math.floor(rand() * 37) : rand() * 37) * 0.1;
+      const y = w.originY + (onEdge ? Math.floor(rand() * 23) : rand() * 23) * 0.1;
+      const a = k % 5 === 0 ? (Math.floor(rand() * 8) * Math.PI) / 4 : rand() * 2 * Math.PI;
+      const max = rand() < 0.2 ? 0.3 : 8;
+      expect(castRay(w, x, y, Math.cos(a), Math.sin(a), max)).toBe(reference(w, x, y, Math.cos(a), Math.sin(a), max));
+    }
+  });
+});

@@ -52,19 +52,20 @@ const DIRECTION_EPS = 1e-12;
  * the ray moves into. Unit: m.
  */
 export function castRay(world: GridWorld, x: number, y: number, dx: number, dy: number, maxRange: number): number {
-  const { width, height, cells, resolution } = world;
+  const width = world.width;
+  const height = world.height;
+  const cells = world.cells;
+  const resolution = world.resolution;
   // cos/sin of a right angle are ~1e-16, not 0: snap so that an axis-aligned ray stays axis-aligned.
   if (Math.abs(dx) < DIRECTION_EPS) dx = 0;
   if (Math.abs(dy) < DIRECTION_EPS) dy = 0;
-  const blocked = (cx: number, cy: number): boolean =>
-    cx < 0 || cy < 0 || cx >= width || cy >= height || cells[cy * width + cx] !== 0;
   const gx = (x - world.originX) / resolution;
   const gy = (y - world.originY) / resolution;
   let ix = Math.floor(gx);
   let iy = Math.floor(gy);
   if (dx < 0 && ix === gx) ix--;
   if (dy < 0 && iy === gy) iy--;
-  if (blocked(ix, iy)) return 0;
+  if (isBlocked(cells, width, height, ix, iy)) return 0;
   const maxT = maxRange / resolution;
   const sx = dx > 0 ? 1 : dx < 0 ? -1 : 0;
   const sy = dy > 0 ? 1 : dy < 0 ? -1 : 0;
@@ -72,27 +73,35 @@ export function castRay(world: GridWorld, x: number, y: number, dx: number, dy: 
   const deltaY = sy === 0 ? Infinity : 1 / Math.abs(dy);
   let tx = sx > 0 ? (ix + 1 - gx) * deltaX : sx < 0 ? (gx - ix) * deltaX : Infinity;
   let ty = sy > 0 ? (iy + 1 - gy) * deltaY : sy < 0 ? (gy - iy) * deltaY : Infinity;
+  // The cell index walks with (ix, iy) while both are inside the map; the edge tests of
+  // isBlocked are only needed where the ray may leave it (same cells, same t: issue #4 profile).
   for (;;) {
     if (tx < ty - CORNER_EPS) {
       if (tx > maxT) return Infinity;
       ix += sx;
-      if (blocked(ix, iy)) return tx * resolution;
+      if (ix < 0 || ix >= width || cells[iy * width + ix] !== 0) return tx * resolution;
       tx += deltaX;
     } else if (ty < tx - CORNER_EPS) {
       if (ty > maxT) return Infinity;
       iy += sy;
-      if (blocked(ix, iy)) return ty * resolution;
+      if (iy < 0 || iy >= height || cells[iy * width + ix] !== 0) return ty * resolution;
       ty += deltaY;
     } else {
       const t = Math.min(tx, ty);
       if (t > maxT) return Infinity;
-      if (blocked(ix + sx, iy) || blocked(ix, iy + sy) || blocked(ix + sx, iy + sy)) return t * resolution;
+      if (isBlocked(cells, width, height, ix + sx, iy) || isBlocked(cells, width, height, ix, iy + sy)
+        || isBlocked(cells, width, height, ix + sx, iy + sy)) return t * resolution;
       ix += sx;
       iy += sy;
       tx += deltaX;
       ty += deltaY;
     }
   }
+}
+
+/** Occupied, unknown or outside the map. */
+function isBlocked(cells: Uint8Array, width: number, height: number, cx: number, cy: number): boolean {
+  return cx < 0 || cy < 0 || cx >= width || cy >= height || cells[cy * width + cx] !== 0;
 }
 
 /**
