@@ -103,3 +103,23 @@ describe('TileTransfer', () => {
     }
   });
 });
+
+describe('packTileBatch with remembered tile sizes', () => {
+  it('packs the same batches the second time (sizes from memory) as from fresh copies of the tiles', () => {
+    const g = new TileGrid({ width: 256, height: 256, tileSize: 32 });
+    let seed = 4;
+    const rand = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+    const tiles: TileRecord[] = Array.from({ length: 40 }, (_, i) => ({
+      origin: `r${i % 3}`, tileId: i, version: 1 + rand(5),
+      data: Int8Array.from({ length: 1024 }, () => (rand(4) === 0 ? rand(101) : [-1, 0, 100][rand(3)]!)),
+    }));
+    for (const budget of [minBatchBytes(g), 3000, 20_000]) {
+      const first = packTileBatch(tiles, g, budget);
+      const again = packTileBatch(tiles, g, budget);
+      const fresh = packTileBatch(tiles.map((t) => ({ ...t, data: t.data.slice() })), g, budget);
+      expect(again.count).toBe(first.count);
+      expect(fresh.count).toBe(first.count);
+      expect(Buffer.from(again.bytes).equals(Buffer.from(fresh.bytes))).toBe(true);
+    }
+  });
+});

@@ -126,9 +126,25 @@ export function minBatchBytes(grid: TileGrid): number {
 }
 
 /**
+ * Deflated size of a tile's cells, remembered per array: a map tile is sent to every teammate, and
+ * each batch estimate deflated each tile again (issue #4 profile). TiledMap never changes a stored
+ * tile's array (a new version is a new array), so the size stays right for that array.
+ */
+const deflatedSizes = new WeakMap<Int8Array, number>();
+function deflatedSize(data: Int8Array): number {
+  let n = deflatedSizes.get(data);
+  if (n === undefined) {
+    n = deflateRawSync(data).length;
+    deflatedSizes.set(data, n);
+  }
+  return n;
+}
+
+/**
  * Packs a prefix of `tiles` into one batch of at most `maxBytes`. Returns the batch and how many
  * tiles it took (≥ 1 when `tiles` is not empty). Sizes are estimated from each tile's own deflated
- * size, then checked on the real batch; the prefix shrinks until it fits.
+ * size, then checked on the real batch; the prefix shrinks until it fits. A tile's `data` must not be
+ * changed once packed (its deflated size is remembered per array).
  */
 export function packTileBatch(tiles: readonly TileRecord[], grid: TileGrid, maxBytes: number): { bytes: Uint8Array; count: number } {
   const least = minBatchBytes(grid);
@@ -140,7 +156,7 @@ export function packTileBatch(tiles: readonly TileRecord[], grid: TileGrid, maxB
   let count = 0;
   while (count < tiles.length) {
     const t = tiles[count]!;
-    const cost = 8 + Buffer.byteLength(t.origin) + 12 + deflateRawSync(t.data).length;
+    const cost = 8 + Buffer.byteLength(t.origin) + 12 + deflatedSize(t.data);
     if (count > 0 && estimate + cost > maxBytes) break;
     estimate += cost;
     count++;
