@@ -5,7 +5,8 @@ import {
 import { createExplorationPolicy, explorationPolicies, type ExplorationPolicy } from './ExplorationPolicy.js';
 import type { GraphObservation } from './GraphObservation.js';
 import { graphMarkers } from './GraphMarkers.js';
-import { GridView } from './GridView.js';
+import type { GridView } from './GridView.js';
+import { IncrementalGridView } from './IncrementalGridView.js';
 import { TeammateBeliefs } from './TeammateBeliefs.js';
 import { ViewpointGraph } from './ViewpointGraph.js';
 import { DecisionRecorder } from './DecisionRecorder.js';
@@ -33,6 +34,8 @@ export class ExplorerNode extends Node {
   #graph: ViewpointGraph;
   #beliefs: TeammateBeliefs;
   #grid: GridView | undefined;
+  /** Classifies each map update from the previous one (only changed cells). */
+  readonly #gridViews = new IncrementalGridView();
   #mapChanged = false;
   #matesChanged = false;
   #pose: (Point & { yaw: number }) | undefined;
@@ -202,6 +205,7 @@ export class ExplorerNode extends Node {
     this.#trueMates.clear();
     this.#graph = this.#makeGraph();
     this.#grid = this.#obs = this.#goal = this.#pose = this.#home = this.#builtAt = this.#done = undefined;
+    this.#gridViews.reset();
     return 'success' as const;
   }
 
@@ -219,7 +223,7 @@ export class ExplorerNode extends Node {
 
   #onMap(m: MessageOf<'nav_msgs/msg/OccupancyGrid'>): void {
     try {
-      this.#grid = GridView.fromOccupancyGrid(m, { freeThreshold: this.#p('free_threshold') });
+      this.#grid = this.#gridViews.update(m, { freeThreshold: this.#p('free_threshold') });
       this.#mapChanged = true;
     } catch (err) {
       this.getLogger().warn({ err }, `map on ${this.#p<string>('map_topic')} dropped: ${(err as Error).message}`);

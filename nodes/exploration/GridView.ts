@@ -59,15 +59,8 @@ export class GridView {
 
   /** Classifies an OccupancyGrid message (validated here: this is where the map enters). */
   static fromOccupancyGrid(msg: MessageOf<'nav_msgs/msg/OccupancyGrid'>, options: GridViewOptions = {}): GridView {
+    GridView.checkOccupancyGrid(msg);
     const { width, height, resolution, origin } = msg.info;
-    const q = origin.orientation;
-    if (Math.abs(q.x) > 1e-6 || Math.abs(q.y) > 1e-6 || Math.abs(q.z) > 1e-6) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
-        `grid: expected an unrotated map origin (orientation x=y=z=0), got (${q.x}, ${q.y}, ${q.z}, ${q.w})`);
-    }
-    if (msg.data.length !== width * height) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: info says ${width}×${height} = ${width * height} cells, data has ${msg.data.length}`);
-    }
     const free = options.freeThreshold ?? 25;
     const data = msg.data;
     const n = width * height;
@@ -123,6 +116,19 @@ export class GridView {
       }
     }
     return new GridView(width, height, resolution, origin.position.x, origin.position.y, cells, known);
+  }
+
+  /** Throws OUTPOST_ERR_INVALID_ARGUMENT unless the map is unrotated and its data fits its size. */
+  static checkOccupancyGrid(msg: MessageOf<'nav_msgs/msg/OccupancyGrid'>): void {
+    const { width, height, origin } = msg.info;
+    const q = origin.orientation;
+    if (Math.abs(q.x) > 1e-6 || Math.abs(q.y) > 1e-6 || Math.abs(q.z) > 1e-6) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
+        `grid: expected an unrotated map origin (orientation x=y=z=0), got (${q.x}, ${q.y}, ${q.z}, ${q.w})`);
+    }
+    if (msg.data.length !== width * height) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: info says ${width}×${height} = ${width * height} cells, data has ${msg.data.length}`);
+    }
   }
 
   /** Builds a view from rows of text, top row first: '.' free, '#' occupied, '?' unknown (tests). */
@@ -212,7 +218,7 @@ export class GridView {
 const classTables = new Map<number, Uint8Array>();
 
 /** The class of each int8 occupancy value, indexed by the value's byte (v & 255). */
-function classTable(freeThreshold: number): Uint8Array {
+export function classTable(freeThreshold: number): Uint8Array {
   let t = classTables.get(freeThreshold);
   if (t === undefined) {
     t = new Uint8Array(256);
