@@ -41,3 +41,32 @@ describe('shortestPaths (typed adjacency, each neighbour once)', () => {
     expect(pathTo(p, 2)).toEqual([0, 1, 2]);
   });
 });
+
+describe('shortestPaths memo (same edge lists searched again)', () => {
+  const node = (x: number, y: number): GraphNode => ({ x, y, utility: 0, rendezvousUtility: 0, visits: 0, occupied: 0 });
+  const same = (obs: GraphObservation, source: number): void => {
+    const fast = shortestPaths(obs, source);
+    const ref = shortestPathsReference(obs, source);
+    expect(Array.from(fast.dist)).toEqual(Array.from(ref.dist));
+    expect(Array.from(fast.prev)).toEqual(Array.from(ref.prev));
+  };
+
+  it('answers again for a copy with other node objects, and recomputes when a position, an edge list or the source changed', () => {
+    const nodes = [node(0, 0), node(1, 0), node(2, 0), node(1, 5)];
+    const edges = [[0, 1, 3], [1, 2], [2], [3, 2]];
+    const obs: GraphObservation = { nodes, edges, currentIndex: 0, resolution: 0.1, originX: 0, originY: 0 };
+    same(obs, 0);
+    const first = shortestPaths(obs, 0);
+    first.dist[2] = -1; // a caller scribbling on its answer does not change the next one
+    same({ ...obs, nodes: nodes.map((v) => ({ ...v, utility: 3 })) }, 0);
+    same(obs, 1);
+    nodes[1] = node(1, 3); // in place: a new position
+    same(obs, 1);
+    edges[1]!.pop(); // in place: an edge list changed
+    same(obs, 1);
+    edges[0]!.push(2);
+    same(obs, 1);
+    edges.push([]); // a list more than nodes (ignored by the search) still compares
+    same(obs, 1);
+  });
+});

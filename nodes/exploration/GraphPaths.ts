@@ -13,6 +13,58 @@ export interface ShortestPaths {
  * but an edge's line-of-sight test is. O(N²) scan: N is a few hundred, and this beats a heap there.
  */
 export function shortestPaths(obs: GraphObservation, source: number): ShortestPaths {
+  // One graph build is searched from the robot's node several times (rendezvous utility,
+  // offshoots, the policy at every decision until the next build). The last answer per edge-list
+  // array is kept with a copy of the node positions and edge lists it was computed from, and
+  // reused only when they are all equal again.
+  const memo = memos.get(obs.edges);
+  if (memo !== undefined && memo.source === source && sameGraph(memo, obs)) {
+    return { dist: memo.result.dist.slice(), prev: memo.result.prev.slice() };
+  }
+  const result = dijkstra(obs, source);
+  memos.set(obs.edges, { source, ...snapshot(obs), result: { dist: result.dist.slice(), prev: result.prev.slice() } });
+  return result;
+}
+
+interface Snapshot {
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Edge lists flattened: list lengths first (one per list), then the entries. */
+  edges: Int32Array;
+}
+const memos = new WeakMap<readonly (readonly number[])[], Snapshot & { source: number; result: ShortestPaths }>();
+
+function snapshot(obs: GraphObservation): Snapshot {
+  const n = obs.nodes.length;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  obs.nodes.forEach((v, i) => { xs[i] = v.x; ys[i] = v.y; });
+  let total = obs.edges.length;
+  for (const list of obs.edges) total += list.length;
+  const edges = new Int32Array(total);
+  let at = obs.edges.length;
+  obs.edges.forEach((list, i) => {
+    edges[i] = list.length;
+    for (const j of list) edges[at++] = j;
+  });
+  return { xs, ys, edges };
+}
+
+function sameGraph(s: Snapshot, obs: GraphObservation): boolean {
+  const n = obs.nodes.length;
+  if (s.xs.length !== n || s.edges.length < obs.edges.length) return false;
+  for (let i = 0; i < n; i++) if (!Object.is(obs.nodes[i]!.x, s.xs[i]) || !Object.is(obs.nodes[i]!.y, s.ys[i])) return false;
+  const lists = obs.edges.length;
+  let at = lists;
+  for (let i = 0; i < lists; i++) {
+    const list = obs.edges[i]!;
+    if (s.edges[i] !== list.length || at + list.length > s.edges.length) return false;
+    for (let k = 0; k < list.length; k++) if (s.edges[at++] !== list[k]) return false;
+  }
+  return at === s.edges.length;
+}
+
+function dijkstra(obs: GraphObservation, source: number): ShortestPaths {
   const n = obs.nodes.length;
   const dist = new Float64Array(n).fill(Infinity);
   const prev = new Int32Array(n).fill(-1);
