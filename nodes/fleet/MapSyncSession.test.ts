@@ -266,3 +266,29 @@ describe('MapSyncSession', () => {
     expect(sa.stats.tilesApplied).toBeGreaterThan(0);
   });
 });
+
+describe('MapSyncSession.drain (wanted tiles sorted once)', () => {
+  it('gives the same batches, bytes and stats as asking nextBatch until nothing is left', () => {
+    for (const budget of [2048, 4096, 16 * 1024]) {
+      const run = (useDrain: boolean): { bytes: string[]; stats: string } => {
+        const a = robot('a');
+        const c = robot('c');
+        observeNoisy(a, 0, 0, 100, 96);
+        observe(c, 60, 0, 160, 60);
+        const b = robot('b');
+        const [sc, scb] = pair(c, a, budget); // a learns c's layer, so a relays two origins
+        sc.receive(scb.open()).forEach((m) => scb.receive(m));
+        for (const m of sc.drain()) scb.receive(m);
+        const [sa, sb] = pair(a, b, budget);
+        sa.receive(sb.open()).forEach((m) => sb.receive(m));
+        const out: SyncMessage[] = [];
+        if (useDrain) out.push(...sa.drain());
+        else for (let m = sa.nextBatch(); m !== undefined; m = sa.nextBatch()) out.push(m);
+        return { bytes: out.map((m) => Buffer.from(m.bytes).toString('hex')), stats: JSON.stringify(sa.stats) };
+      };
+      const drained = run(true);
+      if (budget === 2048) expect(drained.bytes.length).toBeGreaterThan(3);
+      expect(drained).toEqual(run(false));
+    }
+  });
+});

@@ -129,19 +129,33 @@ export class MapSyncSession {
     if (holds === undefined) return undefined;
     const wanted = this.#wanted(holds);
     if (wanted.length === 0) return undefined;
-    const { bytes, count } = packTileBatch(wanted, this.#map.grid, this.#maxBatchBytes);
-    for (const t of wanted.slice(0, count)) believe(holds, t.origin, t.tileId, t.version);
-    const msg: outpost_msgs.msg.MapTiles = { ...this.#header(), last: count === wanted.length, payload: bytes };
-    this.stats.batchesSent++;
-    this.stats.tilesSent += count;
-    return this.#out(MAP_TILES_TYPE, msg);
+    return this.#batch(holds, wanted).msg;
   }
 
   /** Every batch the peer still lacks, in priority order (for links without a budget, and tests). */
   drain(): SyncMessage[] {
     const out: SyncMessage[] = [];
-    for (let m = this.nextBatch(); m !== undefined; m = this.nextBatch()) out.push(m);
+    const holds = this.#peerHolds;
+    if (holds === undefined) return out;
+    // What the peer lacks after a batch is the list before it less the tiles it took (nothing
+    // else changes meanwhile), in the same order: sorted once, not once per batch.
+    let wanted = this.#wanted(holds);
+    while (wanted.length > 0) {
+      const { msg, count } = this.#batch(holds, wanted);
+      out.push(msg);
+      wanted = wanted.slice(count);
+    }
     return out;
+  }
+
+  /** Packs the first tiles of `wanted` into a batch and believes the peer holds them now. */
+  #batch(holds: Belief, wanted: readonly TileRecord[]): { msg: SyncMessage; count: number } {
+    const { bytes, count } = packTileBatch(wanted, this.#map.grid, this.#maxBatchBytes);
+    for (const t of wanted.slice(0, count)) believe(holds, t.origin, t.tileId, t.version);
+    const msg: outpost_msgs.msg.MapTiles = { ...this.#header(), last: count === wanted.length, payload: bytes };
+    this.stats.batchesSent++;
+    this.stats.tilesSent += count;
+    return { msg: this.#out(MAP_TILES_TYPE, msg), count };
   }
 
   #onSummary(bytes: Uint8Array): SyncMessage[] {
