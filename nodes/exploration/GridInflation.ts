@@ -151,7 +151,7 @@ export class IncrementalInflation {
       this.#classes = new Uint8Array(n);
       for (let i = 0; i < n; i++) this.#classes[i] = classOf(data[i]!);
       this.#key = key;
-      this.#prev = data instanceof Int8Array ? Int8Array.from(data) : undefined;
+      this.#prev = data instanceof Int8Array ? data.slice() : undefined;
       this.lastRecomputed = n;
       return this.#cost;
     }
@@ -188,7 +188,7 @@ export class IncrementalInflation {
           if (c !== classes[i]) { classes[i] = c; dirty[row + Math.floor(x / b)] = 1; }
         }
       }
-      this.#prev = data instanceof Int8Array ? Int8Array.from(data) : undefined;
+      this.#prev = data instanceof Int8Array ? data.slice() : undefined;
     }
     const reach = Math.floor(Math.max(p.inflationRadius, p.robotRadius, 0));
     this.lastRecomputed = 0;

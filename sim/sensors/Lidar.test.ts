@@ -244,3 +244,48 @@ describe('castRay against the traversal with an edge test at every cell', () => 
     }
   });
 });
+
+describe('castScan with other robots against castRay and the per-beam circle test', () => {
+  // castRayCircles as it was, obstacle offsets recomputed for every beam.
+  const circlesReference = (obstacles: ReadonlyArray<{ x: number; y: number; radius: number }>, x: number, y: number, dx: number, dy: number): number => {
+    let best = Infinity;
+    for (const o of obstacles) {
+      const ox = o.x - x;
+      const oy = o.y - y;
+      const c = ox * ox + oy * oy - o.radius * o.radius;
+      if (c <= 0) continue;
+      const b = ox * dx + oy * dy;
+      if (b <= 0) continue;
+      const disc = b * b - c;
+      if (disc < 0) continue;
+      const t = b - Math.sqrt(disc);
+      if (t < best) best = t;
+    }
+    return best;
+  };
+
+  it('gives the same ranges and draws the same noise, with the sensing robot itself among the obstacles', () => {
+    const w = loadMapServerMap(join(shippedWorldsDir(), 'rooms.yaml'));
+    const spec: LidarSpec = { beams: 360, angleMin: -Math.PI, angleMax: Math.PI - (2 * Math.PI) / 360, rangeMin: 0.05, rangeMax: 8, noiseStd: 0.01 };
+    let seed = 8;
+    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    for (let k = 0; k < 30; k++) {
+      let x = 0;
+      let y = 0;
+      do { x = w.originX + rand() * w.width * w.resolution; y = w.originY + rand() * w.height * w.resolution; }
+      while (w.cells[Math.floor((y - w.originY) / w.resolution) * w.width + Math.floor((x - w.originX) / w.resolution)] !== 0);
+      const pose = { x, y, yaw: rand() * 6 };
+      const others = [{ x, y, radius: 0.2 }, { x: x + 0.5 + rand() * 3, y: y + rand() - 0.5, radius: 0.2 }, { x: x - 2, y: y + 2, radius: 0.3 }];
+      const got = castScan(w, pose, spec, new Random(k), others);
+      const rng = new Random(k);
+      const inc = (spec.angleMax - spec.angleMin) / (spec.beams - 1);
+      for (let i = 0; i < spec.beams; i++) {
+        const a = pose.yaw + spec.angleMin + i * inc;
+        const d = Math.min(castRay(w, x, y, Math.cos(a), Math.sin(a), spec.rangeMax), circlesReference(others, x, y, Math.cos(a), Math.sin(a)));
+        const want = !(d <= spec.rangeMax) ? Infinity : d < spec.rangeMin ? -Infinity
+          : Math.fround(Math.min(spec.rangeMax, Math.max(spec.rangeMin, d + spec.noiseStd * rng.normal())));
+        expect(got[i]).toBe(want);
+      }
+    }
+  });
+});
