@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GridView, CELL_FREE, CELL_OCCUPIED, CELL_UNKNOWN } from './GridView.js';
-import { ViewpointGraph } from './ViewpointGraph.js';
+import { ViewpointGraph, kNearestInSight } from './ViewpointGraph.js';
 
 /**
  * A 640×480 map at 0.05 m of 2 m rooms with doorways, known within 3.5 m of a serpentine walk
@@ -188,5 +188,25 @@ describe('ViewpointGraph', () => {
     runs.sort((a, b) => a - b);
     console.log(`viewpoint graph 640x480: ${obs.nodes.length} nodes, ${obs.edges.reduce((s, l) => s + l.length, 0)} edge entries, ${built.frontierCount} frontiers, median build ${runs[2]!.toFixed(1)} ms`);
     expect(runs[2]!).toBeLessThan(250); // generous: shared CI machines; the target is tens of ms
+  });
+});
+
+describe('kNearestInSight: int32 keys against float64 keys', () => {
+  it('gives the same neighbour lists, in the same order, on random maps and node sets with many equal distances', () => {
+    let seed = 23;
+    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };
+    for (let trial = 0; trial < 20; trial++) {
+      const w = 90;
+      const h = 70;
+      const cells = Uint8Array.from({ length: w * h }, () => (rand(100) < 6 ? CELL_OCCUPIED : CELL_FREE));
+      const grid = new GridView(w, h, 0.1, 0, 0, cells);
+      const n = 5 + rand(150);
+      // Lattice points (equal distances everywhere) and free cells anywhere.
+      const xs = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 3 + 7 * rand(12) : rand(w)));
+      const ys = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 3 + 7 * rand(9) : rand(h)));
+      for (const [k, maxEdge] of [[30, 80], [5, 20], [2, 181]] as const) {
+        expect(kNearestInSight(grid, xs, ys, k, maxEdge)).toEqual(kNearestInSight(grid, xs, ys, k, maxEdge, true));
+      }
+    }
   });
 });
