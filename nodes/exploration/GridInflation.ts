@@ -195,12 +195,17 @@ export class IncrementalInflation {
     for (let by = 0; by < bh; by++) {
       for (let bx = 0; bx < bw; bx++) {
         if (dirty[by * bw + bx] === 0) continue;
+        // A run of dirty blocks in a row is one window: their margins overlap, and each window is
+        // recomputed exactly, so fewer, wider windows give the same costs with less work.
+        let end = bx;
+        while (end + 1 < bw && dirty[by * bw + end + 1] === 1) end++;
         const x0 = Math.max(0, bx * b - reach);
         const y0 = Math.max(0, by * b - reach);
-        const x1 = Math.min(width - 1, (bx + 1) * b - 1 + reach);
+        const x1 = Math.min(width - 1, (end + 1) * b - 1 + reach);
         const y1 = Math.min(height - 1, (by + 1) * b - 1 + reach);
         inflateRegion(data, width, height, p, this.#cost, x0, y0, x1, y1);
         this.lastRecomputed += (x1 - x0 + 1) * (y1 - y0 + 1);
+        bx = end;
       }
     }
     return this.#cost;
