@@ -379,7 +379,8 @@ export class FleetLinkNode extends Node {
       const cells = new Int8Array(b.w * b.h);
       for (let y = 0; y < b.h; y++) {
         const row = (b.y0 + y) * width + b.x0;
-        for (let x = 0; x < b.w; x++) cells[y * b.w + x] = grid.data[row + x]!;
+        if (grid.data instanceof Int8Array) cells.set(grid.data.subarray(row, row + b.w), y * b.w);
+        else for (let x = 0; x < b.w; x++) cells[y * b.w + x] = grid.data[row + x]!;
       }
       this.#map.setOwnTile(id, cells);
     }

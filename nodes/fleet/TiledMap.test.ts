@@ -118,6 +118,8 @@ describe('TiledMap', () => {
       ['r2', 2, 1, new Int8Array(1024), /expected 256 cells, got Int8Array of 1024/], // clipped edge tile: 32×8
       ['r2', 0, 0, new Int8Array(1024), /version must be an integer in 1\.\./],
       ['r2', 0, 2, Int8Array.from({ length: 1024 }, (_, i) => (i === 7 ? 101 : 0)), /cell 7 must be −1 or an integer 0\.\.100, got 101/],
+      ['r2', 0, 2, Int8Array.from({ length: 1024 }, (_, i) => (i === 3 ? -2 : 0)), /cell 3 must be −1 or an integer 0\.\.100, got -2/],
+      ['r2', 0, 2, Array.from({ length: 1024 }, (_, i) => (i === 5 ? 0.5 : 0)), /cell 5 must be −1 or an integer 0\.\.100, got 0\.5/],
       ['', 0, 2, new Int8Array(1024), /origin robot id must be a string of 1\.\.64/],
     ];
     for (const [o, id, v, d, message] of bad) {

@@ -188,6 +188,17 @@ export class TiledMap {
     if (data === null || typeof data !== 'object' || data.length !== n) {
       throw new OutpostError(code, `tile ${tileId} of ${origin}: expected ${n} cells, got ${describeValue(data)}`);
     }
+    if (data instanceof Int8Array) {
+      // Int8Array values are integers already: only the range needs checking (the fleet link
+      // passes every changed tile of its own map here, issue #4 profile).
+      for (let i = 0; i < n; i++) {
+        const v = data[i]!;
+        if (v < -1 || v > 100) {
+          throw new OutpostError(code, `tile ${tileId} of ${origin}: cell ${i} must be −1 or an integer 0..100, got ${describeValue(v)}`);
+        }
+      }
+      return data.slice();
+    }
     const cells = new Int8Array(n);
     for (let i = 0; i < n; i++) {
       const v = data[i]!;
