@@ -374,7 +374,7 @@ export class SimulatorNode extends Node {
     const n = known.length;
     let i = 0;
     let added = 0;
-    if (data instanceof Int8Array && data.byteOffset % 4 === 0) {
+    if (data instanceof Int8Array && data.byteOffset % 4 === 0 && data.length === n) {
       // Most of a 640×480 map is unknown for most of a mission: skip four unknown (−1) cells at a
       // time (this ran over every cell of every robot's map update, issue #4 profile).
       const words = new Int32Array(data.buffer, data.byteOffset, n >> 2);
