@@ -231,7 +231,7 @@ export class ExplorerNode extends Node {
 
   #onMap(m: MessageOf<'nav_msgs/msg/OccupancyGrid'>): void {
     try {
-      this.#grid = GridView.fromOccupancyGrid(m, { freeThreshold: this.#p('free_threshold') });
+      this.#grid = GridView.fromOccupancyGrid(m, { freeThreshold: this.#p('free_threshold'), occupiedThreshold: this.#p('occupied_threshold') });
       this.#mapChanged = true;
     } catch (err) {
       this.getLogger().warn({ err }, `map on ${this.#p<string>('map_topic')} dropped: ${(err as Error).message}`);
@@ -457,7 +457,8 @@ export const explorerKind: NodeKind = {
     blacklist_radius: m('Nodes this close to a failed goal are avoided.', 0.5, 0, 1000),
     goal_separation: m('Classical policies: nodes this close to the goal of an in-contact teammate earlier in the team list are left to it (0: no deconfliction).', 2, 0, 1000),
     contact_timeout: s('A teammate not heard for this long counts as out of contact (rendezvous utility toward it).', 5, 0.01),
-    free_threshold: { type: 'integer', default: 25, range: { from: 0, to: 100 }, description: 'Occupancy values up to this one are free, above it occupied; −1 unknown.' },
+    free_threshold: { type: 'integer', default: 25, range: { from: 0, to: 100 }, description: 'Occupancy values up to this one are free (map_server free_thresh × 100).' },
+    occupied_threshold: { type: 'integer', default: 65, range: { from: 1, to: 100 }, description: 'Occupancy values from this one up are occupied (map_server occupied_thresh × 100); values between the thresholds, like −1, are unknown.' },
     sensor_range: m('Utility range: frontiers within it in line of sight count (IR2 SENSOR_RANGE/UTILITY_CALC_RANGE).', 4),
     local_radius: m('Half-width of the square of dense nodes around the robot (IR2 CUR_AGENT_KNN_RAD).', 4),
     teammate_radius: m('Half-width of the square of dense nodes around each believed teammate (IR2 OTHER_AGENT_KNN_RAD).', 1),

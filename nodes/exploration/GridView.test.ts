@@ -3,17 +3,18 @@ import { isOutpostError } from '../../runtime/index.js';
 import { CELL_FREE, CELL_OCCUPIED, CELL_UNKNOWN, GridView } from './GridView.js';
 
 describe('GridView', () => {
-  it('classifies OccupancyGrid values: −1 unknown, up to the free threshold free, above occupied', () => {
+  it('classifies OccupancyGrid values as map_server\'s trinary mode: free up to 25, occupied from 65, unknown between and at −1', () => {
     const g = GridView.fromOccupancyGrid({
       header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' },
       info: {
-        map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.5, width: 4, height: 1,
+        map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.5, width: 6, height: 1,
         origin: { position: { x: -1, y: 2, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
       },
-      data: Int8Array.from([-1, 0, 25, 26]),
+      data: Int8Array.from([-1, 0, 25, 40, 65, 100]),
     });
-    expect([...g.cells]).toEqual([CELL_UNKNOWN, CELL_FREE, CELL_FREE, CELL_OCCUPIED]);
-    expect(g.knownCount).toBe(3);
+    // 40: a cell seen free once (log-odds −0.4) is not yet free, and not a wall either.
+    expect([...g.cells]).toEqual([CELL_UNKNOWN, CELL_FREE, CELL_FREE, CELL_UNKNOWN, CELL_OCCUPIED, CELL_OCCUPIED]);
+    expect(g.knownCount).toBe(4);
     expect(g.cellOf(-0.9, 2.1)).toEqual([0, 0]);
     expect(g.centerX(1)).toBeCloseTo(-0.25);
     expect(g.centerY(0)).toBeCloseTo(2.25);

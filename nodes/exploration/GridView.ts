@@ -8,11 +8,18 @@ export const CELL_UNKNOWN = 2;
 
 export interface GridViewOptions {
   /**
-   * Occupancy values (0..100) up to this one count as free; above it as occupied; −1 is unknown.
-   * Default 25, Nav2 map_server's `free_thresh` 0.25. A value between thresholds is treated as an
-   * obstacle, never as free: the graph must not route through what the mapper is unsure about.
+   * Occupancy values (0..100) up to this one count as free. Default 25, map_server's `free_thresh`.
    */
   freeThreshold?: number;
+  /**
+   * Values from this one up count as occupied. Default 65, map_server's `occupied_thresh`. Values
+   * between the thresholds are unknown, as in map_server's trinary mode: never free (no edge or
+   * line of sight crosses them), and not walls either. A cell the mapper saw free once (p 0.4,
+   * value 40: the fringe of every scan) counted as occupied when everything above free was an
+   * obstacle; the fringe then hid the frontier behind a band of "walls" and explorers declared
+   * exploration done with rooms unseen (rooms.yaml, issue #4).
+   */
+  occupiedThreshold?: number;
 }
 
 /**
@@ -66,11 +73,15 @@ export class GridView {
       throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: info says ${width}×${height} = ${width * height} cells, data has ${msg.data.length}`);
     }
     const free = options.freeThreshold ?? 25;
+    const occupied = options.occupiedThreshold ?? 65;
+    if (!(occupied > free)) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected occupied threshold > free threshold, got ${occupied} ≤ ${free}`);
+    }
     const cells = new Uint8Array(width * height);
     const data = msg.data;
     for (let i = 0; i < cells.length; i++) {
       const v = data[i]!;
-      cells[i] = v < 0 ? CELL_UNKNOWN : v <= free ? CELL_FREE : CELL_OCCUPIED;
+      cells[i] = v < 0 ? CELL_UNKNOWN : v <= free ? CELL_FREE : v >= occupied ? CELL_OCCUPIED : CELL_UNKNOWN;
     }
     return new GridView(width, height, resolution, origin.position.x, origin.position.y, cells);
   }
