@@ -38,6 +38,8 @@ describe('GridView', () => {
     } catch (err) {
       expect(isOutpostError(err, 'OUTPOST_ERR_INVALID_ARGUMENT')).toBe(true);
     }
+    msg.info.origin.orientation = { x: 0, y: 0, z: 0, w: 1 };
+    expect(() => GridView.fromOccupancyGrid(msg, { freeThreshold: 50, occupiedThreshold: 40 })).toThrow(/occupied threshold > free threshold, got 40 ≤ 50/);
   });
 
   it('reads ASCII rows top first, so row 0 of the text is the top of the map', () => {
