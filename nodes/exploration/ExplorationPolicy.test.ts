@@ -63,6 +63,26 @@ describe('explorationPolicies', () => {
     expect(() => createExplorationPolicy('utility_greedy', { distanceOffset: 0 })).toThrow(/distance offset > 0 m/);
   });
 
+  it('utility_greedy: keeps its goal until another scores switch_ratio times better, it is reached or it has no utility', () => {
+    // Node 0 current; west (−2,0) and east (2,0), both 2 m away (scores utility / 3).
+    const at = (west: number, east: number, current = 0) => graph([[0, 0, 0], [-2, 0, west], [2, 0, east], [-2.1, 0, 0]], [[0, 1], [0, 2], [1, 3]], current);
+    const p = createExplorationPolicy('utility_greedy');
+    expect(p.choose(at(10.5, 10), ctx)).toBe(1); // west: 3.5 vs 3.33
+    expect(p.choose(at(10.5, 14), ctx)).toBe(1); // east 4.67 < 1.5 × 3.5: keep west
+    expect(p.choose(at(10.5, 16), ctx)).toBe(2); // east 5.33 ≥ 5.25: switch
+    expect(p.choose(at(10.5, 11), ctx)).toBe(2); // and keep east now
+    expect(p.choose(at(10.5, 0), ctx)).toBe(1); // east has no utility left: west
+    expect(p.choose(at(1, 11), ctx)).toBe(2); // east again
+    // The robot stands at east (node 3, 0.1 m off): east 2/1.1 = 1.82 would be kept against west
+    // 10.5/5.1 = 2.06, but it is reached: west.
+    const there = graph([[0, 0, 0], [-2, 0, 10.5], [2, 0, 2], [2.1, 0, 0]], [[0, 1], [0, 2], [2, 3]], 3);
+    expect(p.choose(there, ctx)).toBe(1);
+    const memoryless = createExplorationPolicy('utility_greedy', { switchRatio: 1 });
+    expect(memoryless.choose(at(10.5, 10), ctx)).toBe(1);
+    expect(memoryless.choose(at(10.5, 10.6), ctx)).toBe(2);
+    expect(() => createExplorationPolicy('utility_greedy', { switchRatio: 0.5 })).toThrow(/switch ratio ≥ 1, got 0.5/);
+  });
+
   it('preplanned_rendezvous: explores greedily within the budget, then heads to the rendezvous, waits, repeats', () => {
     const p = new PreplannedRendezvousPolicy({ exploreBudget: 100, returnAllowance: 50, rendezvousWait: 20, nominalSpeed: 1, rendezvous: { x: 1, y: 0 } });
     // At the far end of the corridor, node 3 current; the rendezvous (1,0) is node 1, 5 m away.

@@ -30,6 +30,8 @@ export interface ExplorationPolicy {
 export interface ExplorationPolicyOptions {
   /** utility_greedy: score = utility / (path distance + this). Unit: m. Default 1. */
   distanceOffset?: number;
+  /** utility_greedy / preplanned_rendezvous: keep the last goal unless another scores this many times better (1: never keep). Default 1.5. */
+  switchRatio?: number;
   /** preplanned_rendezvous: exploring time per round. Unit: s. Default 120. */
   exploreBudget?: number;
   /** preplanned_rendezvous: the agreed meeting time is round start + budget + this. Unit: s. Default 60. */
@@ -47,7 +49,7 @@ export interface ExplorationPolicyOptions {
 /** The policies keyed by the name launch files give in `policy`. */
 export const explorationPolicies: Readonly<Record<string, (options: ExplorationPolicyOptions) => ExplorationPolicy>> = {
   nearest_frontier: () => new NearestFrontierPolicy(),
-  utility_greedy: (o) => new UtilityGreedyPolicy(o.distanceOffset),
+  utility_greedy: (o) => new UtilityGreedyPolicy(o.distanceOffset, o.switchRatio),
   preplanned_rendezvous: (o) => new PreplannedRendezvousPolicy(o),
 };
 

@@ -120,6 +120,34 @@ describe('explorer node', () => {
     expect(seen(second)).toBeGreaterThan(0);
   });
 
+  it('classical policies leave the goal of an in-contact teammate earlier in the team list to it', async () => {
+    const claim = (r: Awaited<ReturnType<typeof rig>>, name: string, g: { x: number; y: number }) => {
+      const header = { stamp: r.explorer.now().toMsg(), frame_id: 'map' };
+      const at = (x: number, y: number) => ({ header, pose: { position: { x, y, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } });
+      r.world.createPublisher('geometry_msgs/msg/PoseStamped', `fleet/${name}/pose`).publish(at(1, 1));
+      r.world.createPublisher('geometry_msgs/msg/PoseStamped', `fleet/${name}/goal`).publish(at(g.x, g.y));
+    };
+    // Alone, r2 picks G.
+    const alone = await rig({ robot_name: 'r2', policy: 'utility_greedy' });
+    open.push(alone.ctx);
+    await alone.send(() => { alone.mapPub.publish(mapMsg()); alone.odomPub.publish(odomMsg(1, 3)); });
+    await alone.step(1);
+    const G = alone.goals[0]!.pose.position;
+    // With r1 (before it in the list, in contact) heading for G, r2 goes at least goal_separation away.
+    const r = await rig({ robot_name: 'r2', policy: 'utility_greedy', goal_separation: 2 });
+    open.push(r.ctx);
+    await r.send(() => { r.mapPub.publish(mapMsg()); r.odomPub.publish(odomMsg(1, 3)); claim(r, 'r1', G); });
+    await r.step(1);
+    const mine = r.goals[0]!.pose.position;
+    expect(Math.hypot(mine.x - G.x, mine.y - G.y)).toBeGreaterThan(2);
+    // r1 itself does not yield to r2.
+    const first = await rig({ policy: 'utility_greedy', goal_separation: 2 });
+    open.push(first.ctx);
+    await first.send(() => { first.mapPub.publish(mapMsg()); first.odomPub.publish(odomMsg(1, 3)); claim(first, 'r2', G); });
+    await first.step(1);
+    expect(first.goals[0]!.pose.position).toEqual(G);
+  });
+
   it('blacklists a goal the planner cannot reach and picks one elsewhere', async () => {
     const r = await rig({ blacklist_radius: 0.5, blacklist_duration: 30 });
     open.push(r.ctx);

@@ -28,6 +28,13 @@ interface Point { x: number; y: number }
  * (the last two blacklist it for `blacklist_duration`). Shares this robot's pose on `pose` for
  * teammates and keeps a belief of theirs from `fleet/<name>/pose`. When no node of the graph has
  * utility left, publishes true on `~/done` (latched) and sends no more goals.
+ *
+ * Goal deconfliction for the classical policies (Burgard et al., "Coordinated multi-robot
+ * exploration", 2005, by priority instead of by auction): teammates' goals come on
+ * `fleet/<name>/goal`; nodes within `goal_separation` of the goal of a teammate that comes before
+ * this robot in the team list, and is in contact, have no utility for this robot. Without it,
+ * robots that start together pick the same goals and jam each other's way (bodies collide).
+ * The learned policy sees IR2's observation unchanged.
  */
 export class ExplorerNode extends Node {
   readonly policy: ExplorationPolicy;
@@ -44,6 +51,8 @@ export class ExplorerNode extends Node {
   #obs: GraphObservation | undefined;
   #goal: Point | undefined;
   #blacklist: Array<Point & { until: number }> = [];
+  /** Teammates' latest goals (fleet/<name>/goal), by name. */
+  #mateGoals = new Map<string, Point>();
   #done: boolean | undefined;
   #subs: Subscription[] = [];
   #goalPub: Publisher<'geometry_msgs/msg/PoseStamped'> | undefined;
@@ -84,7 +93,7 @@ export class ExplorerNode extends Node {
     const recordDir = this.#p<string>('record_dir');
     if (recordDir !== '') this.#recorder = new DecisionRecorder(join(recordDir, `${this.robotName || 'robot'}.opd`));
     const classical = {
-      distanceOffset: this.#p('distance_offset'), exploreBudget: this.#p('explore_budget'),
+      distanceOffset: this.#p('distance_offset'), switchRatio: this.#p('switch_ratio'), exploreBudget: this.#p('explore_budget'),
       returnAllowance: this.#p('return_allowance'), rendezvousWait: this.#p('rendezvous_wait'),
       nominalSpeed: this.#p('nominal_speed'), arrivalRadius: this.#p('arrival_radius'),
       ...(rv.length === 2 ? { rendezvous: { x: rv[0]!, y: rv[1]! } } : {}),
@@ -166,6 +175,9 @@ export class ExplorerNode extends Node {
       }
     }
     for (const name of this.#beliefs.names) {
+      this.#subs.push(this.createSubscription('geometry_msgs/msg/PoseStamped', `fleet/${name}/goal`, { qos: 5 }, (m) => {
+        if (Number.isFinite(m.pose.position.x) && Number.isFinite(m.pose.position.y)) this.#mateGoals.set(name, { x: m.pose.position.x, y: m.pose.position.y });
+      }));
       this.#subs.push(this.createSubscription('geometry_msgs/msg/PoseStamped', `fleet/${name}/pose`, { qos: 5 }, (m) => {
         const stamp = m.header.stamp.sec + m.header.stamp.nanosec / 1e9;
         if (this.#beliefs.observe(name, m.pose.position.x, m.pose.position.y, stamp, this.now().seconds, this.#grid?.knownCount ?? 0)) {
@@ -223,7 +235,7 @@ export class ExplorerNode extends Node {
 
   #onMap(m: MessageOf<'nav_msgs/msg/OccupancyGrid'>): void {
     try {
-      this.#grid = this.#gridViews.update(m, { freeThreshold: this.#p('free_threshold') });
+      this.#grid = this.#gridViews.update(m, { freeThreshold: this.#p('free_threshold'), occupiedThreshold: this.#p('occupied_threshold') });
       this.#mapChanged = true;
     } catch (err) {
       this.getLogger().warn({ err }, `map on ${this.#p<string>('map_topic')} dropped: ${(err as Error).message}`);
@@ -370,6 +382,16 @@ export class ExplorerNode extends Node {
   #masked(obs: GraphObservation, stepwise: boolean): GraphObservation {
     const r = this.#p<number>('blacklist_radius');
     const banned = obs.nodes.map((n, i) => i !== obs.currentIndex && this.#blacklist.some((b) => Math.hypot(b.x - n.x, b.y - n.y) <= r));
+    if (!stepwise) {
+      // Classical policies: leave the places higher-priority teammates are heading for to them.
+      const sep = this.#p<number>('goal_separation');
+      const claimed = sep > 0 ? this.#claimedGoals() : [];
+      if (claimed.length > 0) {
+        obs.nodes.forEach((n, i) => {
+          if (i !== obs.currentIndex && claimed.some((g) => Math.hypot(g.x - n.x, g.y - n.y) <= sep)) banned[i] = true;
+        });
+      }
+    }
     const anyBanned = banned.includes(true);
     if (!anyBanned && !stepwise) return obs;
     const nodes = anyBanned ? obs.nodes.map((n, i) => (banned[i] ? { ...n, utility: 0, rendezvousUtility: 0 } : n)) : obs.nodes;
@@ -380,6 +402,20 @@ export class ExplorerNode extends Node {
     const edges = obs.edges.map((list, i) => list.filter((j) => j === i || (!banned[j] &&
       (i !== cur || Math.hypot(obs.nodes[j]!.x - here.x, obs.nodes[j]!.y - here.y) >= minStep))));
     return { ...obs, nodes, edges };
+  }
+
+  /** Goals of the in-contact teammates before this robot in the team list. */
+  #claimedGoals(): Point[] {
+    const team = this.#teamNames();
+    const me = team.indexOf(this.robotName);
+    const now = this.now().seconds;
+    const timeout = this.#p<number>('contact_timeout');
+    const out: Point[] = [];
+    for (const [name, g] of this.#mateGoals) {
+      const k = team.indexOf(name);
+      if (k >= 0 && (me < 0 || k < me) && this.#beliefs.inContact(name, now, timeout)) out.push(g);
+    }
+    return out;
   }
 
   #setDone(done: boolean): void {
@@ -423,8 +459,10 @@ export const explorerKind: NodeKind = {
     min_step: m('Stepwise policies (ir2, expert): neighbours of the current node closer than this are not offered, so each step moves the robot.', 0.6, 0, 1000),
     blacklist_duration: s('How long a failed goal is avoided.', 30),
     blacklist_radius: m('Nodes this close to a failed goal are avoided.', 0.5, 0, 1000),
+    goal_separation: m('Classical policies: nodes this close to the goal of an in-contact teammate earlier in the team list are left to it (0: no deconfliction).', 2, 0, 1000),
     contact_timeout: s('A teammate not heard for this long counts as out of contact (rendezvous utility toward it).', 5, 0.01),
-    free_threshold: { type: 'integer', default: 25, range: { from: 0, to: 100 }, description: 'Occupancy values up to this one are free, above it occupied; −1 unknown.' },
+    free_threshold: { type: 'integer', default: 25, range: { from: 0, to: 100 }, description: 'Occupancy values up to this one are free (map_server free_thresh × 100).' },
+    occupied_threshold: { type: 'integer', default: 65, range: { from: 1, to: 100 }, description: 'Occupancy values from this one up are occupied (map_server occupied_thresh × 100); values between the thresholds, like −1, are unknown.' },
     sensor_range: m('Utility range: frontiers within it in line of sight count (IR2 SENSOR_RANGE/UTILITY_CALC_RANGE).', 4),
     local_radius: m('Half-width of the square of dense nodes around the robot (IR2 CUR_AGENT_KNN_RAD).', 4),
     teammate_radius: m('Half-width of the square of dense nodes around each believed teammate (IR2 OTHER_AGENT_KNN_RAD).', 1),
@@ -435,6 +473,7 @@ export const explorerKind: NodeKind = {
     k: { type: 'integer', default: 30, range: { from: 2, to: 30 }, description: 'Neighbours per node, self included (IR2 K_SIZE; the learned policy expects 30).' },
     frontier_block: { type: 'integer', default: 4, range: { from: 1, to: 64 }, description: 'Frontiers are found on blocks of this many cells a side (IR2 downsamples by 4).' },
     distance_offset: m('utility_greedy / preplanned_rendezvous: score = utility / (path length + this).', 1),
+    switch_ratio: { type: 'double', default: 1.5, range: { from: 1, to: 100 }, description: 'utility_greedy / preplanned_rendezvous: the current goal is kept (while it has utility and is not reached) unless another node scores this many times better; 1 = re-choose from scratch every decision.' },
     explore_budget: s('preplanned_rendezvous: exploring time per round.', 120),
     return_allowance: s('preplanned_rendezvous: the meeting is due this long after the exploring budget ends.', 60),
     rendezvous_wait: s('preplanned_rendezvous: how long to wait at the meeting place after the meeting time.', 20),

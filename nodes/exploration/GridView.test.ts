@@ -3,17 +3,18 @@ import { isOutpostError } from '../../runtime/index.js';
 import { CELL_FREE, CELL_OCCUPIED, CELL_UNKNOWN, GridView } from './GridView.js';
 
 describe('GridView', () => {
-  it('classifies OccupancyGrid values: −1 unknown, up to the free threshold free, above occupied', () => {
+  it('classifies OccupancyGrid values as map_server\'s trinary mode: free up to 25, occupied from 65, unknown between and at −1', () => {
     const g = GridView.fromOccupancyGrid({
       header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' },
       info: {
-        map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.5, width: 4, height: 1,
+        map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.5, width: 6, height: 1,
         origin: { position: { x: -1, y: 2, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
       },
-      data: Int8Array.from([-1, 0, 25, 26]),
+      data: Int8Array.from([-1, 0, 25, 40, 65, 100]),
     });
-    expect([...g.cells]).toEqual([CELL_UNKNOWN, CELL_FREE, CELL_FREE, CELL_OCCUPIED]);
-    expect(g.knownCount).toBe(3);
+    // 40: a cell seen free once (log-odds −0.4) is not yet free, and not a wall either.
+    expect([...g.cells]).toEqual([CELL_UNKNOWN, CELL_FREE, CELL_FREE, CELL_UNKNOWN, CELL_OCCUPIED, CELL_OCCUPIED]);
+    expect(g.knownCount).toBe(4);
     expect(g.cellOf(-0.9, 2.1)).toEqual([0, 0]);
     expect(g.centerX(1)).toBeCloseTo(-0.25);
     expect(g.centerY(0)).toBeCloseTo(2.25);
@@ -37,6 +38,8 @@ describe('GridView', () => {
     } catch (err) {
       expect(isOutpostError(err, 'OUTPOST_ERR_INVALID_ARGUMENT')).toBe(true);
     }
+    msg.info.origin.orientation = { x: 0, y: 0, z: 0, w: 1 };
+    expect(() => GridView.fromOccupancyGrid(msg, { freeThreshold: 50, occupiedThreshold: 40 })).toThrow(/occupied threshold > free threshold, got 40 ≤ 50/);
   });
 
   it('reads ASCII rows top first, so row 0 of the text is the top of the map', () => {
@@ -82,13 +85,14 @@ describe('GridView.fromOccupancyGrid on Int8Array data (class table) against num
       info: { map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.1, width: 16, height: 16, origin: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } },
       data,
     });
-    for (const freeThreshold of [25, 0, 50.5, 100]) {
-      const fast = GridView.fromOccupancyGrid(msg(Int8Array.from(values)), { freeThreshold });
-      const plain = GridView.fromOccupancyGrid(msg(values), { freeThreshold });
+    for (const [freeThreshold, occupiedThreshold] of [[25, 65], [0, 1], [50.5, 70.5], [100, 101], [64, 65]] as const) {
+      const fast = GridView.fromOccupancyGrid(msg(Int8Array.from(values)), { freeThreshold, occupiedThreshold });
+      const plain = GridView.fromOccupancyGrid(msg(values), { freeThreshold, occupiedThreshold });
       expect(Array.from(fast.cells)).toEqual(Array.from(plain.cells));
       expect(fast.knownCount).toBe(plain.knownCount);
-      expect(fast.knownCount).toBe(128);
-      expect(fast.cells[25]).toBe(freeThreshold >= 25 ? CELL_FREE : CELL_OCCUPIED);
+      // Known: 0..free and occupied..127 (values above 100 are not valid occupancy but classify the same way).
+      expect(fast.knownCount).toBe(Math.floor(freeThreshold) + 1 + (127 - Math.ceil(occupiedThreshold) + 1));
+      expect(fast.cells[25]).toBe(freeThreshold >= 25 ? CELL_FREE : occupiedThreshold <= 25 ? CELL_OCCUPIED : CELL_UNKNOWN);
       expect(fast.cells[255]).toBe(CELL_UNKNOWN);
     }
   });
@@ -111,10 +115,10 @@ describe('GridView.fromOccupancyGrid four cells at a time', () => {
       });
       const unaligned = new Int8Array(w * h + 1);
       unaligned.set(data, 1);
-      for (const freeThreshold of [25, 0, 126, 127, 50.5, -1]) {
-        const plain = GridView.fromOccupancyGrid(msg(Array.from(data)), { freeThreshold });
+      for (const [freeThreshold, occupiedThreshold] of [[25, 65], [0, 1], [0, 100], [25, 26], [126, 127], [127, 128], [50.5, 60.5], [-1, 0], [-1, 128]] as const) {
+        const plain = GridView.fromOccupancyGrid(msg(Array.from(data)), { freeThreshold, occupiedThreshold });
         for (const d of [data, unaligned.subarray(1)]) {
-          const fast = GridView.fromOccupancyGrid(msg(d), { freeThreshold });
+          const fast = GridView.fromOccupancyGrid(msg(d), { freeThreshold, occupiedThreshold });
           expect(Buffer.from(fast.cells).equals(Buffer.from(plain.cells))).toBe(true);
           expect(fast.knownCount).toBe(plain.knownCount);
         }

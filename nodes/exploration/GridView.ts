@@ -8,11 +8,18 @@ export const CELL_UNKNOWN = 2;
 
 export interface GridViewOptions {
   /**
-   * Occupancy values (0..100) up to this one count as free; above it as occupied; −1 is unknown.
-   * Default 25, Nav2 map_server's `free_thresh` 0.25. A value between thresholds is treated as an
-   * obstacle, never as free: the graph must not route through what the mapper is unsure about.
+   * Occupancy values (0..100) up to this one count as free. Default 25, map_server's `free_thresh`.
    */
   freeThreshold?: number;
+  /**
+   * Values from this one up count as occupied. Default 65, map_server's `occupied_thresh`. Values
+   * between the thresholds are unknown, as in map_server's trinary mode: never free (no edge or
+   * line of sight crosses them), and not walls either. A cell the mapper saw free once (p 0.4,
+   * value 40: the fringe of every scan) counted as occupied when everything above free was an
+   * obstacle; the fringe then hid the frontier behind a band of "walls" and explorers declared
+   * exploration done with rooms unseen (rooms.yaml, issue #4).
+   */
+  occupiedThreshold?: number;
 }
 
 /**
@@ -61,31 +68,32 @@ export class GridView {
   static fromOccupancyGrid(msg: MessageOf<'nav_msgs/msg/OccupancyGrid'>, options: GridViewOptions = {}): GridView {
     GridView.checkOccupancyGrid(msg);
     const { width, height, resolution, origin } = msg.info;
-    const free = options.freeThreshold ?? 25;
+    const { free, occupied } = gridThresholds(options);
     const data = msg.data;
     const n = width * height;
     const cells = new Uint8Array(n);
     let known = 0;
     if (data instanceof Int8Array) {
       // Every explorer classifies the merged 640×480 map on each update: a table lookup per cell
-      // (index: the byte's two's complement) instead of two comparisons on a polymorphic array,
-      // and four cells at once where they hold the same value (unknown space, mostly).
-      const table = classTable(free);
+      // (index: the byte's two's complement) instead of comparisons on a polymorphic array, and
+      // four cells at once where they hold the same value (unknown space, mostly).
+      const table = classTable(free, occupied);
       let i = 0;
       if (data.byteOffset % 4 === 0) {
         const words = new Int32Array(data.buffer, data.byteOffset, n >> 2);
         const out = new Int32Array(cells.buffer, 0, n >> 2);
-        // For an integer threshold, whether four known values are all free or all occupied is one
-        // add per word: each byte b (0..127) plus 127 − free carries into its top bit iff b > free.
-        const swar = Number.isInteger(free) && free >= 0 && free <= 126;
-        const bias = (127 - free) * 0x01010101;
+        // For integer thresholds, whether four known values are all free or all occupied is one
+        // add per word: a byte b (0..127) plus 127 − free carries into its top bit iff b > free,
+        // plus 128 − occupied iff b ≥ occupied.
+        const swar = Number.isInteger(free) && free >= 0 && free <= 126 && Number.isInteger(occupied) && occupied >= 1 && occupied <= 127;
+        const freeBias = (127 - free) * 0x01010101;
+        const occupiedBias = (128 - occupied) * 0x01010101;
         const occupied4 = CELL_OCCUPIED * 0x01010101;
         for (let k = 0; k < words.length; k++) {
           const w = words[k]!;
           if (swar && (w & 0x80808080) === 0) {
-            const over = (w + bias) & 0x80808080;
-            if (over === 0) { out[k] = 0; known += 4; continue; } // CELL_FREE × 4
-            if (over === (0x80808080 | 0)) { out[k] = occupied4; known += 4; continue; }
+            if (((w + freeBias) & 0x80808080) === 0) { out[k] = 0; known += 4; continue; } // CELL_FREE × 4
+            if (((w + occupiedBias) & 0x80808080) === (0x80808080 | 0)) { out[k] = occupied4; known += 4; continue; }
           }
           const b = w & 255;
           if (w === (b * 0x01010101 | 0)) {
@@ -109,8 +117,7 @@ export class GridView {
       }
     } else {
       for (let i = 0; i < n; i++) {
-        const v = data[i]!;
-        const c = v < 0 ? CELL_UNKNOWN : v <= free ? CELL_FREE : CELL_OCCUPIED;
+        const c = classOf(data[i]!, free, occupied);
         cells[i] = c;
         if (c !== CELL_UNKNOWN) known++;
       }
@@ -215,18 +222,31 @@ export class GridView {
   }
 }
 
-const classTables = new Map<number, Uint8Array>();
+/** The thresholds of `options` with their defaults; throws unless occupied > free. */
+export function gridThresholds(options: GridViewOptions): { free: number; occupied: number } {
+  const free = options.freeThreshold ?? 25;
+  const occupied = options.occupiedThreshold ?? 65;
+  if (!(occupied > free)) {
+    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected occupied threshold > free threshold, got ${occupied} ≤ ${free}`);
+  }
+  return { free, occupied };
+}
+
+/** A cell value's class: −1 unknown, up to `free` free, from `occupied` up occupied, between unknown. */
+function classOf(v: number, free: number, occupied: number): number {
+  return v < 0 ? CELL_UNKNOWN : v <= free ? CELL_FREE : v >= occupied ? CELL_OCCUPIED : CELL_UNKNOWN;
+}
+
+const classTables = new Map<string, Uint8Array>();
 
 /** The class of each int8 occupancy value, indexed by the value's byte (v & 255). */
-export function classTable(freeThreshold: number): Uint8Array {
-  let t = classTables.get(freeThreshold);
+export function classTable(free: number, occupied: number): Uint8Array {
+  const key = `${free}|${occupied}`;
+  let t = classTables.get(key);
   if (t === undefined) {
     t = new Uint8Array(256);
-    for (let b = 0; b < 256; b++) {
-      const v = b < 128 ? b : b - 256;
-      t[b] = v < 0 ? CELL_UNKNOWN : v <= freeThreshold ? CELL_FREE : CELL_OCCUPIED;
-    }
-    classTables.set(freeThreshold, t);
+    for (let b = 0; b < 256; b++) t[b] = classOf(b < 128 ? b : b - 256, free, occupied);
+    classTables.set(key, t);
   }
   return t;
 }

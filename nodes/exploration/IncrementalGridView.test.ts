@@ -20,13 +20,14 @@ describe('IncrementalGridView', () => {
         // A patch of new or changed values, some cells back to unknown, the last cell now and then.
         const x0 = rand(w);
         const y0 = rand(h);
-        for (let y = y0; y < Math.min(h, y0 + rand(12)); y++) for (let x = x0; x < Math.min(w, x0 + rand(12)); x++) data[y * w + x] = [-1, 0, 12, 25, 26, 100, rand(101)][rand(7)]!;
+        for (let y = y0; y < Math.min(h, y0 + rand(12)); y++) for (let x = x0; x < Math.min(w, x0 + rand(12)); x++) data[y * w + x] = [-1, 0, 12, 25, 26, 40, 65, 100, rand(101)][rand(9)]!;
         if (step % 9 === 4) data[w * h - 1] = data[w * h - 1] === -1 ? 80 : -1;
         // Each message is a new array, as a publisher sends it; every 13th is unaligned or a number[].
         const msgData = step % 13 === 6 ? Array.from(data) : step % 13 === 7 ? (() => { const u = new Int8Array(w * h + 1); u.set(data, 1); return u.subarray(1); })() : data.slice();
         const freeThreshold = step < 30 ? 25 : 50;
-        const got = inc.update(grid(w, h, msgData), { freeThreshold });
-        const want = GridView.fromOccupancyGrid(grid(w, h, data.slice()), { freeThreshold });
+        const occupiedThreshold = step < 35 ? 65 : 80;
+        const got = inc.update(grid(w, h, msgData), { freeThreshold, occupiedThreshold });
+        const want = GridView.fromOccupancyGrid(grid(w, h, data.slice()), { freeThreshold, occupiedThreshold });
         expect(Buffer.from(got.cells).equals(Buffer.from(want.cells))).toBe(true);
         expect(got.knownCount).toBe(want.knownCount);
         views.push(got);

@@ -1,12 +1,12 @@
 import type { MessageOf } from '../../runtime/index.js';
-import { CELL_UNKNOWN, GridView, classTable, type GridViewOptions } from './GridView.js';
+import { CELL_UNKNOWN, GridView, classTable, gridThresholds, type GridViewOptions } from './GridView.js';
 
 /**
  * GridViews of successive OccupancyGrid messages of one map, classifying only the cells whose value
  * changed since the previous message (compared four at a time) and copying the rest from the
  * previous view. An explorer classified the whole 640×480 fleet map on every update although a
  * few tiles change (issue #4 profile). The result equals `GridView.fromOccupancyGrid` of the
- * message; a message of another geometry or threshold, or whose data is not an aligned Int8Array,
+ * message; a message of another geometry or thresholds, or whose data is not an aligned Int8Array,
  * is classified in full.
  */
 export class IncrementalGridView {
@@ -15,8 +15,8 @@ export class IncrementalGridView {
   update(msg: MessageOf<'nav_msgs/msg/OccupancyGrid'>, options: GridViewOptions = {}): GridView {
     GridView.checkOccupancyGrid(msg);
     const { width, height, resolution, origin } = msg.info;
-    const free = options.freeThreshold ?? 25;
-    const key = `${width}|${height}|${resolution}|${origin.position.x}|${origin.position.y}|${free}`;
+    const { free, occupied } = gridThresholds(options);
+    const key = `${width}|${height}|${resolution}|${origin.position.x}|${origin.position.y}|${free}|${occupied}`;
     const data = msg.data;
     const last = this.#last;
     if (last === undefined || last.key !== key || !(data instanceof Int8Array) || data.byteOffset % 4 !== 0) {
@@ -25,7 +25,7 @@ export class IncrementalGridView {
       return view;
     }
     const n = width * height;
-    const table = classTable(free);
+    const table = classTable(free, occupied);
     const cells = last.view.cells.slice(); // the previous view stays as it was (views never change)
     let known = last.view.knownCount;
     const before = last.data;

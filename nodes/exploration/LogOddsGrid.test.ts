@@ -72,6 +72,33 @@ describe('LogOddsGrid', () => {
     expect(h.value(0, 51)).toBe(-1);
   });
 
+  it('with hitOffset, a return from a wall on a cell boundary marks the wall cell, not the free cell in front of it', () => {
+    // Wall face at y = 2.0 exactly (the boundary of rows 69 and 70); returns short by 1 cm of noise.
+    const one = (r: number): ScanBeams => ({ angleMin: 0, angleIncrement: 0, rangeMin: 0.1, rangeMax: 8, ranges: [r] });
+    const bare = new LogOddsGrid(geometry);
+    bare.integrateScan({ x: 0.05, y: 0, yaw: Math.PI / 2 }, one(1.99));
+    expect(bare.value(...bare.cellOf(0.05, 1.95))).toBe(70); // the free cell in front, marked occupied
+    const g = new LogOddsGrid(geometry);
+    g.integrateScan({ x: 0.05, y: 0, yaw: Math.PI / 2 }, one(1.99), { hitOffset: 0.03 });
+    expect(g.value(...g.cellOf(0.05, 1.95))).toBe(40); // free
+    expect(g.value(...g.cellOf(0.05, 2.05))).toBe(70); // the wall
+    expect(() => g.integrateScan({ x: 0, y: 0, yaw: 0 }, one(1), { hitOffset: -0.1 })).toThrow(/hitOffset must be ≥ 0 m, got -0.1/);
+  });
+
+  it('drops returns that end on an ignored disc (a teammate): free up to it, nothing occupied, counted', () => {
+    const g = new LogOddsGrid(geometry);
+    // A teammate at (0, 1.2), radius 0.35; the corridor's walls at ±1.05 are outside its disc.
+    const teammate = { x: 0.05, y: 1.2, radius: 0.35 };
+    const one = (r: number, yaw: number): ScanBeams => ({ angleMin: yaw, angleIncrement: 0, rangeMin: 0.1, rangeMax: 8, ranges: [r] });
+    g.integrateScan({ x: 0.05, y: 0, yaw: 0 }, one(0.99, Math.PI / 2), { ignore: [teammate] }); // its body's near face
+    expect(g.ignoredReturns).toBe(1);
+    expect(g.value(...g.cellOf(0.05, 1.05))).toBe(-1); // the end cell: unknown, not occupied
+    expect(g.value(...g.cellOf(0.05, 0.55))).toBe(40); // the cells before it: free
+    g.integrateScan({ x: 0.05, y: 0, yaw: 0 }, one(2.5, 0), { ignore: [teammate] }); // a wall elsewhere: still a wall
+    expect(g.ignoredReturns).toBe(1);
+    expect(g.value(...g.cellOf(2.55, 0.05))).toBe(70);
+  });
+
   it('integrates a 360-beam scan at 8 m on 0.1 m cells in well under 1 ms', () => {
     const g = new LogOddsGrid({ width: 400, height: 400, resolution: 0.1, originX: -20, originY: -20 });
     // Worst case for the ray walk: no returns, every beam runs the full 8 m (80 cells).

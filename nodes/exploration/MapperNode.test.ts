@@ -81,6 +81,41 @@ describe('mapper node', () => {
     await mapper.shutdownAndDestroy();
   });
 
+  it('does not map a teammate\'s body while its shared pose is fresh, and does once the pose is stale', async () => {
+    const ctx = quiet();
+    const clock = new ManualClock();
+    const sim = new Node('sim', '', ctx, { clock });
+    const scanPub = sim.createPublisher('sensor_msgs/msg/LaserScan', '/r1/scan');
+    const odomPub = sim.createPublisher('nav_msgs/msg/Odometry', '/r1/odom');
+    const matePub = sim.createPublisher('geometry_msgs/msg/PoseStamped', '/r1/fleet/r2/pose');
+    const mapper = mapperKind.create(ctx, {
+      name: 'mapper', namespace: '/r1', remappings: [], clock,
+      parameterOverrides: { width: 100, height: 60, resolution: 0.1, origin_x: -2, origin_y: -3, fleet_size: 3 },
+    }) as MapperNode;
+    expect(mapper.teammates).toEqual(['r2', 'r3']);
+    await mapper.configure();
+    await mapper.activate();
+    odomPub.publish(odom(1, 0, 0));
+    clock.advance(10_000_000_000n); // t = 10 s
+    // r2 stands 2 m ahead (its body's face at x = 2.8, inside the "wall" of this scan at 3 − 0.2).
+    const pose = (sec: number) => ({ header: { stamp: { sec, nanosec: 0 }, frame_id: 'map' }, pose: { position: { x: 3.05, y: 0.05, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } });
+    matePub.publish(pose(10));
+    await ctx.spinUntilIdle();
+    const body = () => mapper.grid!.value(...mapper.grid!.cellOf(2.85, 0.05));
+    const wall = () => mapper.grid!.value(...mapper.grid!.cellOf(2.85, 1.55));
+    scanPub.publish(wallScan(1.8)); // every return at x = 2.8: on r2 near y = 0, a wall elsewhere
+    await ctx.spinUntilIdle();
+    expect(body()).toBe(-1);
+    expect(wall()).toBe(70);
+    expect(mapper.teammateReturns).toBeGreaterThan(0);
+    // The pose ages past teammate_max_age (1 s): r2 may be anywhere, so the return is an obstacle again.
+    clock.advance(1_500_000_000n);
+    scanPub.publish(wallScan(1.8));
+    await ctx.spinUntilIdle();
+    expect(body()).toBe(70);
+    await mapper.shutdownAndDestroy();
+  });
+
   it('uses its own geometry parameters when given, and rejects bad log-odds parameters at launch-file check', async () => {
     const ctx = quiet();
     const mapper = mapperKind.create(ctx, { name: 'mapper', namespace: '/r2', parameterOverrides: { width: 10, height: 20, resolution: 0.5, origin_x: 1 }, remappings: [] }) as MapperNode;

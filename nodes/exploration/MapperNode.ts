@@ -23,6 +23,12 @@ export function yawOf(q: { x: number; y: number; z: number; w: number }): number
  * width, height or resolution is 0, from the latched `/map_metadata` (as map_server and the
  * simulator publish it); scans before the geometry is known are dropped and counted.
  * Publishes this robot's own observations on `map` (latched) at `publish_hz` when something changed.
+ *
+ * Teammates are not walls: the mapper listens to `fleet/<name>/pose` (what the fleet link relays
+ * from each teammate's explorer) and drops returns within `teammate_radius` of a teammate's
+ * shared pose, grown by `teammate_speed` × the pose's age, while the pose is at most
+ * `teammate_max_age` old. Without this a robot's body, seen by a teammate, stays in the merged map
+ * as an obstacle after it has moved, and can wall a robot in (rooms.yaml's stall, issue #4).
  */
 export class MapperNode extends Node {
   #grid: LogOddsGrid | undefined;
@@ -30,6 +36,8 @@ export class MapperNode extends Node {
   #pub: Publisher<'nav_msgs/msg/OccupancyGrid'> | undefined;
   #timer: Timer | undefined;
   #publishedVersion = -1;
+  /** Teammates' latest shared poses (map frame), stamp in s of the shared clock. */
+  #mates = new Map<string, { x: number; y: number; stamp: number }>();
   /** Scans dropped because no geometry or no pose was known yet. */
   droppedScans = 0;
   scansIntegrated = 0;
@@ -67,7 +75,45 @@ export class MapperNode extends Node {
       this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawOf(q) };
     });
     this.createSubscription('sensor_msgs/msg/LaserScan', 'scan', { qos: { reliability: 'best_effort', depth: 5 } }, (m) => this.#onScan(m));
+    for (const name of this.teammates) {
+      this.createSubscription('geometry_msgs/msg/PoseStamped', `fleet/${name}/pose`, { qos: 5 }, (m) => {
+        const stamp = m.header.stamp.sec + m.header.stamp.nanosec / 1e9;
+        const x = m.pose.position.x;
+        const y = m.pose.position.y;
+        const old = this.#mates.get(name);
+        if (!Number.isFinite(x) || !Number.isFinite(y) || (old !== undefined && stamp < old.stamp)) return;
+        this.#mates.set(name, { x, y, stamp });
+      });
+    }
     return 'success' as const;
+  }
+
+  /** Teammates whose bodies are filtered from scans: `robots` or r1..r`fleet_size`, this robot excluded. */
+  get teammates(): string[] {
+    const n = this.getParameter('fleet_size').value as number;
+    const names = n > 0 ? Array.from({ length: n }, (_, i) => `r${i + 1}`) : this.getParameter('robots').value as string[];
+    const own = (this.getParameter('robot_name').value as string) || (this.namespace().split('/').filter((s) => s !== '').pop() ?? '');
+    return names.filter((r) => r !== own);
+  }
+
+  /** Returns dropped because they ended on a teammate (over all scans). */
+  get teammateReturns(): number {
+    return this.#grid?.ignoredReturns ?? 0;
+  }
+
+  /** Discs around teammates whose shared pose is fresh enough, at sim/ROS time `now` (s). */
+  #teammateDiscs(now: number): Array<{ x: number; y: number; radius: number }> {
+    if (this.#mates.size === 0) return [];
+    const p = (n: string): number => this.getParameter(n).value as number;
+    const maxAge = p('teammate_max_age');
+    const r0 = p('teammate_radius');
+    const v = p('teammate_speed');
+    const out: Array<{ x: number; y: number; radius: number }> = [];
+    for (const m of this.#mates.values()) {
+      const age = Math.max(0, now - m.stamp);
+      if (age <= maxAge && r0 > 0) out.push({ x: m.x, y: m.y, radius: r0 + v * age });
+    }
+    return out;
   }
 
   protected override onActivate() {
@@ -105,7 +151,7 @@ export class MapperNode extends Node {
     grid.integrateScan(sensor, {
       angleMin: scan.angle_min, angleIncrement: scan.angle_increment, rangeMin: scan.range_min,
       rangeMax: maxRange > 0 ? Math.min(maxRange, scan.range_max) : scan.range_max, ranges: scan.ranges,
-    });
+    }, { hitOffset: p('hit_offset'), ignore: this.#teammateDiscs(this.now().seconds) });
     this.scansIntegrated++;
   }
 
@@ -144,12 +190,19 @@ export const mapperKind: NodeKind = {
     sensor_y: { type: 'double', default: 0, unit: 'm', description: 'Lidar position in base_link, left.' },
     sensor_yaw: { type: 'double', default: 0, unit: 'rad', range: { from: -7, to: 7 }, description: 'Lidar yaw in base_link.' },
     max_range: { type: 'double', default: 0, unit: 'm', range: { from: 0, to: 1000 }, description: 'Use returns up to this range (shorter beams are cheaper and less noisy); 0 = the scan\'s range_max.' },
+    hit_offset: { type: 'double', default: 0.03, unit: 'm', range: { from: 0, to: 1 }, description: 'Occupied marks go this far beyond the measured range, so a return from a surface on a cell boundary marks the obstacle\'s cell, not the free cell in front of it (walls would grow towards the robot and narrow doorways).' },
+    robots: { type: 'string_array', default: [], description: 'Names of the fleet\'s robots (this one may be included): teammates\' shared poses come on fleet/<name>/pose and their bodies are not mapped as obstacles.' },
+    fleet_size: { type: 'integer', default: 0, range: { from: 0, to: 64 }, description: 'N > 0: the fleet is r1..rN (instead of listing `robots`).' },
+    robot_name: { type: 'string', default: '', description: 'This robot\'s name in the fleet; empty: the last segment of the namespace.' },
+    teammate_radius: { type: 'double', default: 0.35, unit: 'm', range: { from: 0, to: 10 }, description: 'Returns within this distance of a teammate\'s shared pose are its body, not an obstacle (footprint plus a margin); 0 = map teammates as obstacles.' },
+    teammate_speed: { type: 'double', default: 1.0, unit: 'm/s', range: { from: 0, to: 50 }, description: 'The fastest a teammate moves: the radius grows by this much per second of the pose\'s age.' },
+    teammate_max_age: { type: 'double', default: 1.0, unit: 's', range: { from: 0, to: 60 }, description: 'Older shared poses are not used to filter scans (the teammate may be anywhere).' },
     l_occ: { type: 'double', default: 0.85, range: { from: 0.01, to: 10 }, description: 'Log-odds added at a hit (0.85 ≈ p 0.7, OctoMap\'s default).' },
     l_free: { type: 'double', default: -0.4, range: { from: -10, to: -0.01 }, description: 'Log-odds added along a beam (−0.4 ≈ p 0.4).' },
     l_min: { type: 'double', default: -2, range: { from: -20, to: -0.01 }, description: 'Lower clamp of a cell\'s log-odds (−2 ≈ p 0.12).' },
     l_max: { type: 'double', default: 3.5, range: { from: 0.01, to: 20 }, description: 'Upper clamp of a cell\'s log-odds (3.5 ≈ p 0.97).' },
   },
   publishes: { map: 'nav_msgs/msg/OccupancyGrid' },
-  subscribes: { scan: 'sensor_msgs/msg/LaserScan', odom: 'nav_msgs/msg/Odometry', '/map_metadata': 'nav_msgs/msg/MapMetaData' },
+  subscribes: { scan: 'sensor_msgs/msg/LaserScan', odom: 'nav_msgs/msg/Odometry', '/map_metadata': 'nav_msgs/msg/MapMetaData', 'fleet/<name>/pose': 'geometry_msgs/msg/PoseStamped' },
   create: (context, options) => new MapperNode(context, options),
 };

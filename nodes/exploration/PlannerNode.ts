@@ -28,6 +28,13 @@ interface MapState {
  * redone when the map changes (at most every `min_replan_interval`, at once when the current path
  * became blocked) and every `replan_period`. The map must be axis-aligned (origin yaw 0) and in
  * the same frame as the odom pose (the simulator's map frame).
+ *
+ * Teammates are moving obstacles, not part of the map (the mapper leaves them out): each plan
+ * treats a disc of `teammate_radius` + `robot_radius` around every teammate whose shared pose
+ * (`fleet/<name>/pose`) is at most `teammate_max_age` old as blocked, and a teammate standing on
+ * the next `teammate_lookahead` m of the path makes the planner plan again (at most every
+ * `min_replan_interval`): around it where there is room, else "unreachable", so the explorer
+ * picks another goal instead of pushing into it.
  */
 export class PlannerNode extends Node {
   readonly astar = new AStarPlanner();
@@ -46,6 +53,10 @@ export class PlannerNode extends Node {
   #planPub: Publisher<'nav_msgs/msg/Path'> | undefined;
   #statusPub: Publisher<'outpost_msgs/msg/NavStatus'> | undefined;
   #timer: Timer | undefined;
+  /** Teammates' latest shared poses (map frame), stamp in s. */
+  #mates = new Map<string, { x: number; y: number; stamp: number }>();
+  /** Plans redone because a teammate stood on the path. */
+  teammateReplans = 0;
   /** Milliseconds the last search took (inflation included when the map changed). */
   lastPlanMs = 0;
 
@@ -74,7 +85,62 @@ export class PlannerNode extends Node {
       this.#state = 'idle';
       this.#tick(true);
     });
+    for (const name of this.teammates) {
+      this.createSubscription('geometry_msgs/msg/PoseStamped', `fleet/${name}/pose`, { qos: 5 }, (m) => {
+        const stamp = m.header.stamp.sec + m.header.stamp.nanosec / 1e9;
+        const old = this.#mates.get(name);
+        if (!Number.isFinite(m.pose.position.x) || !Number.isFinite(m.pose.position.y) || (old !== undefined && stamp < old.stamp)) return;
+        this.#mates.set(name, { x: m.pose.position.x, y: m.pose.position.y, stamp });
+      });
+    }
     return 'success' as const;
+  }
+
+  /** Teammates treated as moving obstacles: `robots` or r1..r`fleet_size`, this robot excluded. */
+  get teammates(): string[] {
+    const n = this.#p<number>('fleet_size');
+    const names = n > 0 ? Array.from({ length: n }, (_, i) => `r${i + 1}`) : this.#p<string[]>('robots');
+    const own = this.#p<string>('robot_name') || (this.namespace().split('/').filter((x) => x !== '').pop() ?? '');
+    return names.filter((r) => r !== own);
+  }
+
+  /** Cells (row-major indices) covered by fresh teammates' discs, none within 0.3 m of this robot. */
+  #teammateCells(info: MessageOf<'nav_msgs/msg/OccupancyGrid'>['info'], pose: Pose2D): number[] {
+    if (this.#mates.size === 0) return [];
+    const now = this.now().seconds;
+    const maxAge = this.#p<number>('teammate_max_age');
+    const r = this.#p<number>('teammate_radius') + this.#p<number>('robot_radius');
+    if (!(this.#p<number>('teammate_radius') > 0)) return [];
+    const { width: w, height: h, resolution: res } = info;
+    const ox = info.origin.position.x;
+    const oy = info.origin.position.y;
+    const out: number[] = [];
+    for (const m of this.#mates.values()) {
+      if (now - m.stamp > maxAge) continue;
+      const x0 = Math.max(0, Math.floor((m.x - r - ox) / res));
+      const x1 = Math.min(w - 1, Math.floor((m.x + r - ox) / res));
+      const y0 = Math.max(0, Math.floor((m.y - r - oy) / res));
+      const y1 = Math.min(h - 1, Math.floor((m.y + r - oy) / res));
+      for (let cy = y0; cy <= y1; cy++) {
+        for (let cx = x0; cx <= x1; cx++) {
+          const x = ox + (cx + 0.5) * res;
+          const y = oy + (cy + 0.5) * res;
+          if ((x - m.x) ** 2 + (y - m.y) ** 2 <= r * r && (x - pose.x) ** 2 + (y - pose.y) ** 2 > 0.09) out.push(cy * w + cx);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A fresh teammate within its disc of the next `teammate_lookahead` m of the current path. */
+  #teammateOnPath(map: MapState): boolean {
+    if (this.#pathCells.length === 0 || this.#mates.size === 0) return false;
+    const info = map.msg.info;
+    const cells = new Set(this.#teammateCells(info, this.#pose!));
+    if (cells.size === 0) return false;
+    const n = Math.min(this.#pathCells.length, 1 + Math.ceil(this.#p<number>('teammate_lookahead') / info.resolution));
+    for (let k = 1; k < n; k++) if (cells.has(this.#pathCells[k]!)) return true;
+    return false;
   }
 
   protected override onActivate() {
@@ -114,6 +180,10 @@ export class PlannerNode extends Node {
       replan = now - this.#lastPlanS >= this.#p<number>('min_replan_interval') || this.#pathBlocked();
     }
     if (!replan && period > 0 && now - this.#lastPlanS >= period) replan = true;
+    if (!replan && now - this.#lastPlanS >= this.#p<number>('min_replan_interval') && this.#teammateOnPath(map)) {
+      replan = true;
+      this.teammateReplans++;
+    }
     if (replan) this.#plan(map, pose, goal);
   }
 
@@ -140,6 +210,19 @@ export class PlannerNode extends Node {
 
   #plan(map: MapState, pose: Pose2D, goal: { x: number; y: number }): void {
     const t0 = performance.now();
+    const cost = this.#costs(map);
+    // Teammates' discs are blocked for this plan only (restored below): they move.
+    const mates = this.#teammateCells(map.msg.info, pose);
+    const saved = Uint8Array.from(mates, (c) => cost[c]!);
+    for (const c of mates) cost[c] = LETHAL;
+    try {
+      this.#planOn(cost, map, pose, goal, t0);
+    } finally {
+      mates.forEach((c, k) => { cost[c] = saved[k]!; });
+    }
+  }
+
+  #planOn(cost: Uint8Array, map: MapState, pose: Pose2D, goal: { x: number; y: number }, t0: number): void {
     const { width: w, height: h, resolution: res, origin } = map.msg.info;
     const ox = origin.position.x;
     const oy = origin.position.y;
@@ -148,7 +231,6 @@ export class PlannerNode extends Node {
       const cy = Math.floor((y - oy) / res);
       return cx < 0 || cy < 0 || cx >= w || cy >= h ? -1 : cy * w + cx;
     };
-    const cost = this.#costs(map);
     this.#lastPlanS = this.now().seconds;
     this.#plannedVersion = map.version;
     const start = cellOf(pose.x, pose.y);
@@ -228,6 +310,12 @@ export const plannerKind: NodeKind = {
     check_hz: { type: 'double', default: 5, unit: 'Hz', range: { from: 0.1, to: 100 }, description: 'How often map changes and arrival are checked.' },
     simplify: { type: 'bool', default: true, description: 'Shortcut the grid path by line of sight (never closer to walls than the A* path).' },
     map_frame: { type: 'string', default: 'map', description: 'frame_id of plan and status.' },
+    robots: { type: 'string_array', default: [], description: 'Names of the fleet\'s robots (this one may be included): teammates (fleet/<name>/pose) are planned around.' },
+    fleet_size: { type: 'integer', default: 0, range: { from: 0, to: 64 }, description: 'N > 0: the fleet is r1..rN (instead of listing `robots`).' },
+    robot_name: { type: 'string', default: '', description: 'This robot\'s name in the fleet; empty: the last segment of the namespace.' },
+    teammate_radius: { type: 'double', default: 0.35, unit: 'm', range: { from: 0, to: 10 }, description: 'A teammate blocks a disc this wide (plus robot_radius) around its shared pose; 0 = ignore teammates.' },
+    teammate_max_age: { type: 'double', default: 2, unit: 's', range: { from: 0, to: 60 }, description: 'Older shared poses are not planned around.' },
+    teammate_lookahead: { type: 'double', default: 3, unit: 'm', range: { from: 0, to: 100 }, description: 'A teammate on this much of the path ahead makes the planner plan again.' },
   },
   publishes: { plan: 'nav_msgs/msg/Path', '~/status': 'outpost_msgs/msg/NavStatus' },
   subscribes: { 'fleet/map': 'nav_msgs/msg/OccupancyGrid', odom: 'nav_msgs/msg/Odometry', goal: 'geometry_msgs/msg/PoseStamped' },

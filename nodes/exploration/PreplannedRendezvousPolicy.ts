@@ -28,7 +28,7 @@ export class PreplannedRendezvousPolicy implements ExplorationPolicy {
   #phase: RendezvousPhase = 'explore';
 
   constructor(o: ExplorationPolicyOptions = {}) {
-    this.#greedy = new UtilityGreedyPolicy(o.distanceOffset);
+    this.#greedy = new UtilityGreedyPolicy(o.distanceOffset, o.switchRatio);
     this.#budget = o.exploreBudget ?? 120;
     this.#allowance = o.returnAllowance ?? 60;
     this.#wait = o.rendezvousWait ?? 20;

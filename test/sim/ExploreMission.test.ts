@@ -1,60 +1,45 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
-import { Launcher } from '../../launch/Launcher.js';
-import { loadLaunchFile } from '../../launch/LaunchPlan.js';
-import { Node } from '../../runtime/Node.js';
-import type { MissionSummary } from '../../sim/MissionReport.js';
 import type { SimulatorNode } from '../../sim/SimulatorNode.js';
 import { gridLine } from '../../sim/radio/GridLine.js';
+import { runSimMission, stopSimMission } from '../helpers/simMission.js';
 
-let launcher: Launcher | undefined;
-afterEach(async () => { await launcher?.stop(); launcher = undefined; });
+afterEach(stopSimMission);
 
-/** Runs launch/sim/explore.launch.yaml in this process and watches it like a test harness would. */
+/** Runs launch/sim/explore.launch.yaml in this process and watches robots and links as it goes. */
 async function mission(args: Record<string, string>) {
-  const plan = loadLaunchFile('launch/sim/explore.launch.yaml', { arguments: args, registry: builtinNodeKinds() });
-  launcher = new Launcher({ plan, kinds: builtinNodeKinds(), logger: pino({ level: 'silent' }), runDir: mkdtempSync(join(tmpdir(), 'outpost-mission-')) });
-  await launcher.start();
-  const sim = launcher.nodes.find((n) => n.name() === 'simulator') as SimulatorNode;
-  const world = sim.world!;
-  const watcher = new Node('watcher', '/test', launcher.context);
   const insideWall: string[] = [];
   const linkHistory = new Map<string, boolean[]>();
   const blockedWhenDown: boolean[] = [];
-  for (const r of ['r1', 'r2', 'r3', 'r4'].slice(0, Number(args['robots'] ?? '4'))) {
-    watcher.createSubscription('nav_msgs/msg/Odometry', `/${r}/odom`, { qos: 100 }, (m) => {
-      const { x, y } = m.pose.pose.position;
-      const [cx, cy] = world.cellOf(x, y);
-      if (world.isBlocked(cx, cy)) insideWall.push(`${r} at (${x.toFixed(2)}, ${y.toFixed(2)})`);
-    });
-  }
-  watcher.createSubscription('outpost_msgs/msg/LinkStateArray', '/outpost/fleet/link_states', { qos: 100 }, (m) => {
-    for (const l of m.links) {
-      const p1 = sim.vehicles[Number(l.a.slice(1)) - 1];
-      const p2 = sim.vehicles[Number(l.b.slice(1)) - 1];
-      const h = linkHistory.get(`${l.a}-${l.b}`) ?? [];
-      h.push(l.up);
-      linkHistory.set(`${l.a}-${l.b}`, h);
-      if (!l.up && p1 !== undefined && p2 !== undefined) {
-        // A link the line-of-sight model cuts has walls between the robots.
-        const [ax, ay] = world.cellOf(p1.pose.x, p1.pose.y);
-        const [bx, by] = world.cellOf(p2.pose.x, p2.pose.y);
-        let walls = false;
-        gridLine(ax, ay, bx, by, (x, y) => { if (world.isBlocked(x, y)) walls = true; });
-        blockedWhenDown.push(walls);
+  const { report } = await runSimMission(args, {
+    watch: (launcher, watcher) => {
+      const sim = launcher.nodes.find((n) => n.name() === 'simulator') as SimulatorNode;
+      const world = sim.world!;
+      for (const r of ['r1', 'r2', 'r3', 'r4'].slice(0, Number(args['robots'] ?? '4'))) {
+        watcher.createSubscription('nav_msgs/msg/Odometry', `/${r}/odom`, { qos: 100 }, (m) => {
+          const { x, y } = m.pose.pose.position;
+          const [cx, cy] = world.cellOf(x, y);
+          if (world.isBlocked(cx, cy)) insideWall.push(`${r} at (${x.toFixed(2)}, ${y.toFixed(2)})`);
+        });
       }
-    }
+      watcher.createSubscription('outpost_msgs/msg/LinkStateArray', '/outpost/fleet/link_states', { qos: 100 }, (m) => {
+        for (const l of m.links) {
+          const p1 = sim.vehicles[Number(l.a.slice(1)) - 1];
+          const p2 = sim.vehicles[Number(l.b.slice(1)) - 1];
+          const h = linkHistory.get(`${l.a}-${l.b}`) ?? [];
+          h.push(l.up);
+          linkHistory.set(`${l.a}-${l.b}`, h);
+          if (!l.up && p1 !== undefined && p2 !== undefined) {
+            // A link the line-of-sight model cuts has walls between the robots.
+            const [ax, ay] = world.cellOf(p1.pose.x, p1.pose.y);
+            const [bx, by] = world.cellOf(p2.pose.x, p2.pose.y);
+            let walls = false;
+            gridLine(ax, ay, bx, by, (x, y) => { if (world.isBlocked(x, y)) walls = true; });
+            blockedWhenDown.push(walls);
+          }
+        }
+      });
+    },
   });
-  const report = await new Promise<MissionSummary>((resolve) => {
-    watcher.createSubscription('std_msgs/msg/String', '/sim/report', { qos: { durability: 'transient_local', depth: 1 } }, (m) => resolve(JSON.parse(m.data) as MissionSummary));
-  });
-  watcher.destroy();
-  await launcher.stop();
-  launcher = undefined;
   return { report, insideWall, linkHistory, blockedWhenDown };
 }
 
