@@ -2,6 +2,7 @@ import {
   Node, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type Publisher, type Timer,
 } from '../../runtime/index.js';
 import { LogOddsGrid, type Pose2D } from './LogOddsGrid.js';
+import { SharedPoses, teamParameters, teammateNames } from './SharedPoses.js';
 
 const LATCHED = { durability: 'transient_local', depth: 1 } as const;
 
@@ -36,8 +37,8 @@ export class MapperNode extends Node {
   #pub: Publisher<'nav_msgs/msg/OccupancyGrid'> | undefined;
   #timer: Timer | undefined;
   #publishedVersion = -1;
-  /** Teammates' latest shared poses (map frame), stamp in s of the shared clock. */
-  #mates = new Map<string, { x: number; y: number; stamp: number }>();
+  /** Teammates' latest shared poses. */
+  #mates: SharedPoses | undefined;
   /** Scans dropped because no geometry or no pose was known yet. */
   droppedScans = 0;
   scansIntegrated = 0;
@@ -75,25 +76,13 @@ export class MapperNode extends Node {
       this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawOf(q) };
     });
     this.createSubscription('sensor_msgs/msg/LaserScan', 'scan', { qos: { reliability: 'best_effort', depth: 5 } }, (m) => this.#onScan(m));
-    for (const name of this.teammates) {
-      this.createSubscription('geometry_msgs/msg/PoseStamped', `fleet/${name}/pose`, { qos: 5 }, (m) => {
-        const stamp = m.header.stamp.sec + m.header.stamp.nanosec / 1e9;
-        const x = m.pose.position.x;
-        const y = m.pose.position.y;
-        const old = this.#mates.get(name);
-        if (!Number.isFinite(x) || !Number.isFinite(y) || (old !== undefined && stamp < old.stamp)) return;
-        this.#mates.set(name, { x, y, stamp });
-      });
-    }
+    this.#mates = new SharedPoses(this, this.teammates);
     return 'success' as const;
   }
 
   /** Teammates whose bodies are filtered from scans: `robots` or r1..r`fleet_size`, this robot excluded. */
   get teammates(): string[] {
-    const n = this.getParameter('fleet_size').value as number;
-    const names = n > 0 ? Array.from({ length: n }, (_, i) => `r${i + 1}`) : this.getParameter('robots').value as string[];
-    const own = (this.getParameter('robot_name').value as string) || (this.namespace().split('/').filter((s) => s !== '').pop() ?? '');
-    return names.filter((r) => r !== own);
+    return teammateNames(this);
   }
 
   /** Returns dropped because they ended on a teammate (over all scans). */
@@ -103,18 +92,12 @@ export class MapperNode extends Node {
 
   /** Discs around teammates whose shared pose is fresh enough, at sim/ROS time `now` (s). */
   #teammateDiscs(now: number): Array<{ x: number; y: number; radius: number }> {
-    if (this.#mates.size === 0) return [];
     const p = (n: string): number => this.getParameter(n).value as number;
-    const maxAge = p('teammate_max_age');
     const r0 = p('teammate_radius');
-    const v = p('teammate_speed');
-    const out: Array<{ x: number; y: number; radius: number }> = [];
-    for (const m of this.#mates.values()) {
-      const age = Math.max(0, now - m.stamp);
-      if (age <= maxAge && r0 > 0) out.push({ x: m.x, y: m.y, radius: r0 + v * age });
-    }
-    return out;
+    if (this.#mates === undefined || !(r0 > 0)) return [];
+    return this.#mates.fresh(now, p('teammate_max_age')).map((m) => ({ x: m.x, y: m.y, radius: r0 + p('teammate_speed') * m.age }));
   }
+
 
   protected override onActivate() {
     this.#timer = this.createTimer(secondsToNs(1 / (this.getParameter('publish_hz').value as number)), () => this.publishMap());
@@ -191,9 +174,7 @@ export const mapperKind: NodeKind = {
     sensor_yaw: { type: 'double', default: 0, unit: 'rad', range: { from: -7, to: 7 }, description: 'Lidar yaw in base_link.' },
     max_range: { type: 'double', default: 0, unit: 'm', range: { from: 0, to: 1000 }, description: 'Use returns up to this range (shorter beams are cheaper and less noisy); 0 = the scan\'s range_max.' },
     hit_offset: { type: 'double', default: 0.03, unit: 'm', range: { from: 0, to: 1 }, description: 'Occupied marks go this far beyond the measured range, so a return from a surface on a cell boundary marks the obstacle\'s cell, not the free cell in front of it (walls would grow towards the robot and narrow doorways).' },
-    robots: { type: 'string_array', default: [], description: 'Names of the fleet\'s robots (this one may be included): teammates\' shared poses come on fleet/<name>/pose and their bodies are not mapped as obstacles.' },
-    fleet_size: { type: 'integer', default: 0, range: { from: 0, to: 64 }, description: 'N > 0: the fleet is r1..rN (instead of listing `robots`).' },
-    robot_name: { type: 'string', default: '', description: 'This robot\'s name in the fleet; empty: the last segment of the namespace.' },
+    ...teamParameters('teammates\' shared poses come on fleet/<name>/pose and their bodies are not mapped as obstacles'),
     teammate_radius: { type: 'double', default: 0.35, unit: 'm', range: { from: 0, to: 10 }, description: 'Returns within this distance of a teammate\'s shared pose are its body, not an obstacle (footprint plus a margin); 0 = map teammates as obstacles.' },
     teammate_speed: { type: 'double', default: 1.0, unit: 'm/s', range: { from: 0, to: 50 }, description: 'The fastest a teammate moves: the radius grows by this much per second of the pose\'s age.' },
     teammate_max_age: { type: 'double', default: 1.0, unit: 's', range: { from: 0, to: 60 }, description: 'Older shared poses are not used to filter scans (the teammate may be anywhere).' },

@@ -7,6 +7,7 @@ import type { Pose2D } from './LogOddsGrid.js';
 import { yawOf } from './MapperNode.js';
 import { navStatusMessage, type NavState } from './NavStatus.js';
 import { shortcutPath } from './PathShortcut.js';
+import { SharedPoses, teamParameters, teammateNames } from './SharedPoses.js';
 
 const LATCHED = { durability: 'transient_local', depth: 1 } as const;
 
@@ -53,8 +54,8 @@ export class PlannerNode extends Node {
   #planPub: Publisher<'nav_msgs/msg/Path'> | undefined;
   #statusPub: Publisher<'outpost_msgs/msg/NavStatus'> | undefined;
   #timer: Timer | undefined;
-  /** Teammates' latest shared poses (map frame), stamp in s. */
-  #mates = new Map<string, { x: number; y: number; stamp: number }>();
+  /** Teammates' latest shared poses. */
+  #mates: SharedPoses | undefined;
   /** Plans redone because a teammate stood on the path. */
   teammateReplans = 0;
   /** Milliseconds the last search took (inflation included when the map changed). */
@@ -85,28 +86,18 @@ export class PlannerNode extends Node {
       this.#state = 'idle';
       this.#tick(true);
     });
-    for (const name of this.teammates) {
-      this.createSubscription('geometry_msgs/msg/PoseStamped', `fleet/${name}/pose`, { qos: 5 }, (m) => {
-        const stamp = m.header.stamp.sec + m.header.stamp.nanosec / 1e9;
-        const old = this.#mates.get(name);
-        if (!Number.isFinite(m.pose.position.x) || !Number.isFinite(m.pose.position.y) || (old !== undefined && stamp < old.stamp)) return;
-        this.#mates.set(name, { x: m.pose.position.x, y: m.pose.position.y, stamp });
-      });
-    }
+    this.#mates = new SharedPoses(this, this.teammates);
     return 'success' as const;
   }
 
   /** Teammates treated as moving obstacles: `robots` or r1..r`fleet_size`, this robot excluded. */
   get teammates(): string[] {
-    const n = this.#p<number>('fleet_size');
-    const names = n > 0 ? Array.from({ length: n }, (_, i) => `r${i + 1}`) : this.#p<string[]>('robots');
-    const own = this.#p<string>('robot_name') || (this.namespace().split('/').filter((x) => x !== '').pop() ?? '');
-    return names.filter((r) => r !== own);
+    return teammateNames(this);
   }
 
   /** Cells (row-major indices) covered by fresh teammates' discs, none within 0.3 m of this robot. */
   #teammateCells(info: MessageOf<'nav_msgs/msg/OccupancyGrid'>['info'], pose: Pose2D): number[] {
-    if (this.#mates.size === 0) return [];
+    if (this.#mates === undefined || this.#mates.size === 0) return [];
     const now = this.now().seconds;
     const maxAge = this.#p<number>('teammate_max_age');
     const r = this.#p<number>('teammate_radius') + this.#p<number>('robot_radius');
@@ -115,8 +106,7 @@ export class PlannerNode extends Node {
     const ox = info.origin.position.x;
     const oy = info.origin.position.y;
     const out: number[] = [];
-    for (const m of this.#mates.values()) {
-      if (now - m.stamp > maxAge) continue;
+    for (const m of this.#mates.fresh(now, maxAge)) {
       const x0 = Math.max(0, Math.floor((m.x - r - ox) / res));
       const x1 = Math.min(w - 1, Math.floor((m.x + r - ox) / res));
       const y0 = Math.max(0, Math.floor((m.y - r - oy) / res));
@@ -134,7 +124,7 @@ export class PlannerNode extends Node {
 
   /** A fresh teammate within its disc of the next `teammate_lookahead` m of the current path. */
   #teammateOnPath(map: MapState): boolean {
-    if (this.#pathCells.length === 0 || this.#mates.size === 0) return false;
+    if (this.#pathCells.length === 0 || this.#mates === undefined || this.#mates.size === 0) return false;
     const info = map.msg.info;
     const cells = new Set(this.#teammateCells(info, this.#pose!));
     if (cells.size === 0) return false;
@@ -310,9 +300,7 @@ export const plannerKind: NodeKind = {
     check_hz: { type: 'double', default: 5, unit: 'Hz', range: { from: 0.1, to: 100 }, description: 'How often map changes and arrival are checked.' },
     simplify: { type: 'bool', default: true, description: 'Shortcut the grid path by line of sight (never closer to walls than the A* path).' },
     map_frame: { type: 'string', default: 'map', description: 'frame_id of plan and status.' },
-    robots: { type: 'string_array', default: [], description: 'Names of the fleet\'s robots (this one may be included): teammates (fleet/<name>/pose) are planned around.' },
-    fleet_size: { type: 'integer', default: 0, range: { from: 0, to: 64 }, description: 'N > 0: the fleet is r1..rN (instead of listing `robots`).' },
-    robot_name: { type: 'string', default: '', description: 'This robot\'s name in the fleet; empty: the last segment of the namespace.' },
+    ...teamParameters('teammates (fleet/<name>/pose) are planned around'),
     teammate_radius: { type: 'double', default: 0.35, unit: 'm', range: { from: 0, to: 10 }, description: 'A teammate blocks a disc this wide (plus robot_radius) around its shared pose; 0 = ignore teammates.' },
     teammate_max_age: { type: 'double', default: 2, unit: 's', range: { from: 0, to: 60 }, description: 'Older shared poses are not planned around.' },
     teammate_lookahead: { type: 'double', default: 3, unit: 'm', range: { from: 0, to: 100 }, description: 'A teammate on this much of the path ahead makes the planner plan again.' },
