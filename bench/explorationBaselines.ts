@@ -172,7 +172,7 @@ async function main(): Promise<void> {
         const record: MissionRecord = { ...what, summary };
         records.push(record);
         if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(record)}\n`);
-        process.stderr.write(`${map.label} ${policy} seed ${seed}: ${summary.reason} coverage ${summary.coverage} ` +
+        process.stderr.write(`${map.label} ${policy} seed ${seed}: stopped on ${summary.reason}, coverage ${summary.coverage}, ` +
           `max path ${summary.max_path_length_m} m, sim ${summary.sim_time_s} s, wall ${summary.wall_time_s} s\n`);
       }
     }

@@ -10,6 +10,9 @@ import type { DrainCursor, FleetOutbox, QueuedMessage } from './FleetOutbox.js';
 import { setTcpNoDelay } from './tcpNoDelay.js';
 import { ackTopic, dataTopic } from './FleetTopics.js';
 
+/** Socket errors that mean "the link went away" (retried quietly), as opposed to a misconfiguration. */
+const LINK_LOSS_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 export interface FleetSenderOptions {
   outbox: FleetOutbox;
   registry: MessageRegistry;
@@ -125,7 +128,11 @@ export class FleetSender {
     });
     client.on('error', (err) => {
       this.stats.errors++;
-      o.logger?.warn({ err: err.message }, `fleet link ${o.robot}→${o.peer}: ${err.message}`);
+      // A link that drops (out of radio range, a gate closing it) is the normal case for a fleet
+      // link, not a fault: counted, logged at debug, retried. Anything else is worth a warning.
+      const code = (err as NodeJS.ErrnoException).code;
+      const log = code !== undefined && LINK_LOSS_CODES.has(code) ? o.logger?.debug.bind(o.logger) : o.logger?.warn.bind(o.logger);
+      log?.({ err: err.message, code }, `fleet link ${o.robot}→${o.peer}: ${err.message}`);
     });
     client.on('message', (_topic, payload) => this.#onAck(payload));
     this.#armTimeoutScan();
