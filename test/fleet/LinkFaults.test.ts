@@ -43,10 +43,14 @@ describe('fleet link faults', () => {
     sender.start();
     sender.kick();
     const progress: number[] = [];
+    await waitFor(() => sender.connected, 5000, 'first connection');
     for (let cut = 0; cut < 100; cut++) {
       await sleep(15 + (cut % 5) * 5);
       proxy.cut();
       progress.push(got.length);
+      // The sender must see each cut (a cut landing before it noticed the previous one would
+      // only cost one reconnect for two, and the count below would be off by one).
+      await waitFor(() => !sender.connected, 5000, `disconnect at cut ${cut}`);
       await sleep(5);
       proxy.restore();
       await waitFor(() => sender.connected, 5000, `reconnect after cut ${cut}`);
