@@ -2,10 +2,10 @@
  * The classical baselines the learned policy must beat (issue #4): for each policy, the median
  * `max_path_length_m` (IR2's metric: the longest distance any robot drove) to 99% coverage, with
  * 4 robots and line-of-sight radio over several seeds, on shipped maps. Each mission is the real
- * launch/sim/explore.launch.yaml run in this process, as `outpost sim` runs it.
+ * launch/sim/explore.launch.yaml run in a fresh Node.js process, as `outpost sim` runs it.
  *
  *   npm run bench:exploration -- [--maps small_rooms,rooms,path/to/map.yaml] [--policies a,b] [--seeds 5]
- *       [--robots 4] [--until 1800] [--out runs.jsonl] [--arg name:=value ...] [--json] [--table-only]
+ *       [--robots 4] [--until 1800] [--out runs.jsonl] [--arg name:=value ...] [--jobs 1] [--json] [--table-only]
  *
  * --maps: shipped names (sim/worlds/NAME.yaml) or paths to any map_server YAML.
  * --policies: exploration policy names (default the three classical ones).
@@ -14,6 +14,8 @@
  *   results survive a cut session; missions already in the file (same map, policy, seed, robots,
  *   until, args) are not run again, and the table covers all of them.
  * --arg: extra launch arguments for every mission (e.g. a model path for a learned policy).
+ * --jobs: missions run at the same time (default 1). Sim-time results (paths, coverage, times to
+ *   99%) do not depend on it; wall times and the speed-up column do, since missions share the CPUs.
  * --table-only: run nothing; print the table of the missions in --out (all of them).
  * Each mission runs in its own process (runMissionIsolated).
  */
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
     options: {
       maps: { type: 'string' }, policies: { type: 'string' }, seeds: { type: 'string' }, robots: { type: 'string' },
       until: { type: 'string' }, out: { type: 'string' }, arg: { type: 'string', multiple: true }, json: { type: 'boolean' },
-      'table-only': { type: 'boolean' }, mission: { type: 'string' },
+      'table-only': { type: 'boolean' }, mission: { type: 'string' }, jobs: { type: 'string' },
     },
   });
   if (values.mission !== undefined) {
@@ -156,29 +158,40 @@ async function main(): Promise<void> {
       previous.set(recordKey(r), r);
     }
   }
-  const records: MissionRecord[] = [];
+  const jobs = Number(values.jobs ?? 1);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: expected an integer ≥ 1, got "${values.jobs}"`);
+  // Every mission in table order; those already in --out are taken from it, the rest run.
+  const records: Array<MissionRecord | undefined> = [];
+  const todo: Array<{ index: number; what: Omit<MissionRecord, 'summary'>; label: string }> = [];
   for (const map of maps) {
     for (const policy of policies) {
       for (let seed = 1; seed <= seeds; seed++) {
         const what = { map: map.label, map_path: map.path, policy, seed, robots, until_s: until, args: extra };
         const had = previous.get(recordKey(what));
-        if (had !== undefined) {
-          records.push(had);
-          continue;
-        }
-        const summary = await runMissionIsolated({
-          ...extra, map: map.path, robots: String(robots), policy, seed: String(seed), until_time: String(until),
-        });
-        const record: MissionRecord = { ...what, summary };
-        records.push(record);
-        if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(record)}\n`);
-        process.stderr.write(`${map.label} ${policy} seed ${seed}: stopped on ${summary.reason}, coverage ${summary.coverage}, ` +
-          `max path ${summary.max_path_length_m} m, sim ${summary.sim_time_s} s, wall ${summary.wall_time_s} s\n`);
+        records.push(had);
+        if (had === undefined) todo.push({ index: records.length - 1, what, label: `${map.label} ${policy} seed ${seed}` });
       }
     }
   }
-  if (values.json === true) console.log(JSON.stringify(records));
-  else console.log(baselineTable(records));
+  if (todo.length > 0) process.stderr.write(`${todo.length} mission(s) to run, ${records.length - todo.length} already in ${values.out ?? '(no --out)'}, ${jobs} at a time\n`);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length) {
+      const { index, what, label } = todo[next++]!;
+      const summary = await runMissionIsolated({
+        ...extra, map: what.map_path, robots: String(robots), policy: what.policy, seed: String(what.seed), until_time: String(until),
+      });
+      const record: MissionRecord = { ...what, summary };
+      records[index] = record;
+      if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(record)}\n`);
+      process.stderr.write(`${label}: stopped on ${summary.reason}, coverage ${summary.coverage}, ` +
+        `max path ${summary.max_path_length_m} m, sim ${summary.sim_time_s} s, wall ${summary.wall_time_s} s\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, () => worker()));
+  const done = records.filter((r): r is MissionRecord => r !== undefined);
+  if (values.json === true) console.log(JSON.stringify(done));
+  else console.log(baselineTable(done));
 }
 
 if (process.argv[1] !== undefined && import.meta.url === `file://${process.argv[1]}`) await main();
