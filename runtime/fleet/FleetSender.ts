@@ -66,6 +66,8 @@ interface InFlight {
 export class FleetSender {
   /** Envelopes sent (resends included, also counted in `resent`), acknowledged; `bytes`: envelope bytes of first sends. */
   readonly stats = { sent: 0, resent: 0, acked: 0, connects: 0, timeouts: 0, errors: 0, bytes: 0 };
+  /** The one "cannot reach" warning for a peer never connected has been logged. */
+  #warnedUnreached = false;
   readonly #o: FleetSenderOptions;
   readonly #clock: Clock;
   readonly #inFlight = new Map<bigint, InFlight>();
@@ -129,10 +131,19 @@ export class FleetSender {
     client.on('error', (err) => {
       this.stats.errors++;
       // A link that drops (out of radio range, a gate closing it) is the normal case for a fleet
-      // link, not a fault: counted, logged at debug, retried. Anything else is worth a warning.
+      // link, not a fault: counted, logged at debug, retried. A peer never reached yet gets one
+      // warning (a wrong URL or port must not stay silent); anything else is always worth one.
       const code = (err as NodeJS.ErrnoException).code;
-      const log = code !== undefined && LINK_LOSS_CODES.has(code) ? o.logger?.debug.bind(o.logger) : o.logger?.warn.bind(o.logger);
-      log?.({ err: err.message, code }, `fleet link ${o.robot}→${o.peer}: ${err.message}`);
+      const linkLoss = code !== undefined && LINK_LOSS_CODES.has(code);
+      if (linkLoss && (this.stats.connects > 0 || this.#warnedUnreached)) {
+        o.logger?.debug({ err: err.message, code }, `fleet link ${o.robot}→${o.peer}: ${err.message}`);
+      } else if (linkLoss) {
+        this.#warnedUnreached = true;
+        o.logger?.warn({ err: err.message, code, url: o.url },
+          `fleet link ${o.robot}→${o.peer}: cannot reach ${o.url} (${err.message}); retrying every ${o.reconnectPeriodSec ?? 0.5} s, further failures at debug`);
+      } else {
+        o.logger?.warn({ err: err.message, code }, `fleet link ${o.robot}→${o.peer}: ${err.message}`);
+      }
     });
     client.on('message', (_topic, payload) => this.#onAck(payload));
     this.#armTimeoutScan();

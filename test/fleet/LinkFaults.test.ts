@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FleetOutbox } from '../../runtime/fleet/FleetOutbox.js';
 import { FleetSender } from '../../runtime/fleet/FleetSender.js';
@@ -25,6 +27,30 @@ function enqueueAll(outbox: FleetOutbox, n: number): void {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('fleet link faults', () => {
+  it('a peer that cannot be reached gets one warning naming its URL; link drops after a connection stay at debug', async () => {
+    // A port nobody listens on: take a free one and close it again.
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = pino({ level: 'debug' }, { write: (l: string) => { lines.push(JSON.parse(l) as { level: number; msg: string }); } });
+    const outbox = new FleetOutbox({ path: ':memory:', routes: testRoutes() });
+    cleanups.push(() => outbox.close());
+    const url = `mqtt://127.0.0.1:${port}`;
+    const sender = new FleetSender({ outbox, registry, fleet: FLEET, robot: 'r1', peer: 'r2', url, username: 'r1',
+      password: password('r1'), protocolVersion: 4, reconnectPeriodSec: 0.02, ackTimeoutSec: 1, window: 64, logger });
+    cleanups.push(() => sender.close());
+    sender.start();
+    await waitFor(() => sender.stats.errors >= 5, 5000, 'five refused connection attempts');
+    const warnings = lines.filter((l) => l.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.msg).toContain(`cannot reach ${url}`);
+    expect(lines.filter((l) => l.level === 20 && l.msg.includes('ECONNREFUSED')).length).toBeGreaterThanOrEqual(4);
+  });
+
   it('a link cut and restored 100 times during a stream delivers every message exactly once, in order', async () => {
     const broker = await startBroker('aedes');
     cleanups.push(() => broker.close());
