@@ -196,7 +196,12 @@ export class FleetLinkNode extends Node {
       for (const name of reachable) {
         const p = this.peers.get(name);
         if (p === undefined) waiting.push(name); // not discovered yet: the link gate announces it
-        else if (!p.connected) { waiting.push(name); waits.push(new Promise<void>((r) => p.onConnect.push(r))); }
+        else if (!p.connected) {
+          // The caller says the link is up: try now rather than at the next periodic attempt.
+          p.link.sender.reconnectNow();
+          waiting.push(name);
+          waits.push(new Promise<void>((r) => p.onConnect.push(r)));
+        }
         else if (p.link.outbox.size > 0 || p.link.sender.inFlight > 0) { waiting.push(name); waits.push(p.link.sender.drained()); }
       }
       await this.#receiver?.idle();
@@ -483,7 +488,7 @@ export const fleetLinkKind: NodeKind = {
     tls_cert_file: { type: 'string', default: '', description: 'PEM client certificate, where brokers require one (with tls_key_file).' },
     tls_key_file: { type: 'string', default: '', description: 'PEM key of tls_cert_file.' },
     deliver_on_sync: { type: 'bool', default: false, description: 'Hold what arrives until the next ~/sync call and hand it over in (origin, route, seq) order: repeatable simulations.' },
-    reconnect_period_s: { type: 'double', default: 0.5, unit: 's', range: { from: 0.005, to: 60 }, description: 'Wait between attempts to reach a teammate\'s broker (wall time; the simulator uses a short one).' },
+    reconnect_period_s: { type: 'double', default: 0.5, unit: 's', range: { from: 0.005, to: 60 }, description: 'Wait between attempts to reach a teammate\'s broker (wall time). A ~/sync request tries its reachable peers at once, so a simulator needs no short period (a short one costs a refused connection every period for every link that is down).' },
     tile_size: { type: 'integer', default: 32, range: { from: 4, to: 256 }, description: 'Tile edge in cells (all robots of a fleet must agree).' },
   },
   publishes: { 'fleet/map': 'nav_msgs/msg/OccupancyGrid', 'fleet/<robot>/<topic>': '(route type)', '/diagnostics': 'diagnostic_msgs/msg/DiagnosticArray' },

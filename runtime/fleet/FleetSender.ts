@@ -159,6 +159,23 @@ export class FleetSender {
     });
   }
 
+  /**
+   * Tries to reach the peer now instead of at the next periodic attempt: for a caller that knows
+   * the link just came up (a simulator's lock-step, a radio reporting a new neighbour). A sender
+   * that is connected, connecting or closed is left alone.
+   */
+  reconnectNow(): void {
+    const client = this.#client;
+    if (client === undefined || this.#closed || client.connected || this.#connecting(client)) return;
+    client.reconnect();
+  }
+
+  /** A connection attempt is under way: its socket is still open (connecting, or CONNACK not in yet). */
+  #connecting(client: MqttClient): boolean {
+    const stream = (client as unknown as { stream?: { destroyed?: boolean } }).stream;
+    return stream !== undefined && stream.destroyed !== true;
+  }
+
   /** Resolves once the outbox is empty and nothing is in flight. */
   drained(): Promise<void> {
     if (this.#o.outbox.size === 0 && this.#inFlight.size === 0) return Promise.resolve();

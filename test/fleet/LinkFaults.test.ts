@@ -117,4 +117,38 @@ describe('fleet link faults', () => {
     await receiver.idle();
     expect(checkExactlyOnceInOrder(got, ROUTES, N)).toEqual([]);
   }, 60_000);
+
+  it('reconnectNow reaches a restored link at once, not at the next periodic attempt; it leaves an attempt under way alone', async () => {
+    const broker = await startBroker('aedes');
+    cleanups.push(() => broker.close());
+    const { receiver, got } = await startReceiver(broker);
+    cleanups.push(() => receiver.close());
+    const proxy = new LinkProxy({ targetPort: broker.port });
+    await proxy.start();
+    cleanups.push(() => proxy.close());
+    proxy.cut();
+    const outbox = new FleetOutbox({ path: ':memory:', routes: testRoutes() });
+    cleanups.push(() => outbox.close());
+    // One attempt a minute: only reconnectNow can connect within this test.
+    const sender = new FleetSender({ outbox, registry, fleet: FLEET, robot: 'r1', peer: 'r2', url: proxy.url, username: 'r1',
+      password: password('r1'), protocolVersion: 4, reconnectPeriodSec: 60, ackTimeoutSec: 1, window: 64, logger: quietLogger });
+    cleanups.push(() => sender.close());
+    enqueueAll(outbox, 5);
+    sender.start();
+    await waitFor(() => proxy.stats.refused >= 1, 5000, 'the first attempt, refused by the cut link');
+    await sleep(100);
+    expect(sender.connected).toBe(false);
+    proxy.restore();
+    const t0 = Date.now();
+    sender.reconnectNow();
+    sender.reconnectNow(); // an attempt is under way: no second socket
+    await waitFor(() => sender.connected, 5000, 'connection after reconnectNow');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(proxy.stats.accepted).toBe(1);
+    await waitFor(() => got.length === 10, 5000, 'the queued messages');
+    sender.reconnectNow(); // connected: nothing to do
+    await sleep(50);
+    expect(proxy.stats.accepted).toBe(1);
+    expect(checkExactlyOnceInOrder(got, ROUTES, 5)).toEqual([]);
+  });
 });
