@@ -12,7 +12,14 @@ export interface MissionSummary {
   done: boolean;
   reason: string;
   sim_time_s: number;
+  /** Wall time from the simulator's start to the end, `startup_s` included. Unit: s. */
   wall_time_s: number;
+  /**
+   * Wall time before the clock first moved: waiting for the launch to come up (nodes configured
+   * and active, brokers, logins, models loaded) and for firmware bridges. The running real-time
+   * factor is sim_time_s / (wall_time_s − startup_s). Unit: s.
+   */
+  startup_s: number;
   coverage: number;
   time_to_coverage_s: number | null;
   max_path_length_m: number;
@@ -60,7 +67,8 @@ export class MissionReport {
     if (this.#timeToCoverage === null && coverage >= (this.#o.goalCoverage ?? 0.99)) this.#timeToCoverage = simTimeS;
   }
 
-  summary(wallTimeS: number, reason: string): MissionSummary {
+  /** `startupS`: the part of `wallTimeS` before the clock first moved (0 if it never did). */
+  summary(wallTimeS: number, reason: string, startupS = 0): MissionSummary {
     const perRobot = this.#robots.map((r) => {
       let known = 0;
       if (r.known !== undefined) for (let i = 0; i < r.known.length; i++) if (r.known[i] === 1 && (this.#freeMask?.(i) ?? true)) known++;
@@ -69,7 +77,7 @@ export class MissionReport {
     return {
       map: this.#o.map, robots: this.#o.robots, policy: this.#o.policy, radio: this.#o.radio, seed: this.#o.seed,
       done: reason === 'coverage', reason,
-      sim_time_s: round(this.#simTime, 3), wall_time_s: round(wallTimeS, 3), coverage: round(this.#coverage, 4),
+      sim_time_s: round(this.#simTime, 3), wall_time_s: round(wallTimeS, 3), startup_s: round(startupS, 3), coverage: round(this.#coverage, 4),
       time_to_coverage_s: this.#timeToCoverage === null ? null : round(this.#timeToCoverage, 3),
       max_path_length_m: round(Math.max(0, ...perRobot.map((r) => r.path_length_m)), 3),
       per_robot: perRobot, contacts: this.contacts, fleet: { ...this.fleet },

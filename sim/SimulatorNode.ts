@@ -56,6 +56,8 @@ export class SimulatorNode extends Node {
   #reportPub: Publisher<'std_msgs/msg/String'> | undefined;
   #running = false;
   #stopped: Promise<void> = Promise.resolve();
+  /** Wall seconds from activation until the clock first moved (MissionSummary.startup_s). */
+  #startupS = 0;
   #report: MissionReport | undefined;
   #linkUp = new Map<string, boolean>();
   #teamKnown: Uint8Array | undefined;
@@ -170,7 +172,7 @@ export class SimulatorNode extends Node {
     this.#stopped = this.#run().catch((err: unknown) => {
       this.getLogger().fatal({ err }, 'simulation loop failed');
       // Whoever waits for the report learns that the mission ended, and why.
-      this.summary = this.#report!.summary(Number(this.context.wallClock.now().nanoseconds - wall0) / 1e9, `error: ${(err as Error).message}`);
+      this.summary = this.#report!.summary(Number(this.context.wallClock.now().nanoseconds - wall0) / 1e9, `error: ${(err as Error).message}`, this.#startupS);
       this.#reportPub?.publish({ data: JSON.stringify(this.summary) });
       this.#running = false;
     });
@@ -257,6 +259,7 @@ export class SimulatorNode extends Node {
     // Firmware in the loop: start once every bridge has spoken (a motor_bridge sends a stop when its
     // port opens, a mavlink_bridge its heartbeat).
     if (serial) await Promise.all(this.#robots.map((r) => r.firmware?.awaitBridge(10_000) ?? r.autopilot?.awaitBridge(10_000)));
+    this.#startupS = Number(wall.now().nanoseconds - wall0) / 1e9;
     // Step 0: everyone learns the time, poses and links before anything moves.
     this.#publishSensors(true, lidar, lidarRng);
     this.#publishLinks();
@@ -291,7 +294,7 @@ export class SimulatorNode extends Node {
         this.#publishStatus(Number(wallNow - wall0) / 1e9, coverage, reason);
       }
       if (reason !== '') {
-        this.summary = this.#report!.summary(Number(wallNow - wall0) / 1e9, reason);
+        this.summary = this.#report!.summary(Number(wallNow - wall0) / 1e9, reason, this.#startupS);
         this.#reportPub!.publish({ data: JSON.stringify(this.summary) });
         this.getLogger().info({ coverage, sim_time_s: simS }, `mission done (${reason})`);
         this.#running = false;
