@@ -139,11 +139,9 @@ describe('fleet link faults', () => {
     await sleep(100);
     expect(sender.connected).toBe(false);
     proxy.restore();
-    const t0 = Date.now();
     sender.reconnectNow();
     sender.reconnectNow(); // an attempt is under way: no second socket
-    await waitFor(() => sender.connected, 5000, 'connection after reconnectNow');
-    expect(Date.now() - t0).toBeLessThan(5000);
+    await waitFor(() => sender.connected, 5000, 'connection after reconnectNow'); // the next periodic attempt is 60 s away
     expect(proxy.stats.accepted).toBe(1);
     await waitFor(() => got.length === 10, 5000, 'the queued messages');
     sender.reconnectNow(); // connected: nothing to do
