@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   OUTPOST_ERR_LAUNCH_INCLUDE_CYCLE: 'launch files include each other in a cycle',
   OUTPOST_ERR_LAUNCH_ARGUMENT: 'a launch argument is missing, unknown or not one of its choices',
   OUTPOST_ERR_UNKNOWN_NODE_KIND: 'a launch file names a node kind that is not registered',
+  OUTPOST_ERR_UNDECLARED_ENDPOINT: 'a node created a topic or service endpoint that its node kind does not declare',
   OUTPOST_ERR_UNKNOWN_PARAMETER: 'a launch file sets a parameter that its node kind does not declare',
   OUTPOST_ERR_PARAMETER_FILE: 'a parameter file is not in the ROS 2 ros__parameters layout',
   OUTPOST_ERR_NO_RUNNING_LAUNCH: 'the CLI found no running launch to talk to',

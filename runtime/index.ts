@@ -29,4 +29,11 @@ export { LocalBus } from './transport/LocalBus.js';
 export { createTransport, transportNames, type TransportOptions } from './transport/transports.js';
 export { createRos2Transport, type Ros2TransportOptions } from './transport/Ros2Transport.js';
 export { expandTopicName, resolveTopicName, normalizeNamespace, type Remap } from './TopicName.js';
-export { NodeKindRegistry, type NodeKind, type NodeKindOptions } from './NodeKind.js';
+export { NodeKindRegistry, type NodeKind, type NodeKindOptions, type EndpointTable } from './NodeKind.js';
+export {
+  defineNodeKind, nodeKindSpec, type NodeKindSpec, type ParamsOf, type ParameterTable, type ParameterValueOf,
+} from './defineNodeKind.js';
+export {
+  KindNode, type CreatedEndpoint, type EndpointRole, type KindPublisherOptions, type KindSubscriptionOptions, type PatternValues,
+} from './KindNode.js';
+export { EndpointPattern } from './EndpointPattern.js';

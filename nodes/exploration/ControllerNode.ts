@@ -1,19 +1,40 @@
 import {
-  Node, Time, secondsToNs, type Context, type NodeKind, type NodeKindOptions, type Publisher, type Timer,
+  KindNode, Time, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type NodeKindOptions, type Publisher, type Timer,
 } from '../../runtime/index.js';
 import type { Pose2D } from './LogOddsGrid.js';
 import { yawOf } from './MapperNode.js';
 import { navStatusMessage, type NavState } from './NavStatus.js';
-import { PathFollower, type FollowerParams } from './PathFollower.js';
+import { PathFollower } from './PathFollower.js';
 
-/** Node parameter → PathFollower field. */
-const FOLLOWER_PARAMS: Record<string, keyof FollowerParams> = {
-  lookahead: 'lookahead', max_linear: 'maxLinear', max_angular: 'maxAngular', min_linear: 'minLinear',
-  rotate_in_place_angle: 'rotateInPlaceAngle', angular_gain: 'angularGain', goal_tolerance: 'goalTolerance',
-  approach_distance: 'approachDistance', stuck_time: 'stuckTime', stuck_distance: 'stuckDistance',
-  recovery_backup_speed: 'recoveryBackupSpeed', recovery_backup_time: 'recoveryBackupTime',
-  recovery_rotate_time: 'recoveryRotateTime', max_recoveries: 'maxRecoveries',
-};
+const num = (d: number, unit: string, to: number, description: string) =>
+  ({ type: 'double' as const, default: d, unit, range: { from: 0, to }, description });
+
+const spec = nodeKindSpec({
+  name: 'controller',
+  description: 'Pure-pursuit path follower for a differential-drive robot: plan + odom → cmd_vel, with stuck recovery and ~/status.',
+  parameters: {
+    control_hz: { type: 'double', default: 20, unit: 'Hz', range: { from: 1, to: 1000 }, description: 'Control rate.' },
+    lookahead: num(0.4, 'm', 20, 'Pure-pursuit carrot distance along the plan.'),
+    max_linear: num(0.3, 'm/s', 20, 'Forward speed limit.'),
+    max_angular: num(1.0, 'rad/s', 20, 'Yaw rate limit.'),
+    min_linear: num(0.05, 'm/s', 5, 'Speed floor while approaching the goal.'),
+    rotate_in_place_angle: num(0.8, 'rad', 3.2, 'Turn on the spot when the carrot is further off the heading than this.'),
+    angular_gain: num(2.0, '1/s', 100, 'Yaw rate per rad of heading error when turning on the spot.'),
+    goal_tolerance: num(0.15, 'm', 10, 'Stop within this distance of the plan\'s last pose.'),
+    approach_distance: num(0.6, 'm', 20, 'Slow down linearly within this distance of the goal.'),
+    stuck_time: num(4, 's', 600, 'Stuck when the remaining distance did not shrink by stuck_distance in this time.'),
+    stuck_distance: num(0.05, 'm', 10, 'Progress that counts (see stuck_time).'),
+    recovery_backup_speed: num(0.1, 'm/s', 5, 'Recovery: reverse speed.'),
+    recovery_backup_time: num(1.5, 's', 60, 'Recovery: how long to back up.'),
+    recovery_rotate_time: num(1.5, 's', 60, 'Recovery: how long to rotate (at max_angular/2, towards the plan) after backing up.'),
+    max_recoveries: { type: 'integer', default: 2, range: { from: 0, to: 100 }, description: 'Recoveries per goal before giving up (status aborted).' },
+    odom_timeout: num(0.5, 's', 60, 'Stop when the newest pose is older than this.'),
+    plan_timeout: num(0, 's', 3600, 'Stop when the newest plan is older than this; 0 = plans never go stale (the planner replans on map changes only).'),
+    map_frame: { type: 'string', default: 'map', description: 'frame_id of the status messages.' },
+  },
+  publishes: { cmd_vel: 'geometry_msgs/msg/Twist', '~/status': 'outpost_msgs/msg/NavStatus' },
+  subscribes: { plan: 'nav_msgs/msg/Path', odom: 'nav_msgs/msg/Odometry', goal: 'geometry_msgs/msg/PoseStamped' },
+});
 
 /**
  * Path-following controller (node kind `controller`): pure pursuit (PathFollower) of `plan` from
@@ -24,7 +45,7 @@ const FOLLOWER_PARAMS: Record<string, keyof FollowerParams> = {
  * stuck (a recovery starts: back up, rotate), aborted (stuck after `max_recoveries`: stopped until
  * a new `goal`) and idle. A message on `goal` starts a new goal (recoveries reset).
  */
-export class ControllerNode extends Node {
+export class ControllerNode extends KindNode<typeof spec> {
   #follower: PathFollower | undefined;
   #pose: Pose2D | undefined;
   #poseStamp = new Time(0n);
@@ -35,32 +56,36 @@ export class ControllerNode extends Node {
   #state: NavState | undefined;
 
   constructor(context: Context, options: NodeKindOptions) {
-    super(options.name, options.namespace, context, options);
-    for (const [name, spec] of Object.entries(controllerKind.parameters)) this.declareParameter(name, spec);
+    super(spec, context, options);
   }
 
   get follower(): PathFollower | undefined { return this.#follower; }
 
   protected override onConfigure() {
-    const params: Partial<FollowerParams> = {};
-    for (const [name, field] of Object.entries(FOLLOWER_PARAMS)) params[field] = this.getParameter(name).value as number;
-    this.#follower = new PathFollower(params);
-    this.#cmdPub = this.createLifecyclePublisher('geometry_msgs/msg/Twist', 'cmd_vel');
-    this.#statusPub = this.createLifecyclePublisher('outpost_msgs/msg/NavStatus', '~/status', { qos: { durability: 'transient_local', depth: 1 } });
-    this.createSubscription('nav_msgs/msg/Odometry', 'odom', { qos: 5 }, (m) => {
+    const p = this.params;
+    this.#follower = new PathFollower({
+      lookahead: p.lookahead, maxLinear: p.max_linear, maxAngular: p.max_angular, minLinear: p.min_linear,
+      rotateInPlaceAngle: p.rotate_in_place_angle, angularGain: p.angular_gain, goalTolerance: p.goal_tolerance,
+      approachDistance: p.approach_distance, stuckTime: p.stuck_time, stuckDistance: p.stuck_distance,
+      recoveryBackupSpeed: p.recovery_backup_speed, recoveryBackupTime: p.recovery_backup_time,
+      recoveryRotateTime: p.recovery_rotate_time, maxRecoveries: p.max_recoveries,
+    });
+    this.#cmdPub = this.publisher('cmd_vel', { lifecycle: true });
+    this.#statusPub = this.publisher('~/status', { lifecycle: true, qos: { durability: 'transient_local', depth: 1 } });
+    this.subscription('odom', { qos: 5 }, (m) => {
       this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawOf(m.pose.pose.orientation) };
       this.#poseStamp = this.now();
     });
-    this.createSubscription('nav_msgs/msg/Path', 'plan', { qos: { durability: 'transient_local', depth: 1 } }, (m) => {
+    this.subscription('plan', { qos: { durability: 'transient_local', depth: 1 } }, (m) => {
       this.#planStamp = this.now();
       this.#follower?.setPath(m.poses.map((p) => ({ x: p.pose.position.x, y: p.pose.position.y })), this.now().seconds);
     });
-    this.createSubscription('geometry_msgs/msg/PoseStamped', 'goal', { qos: 10 }, () => this.#follower?.newGoal());
+    this.subscription('goal', { qos: 10 }, () => this.#follower?.newGoal());
     return 'success' as const;
   }
 
   protected override onActivate() {
-    this.#timer = this.createTimer(secondsToNs(1 / (this.getParameter('control_hz').value as number)), () => this.#control());
+    this.#timer = this.createTimer(secondsToNs(1 / this.params.control_hz), () => this.#control());
     return 'success' as const;
   }
 
@@ -77,8 +102,8 @@ export class ControllerNode extends Node {
     if (f === undefined) return;
     const now = this.now();
     const age = (t: Time) => Number(now.sub(t)) / 1e9;
-    const planTimeout = this.getParameter('plan_timeout').value as number;
-    const staleOdom = this.#pose === undefined || age(this.#poseStamp) > (this.getParameter('odom_timeout').value as number);
+    const planTimeout = this.params.plan_timeout;
+    const staleOdom = this.#pose === undefined || age(this.#poseStamp) > this.params.odom_timeout;
     const stalePlan = planTimeout > 0 && age(this.#planStamp) > planTimeout;
     if (staleOdom || stalePlan) {
       this.#publish(0, 0);
@@ -104,37 +129,9 @@ export class ControllerNode extends Node {
     if (state === 'recovering' && this.#state === 'stuck') { this.#state = state; return; } // stuck already said it
     this.#state = state;
     const end = this.#follower?.path.at(-1);
-    this.#statusPub?.publish(navStatusMessage(this.now(), this.getParameter('map_frame').value as string, { state, goal: end, distanceRemaining: remaining, detail }));
+    this.#statusPub?.publish(navStatusMessage(this.now(), this.params.map_frame, { state, goal: end, distanceRemaining: remaining, detail }));
   }
 }
 
-const num = (d: number, unit: string, to: number, description: string) =>
-  ({ type: 'double' as const, default: d, unit, range: { from: 0, to }, description });
 
-export const controllerKind: NodeKind = {
-  name: 'controller',
-  description: 'Pure-pursuit path follower for a differential-drive robot: plan + odom → cmd_vel, with stuck recovery and ~/status.',
-  parameters: {
-    control_hz: { type: 'double', default: 20, unit: 'Hz', range: { from: 1, to: 1000 }, description: 'Control rate.' },
-    lookahead: num(0.4, 'm', 20, 'Pure-pursuit carrot distance along the plan.'),
-    max_linear: num(0.3, 'm/s', 20, 'Forward speed limit.'),
-    max_angular: num(1.0, 'rad/s', 20, 'Yaw rate limit.'),
-    min_linear: num(0.05, 'm/s', 5, 'Speed floor while approaching the goal.'),
-    rotate_in_place_angle: num(0.8, 'rad', 3.2, 'Turn on the spot when the carrot is further off the heading than this.'),
-    angular_gain: num(2.0, '1/s', 100, 'Yaw rate per rad of heading error when turning on the spot.'),
-    goal_tolerance: num(0.15, 'm', 10, 'Stop within this distance of the plan\'s last pose.'),
-    approach_distance: num(0.6, 'm', 20, 'Slow down linearly within this distance of the goal.'),
-    stuck_time: num(4, 's', 600, 'Stuck when the remaining distance did not shrink by stuck_distance in this time.'),
-    stuck_distance: num(0.05, 'm', 10, 'Progress that counts (see stuck_time).'),
-    recovery_backup_speed: num(0.1, 'm/s', 5, 'Recovery: reverse speed.'),
-    recovery_backup_time: num(1.5, 's', 60, 'Recovery: how long to back up.'),
-    recovery_rotate_time: num(1.5, 's', 60, 'Recovery: how long to rotate (at max_angular/2, towards the plan) after backing up.'),
-    max_recoveries: { type: 'integer', default: 2, range: { from: 0, to: 100 }, description: 'Recoveries per goal before giving up (status aborted).' },
-    odom_timeout: num(0.5, 's', 60, 'Stop when the newest pose is older than this.'),
-    plan_timeout: num(0, 's', 3600, 'Stop when the newest plan is older than this; 0 = plans never go stale (the planner replans on map changes only).'),
-    map_frame: { type: 'string', default: 'map', description: 'frame_id of the status messages.' },
-  },
-  publishes: { cmd_vel: 'geometry_msgs/msg/Twist', '~/status': 'outpost_msgs/msg/NavStatus' },
-  subscribes: { plan: 'nav_msgs/msg/Path', odom: 'nav_msgs/msg/Odometry', goal: 'geometry_msgs/msg/PoseStamped' },
-  create: (context, options) => new ControllerNode(context, options),
-};
+export const controllerKind = defineNodeKind(spec, (context, options) => new ControllerNode(context, options));

@@ -1,4 +1,5 @@
 import type { Node, ParameterSpec } from '../../runtime/index.js';
+import { fleetRobotNames, ownRobotName } from '../fleet/FleetNames.js';
 
 /** The fleet parameters of a node that listens to teammates: `robots`, `fleet_size`, `robot_name`. */
 export function teamParameters(what: string): Record<string, ParameterSpec> {
@@ -11,9 +12,8 @@ export function teamParameters(what: string): Record<string, ParameterSpec> {
 
 /** `robots` or r1..r`fleet_size`, this robot (`robot_name` or the namespace's last segment) excluded. */
 export function teammateNames(node: Node): string[] {
-  const n = node.getParameter('fleet_size').value as number;
-  const names = n > 0 ? Array.from({ length: n }, (_, i) => `r${i + 1}`) : node.getParameter('robots').value as string[];
-  const own = (node.getParameter('robot_name').value as string) || (node.namespace().split('/').filter((s) => s !== '').pop() ?? '');
+  const names = fleetRobotNames(node.getParameter('fleet_size').value as number, node.getParameter('robots').value as string[]);
+  const own = ownRobotName(node.getParameter('robot_name').value as string, node.namespace());
   return names.filter((r) => r !== own);
 }
 
