@@ -30,3 +30,5 @@ export { createTransport, transportNames, type TransportOptions } from './transp
 export { createRos2Transport, type Ros2TransportOptions } from './transport/Ros2Transport.js';
 export { expandTopicName, resolveTopicName, normalizeNamespace, type Remap } from './TopicName.js';
 export { NodeKindRegistry, type NodeKind, type NodeKindOptions } from './NodeKind.js';
+export { wrapAngle } from './geometry/Angles.js';
+export { quaternionFromYaw, yawFromQuaternion, type Quaternion } from './geometry/Quaternions.js';

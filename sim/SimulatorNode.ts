@@ -1,6 +1,7 @@
 import {
   ManualClock, Node, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type Publisher,
 } from '../runtime/index.js';
+import { quaternionFromYaw } from '../runtime/geometry/Quaternions.js';
 import type { Client } from '../runtime/Client.js';
 import { Random } from './Random.js';
 import { createRadioModel, radioModels } from './radio/RadioModels.js';
@@ -332,7 +333,7 @@ export class SimulatorNode extends Node {
     const transforms: MessageOf<'tf2_msgs/msg/TFMessage'>['transforms'] = [];
     for (const r of this.#robots) {
       const { x, y, yaw } = r.vehicle.pose;
-      const q = { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) };
+      const q = quaternionFromYaw(yaw);
       r.odom.publish({
         header: { stamp, frame_id: 'map' }, child_frame_id: `${r.name}/base_link`,
         pose: { pose: { position: { x, y, z: 0 }, orientation: q }, covariance: new Float64Array(36) },

@@ -1,8 +1,8 @@
 import {
   Node, Time, secondsToNs, type Context, type NodeKind, type NodeKindOptions, type Publisher, type Timer,
 } from '../../runtime/index.js';
+import { yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
 import type { Pose2D } from './LogOddsGrid.js';
-import { yawOf } from './MapperNode.js';
 import { navStatusMessage, type NavState } from './NavStatus.js';
 import { PathFollower, type FollowerParams } from './PathFollower.js';
 
@@ -48,7 +48,7 @@ export class ControllerNode extends Node {
     this.#cmdPub = this.createLifecyclePublisher('geometry_msgs/msg/Twist', 'cmd_vel');
     this.#statusPub = this.createLifecyclePublisher('outpost_msgs/msg/NavStatus', '~/status', { qos: { durability: 'transient_local', depth: 1 } });
     this.createSubscription('nav_msgs/msg/Odometry', 'odom', { qos: 5 }, (m) => {
-      this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawOf(m.pose.pose.orientation) };
+      this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawFromQuaternion(m.pose.pose.orientation) };
       this.#poseStamp = this.now();
     });
     this.createSubscription('nav_msgs/msg/Path', 'plan', { qos: { durability: 'transient_local', depth: 1 } }, (m) => {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Node, type MessageOf } from '../../runtime/index.js';
+import { Node, yawFromQuaternion, type MessageOf } from '../../runtime/index.js';
 import { VehicleAirframe } from '../../firmware-bridge/firmware/Airframe.js';
 import { SimAutopilot } from '../../firmware-bridge/firmware/SimAutopilot.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge/MavlinkBridgeNode.js';
-import { yawFromQuaternion } from '../../firmware-bridge/RosConversions.js';
 import { DiffDriveVehicle } from '../../sim/vehicles/DiffDriveVehicle.js';
 import { CELL_OCCUPIED, GridWorld } from '../../sim/world/GridWorld.js';
 import { ptyRig, until } from './firmwareRig.js';
