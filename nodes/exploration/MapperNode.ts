@@ -25,7 +25,7 @@ const LATCHED = { durability: 'transient_local', depth: 1 } as const;
  * from each teammate's explorer) and drops returns within `teammate_radius` of a teammate's
  * shared pose, grown by `teammate_speed` × the pose's age, while the pose is at most
  * `teammate_max_age` old. Without this a robot's body, seen by a teammate, stays in the merged map
- * as an obstacle after it has moved, and can wall a robot in (rooms.yaml's stall, issue #4).
+ * as an obstacle after it has moved, and can wall a robot in (it did on rooms.yaml).
  */
 export class MapperNode extends Node {
   #grid: LogOddsGrid | undefined;
