@@ -1,5 +1,5 @@
 /**
- * The classical baselines the learned policy must beat (issue #4): for each policy, the median
+ * The classical baselines the learned policy must beat: for each policy, the median
  * `max_path_length_m` (IR2's metric: the longest distance any robot drove) to 99% coverage, with
  * 4 robots and line-of-sight radio over several seeds, on shipped maps. Each mission is the real
  * launch/sim/explore.launch.yaml run in a fresh Node.js process, as `outpost sim` runs it.

@@ -1,5 +1,5 @@
 /**
- * Per-map-update costs the simulator pays for every robot (issue #4, simulator speed): the
+ * Per-map-update costs the simulator pays for every robot (simulator speed): the
  * planner's inflation and fleet_link's own-map → tiles cut, each incremental against its
  * whole-grid baseline measured in the same run, on the rooms map (640×480) with 20 m known around
  * the centre and 8 m of new map per update (a lidar's reach).

@@ -17,7 +17,7 @@ import { Context } from '../runtime/index.js';
 import { benchMain, formatCount, formatTable, median, percentile, yieldToEventLoop, type BenchOptions } from './BenchRunner.js';
 
 /**
- * MAVLink v2 (issue #6). (1) Parse throughput of firmware-bridge's MavlinkParser against
+ * MAVLink v2. (1) Parse throughput of firmware-bridge's MavlinkParser against
  * node-mavlink 2.3's MavLinkPacketSplitter → MavLinkPacketParser on the same byte stream in the
  * same run, frames only and frames + payload decode. (2) COMMAND_LONG → COMMAND_ACK round trip
  * over a socat pty pair opened at 921600 baud with serialport (a pty ignores the baud rate, so this

@@ -12,7 +12,7 @@ import { benchMain, formatTable, percentile, yieldToEventLoop, type BenchOptions
  * and GC hit both alike), on IR2's PolicyNet exported with random weights
  * (models/testing/ir2-random.onnx), N = 100, 200, 400 graph nodes, 1 intra-op thread.
  * Run: `npm run bench:policy [-- --smoke] [-- --json]`.
- * Targets (issue #5): host p50 at most 5% above bare p50; host p99 at most 1.5× its p50.
+ * Targets: host p50 at most 5% above bare p50; host p99 at most 1.5× its p50.
  */
 
 export interface PolicyHostCase {

@@ -15,8 +15,9 @@ import {
 } from './mavlink/MavlinkMessages.js';
 import { MavlinkParser, type MavlinkFrame } from './mavlink/MavlinkParser.js';
 import {
-  attitudeNedFrdToEnuFlu, batteryState, emptyOdometry, enuToNed, nedToEnu, rotateInverse, yawEnuToNed, yawFromQuaternion, yawNedToEnu, type Quaternion,
+  attitudeNedFrdToEnuFlu, batteryState, emptyOdometry, enuToNed, nedToEnu, rotateInverse, yawEnuToNed, yawNedToEnu,
 } from './RosConversions.js';
+import { yawFromQuaternion, type Quaternion } from '../runtime/geometry/Quaternions.js';
 
 const LINK = { down: 0, waiting: 1, connected: 2, lost: 3 } as const;
 type LinkName = keyof typeof LINK;

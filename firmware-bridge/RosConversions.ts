@@ -1,10 +1,11 @@
 import type { MessageOf } from '../runtime/msg/MessageTypes.js';
+import { wrapAngle } from '../runtime/geometry/Angles.js';
+import type { Quaternion } from '../runtime/geometry/Quaternions.js';
 
 /**
  * Frame conversions between the wire (MAVLink: NED world, FRD body) and ROS topics (REP-103/105:
  * ENU world, FLU body), and small message builders the bridges share.
  */
-export type Quaternion = { x: number; y: number; z: number; w: number };
 
 /** Quaternion of intrinsic Z-Y-X (yaw, pitch, roll) Euler angles. */
 export function quaternionFromEuler(roll: number, pitch: number, yaw: number): Quaternion {
@@ -17,10 +18,6 @@ export function quaternionFromEuler(roll: number, pitch: number, yaw: number): Q
     y: cr * sp * cy + sr * cp * sy,
     z: cr * cp * sy - sr * sp * cy,
   };
-}
-
-export function yawFromQuaternion(q: Quaternion): number {
-  return Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
 }
 
 /** Rotates v by the inverse of q (world → body). */
@@ -44,10 +41,6 @@ export const yawEnuToNed = (yaw: number): number => wrapAngle(Math.PI / 2 - yaw)
 /** FRD body attitude relative to NED → FLU body attitude relative to ENU (REP-103). */
 export function attitudeNedFrdToEnuFlu(roll: number, pitch: number, yaw: number): Quaternion {
   return quaternionFromEuler(roll, -pitch, yawNedToEnu(yaw));
-}
-
-export function wrapAngle(a: number): number {
-  return Math.atan2(Math.sin(a), Math.cos(a));
 }
 
 export const ZERO36 = (): number[] => new Array<number>(36).fill(0);

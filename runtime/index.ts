@@ -37,3 +37,5 @@ export {
   KindNode, type CreatedEndpoint, type EndpointRole, type KindPublisherOptions, type KindSubscriptionOptions, type PatternValues,
 } from './KindNode.js';
 export { EndpointPattern } from './EndpointPattern.js';
+export { wrapAngle } from './geometry/Angles.js';
+export { quaternionFromYaw, yawFromQuaternion, type Quaternion } from './geometry/Quaternions.js';

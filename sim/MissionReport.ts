@@ -1,5 +1,5 @@
 /**
- * The JSON report of a simulated mission (issue #4): what `outpost sim --report` writes.
+ * The JSON report of a simulated mission: what `outpost sim --report` writes.
  * `coverage` is the fraction of ground-truth free cells known to at least one robot's merged map;
  * `max_path_length_m` is the longest distance any robot drove (IR2's metric).
  */

@@ -1,6 +1,7 @@
 import {
   ManualClock, Node, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type Publisher,
 } from '../runtime/index.js';
+import { quaternionFromYaw } from '../runtime/geometry/Quaternions.js';
 import type { Client } from '../runtime/Client.js';
 import { Random } from './Random.js';
 import { createRadioModel, radioModels } from './radio/RadioModels.js';
@@ -35,7 +36,7 @@ interface SimRobot {
 }
 
 /**
- * The simulator (issue #4) as a node: it owns time. Each step it moves every vehicle by its latest
+ * The simulator as a node: it owns time. Each step it moves every vehicle by its latest
  * `cmd_vel`, publishes `/clock`, the robots' `odom`, `scan` and `/tf`, the radio link graph on
  * `/outpost/fleet/link_states` (the link gate turns it into real connections), then waits until
  * every node's callbacks for that step have run — and, with `fleet_sync`, until every fleet link
@@ -332,7 +333,7 @@ export class SimulatorNode extends Node {
     const transforms: MessageOf<'tf2_msgs/msg/TFMessage'>['transforms'] = [];
     for (const r of this.#robots) {
       const { x, y, yaw } = r.vehicle.pose;
-      const q = { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) };
+      const q = quaternionFromYaw(yaw);
       r.odom.publish({
         header: { stamp, frame_id: 'map' }, child_frame_id: `${r.name}/base_link`,
         pose: { pose: { position: { x, y, z: 0 }, orientation: q }, covariance: new Float64Array(36) },
@@ -379,7 +380,7 @@ export class SimulatorNode extends Node {
     let added = 0;
     if (data instanceof Int8Array && data.byteOffset % 4 === 0 && data.length === n) {
       // Most of a 640×480 map is unknown for most of a mission: skip four unknown (−1) cells at a
-      // time (this ran over every cell of every robot's map update, issue #4 profile).
+      // time (this ran over every cell of every robot's map update).
       const words = new Int32Array(data.buffer, data.byteOffset, n >> 2);
       for (let k = 0; k < words.length; k++) {
         if (words[k] === -1) continue;

@@ -1,5 +1,6 @@
 import type { GridWorld } from '../../sim/world/GridWorld.js';
 import type { Obstacle, Vehicle } from '../../sim/vehicles/Vehicle.js';
+import { wrapAngle } from '../../runtime/geometry/Angles.js';
 
 export interface Ned { n: number; e: number; d: number }
 
@@ -40,7 +41,7 @@ export class PointMassAirframe implements Airframe {
     }
     if (this.position.d > 0) { this.position.d = 0; this.velocity.d = Math.min(0, this.velocity.d); }
     this.yawRate += (yawRate - this.yawRate) * k;
-    this.yaw = Math.atan2(Math.sin(this.yaw + this.yawRate * dt), Math.cos(this.yaw + this.yawRate * dt));
+    this.yaw = wrapAngle(this.yaw + this.yawRate * dt);
   }
 }
 
@@ -66,7 +67,7 @@ export class VehicleAirframe implements Airframe {
   }
 
   get position(): Ned { return { n: this.#vehicle.pose.y - this.#y0, e: this.#vehicle.pose.x - this.#x0, d: 0 }; }
-  get yaw(): number { return wrap(Math.PI / 2 - this.#vehicle.pose.yaw); }
+  get yaw(): number { return wrapAngle(Math.PI / 2 - this.#vehicle.pose.yaw); }
   get yawRate(): number { return -this.#vehicle.velocity.angular; }
   get velocity(): Ned {
     const v = this.#vehicle.velocity.linear;
@@ -77,8 +78,4 @@ export class VehicleAirframe implements Airframe {
     const forward = velocity.n * Math.cos(this.yaw) + velocity.e * Math.sin(this.yaw);
     this.#vehicle.step(dt, { linear: forward, angular: -yawRate }, this.#world, this.#others());
   }
-}
-
-function wrap(a: number): number {
-  return Math.atan2(Math.sin(a), Math.cos(a));
 }

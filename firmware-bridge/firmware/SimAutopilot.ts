@@ -9,6 +9,7 @@ import {
 import { MavlinkParser, type MavlinkFrame } from '../mavlink/MavlinkParser.js';
 import { PointMassAirframe, type Airframe } from './Airframe.js';
 import type { FirmwareLink } from './FirmwareLink.js';
+import { wrapAngle } from '../../runtime/geometry/Angles.js';
 
 export interface SimAutopilotOptions {
   systemId?: number;
@@ -170,7 +171,7 @@ export class SimAutopilot {
         } else target = { n: vx, e: vy, d: vz };
       }
       if ((mask & I.YAW_RATE) === 0) yawRate = sp['yaw_rate'] as number;
-      else if ((mask & I.YAW) === 0) yawRate = Math.max(-1, Math.min(1, wrap((sp['yaw'] as number) - this.yaw) / 0.5));
+      else if ((mask & I.YAW) === 0) yawRate = Math.max(-1, Math.min(1, wrapAngle((sp['yaw'] as number) - this.yaw) / 0.5));
     }
     this.airframe.step(dt, target, yawRate);
   }
@@ -211,8 +212,4 @@ export class SimAutopilot {
   #send(def: MessageDef, fields: MessageFields): void {
     this.#link.write(this.encoder.encode(def, fields));
   }
-}
-
-function wrap(a: number): number {
-  return Math.atan2(Math.sin(a), Math.cos(a));
 }

@@ -15,17 +15,12 @@ afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c();
 
 function collect(link: ByteLink): { bytes: () => Buffer; until: (n: number) => Promise<Buffer> } {
   const chunks: Buffer[] = [];
-  const waiters: Array<() => void> = [];
-  link.onData((b) => { chunks.push(Buffer.from(b)); for (const w of waiters.splice(0)) w(); });
+  link.onData((b) => { chunks.push(Buffer.from(b)); });
   const bytes = () => Buffer.concat(chunks);
   return {
     bytes,
     until: async (n) => {
-      const deadline = Date.now() + 3000;
-      while (bytes().length < n) {
-        if (Date.now() > deadline) throw new Error(`expected ${n} bytes, got ${bytes().length}`);
-        await new Promise<void>((r) => { waiters.push(r); setTimeout(r, 50); });
-      }
+      await expect.poll(() => bytes().length, { timeout: 3000, message: `${n} bytes` }).toBeGreaterThanOrEqual(n);
       return bytes();
     },
   };

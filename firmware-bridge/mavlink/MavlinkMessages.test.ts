@@ -65,7 +65,7 @@ describe('MAVLink message layouts', () => {
 
   it('our parser accepts node-mavlink MAVLink 2 frames', () => {
     const hb = new minimal.Heartbeat();
-    hb.type = 2; hb.autopilot = 12; hb.customMode = 6 << 16; hb.baseMode = 129; hb.systemStatus = 4; hb.mavlinkVersion = 3;
+    hb.type = 2; hb.autopilot = 12; hb.customMode = 6 << 16; hb.baseMode = minimal.MavModeFlag.SAFETY_ARMED | minimal.MavModeFlag.CUSTOM_MODE_ENABLED; hb.systemStatus = 4; hb.mavlinkVersion = 3;
     const bytes = new MavLinkProtocolV2(1, 1).serialize(hb, 9);
     const got: MessageFields[] = [];
     new MavlinkParser().push(bytes, (f) => got.push(decodePayload(f.def, f.payload)));

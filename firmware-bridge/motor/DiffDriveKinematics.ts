@@ -1,3 +1,5 @@
+import { wrapAngle } from '../../runtime/geometry/Angles.js';
+
 /**
  * Differential-drive kinematics (REP-103: x forward, z up, yaw counter-clockwise): body twist ↔
  * wheel angular speeds, and encoder ticks → planar odometry by midpoint integration.
@@ -76,7 +78,7 @@ export class EncoderOdometry {
     const mid = this.yaw + dyaw / 2;
     this.x += d * Math.cos(mid);
     this.y += d * Math.sin(mid);
-    this.yaw = Math.atan2(Math.sin(this.yaw + dyaw), Math.cos(this.yaw + dyaw));
+    this.yaw = wrapAngle(this.yaw + dyaw);
     const dt = ((timeUs - last.timeUs) >>> 0) / 1e6;
     if (dt > 0) {
       this.linear = d / dt;

@@ -2,6 +2,8 @@ import {
   Node, Time, type Context, type NodeKind, type NodeKindOptions, type Publisher, type Subscription,
   type Timer, type MessageOf, secondsToNs,
 } from '../../runtime/index.js';
+import { wrapAngle } from '../../runtime/geometry/Angles.js';
+import { quaternionFromYaw } from '../../runtime/geometry/Quaternions.js';
 
 /**
  * Dead reckoning for a planar robot: integrates the latest `cmd_vel` (unicycle model, REP-103
@@ -67,7 +69,7 @@ export class OdometryIntegrator extends Node {
     const mid = this.#yaw + (w * dt) / 2;
     this.#x += v * Math.cos(mid) * dt;
     this.#y += v * Math.sin(mid) * dt;
-    this.#yaw = Math.atan2(Math.sin(this.#yaw + w * dt), Math.cos(this.#yaw + w * dt));
+    this.#yaw = wrapAngle(this.#yaw + w * dt);
     const frame = this.getParameter('odom_frame').value as string;
     this.#pub?.publish({
       header: { stamp: now.toMsg(), frame_id: frame },
@@ -75,7 +77,7 @@ export class OdometryIntegrator extends Node {
       pose: {
         pose: {
           position: { x: this.#x, y: this.#y, z: 0 },
-          orientation: { x: 0, y: 0, z: Math.sin(this.#yaw / 2), w: Math.cos(this.#yaw / 2) },
+          orientation: quaternionFromYaw(this.#yaw),
         },
         covariance: new Float64Array(36),
       },

@@ -1,8 +1,8 @@
 import {
   KindNode, Time, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type NodeKindOptions, type Publisher, type Timer,
 } from '../../runtime/index.js';
+import { yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
 import type { Pose2D } from './LogOddsGrid.js';
-import { yawOf } from './MapperNode.js';
 import { navStatusMessage, type NavState } from './NavStatus.js';
 import { PathFollower } from './PathFollower.js';
 
@@ -73,7 +73,7 @@ export class ControllerNode extends KindNode<typeof spec> {
     this.#cmdPub = this.publisher('cmd_vel', { lifecycle: true });
     this.#statusPub = this.publisher('~/status', { lifecycle: true, qos: { durability: 'transient_local', depth: 1 } });
     this.subscription('odom', { qos: 5 }, (m) => {
-      this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawOf(m.pose.pose.orientation) };
+      this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawFromQuaternion(m.pose.pose.orientation) };
       this.#poseStamp = this.now();
     });
     this.subscription('plan', { qos: { durability: 'transient_local', depth: 1 } }, (m) => {

@@ -2,6 +2,7 @@ import {
   Node, OutpostError, QoS, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type ParameterSpec,
   type Publisher, type Subscription, type Timer,
 } from '../../runtime/index.js';
+import { quaternionFromYaw, yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
 import { createExplorationPolicy, explorationPolicies, type ExplorationPolicy } from './ExplorationPolicy.js';
 import type { GraphObservation } from './GraphObservation.js';
 import { graphMarkers } from './GraphMarkers.js';
@@ -244,7 +245,7 @@ export class ExplorerNode extends Node {
 
   #onOdom(m: MessageOf<'nav_msgs/msg/Odometry'>): void {
     const { position: p, orientation: q } = m.pose.pose;
-    this.#pose = { x: p.x, y: p.y, yaw: Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z)) };
+    this.#pose = { x: p.x, y: p.y, yaw: yawFromQuaternion(q) };
     this.#home ??= { x: p.x, y: p.y };
     this.#graph.recordPose(p.x, p.y);
   }
@@ -270,7 +271,7 @@ export class ExplorerNode extends Node {
     if (this.#pose === undefined) return;
     this.#posePub?.publish({
       header: { stamp: this.now().toMsg(), frame_id: this.#p('map_frame') },
-      pose: { position: { x: this.#pose.x, y: this.#pose.y, z: 0 }, orientation: yawQuaternion(this.#pose.yaw) },
+      pose: { position: { x: this.#pose.x, y: this.#pose.y, z: 0 }, orientation: quaternionFromYaw(this.#pose.yaw) },
     });
   }
 
@@ -367,7 +368,7 @@ export class ExplorerNode extends Node {
     this.#goal = { x: node.x, y: node.y };
     this.#goalPub?.publish({
       header: { stamp: this.now().toMsg(), frame_id: this.#p('map_frame') },
-      pose: { position: { x: node.x, y: node.y, z: 0 }, orientation: yawQuaternion(Math.atan2(node.y - pose.y, node.x - pose.x)) },
+      pose: { position: { x: node.x, y: node.y, z: 0 }, orientation: quaternionFromYaw(Math.atan2(node.y - pose.y, node.x - pose.x)) },
     });
   }
 
@@ -423,10 +424,6 @@ export class ExplorerNode extends Node {
     this.#done = done;
     this.#donePub?.publish({ data: done });
   }
-}
-
-function yawQuaternion(yaw: number): { x: number; y: number; z: number; w: number } {
-  return { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) };
 }
 
 const m = (description: string, d: number, from = 0.01, to = 1000): ParameterSpec =>

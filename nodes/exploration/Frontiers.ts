@@ -138,7 +138,7 @@ export function visibleFrontierCount(grid: GridView, frontiers: Frontiers, cx: n
 /**
  * Each block's class: occupied if any of its cells is, else unknown if any is, else free. Walks
  * block by block (stopping at the first occupied cell) rather than cell by cell with a division
- * per cell: this ran on every graph build over the whole 640×480 map (issue #4 profile). Cells
+ * per cell: this ran on every graph build over the whole 640×480 map (seen in a mission's CPU profile). Cells
  * hold the CELL_* classes (0, 1, 2), as every GridView factory makes them.
  */
 export function coarsen(grid: GridView, block: number, bw: number, bh: number): Uint8Array {

@@ -72,7 +72,7 @@ function dijkstra(obs: GraphObservation, source: number): ShortestPaths {
   if (source < 0 || source >= n) return { dist, prev };
   // Adjacency in typed arrays (CSR), each neighbour once: an edge listed by both of its nodes would
   // relax the same length twice. This ran three times per graph build (policy, rendezvous,
-  // offshoots) and was the largest allocator of a mission (issue #4 heap profile).
+  // offshoots) and was the largest allocator of a mission (a mission's heap profile).
   const start = new Int32Array(n + 1);
   obs.edges.forEach((list, i) => {
     for (const j of list) {

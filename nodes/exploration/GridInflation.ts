@@ -123,7 +123,7 @@ function stampFor(p: InflationParams): Stamp {
 }
 
 /**
- * Keeps a cost grid up to date as the map changes (issue #4: the planners re-inflated the whole
+ * Keeps a cost grid up to date as the map changes (the planners used to re-inflate the whole
  * 640×480 fleet map on every update). Cells are compared by class (occupied / unknown / free),
  * the only thing inflation reads; each `block`×`block` block where a class changed is re-inflated
  * with a margin of the inflation radius, by inflateRegion. The result equals inflateGrid's.
@@ -165,7 +165,7 @@ export class IncrementalInflation {
     if (prev !== undefined && data instanceof Int8Array && data.byteOffset % 4 === 0) {
       // A cell's class changes only where its value did: compare the raw maps four cells at a
       // time (the fleet map changes in a few tiles per update; a class per cell over the whole
-      // 640×480 map was most of this update's cost, issue #4 profile).
+      // 640×480 map was most of this update's cost in a CPU profile).
       const words = n >> 2;
       const wa = new Int32Array(prev.buffer, 0, words);
       const wb = new Int32Array(data.buffer, data.byteOffset, words);

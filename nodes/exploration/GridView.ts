@@ -17,7 +17,7 @@ export interface GridViewOptions {
    * line of sight crosses them), and not walls either. A cell the mapper saw free once (p 0.4,
    * value 40: the fringe of every scan) counted as occupied when everything above free was an
    * obstacle; the fringe then hid the frontier behind a band of "walls" and explorers declared
-   * exploration done with rooms unseen (rooms.yaml, issue #4).
+   * exploration done with rooms unseen (on rooms.yaml).
    */
   occupiedThreshold?: number;
 }
@@ -202,7 +202,7 @@ export class GridView {
     const h = this.height;
     if (x0 >= 0 && y0 >= 0 && x1 >= 0 && y1 >= 0 && x0 < w && x1 < w && y0 < h && y1 < h) {
       // Both ends in the grid: the walk stays in their bounding box, so no bounds test per step
-      // (graph edges and node utilities run thousands of these per graph build, issue #4 profile).
+      // (graph edges and node utilities run thousands of these per graph build).
       let c = y0 * w + x0;
       const rowStep = sy * w;
       for (let i = 1; i < steps; i++) {

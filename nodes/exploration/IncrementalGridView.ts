@@ -5,7 +5,7 @@ import { CELL_UNKNOWN, GridView, classTable, gridThresholds, type GridViewOption
  * GridViews of successive OccupancyGrid messages of one map, classifying only the cells whose value
  * changed since the previous message (compared four at a time) and copying the rest from the
  * previous view. An explorer classified the whole 640×480 fleet map on every update although a
- * few tiles change (issue #4 profile). The result equals `GridView.fromOccupancyGrid` of the
+ * few tiles change (seen in a mission's CPU profile). The result equals `GridView.fromOccupancyGrid` of the
  * message; a message of another geometry or thresholds, or whose data is not an aligned Int8Array,
  * is classified in full.
  */

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Context, ManualClock, Node, type MessageOf } from '../../runtime/index.js';
+import { Context, ManualClock, Node, quaternionFromYaw, type MessageOf } from '../../runtime/index.js';
 import { mapperKind, type MapperNode } from './MapperNode.js';
 
 const quiet = () => new Context({ logger: pino({ level: 'silent' }) });
@@ -9,7 +9,7 @@ const LATCHED = { qos: { durability: 'transient_local', depth: 1 } } as const;
 function odom(x: number, y: number, yaw: number): MessageOf<'nav_msgs/msg/Odometry'> {
   return {
     header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' }, child_frame_id: 'r1/base_link',
-    pose: { pose: { position: { x, y, z: 0 }, orientation: { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) } }, covariance: new Float64Array(36) },
+    pose: { pose: { position: { x, y, z: 0 }, orientation: quaternionFromYaw(yaw) }, covariance: new Float64Array(36) },
     twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } }, covariance: new Float64Array(36) },
   };
 }

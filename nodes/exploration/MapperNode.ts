@@ -1,15 +1,11 @@
 import {
   Node, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type Publisher, type Timer,
 } from '../../runtime/index.js';
+import { yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
 import { LogOddsGrid, type Pose2D } from './LogOddsGrid.js';
 import { SharedPoses, teamParameters, teammateNames } from './SharedPoses.js';
 
 const LATCHED = { durability: 'transient_local', depth: 1 } as const;
-
-/** Yaw (rad) of a quaternion, for planar robots. */
-export function yawOf(q: { x: number; y: number; z: number; w: number }): number {
-  return Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
-}
 
 /**
  * Log-odds occupancy mapping from `scan` at the pose of `odom` (node kind `mapper`).
@@ -29,7 +25,7 @@ export function yawOf(q: { x: number; y: number; z: number; w: number }): number
  * from each teammate's explorer) and drops returns within `teammate_radius` of a teammate's
  * shared pose, grown by `teammate_speed` × the pose's age, while the pose is at most
  * `teammate_max_age` old. Without this a robot's body, seen by a teammate, stays in the merged map
- * as an obstacle after it has moved, and can wall a robot in (rooms.yaml's stall, issue #4).
+ * as an obstacle after it has moved, and can wall a robot in (it did on rooms.yaml).
  */
 export class MapperNode extends Node {
   #grid: LogOddsGrid | undefined;
@@ -73,7 +69,7 @@ export class MapperNode extends Node {
     this.#pub = this.createLifecyclePublisher('nav_msgs/msg/OccupancyGrid', 'map', { qos: LATCHED });
     this.createSubscription('nav_msgs/msg/Odometry', 'odom', { qos: 5 }, (m) => {
       const q = m.pose.pose.orientation;
-      this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawOf(q) };
+      this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawFromQuaternion(q) };
     });
     this.createSubscription('sensor_msgs/msg/LaserScan', 'scan', { qos: { reliability: 'best_effort', depth: 5 } }, (m) => this.#onScan(m));
     this.#mates = new SharedPoses(this, this.teammates);

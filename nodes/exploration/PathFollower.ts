@@ -1,4 +1,5 @@
 import type { Pose2D } from './LogOddsGrid.js';
+import { wrapAngle } from '../../runtime/geometry/Angles.js';
 
 /**
  * Pure pursuit for a differential-drive robot (Coulter, "Implementation of the Pure Pursuit Path
@@ -55,10 +56,6 @@ export interface FollowerCommand {
 }
 
 interface Point { x: number; y: number }
-
-export function wrapAngle(a: number): number {
-  return Math.atan2(Math.sin(a), Math.cos(a));
-}
 
 export class PathFollower {
   readonly params: FollowerParams;

@@ -1,10 +1,10 @@
 import {
   Node, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type Publisher, type Timer,
 } from '../../runtime/index.js';
+import { quaternionFromYaw, yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
 import { AStarPlanner, nearestTraversableCell } from './AStarPlanner.js';
 import { INSCRIBED, IncrementalInflation, LETHAL, isTraversable } from './GridInflation.js';
 import type { Pose2D } from './LogOddsGrid.js';
-import { yawOf } from './MapperNode.js';
 import { navStatusMessage, type NavState } from './NavStatus.js';
 import { shortcutPath } from './PathShortcut.js';
 import { SharedPoses, teamParameters, teammateNames } from './SharedPoses.js';
@@ -75,7 +75,7 @@ export class PlannerNode extends Node {
       this.#map = { msg: m, version: ++this.#mapVersion };
     });
     this.createSubscription('nav_msgs/msg/Odometry', 'odom', { qos: 5 }, (m) => {
-      this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawOf(m.pose.pose.orientation) };
+      this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawFromQuaternion(m.pose.pose.orientation) };
     });
     this.createSubscription('geometry_msgs/msg/PoseStamped', 'goal', { qos: 10 }, (m) => {
       if (this.lifecycleState !== 'active') return;
@@ -262,7 +262,7 @@ export class PlannerNode extends Node {
         const yaw = i + 1 < points.length ? Math.atan2(q.y - p.y, q.x - p.x) : Math.atan2(p.y - r.y, p.x - r.x);
         return {
           header: { stamp, frame_id },
-          pose: { position: { x: p.x, y: p.y, z: 0 }, orientation: { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) } },
+          pose: { position: { x: p.x, y: p.y, z: 0 }, orientation: quaternionFromYaw(yaw) },
         };
       }),
     });

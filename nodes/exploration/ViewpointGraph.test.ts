@@ -151,7 +151,7 @@ describe('ViewpointGraph', () => {
     expect(same?.utility).toBe(0);
   });
 
-  it('keeps a node on a frontier seen from afar, so exploration is not declared done (cave stall, issue #4)', () => {
+  it('keeps a node on a frontier seen from afar, so exploration is not declared done (the cave.yaml stall)', () => {
     // A 20 × 6 m hall at 0.1 m, known up to x = 12 m (a lidar with more range than the graph's
     // utility saw that far), unknown beyond. The robot stands at x = 1 m: its dense window ends
     // near x = 5 m and the frontier at x = 12 m is farther than the 4 m utility range from every

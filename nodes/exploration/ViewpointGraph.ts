@@ -197,7 +197,7 @@ export class ViewpointGraph {
    * Adds a node for every frontier that no candidate node sees (within the utility range, in line
    * of sight). The lidar sees farther than the utility range and the graph only keeps nodes along
    * routes, offshoots and the dense windows, so a frontier glimpsed from afar and then left behind
-   * was in no graph: every explorer reported "done" with free space still unknown (issue #4: the
+   * was in no graph: every explorer reported "done" with free space still unknown (the
    * team stopped at 83% on cave.yaml, a wide cavern seen only at the lidar's edge). The anchor
    * sits on the line from the nearest candidate that sees the frontier in line of sight, just
    * within utility range of it (so it links to that candidate), else on the frontier point itself.
@@ -275,7 +275,7 @@ export class ViewpointGraph {
  * sight, nearest first (ties by index), itself first. Candidates are ordered by a key
  * d²·65536 + j; while that fits in an int32 (maxEdge ≤ 181 cells; the default is 80) the keys are
  * sorted as Int32Array, which sorts and decodes ~2.5× faster than Float64Array keys with a float
- * modulo (the sort was ~40% of a graph build's neighbour search, issue #4 profile). `wide` forces
+ * modulo (the sort was ~40% of a graph build's neighbour search in a CPU profile). `wide` forces
  * the Float64Array keys (tests). Both give the same order: the keys are the same integers.
  */
 export function kNearestInSight(grid: GridView, xs: readonly number[], ys: readonly number[], k: number, maxEdge: number, wide = false): number[][] {

@@ -32,7 +32,7 @@ interface Peer {
 }
 
 /**
- * A robot's end of the fleet link (issue #3): its own MQTT broker (embedded Aedes, or Mosquitto by
+ * A robot's end of the fleet link: its own MQTT broker (embedded Aedes, or Mosquitto by
  * URL), one durable PeerLink per teammate, one FleetReceiver, and map sync.
  * - Routes (`routes`): what this robot publishes on `<ns>/TOPIC` goes to every teammate, durably
  *   and in order per route; what teammate X sent arrives on `<ns>/fleet/X/TOPIC`.

@@ -108,7 +108,7 @@ export class TileGrid {
    * Which tiles hold different cells in two whole row-major maps of this grid's size: a byte per
    * tile, 1 where some cell differs. Int8Array maps are compared four cells at a time (the mapper
    * republishes its whole 640×480 grid twice a second and only a few tiles change; a cell-by-cell
-   * pass per tile was the fleet link's largest cost in a mission profile, issue #4).
+   * pass per tile was the fleet link's largest cost in a mission profile).
    */
   tilesThatDiffer(a: ArrayLike<number>, b: ArrayLike<number>): Uint8Array {
     const n = this.width * this.height;

@@ -127,7 +127,7 @@ export function minBatchBytes(grid: TileGrid): number {
 
 /**
  * Deflated size of a tile's cells, remembered per array: a map tile is sent to every teammate, and
- * each batch estimate deflated each tile again (issue #4 profile). TiledMap never changes a stored
+ * each batch estimate deflated each tile again (seen in a mission's CPU profile). TiledMap never changes a stored
  * tile's array (a new version is a new array), so the size stays right for that array.
  */
 const deflatedSizes = new WeakMap<Int8Array, number>();

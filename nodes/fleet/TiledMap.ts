@@ -190,7 +190,7 @@ export class TiledMap {
     }
     if (data instanceof Int8Array) {
       // Int8Array values are integers already: only the range needs checking (the fleet link
-      // passes every changed tile of its own map here, issue #4 profile).
+      // passes every changed tile of its own map here).
       for (let i = 0; i < n; i++) {
         const v = data[i]!;
         if (v < -1 || v > 100) {

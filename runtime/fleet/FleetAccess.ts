@@ -21,7 +21,7 @@ const KEY_LEN = 32;
 // simulator's shared 2-vCPU VM. In the simulator every robot's embedded broker lists the whole
 // fleet (9 users in sim-credentials.yaml), so 4 robots paid 36 derivations at start-up and 12 more
 // at the first logins, all on the event loop: 15% of a 120 s rooms mission's wall time (CPU
-// profile, issue #4). Derivations are therefore shared within the process, and can run on the
+// profile). Derivations are therefore shared within the process, and can run on the
 // libuv thread pool while the launch goes on (the `deriveInBackground` option).
 
 /**

@@ -24,14 +24,6 @@ async function pair() {
   return { server, child, bus, path };
 }
 
-const until = async (cond: () => boolean, ms = 2000) => {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
-
 describe('SocketTransport over BusServer', () => {
   it('carries messages both ways as CDR, without echoing a process its own messages', async () => {
     const { server, child } = await pair();
@@ -41,9 +33,9 @@ describe('SocketTransport over BusServer', () => {
     const childNode = new Node('worker', '', child);
     childNode.createSubscription('std_msgs/msg/Int32', '/up', {}, (m) => { inChild.push(m.data); });
     const up = childNode.createPublisher('std_msgs/msg/Int32', '/up');
-    await until(() => up.getSubscriptionCount() >= 2);
+    await expect.poll(() => up.getSubscriptionCount()).toBeGreaterThanOrEqual(2);
     for (let i = 0; i < 5; i++) up.publish({ data: i });
-    await until(() => inLauncher.length === 5);
+    await expect.poll(() => inLauncher.length).toBe(5);
     await new Promise((r) => setTimeout(r, 30));
     expect(inLauncher).toEqual([0, 1, 2, 3, 4]);
     expect(inChild).toEqual([0, 1, 2, 3, 4]); // in-process only: not echoed back by the server
@@ -57,7 +49,7 @@ describe('SocketTransport over BusServer', () => {
     const got: string[] = [];
     const c = new Node('late', '', child);
     c.createSubscription('std_msgs/msg/String', '/map_name', { qos: { durability: 'transient_local', depth: 1 } }, (m) => { got.push(m.data); });
-    await until(() => got.length === 1);
+    await expect.poll(() => got.length).toBe(1);
     expect(got).toEqual(['cave']);
     const client = c.createClient('std_srvs/srv/SetBool', '/arm');
     expect(await client.waitForService(2000)).toBe(true);
@@ -79,9 +71,9 @@ describe('SocketTransport over BusServer', () => {
     bad.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3]));
     await closed;
     const pub = new Node('w', '', child).createPublisher('std_msgs/msg/Int32', '/x');
-    await until(() => pub.getSubscriptionCount() >= 1);
+    await expect.poll(() => pub.getSubscriptionCount()).toBeGreaterThanOrEqual(1);
     pub.publish({ data: 7 });
-    await until(() => got.length === 1);
+    await expect.poll(() => got.length).toBe(1);
     expect(got).toEqual([7]);
     expect(bus.connectionCount).toBe(1);
   });

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Context } from '../Context.js';
 import { Node } from '../Node.js';
 import { isOutpostError, type OutpostErrorCode } from '../OutpostError.js';
@@ -33,7 +33,8 @@ type Factory = () => Transport | Promise<Transport>;
  */
 export function transportContract(name: string, factory: Factory, options: TransportContractOptions): void {
   const settleMs = options.settleMs ?? 3000;
-  const eventually = (check: () => void): Promise<void> => waitUntil(check, settleMs);
+  // Retried every 5 ms until they hold or settleMs runs out.
+  const settle = { timeout: settleMs, interval: 5 };
 
   describe(`transport contract: ${name}`, () => {
     const open: Context[] = [];
@@ -52,9 +53,9 @@ export function transportContract(name: string, factory: Factory, options: Trans
       const pub = new Node('talker', 'r1', ctx).createPublisher('std_msgs/msg/Int32', '/r1/count', { qos: 50 });
       const got: number[] = [];
       new Node('listener', 'r1', ctx).createSubscription('std_msgs/msg/Int32', 'count', { qos: 50 }, (m) => { got.push(m.data); });
-      await eventually(() => expect(pub.getSubscriptionCount()).toBe(1));
+      await expect.poll(() => pub.getSubscriptionCount(), settle).toBe(1);
       for (let i = 0; i < 20; i++) pub.publish({ data: i });
-      await eventually(() => expect(got).toEqual([...Array(20).keys()]));
+      await expect.poll(() => got, settle).toEqual([...Array(20).keys()]);
     });
 
     it('delivers every message to several subscribers and counts matched endpoints', async () => {
@@ -64,16 +65,16 @@ export function transportContract(name: string, factory: Factory, options: Trans
       const b: string[] = [];
       const subA = new Node('a', '', ctx).createSubscription('std_msgs/msg/String', '/chatter', {}, (m) => { a.push(m.data); });
       new Node('b', '', ctx).createSubscription('std_msgs/msg/String', '/chatter', {}, (m) => { b.push(m.data); });
-      await eventually(() => {
+      await vi.waitFor(() => {
         expect(pub.getSubscriptionCount()).toBe(2);
         expect(subA.getPublisherCount()).toBe(1);
-      });
+      }, settle);
       pub.publish({ data: 'hello' });
       pub.publish({ data: 'world' });
-      await eventually(() => {
+      await vi.waitFor(() => {
         expect(a).toEqual(['hello', 'world']);
         expect(b).toEqual(['hello', 'world']);
-      });
+      }, settle);
     });
 
     it('gives a late transient_local subscriber the last message', async () => {
@@ -84,7 +85,7 @@ export function transportContract(name: string, factory: Factory, options: Trans
       pub.publish({ data: 'warehouse' });
       const got: string[] = [];
       new Node('late', '', ctx).createSubscription('std_msgs/msg/String', '/map_name', { qos: latched }, (m) => { got.push(m.data); });
-      await eventually(() => expect(got).toEqual(['warehouse']));
+      await expect.poll(() => got, settle).toEqual(['warehouse']);
     });
 
     it.runIf(options.enforcesQoSCompatibility)('does not deliver best-effort publications to a reliable subscription', async () => {
@@ -96,9 +97,9 @@ export function transportContract(name: string, factory: Factory, options: Trans
       new Node('strict', '', ctx).createSubscription('std_msgs/msg/Int32', '/lossy', { qos: { reliability: 'reliable' } }, (m) => { reliableGot.push(m.data); });
       // A compatible subscription on the same topic proves the message did go out.
       new Node('lenient', '', ctx).createSubscription('std_msgs/msg/Int32', '/lossy', { qos: { reliability: 'best_effort' } }, (m) => { bestEffortGot.push(m.data); });
-      await eventually(() => expect(bestEffort.getSubscriptionCount()).toBeGreaterThanOrEqual(1));
+      await expect.poll(() => bestEffort.getSubscriptionCount(), settle).toBeGreaterThanOrEqual(1);
       bestEffort.publish({ data: 7 });
-      await eventually(() => expect(bestEffortGot).toEqual([7]));
+      await expect.poll(() => bestEffortGot, settle).toEqual([7]);
       await ctx.spinUntilIdle();
       expect(reliableGot).toEqual([]);
     });
@@ -156,14 +157,14 @@ export function transportContract(name: string, factory: Factory, options: Trans
       talker.createPublisher('std_msgs/msg/String', '/r1/chatter');
       new Node('listener', 'r1', ctx).createSubscription('std_msgs/msg/String', '/r1/chatter', {}, () => {});
       talker.createService('std_srvs/srv/Trigger', '/r1/reset', () => ({ success: true, message: '' }));
-      await eventually(() => {
+      await vi.waitFor(() => {
         const g = ctx.transport.graph();
         expect(g.nodes).toEqual(expect.arrayContaining(['/r1/talker', '/r1/listener']));
         expect(g.topics).toContainEqual({
           name: '/r1/chatter', type: 'std_msgs/msg/String', publishers: ['/r1/talker'], subscribers: ['/r1/listener'],
         });
         expect(g.services).toContainEqual({ name: '/r1/reset', type: 'std_srvs/srv/Trigger', servers: ['/r1/talker'] });
-      });
+      }, settle);
     });
 
     it('tells graph listeners when endpoints come and go', async () => {
@@ -172,7 +173,7 @@ export function transportContract(name: string, factory: Factory, options: Trans
       const off = ctx.transport.onGraphChange(() => { changes++; });
       const node = new Node('appearing', '', ctx);
       node.createPublisher('std_msgs/msg/String', '/appearing');
-      await eventually(() => expect(changes).toBeGreaterThan(0));
+      await expect.poll(() => changes, settle).toBeGreaterThan(0);
       off();
     });
 
@@ -197,14 +198,14 @@ export function transportContract(name: string, factory: Factory, options: Trans
       const listener = new Node('listener', '', ctx);
       const got: number[] = [];
       listener.createSubscription('std_msgs/msg/Int32', '/ticks', {}, (m) => { got.push(m.data); });
-      await eventually(() => expect(pub.getSubscriptionCount()).toBe(1));
+      await expect.poll(() => pub.getSubscriptionCount(), settle).toBe(1);
       pub.publish({ data: 1 });
-      await eventually(() => expect(got).toEqual([1]));
+      await expect.poll(() => got, settle).toEqual([1]);
       listener.destroy();
-      await eventually(() => {
+      await vi.waitFor(() => {
         expect(pub.getSubscriptionCount()).toBe(0);
         expect(ctx.transport.graph().nodes).not.toContain('/listener');
-      });
+      }, settle);
       pub.publish({ data: 2 });
       await ctx.spinUntilIdle();
       expect(got).toEqual([1]);
@@ -216,7 +217,7 @@ export function transportContract(name: string, factory: Factory, options: Trans
       const got: number[] = [];
       const sub = new Node('listener', '', ctx).createSubscription('std_msgs/msg/Int32', '/closing', {}, (m) => { got.push(m.data); });
       const pub = new Node('talker', '', ctx).createPublisher('std_msgs/msg/Int32', '/closing');
-      await eventually(() => expect(pub.getSubscriptionCount()).toBe(1));
+      await expect.poll(() => pub.getSubscriptionCount(), settle).toBe(1);
       await ctx.close();
       await ctx.close(); // twice is fine
       expect(sub.getPublisherCount()).toBe(0);
@@ -226,20 +227,6 @@ export function transportContract(name: string, factory: Factory, options: Trans
       expect(codeOf(() => new Node('after', '', ctx))).toBe('OUTPOST_ERR_TRANSPORT_CLOSED');
     });
   });
-}
-
-/** Retries `check` until it stops throwing, or rethrows its last failure after `timeoutMs`. */
-async function waitUntil(check: () => void, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (performance.now() > deadline) throw err;
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 async function expectCode(p: Promise<unknown>, code: OutpostErrorCode): Promise<Error> {

@@ -74,7 +74,7 @@ export function castRay(world: GridWorld, x: number, y: number, dx: number, dy: 
   let tx = sx > 0 ? (ix + 1 - gx) * deltaX : sx < 0 ? (gx - ix) * deltaX : Infinity;
   let ty = sy > 0 ? (iy + 1 - gy) * deltaY : sy < 0 ? (gy - iy) * deltaY : Infinity;
   // The cell index walks with (ix, iy) while both are inside the map; the edge tests of
-  // isBlocked are only needed where the ray may leave it (same cells, same t: issue #4 profile).
+  // isBlocked are only needed where the ray may leave it (same cells, same t).
   for (;;) {
     if (tx < ty - CORNER_EPS) {
       if (tx > maxT) return Infinity;
@@ -116,7 +116,7 @@ export function castRayCircles(obstacles: readonly CircleObstacle[], x: number, 
 /**
  * The circles as seen from (x, y): per circle not containing it, its offset (ox, oy) and
  * c = |o|² − r², packed in triples. What a ray needs that does not depend on its direction, so a
- * scan computes it once rather than once per beam (issue #4 profile; same arithmetic).
+ * scan computes it once rather than once per beam (same arithmetic).
  */
 function relativeCircles(obstacles: readonly CircleObstacle[], x: number, y: number): Float64Array {
   const out = new Float64Array(3 * obstacles.length);

@@ -1,5 +1,6 @@
 import type { GridWorld } from '../world/GridWorld.js';
 import type { Obstacle, Pose2D, Vehicle, VelocityCommand } from './Vehicle.js';
+import { wrapAngle } from '../../runtime/geometry/Angles.js';
 
 export interface DiffDriveOptions {
   pose: Pose2D;
@@ -64,7 +65,7 @@ export class DiffDriveVehicle implements Vehicle {
       this.pathLength += Math.hypot(nx - this.pose.x, ny - this.pose.y);
       this.pose.x = nx;
       this.pose.y = ny;
-      this.pose.yaw = wrap(this.pose.yaw + w * h);
+      this.pose.yaw = wrapAngle(this.pose.yaw + w * h);
     }
     if (blocked) {
       this.collisions++;
@@ -103,8 +104,4 @@ export class DiffDriveVehicle implements Vehicle {
     }
     return false;
   }
-}
-
-function wrap(a: number): number {
-  return Math.atan2(Math.sin(a), Math.cos(a));
 }

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Node, type MessageOf } from '../../runtime/index.js';
+import { Node, yawFromQuaternion, type MessageOf } from '../../runtime/index.js';
 import { VehicleAirframe } from '../../firmware-bridge/firmware/Airframe.js';
 import { SimAutopilot } from '../../firmware-bridge/firmware/SimAutopilot.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge/MavlinkBridgeNode.js';
-import { yawFromQuaternion } from '../../firmware-bridge/RosConversions.js';
 import { DiffDriveVehicle } from '../../sim/vehicles/DiffDriveVehicle.js';
 import { CELL_OCCUPIED, GridWorld } from '../../sim/world/GridWorld.js';
-import { ptyRig, until } from './firmwareRig.js';
+import { ptyRig } from './firmwareRig.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -38,9 +37,9 @@ describe('simulated autopilot driving a simulator vehicle, through mavlink_bridg
     const odom: MessageOf<'nav_msgs/msg/Odometry'>[] = [];
     probe.createSubscription('nav_msgs/msg/Odometry', 'odom', { qos: 100 }, (m) => { odom.push(m); });
     const cmd = probe.createPublisher('geometry_msgs/msg/Twist', 'cmd_vel');
-    await until('link', () => bridge.linkState === 'connected');
+    await expect.poll(() => bridge.linkState, { message: 'link' }).toBe('connected');
     // Heading east: ENU yaw 0, NED yaw +90°.
-    await until('first odometry', () => odom.length > 0);
+    await expect.poll(() => odom.length, { message: 'first odometry' }).toBeGreaterThan(0);
     expect(yawFromQuaternion(odom.at(-1)!.pose.pose.orientation)).toBeCloseTo(0, 5);
     await bridge.arm(true);
     // Right after connecting: setMode lets the setpoint stream run first, else PX4 (and
@@ -49,14 +48,14 @@ describe('simulated autopilot driving a simulator vehicle, through mavlink_bridg
 
     const drive = setInterval(() => cmd.publish({ linear: { x: 0.8, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } }), 20);
     cleanups.push(() => clearInterval(drive));
-    await until('cruising', () => vehicle.velocity.linear > 0.7, 3000);
+    await expect.poll(() => vehicle.velocity.linear, { timeout: 3000, message: 'cruising' }).toBeGreaterThan(0.7);
     const o = odom.at(-1)!;
     expect(o.twist.twist.linear.x).toBeGreaterThan(0.6);
     expect(Math.abs(o.pose.pose.position.y)).toBeLessThan(0.02);
     expect(o.pose.pose.position.x).toBeCloseTo(vehicle.pose.x - 2, 0);
     // The wall at x = 4 m stops the disc (radius 0.2) at ~3.8 m: 1.8 m from the start.
-    await until('the wall', () => vehicle.collisions > 0, 6000);
-    await until('odometry at rest', () => Math.abs(odom.at(-1)!.twist.twist.linear.x) < 1e-3, 1000);
+    await expect.poll(() => vehicle.collisions, { timeout: 6000, message: 'the wall' }).toBeGreaterThan(0);
+    await expect.poll(() => Math.abs(odom.at(-1)!.twist.twist.linear.x), { timeout: 1000, message: 'odometry at rest' }).toBeLessThan(1e-3);
     expect(odom.at(-1)!.pose.pose.position.x).toBeGreaterThan(1.65);
     expect(odom.at(-1)!.pose.pose.position.x).toBeLessThan(1.81);
     expect(vehicle.pose.x).toBeLessThan(3.81);
@@ -65,8 +64,8 @@ describe('simulated autopilot driving a simulator vehicle, through mavlink_bridg
     // Turn left in place: the vehicle's yaw grows (CCW), and so does the odometry's.
     const turn = setInterval(() => cmd.publish({ linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 1.0 } }), 20);
     cleanups.push(() => clearInterval(turn));
-    await until('a quarter turn', () => vehicle.pose.yaw > Math.PI / 4, 3000);
-    await until('odometry to agree', () => Math.abs(yawFromQuaternion(odom.at(-1)!.pose.pose.orientation) - vehicle.pose.yaw) < 0.1, 1000);
+    await expect.poll(() => vehicle.pose.yaw, { timeout: 3000, message: 'a quarter turn' }).toBeGreaterThan(Math.PI / 4);
+    await expect.poll(() => Math.abs(yawFromQuaternion(odom.at(-1)!.pose.pose.orientation) - vehicle.pose.yaw), { timeout: 1000, message: 'odometry to agree' }).toBeLessThan(0.1);
     expect(odom.at(-1)!.twist.twist.angular.z).toBeGreaterThan(0.5);
   }, 20_000);
 });

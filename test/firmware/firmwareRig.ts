@@ -27,10 +27,3 @@ export async function ptyRig(name: string, logLines?: string[]) {
   };
 }
 
-export const until = async (what: string, cond: () => boolean, timeoutMs = 3000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};

@@ -5,7 +5,7 @@ import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge
 import { MavlinkEncoder } from '../../firmware-bridge/mavlink/MavlinkEncoder.js';
 import { HEARTBEAT, LOCAL_POSITION_NED } from '../../firmware-bridge/mavlink/MavlinkMessages.js';
 import { MAV_CMD, PX4_MAIN_MODE } from '../../firmware-bridge/mavlink/MavlinkEnums.js';
-import { ptyRig, until } from './firmwareRig.js';
+import { ptyRig } from './firmwareRig.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -36,7 +36,7 @@ async function setup(params: Record<string, unknown> = {}, signing?: { key: Uint
   probe.createSubscription('outpost_msgs/msg/VehicleStatus', 'mavlink_bridge/status', { qos: { durability: 'transient_local', depth: 1 } }, (m) => { out.status.push({ ...m, wallMs: Date.now() }); });
   const cmdVel = probe.createPublisher('geometry_msgs/msg/Twist', 'cmd_vel');
   const twist = (vx: number, wz: number) => cmdVel.publish({ linear: { x: vx, y: 0, z: 0 }, angular: { x: 0, y: 0, z: wz } });
-  await until('the autopilot heartbeat', () => bridge.linkState === 'connected');
+  await expect.poll(() => bridge.linkState, { message: 'the autopilot heartbeat' }).toBe('connected');
   return { rig, ap, bridge, out, twist };
 }
 
@@ -44,12 +44,12 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
   it('arm → OFFBOARD → velocity setpoints → telemetry back in ENU/FLU', async () => {
     const { ap, bridge, out, twist } = await setup();
     // Our heartbeat: onboard controller, compid 191.
-    await until('our heartbeat at the autopilot', () => ap.heartbeatsHeard.length > 0);
+    await expect.poll(() => ap.heartbeatsHeard.length, { message: 'our heartbeat at the autopilot' }).toBeGreaterThan(0);
     expect(ap.heartbeatsHeard[0]).toMatchObject({ systemId: 1, componentId: 191, type: 18, autopilot: 8 });
 
     await bridge.arm(true);
     expect(ap.armed).toBe(true);
-    await until('the armed heartbeat', () => bridge.armed);
+    await expect.poll(() => bridge.armed, { message: 'the armed heartbeat' }).toBe(true);
     await bridge.setMode('OFFBOARD');
     expect(ap.mainMode).toBe(PX4_MAIN_MODE.OFFBOARD);
     expect(bridge.mode).toBe('OFFBOARD');
@@ -78,17 +78,17 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     // Turning left (CCW in ENU, +angular.z) is a negative NED yaw rate.
     const spin = setInterval(() => twist(0, 0.5), 20);
     cleanups.push(() => clearInterval(spin));
-    await until('the yaw to change', () => ap.yaw < -0.1, 3000);
-    await until('odom to report the turn', () => (out.odom.at(-1)?.twist.twist.angular.z ?? 0) > 0.3, 1000);
+    await expect.poll(() => ap.yaw, { timeout: 3000, message: 'the yaw to change' }).toBeLessThan(-0.1);
+    await expect.poll(() => out.odom.at(-1)?.twist.twist.angular.z ?? 0, { timeout: 1000, message: 'odom to report the turn' }).toBeGreaterThan(0.3);
     clearInterval(spin);
     const st = out.status.at(-1)!;
     expect(st).toMatchObject({ link_state: 'connected', armed: true, mode: 'OFFBOARD', crc_errors: 0 });
 
     // The stream stops (bridge deactivated): the autopilot leaves OFFBOARD, and we see it.
     await bridge.deactivate();
-    await until('the offboard failsafe', () => ap.offboardFailsafes > 0, 2000);
+    await expect.poll(() => ap.offboardFailsafes, { timeout: 2000, message: 'the offboard failsafe' }).toBeGreaterThan(0);
     await bridge.activate();
-    await until('the mode change in the heartbeat', () => bridge.mode === 'AUTO.LOITER', 2000);
+    await expect.poll(() => bridge.mode, { timeout: 2000, message: 'the mode change in the heartbeat' }).toBe('AUTO.LOITER');
   });
 
   it('survives garbage, truncated frames, bad CRCs and a 70 kB burst, counting them', async () => {
@@ -102,7 +102,7 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     const lostBefore = out.status.filter((s) => s.link_state !== 'connected').length;
     rig.firmwareLink.write(Buffer.concat([Buffer.from('garbage\r\n'), truncated, good(), bad, good(), burst, truncated]));
     const framesBefore = bridge.parserStats.frames;
-    await until('frames after the burst', () => bridge.parserStats.frames > framesBefore + 50 && bridge.parserStats.bytes > 70_000, 5000);
+    await expect.poll(() => bridge.parserStats.frames > framesBefore + 50 && bridge.parserStats.bytes > 70_000, { timeout: 5000, message: 'frames after the burst' }).toBe(true);
     const s = bridge.parserStats;
     // The bad CRC is one; the truncated heartbeat runs into the next frame and fails either its CRC
     // or (when the next frame's 0xFD lands in its msgid) is skipped whole as an unknown message.
@@ -113,24 +113,24 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     // The link never looked lost and telemetry still flows.
     expect(out.status.filter((st) => st.link_state !== 'connected').length).toBe(lostBefore);
     const n = out.odom.length;
-    await until('more odometry', () => out.odom.length > n + 5);
-    await until('a status with the counts', () => (out.status.at(-1)?.crc_errors ?? 0) >= 1 && out.status.at(-1)!.discarded_bytes > 60_000, 2000);
+    await expect.poll(() => out.odom.length, { message: 'more odometry' }).toBeGreaterThan(n + 5);
+    await expect.poll(() => (out.status.at(-1)?.crc_errors ?? 0) >= 1 && out.status.at(-1)!.discarded_bytes > 60_000, { timeout: 2000, message: 'a status with the counts' }).toBe(true);
     // …and one logged line says so (not one per bad frame).
-    await until('a logged drop', () => logs.some((l) => l.includes('bad frame(s) dropped; last: ')), 2000);
+    await expect.poll(() => logs.some((l) => l.includes('bad frame(s) dropped; last: ')), { timeout: 2000, message: 'a logged drop' }).toBe(true);
     expect(logs.filter((l) => l.includes('bad frame(s) dropped')).length).toBeLessThanOrEqual(2); // the burst may straddle one 1 s tick
   });
 
   it('unplug (socat killed) and replug: the bridge reports the link down, reconnects and resumes', async () => {
     const { rig, ap, bridge, out } = await setup();
     await rig.pair.stop();
-    await until('link down', () => out.status.at(-1)?.link_state === 'down', 2000);
+    await expect.poll(() => out.status.at(-1)?.link_state, { timeout: 2000, message: 'link down' }).toBe('down');
     expect(bridge.link!.write(new Uint8Array(1))).toBe(false);
     await rig.pair.start();
     await rig.firmwareLink.whenOpen(AbortSignal.timeout(3000));
-    await until('link connected again', () => bridge.linkState === 'connected', 4000);
+    await expect.poll(() => bridge.linkState, { timeout: 4000, message: 'link connected again' }).toBe('connected');
     expect(bridge.link!.stats.reconnects).toBe(1);
     const n = out.odom.length;
-    await until('telemetry to resume', () => out.odom.length > n + 5);
+    await expect.poll(() => out.odom.length, { message: 'telemetry to resume' }).toBeGreaterThan(n + 5);
     await bridge.arm(true);
     expect(ap.armed).toBe(true);
   });
@@ -139,7 +139,7 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     const { ap, out } = await setup({ link_timeout: 1.0 });
     const silentAt = Date.now();
     ap.silent = true;
-    await until('link lost', () => out.status.at(-1)?.link_state === 'lost', 2500);
+    await expect.poll(() => out.status.at(-1)?.link_state, { timeout: 2500, message: 'link lost' }).toBe('lost');
     // The last heartbeat came at most one heartbeat period (0.25 s) before silentAt; lost is due
     // link_timeout after it, seen by the 0.1 s link check. Not before, and not much after.
     const lostAfter = out.status.at(-1)!.wallMs - silentAt;
@@ -147,7 +147,7 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     expect(lostAfter).toBeLessThanOrEqual(1000 + 100 + 400); // + check period + scheduling slack on a loaded 2-core box
     expect(out.status.at(-1)!.seconds_since_heartbeat).toBeGreaterThan(1.0);
     ap.silent = false;
-    await until('link back', () => out.status.at(-1)?.link_state === 'connected', 2000);
+    await expect.poll(() => out.status.at(-1)?.link_state, { timeout: 2000, message: 'link back' }).toBe('connected');
   });
 
   it('retries commands without ACK, fails on refusal and on no ACK, and confirms modes from the heartbeat', async () => {
@@ -183,10 +183,10 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     expect(ap.armed).toBe(true);
     expect(ap.parser.stats.badSignatures).toBe(0);
     expect(bridge.parserStats.badSignatures).toBe(0);
-    await until('the signed, armed heartbeat', () => bridge.armed, 2000);
+    await expect.poll(() => bridge.armed, { timeout: 2000, message: 'the signed, armed heartbeat' }).toBe(true);
     // Unsigned frames injected on the autopilot's side are refused and counted by the bridge.
     rig.firmwareLink.write(new MavlinkEncoder({ systemId: 1, componentId: 1 }).encode(HEARTBEAT, { type: 2, autopilot: 12, base_mode: 0 }));
-    await until('the unsigned frame to be refused', () => bridge.parserStats.badSignatures === 1);
+    await expect.poll(() => bridge.parserStats.badSignatures, { message: 'the unsigned frame to be refused' }).toBe(1);
     expect(bridge.parserStats.lastError).toBe('HEARTBEAT: signed frame expected, got an unsigned one');
     expect(bridge.armed).toBe(true); // the forged "disarmed" heartbeat was not believed
   });

@@ -11,7 +11,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Context } from '../../runtime/index.js';
 import { SimAutopilot } from '../../firmware-bridge/firmware/SimAutopilot.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge/MavlinkBridgeNode.js';
-import { until } from './firmwareRig.js';
 import type { UdpLink } from '../../firmware-bridge/link/UdpLink.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -51,12 +50,12 @@ describe('mavlink_bridge over TCP and UDP (SITL-style)', () => {
     cleanups.push(() => bridge.shutdownAndDestroy());
     await bridge.configure();
     await bridge.activate();
-    await until('heartbeat over TCP', () => bridge.linkState === 'connected');
+    await expect.poll(() => bridge.linkState, { message: 'heartbeat over TCP' }).toBe('connected');
     await bridge.arm(true);
     expect(sitl.autopilots[0]!.armed).toBe(true);
     sitl.dropClients(); // a SITL restart
-    await until('link down', () => bridge.linkState === 'down', 2000);
-    await until('reconnected to a fresh autopilot', () => bridge.linkState === 'connected' && sitl.autopilots.length === 2, 3000);
+    await expect.poll(() => bridge.linkState, { timeout: 2000, message: 'link down' }).toBe('down');
+    await expect.poll(() => bridge.linkState === 'connected' && sitl.autopilots.length === 2, { timeout: 3000, message: 'reconnected to a fresh autopilot' }).toBe(true);
     await bridge.arm(true);
     expect(sitl.autopilots[1]!.armed).toBe(true);
   });
@@ -70,8 +69,8 @@ describe('mavlink_bridge over TCP and UDP (SITL-style)', () => {
     await launcher.start();
     const bridge = launcher.nodes.find((n) => n.name() === 'mavlink_bridge') as MavlinkBridgeNode;
     expect(bridge.getFullyQualifiedName()).toBe('/d7/mavlink_bridge');
-    await until('heartbeat', () => bridge.linkState === 'connected');
-    await until('our heartbeat at the autopilot', () => (sitl.autopilots[0]?.heartbeatsHeard.length ?? 0) > 0);
+    await expect.poll(() => bridge.linkState, { message: 'heartbeat' }).toBe('connected');
+    await expect.poll(() => sitl.autopilots[0]?.heartbeatsHeard.length ?? 0, { message: 'our heartbeat at the autopilot' }).toBeGreaterThan(0);
     expect(sitl.autopilots[0]!.heartbeatsHeard[0]).toMatchObject({ componentId: 191, type: 18 });
   });
 
@@ -92,9 +91,9 @@ describe('mavlink_bridge over TCP and UDP (SITL-style)', () => {
     sock.on('message', (b) => { for (const l of listeners) l(b); });
     const ap = new SimAutopilot({ write: (b) => { sock.send(b, port, '127.0.0.1'); return true; }, onData: (l) => { listeners.add(l); return () => listeners.delete(l); } }, { heartbeatPeriod: 0.25 });
     cleanups.push(ap.startRealtime(0.01));
-    await until('heartbeat over UDP', () => bridge.linkState === 'connected');
+    await expect.poll(() => bridge.linkState, { message: 'heartbeat over UDP' }).toBe('connected');
     await bridge.arm(true);
     expect(ap.armed).toBe(true);
-    await until('our heartbeats at the autopilot', () => ap.heartbeatsHeard.some((h) => h.componentId === 191));
+    await expect.poll(() => ap.heartbeatsHeard.some((h) => h.componentId === 191), { message: 'our heartbeats at the autopilot' }).toBe(true);
   });
 });

@@ -28,29 +28,21 @@ describe('three fleet_link nodes behind a scheduled link gate (launch/fleet/thre
     const [r1, r2, r3] = [fl('r1'), fl('r2'), fl('r3')];
     const origins = (n: FleetLinkNode) => n.map?.origins() ?? [];
 
-    const until = async (cond: () => boolean, ms: number, what: string) => {
-      const t0 = Date.now();
-      while (!cond()) {
-        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-        await sleep(20);
-      }
-    };
-
     // Until the first link opens, every robot knows only its own map.
     const others = (n: FleetLinkNode, self: string) => origins(n).filter((o) => o !== self);
-    await until(() => gate.gate.isUp('r1', 'r2'), 5000, 'r1–r2 to come up');
+    await expect.poll(() => gate.gate.isUp('r1', 'r2'), { timeout: 5000, message: 'r1–r2 to come up' }).toBe(true);
     expect(others(r3, 'r3')).toEqual([]);
     expect(origins(r1).includes('r3')).toBe(false);
 
     // While r1–r2 is up, their layers cross; r3 (no link) still has only its own.
-    await until(() => origins(r1).includes('r2') && origins(r2).includes('r1'), 2500, 'r1 and r2 to swap tiles');
+    await expect.poll(() => origins(r1).includes('r2') && origins(r2).includes('r1'), { timeout: 2500, message: 'r1 and r2 to swap tiles' }).toBe(true);
     expect(others(r3, 'r3')).toEqual([]);
     expect(r2.map!.layer('r1').size).toBeGreaterThan(0);
 
     // Then r1–r2 goes down and r2–r3 comes up: r3 gets r1's layer through r2 (relaying).
-    await until(() => gate.gate.isUp('r2', 'r3'), 5000, 'r2–r3 to come up');
+    await expect.poll(() => gate.gate.isUp('r2', 'r3'), { timeout: 5000, message: 'r2–r3 to come up' }).toBe(true);
     expect(gate.gate.isUp('r1', 'r2')).toBe(false);
-    await until(() => origins(r3).includes('r1'), 2500, 'r1\'s tiles to reach r3 through r2');
+    await expect.poll(() => origins(r3).includes('r1'), { timeout: 2500, message: 'r1\'s tiles to reach r3 through r2' }).toBe(true);
     expect(origins(r3)).toEqual(['r1', 'r2', 'r3']);
     // r1 hears nothing of r3: its only link was down the whole time r3 was in contact.
     await sleep(500);
@@ -60,7 +52,7 @@ describe('three fleet_link nodes behind a scheduled link gate (launch/fleet/thre
     const sameLayer = (a: FleetLinkNode, b: FleetLinkNode, origin: string) =>
       a.map!.layer(origin).size === b.map!.layer(origin).size &&
       [...a.map!.layer(origin)].every(([id, t]) => b.map!.tileVersion(origin, id) === t.version);
-    await until(() => sameLayer(r2, r3, 'r1'), 2000, 'r3 to hold all of r1\'s layer');
+    await expect.poll(() => sameLayer(r2, r3, 'r1'), { timeout: 2000, message: 'r3 to hold all of r1\'s layer' }).toBe(true);
     expect(r2.sessions.get('r3')!.stats.tilesSent).toBeGreaterThan(0);
   }, 30_000);
 });

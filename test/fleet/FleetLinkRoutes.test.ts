@@ -11,14 +11,6 @@ import { packageRoot } from '../../runtime/packageRoot.js';
 const nodes: Node[] = [];
 afterEach(async () => { for (const n of nodes.splice(0).reverse()) await n.shutdownAndDestroy(); });
 
-const until = async (cond: () => boolean, ms: number, what: string) => {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 async function up<T extends Node>(n: T): Promise<T> {
   nodes.push(n);
   expect((await n.configure()).result).toBe('success');
@@ -44,20 +36,20 @@ describe('fleet_link routes', () => {
     app.createSubscription('std_msgs/msg/String', 'fleet/r1/events', { qos: 1000 }, (m) => { got.push(m.data); });
     const pub = new Node('src', '/r1', ctx).createPublisher('std_msgs/msg/String', 'events', { qos: 1000 });
 
-    await until(() => r1.peers.get('r2')?.connected === true, 5000, 'r1 to reach r2');
+    await expect.poll(() => r1.peers.get('r2')?.connected, { timeout: 5000, message: 'r1 to reach r2' }).toBe(true);
     for (let i = 0; i < 50; i++) pub.publish({ data: `e${i}` });
-    await until(() => got.length === 50, 5000, 'the first 50 events');
-    await until(() => r1.peers.get('r2')!.link.outbox.size === 0, 3000, 'r2 to acknowledge them');
+    await expect.poll(() => got.length, { timeout: 5000, message: 'the first 50 events' }).toBe(50);
+    await expect.poll(() => r1.peers.get('r2')!.link.outbox.size, { timeout: 3000, message: 'r2 to acknowledge them' }).toBe(0);
 
     gate.gate.apply([]); // radio gone: r1 keeps queueing on disk
-    await until(() => r1.peers.get('r2')?.connected === false, 3000, 'the cut to be noticed');
+    await expect.poll(() => r1.peers.get('r2')?.connected, { timeout: 3000, message: 'the cut to be noticed' }).toBe(false);
     for (let i = 50; i < 100; i++) pub.publish({ data: `e${i}` });
     await new Promise((r) => setTimeout(r, 300));
     expect(got.length).toBe(50);
     expect(r1.peers.get('r2')!.link.outbox.size).toBe(50);
 
     gate.gate.apply([{ a: 'r1', b: 'r2', up: true, bytesPerSecond: 0, loss: 0, latencySec: 0 }]);
-    await until(() => got.length === 100, 8000, 'the queued events after the link came back');
+    await expect.poll(() => got.length, { timeout: 8000, message: 'the queued events after the link came back' }).toBe(100);
     expect(got).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
   }, 30_000);
 
@@ -116,7 +108,7 @@ describe('fleet_link routes', () => {
     const got: string[] = [];
     app.createSubscription('std_msgs/msg/String', 'fleet/r1/events', { qos: 100 }, (m) => { got.push(m.data); });
     await up(fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r2', remappings: [], parameterOverrides: common }));
-    await until(() => got.length === 5, 8000, 'the messages queued before r2 was known');
+    await expect.poll(() => got.length, { timeout: 8000, message: 'the messages queued before r2 was known' }).toBe(5);
     expect(got).toEqual(['early0', 'early1', 'early2', 'early3', 'early4']);
   }, 30_000);
 

@@ -7,7 +7,7 @@ import { FleetInbox } from '../../runtime/fleet/FleetInbox.js';
 import { FleetReceiver } from '../../runtime/fleet/FleetReceiver.js';
 import { PeerLink } from '../../runtime/fleet/PeerLink.js';
 import { MosquittoBroker } from '../../runtime/fleet/testing/MosquittoBroker.js';
-import { FLEET, USERS, password, quietLogger, registry, tempDir, testRoutes, waitFor } from './fleetHarness.js';
+import { FLEET, USERS, password, quietLogger, registry, tempDir, testRoutes } from './fleetHarness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -48,7 +48,7 @@ describe('fleet link TLS to an external broker (Mosquitto)', () => {
     link.start();
     cleanups.push(() => link.close());
     link.send('/r1/events', { data: 'over tls' });
-    await waitFor(() => got.length === 1, 5000, 'the message over TLS');
+    await expect.poll(() => got.length, { timeout: 5000, message: 'the message over TLS' }).toBe(1);
     expect(got).toEqual(['over tls']);
 
     // Without the CA the broker's self-made certificate does not verify: no connection, nothing sent.
@@ -59,7 +59,7 @@ describe('fleet link TLS to an external broker (Mosquitto)', () => {
     untrusted.start();
     cleanups.push(() => untrusted.close());
     untrusted.send('/r1/events', { data: 'must not arrive' });
-    await waitFor(() => untrusted.sender.stats.errors > 0, 5000, 'a TLS verification error');
+    await expect.poll(() => untrusted.sender.stats.errors, { timeout: 5000, message: 'a TLS verification error' }).toBeGreaterThan(0);
     expect(untrusted.sender.connected).toBe(false);
     expect(got).toEqual(['over tls']);
   }, 30_000);

@@ -6,7 +6,7 @@ import { FleetSender } from '../../runtime/fleet/FleetSender.js';
 import { LinkProxy } from '../../runtime/fleet/LinkProxy.js';
 import { MosquittoBroker } from '../../runtime/fleet/testing/MosquittoBroker.js';
 import {
-  FLEET, checkExactlyOnceInOrder, encodeText, password, quietLogger, registry, startBroker, startReceiver, testRoutes, waitFor,
+  FLEET, checkExactlyOnceInOrder, encodeText, password, quietLogger, registry, startBroker, startReceiver, testRoutes,
 } from './fleetHarness.js';
 
 const ROUTES = ['r1/events', 'r1/tiles'];
@@ -44,7 +44,7 @@ describe('fleet link faults', () => {
       password: password('r1'), protocolVersion: 4, reconnectPeriodSec: 0.02, ackTimeoutSec: 1, window: 64, logger });
     cleanups.push(() => sender.close());
     sender.start();
-    await waitFor(() => sender.stats.errors >= 5, 5000, 'five refused connection attempts');
+    await expect.poll(() => sender.stats.errors, { timeout: 5000, message: 'five refused connection attempts' }).toBeGreaterThanOrEqual(5);
     const warnings = lines.filter((l) => l.level === 40);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.msg).toContain(`cannot reach ${url}`);
@@ -69,17 +69,17 @@ describe('fleet link faults', () => {
     sender.start();
     sender.kick();
     const progress: number[] = [];
-    await waitFor(() => sender.connected, 5000, 'first connection');
+    await expect.poll(() => sender.connected, { timeout: 5000, message: 'first connection' }).toBe(true);
     for (let cut = 0; cut < 100; cut++) {
       await sleep(15 + (cut % 5) * 5);
       proxy.cut();
       progress.push(got.length);
       // The sender must see each cut (a cut landing before it noticed the previous one would
       // only cost one reconnect for two, and the count below would be off by one).
-      await waitFor(() => !sender.connected, 5000, `disconnect at cut ${cut}`);
+      await expect.poll(() => sender.connected, { timeout: 5000, message: `disconnect at cut ${cut}` }).toBe(false);
       await sleep(5);
       proxy.restore();
-      await waitFor(() => sender.connected, 5000, `reconnect after cut ${cut}`);
+      await expect.poll(() => sender.connected, { timeout: 5000, message: `reconnect after cut ${cut}` }).toBe(true);
     }
     expect(proxy.stats.cuts).toBe(100);
     expect(progress[50]).toBeLessThan(2 * N); // the stream was still running mid-way through the cuts
@@ -104,7 +104,7 @@ describe('fleet link faults', () => {
     enqueueAll(outbox, N);
     sender.start();
     sender.kick();
-    await waitFor(() => got.length >= 300, 10_000, 'stream to start');
+    await expect.poll(() => got.length, { timeout: 10_000, message: 'stream to start' }).toBeGreaterThanOrEqual(300);
     const port = broker.port;
     await broker.kill();
     const atKill = got.length;
@@ -113,7 +113,7 @@ describe('fleet link faults', () => {
     await broker.start();
     expect(broker.port).toBe(port);
     await sender.drained();
-    await waitFor(() => got.length >= 2 * N, 10_000, 'all delivered');
+    await expect.poll(() => got.length, { timeout: 10_000, message: 'all delivered' }).toBeGreaterThanOrEqual(2 * N);
     await receiver.idle();
     expect(checkExactlyOnceInOrder(got, ROUTES, N)).toEqual([]);
   }, 60_000);
@@ -135,15 +135,15 @@ describe('fleet link faults', () => {
     cleanups.push(() => sender.close());
     enqueueAll(outbox, 5);
     sender.start();
-    await waitFor(() => proxy.stats.refused >= 1, 5000, 'the first attempt, refused by the cut link');
+    await expect.poll(() => proxy.stats.refused, { timeout: 5000, message: 'the first attempt, refused by the cut link' }).toBeGreaterThanOrEqual(1);
     await sleep(100);
     expect(sender.connected).toBe(false);
     proxy.restore();
     sender.reconnectNow();
     sender.reconnectNow(); // an attempt is under way: no second socket
-    await waitFor(() => sender.connected, 5000, 'connection after reconnectNow'); // the next periodic attempt is 60 s away
+    await expect.poll(() => sender.connected, { timeout: 5000, message: 'connection after reconnectNow' }).toBe(true); // the next periodic attempt is 60 s away
     expect(proxy.stats.accepted).toBe(1);
-    await waitFor(() => got.length === 10, 5000, 'the queued messages');
+    await expect.poll(() => got.length, { timeout: 5000, message: 'the queued messages' }).toBe(10);
     sender.reconnectNow(); // connected: nothing to do
     await sleep(50);
     expect(proxy.stats.accepted).toBe(1);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FleetOutbox } from '../../runtime/fleet/FleetOutbox.js';
 import { FleetSender } from '../../runtime/fleet/FleetSender.js';
-import { FLEET, checkExactlyOnceInOrder, encodeText, password, quietLogger, registry, startBroker, startReceiver, testRoutes, waitFor } from './fleetHarness.js';
+import { FLEET, checkExactlyOnceInOrder, encodeText, password, quietLogger, registry, startBroker, startReceiver, testRoutes } from './fleetHarness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -22,7 +22,7 @@ describe.each(['aedes', 'mosquitto'] as const)('fleet link over %s', (kind) => {
       outbox.enqueueMany(route, Array.from({ length: 500 }, (_, i) => encodeText(`${route}:${i}`)));
     }
     sender.kick();
-    await waitFor(() => got.length >= 1000 && outbox.size === 0, 15_000, 'all delivered and acked');
+    await expect.poll(() => got.length >= 1000 && outbox.size === 0, { timeout: 15_000, message: 'all delivered and acked' }).toBe(true);
     expect(checkExactlyOnceInOrder(got, ['r1/events', 'r1/tiles'], 500)).toEqual([]);
   });
 });

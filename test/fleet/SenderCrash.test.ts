@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LinkProxy } from '../../runtime/fleet/LinkProxy.js';
-import { checkExactlyOnceInOrder, startBroker, startReceiver, tempDir, waitFor } from './fleetHarness.js';
+import { checkExactlyOnceInOrder, startBroker, startReceiver, tempDir } from './fleetHarness.js';
 
 const SCRIPT = 'dist/test/fleet/fixtures/crashSender.js';
 const children = new Set<ChildProcess>();
@@ -51,17 +51,17 @@ describe('sender process killed with SIGKILL', () => {
     const outboxPath = join(dir, 'outbox.db');
 
     const first = runChild([outboxPath, proxy.url, '4', 'enqueue', '1000']);
-    await waitFor(() => first.lines.some((l) => l.startsWith('READY')), 20_000, 'first sender to queue 1000');
+    await expect.poll(() => first.lines.some((l) => l.startsWith('READY')), { timeout: 20_000, message: 'first sender to queue 1000' }).toBe(true);
     expect(first.lines[0]).toBe('READY 1000');
     proxy.restore(); // in range: the stream starts ...
-    await waitFor(() => got.length >= 150, 10_000, 'some messages to arrive');
+    await expect.poll(() => got.length, { timeout: 10_000, message: 'some messages to arrive' }).toBeGreaterThanOrEqual(150);
     first.proc.kill('SIGKILL'); // ... and the process dies mid-stream
     expect(await first.exited).toBe(null);
     const beforeRestart = got.length;
     expect(beforeRestart).toBeLessThan(1000);
 
     const second = runChild([outboxPath, proxy.url, '4', 'resume']);
-    await waitFor(() => second.lines.some((l) => l.startsWith('DONE')), 30_000, 'second sender to drain');
+    await expect.poll(() => second.lines.some((l) => l.startsWith('DONE')), { timeout: 30_000, message: 'second sender to drain' }).toBe(true);
     expect(await second.exited).toBe(0);
     await receiver.idle();
     expect(checkExactlyOnceInOrder(got, ['r1/events', 'r1/tiles'], 500)).toEqual([]);

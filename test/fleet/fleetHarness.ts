@@ -70,14 +70,6 @@ export async function startReceiver(broker: TestBroker, inboxPath = ':memory:'):
   return { receiver, got };
 }
 
-export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Asserts exactly-once, in-order delivery of `n` messages per route texts `<route>:<i>`. */
 export function checkExactlyOnceInOrder(got: { route: string; text: string }[], routes: string[], n: number): string[] {
   const problems: string[] = [];

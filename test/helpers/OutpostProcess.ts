@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { packageRoot } from '../../runtime/packageRoot.js';
 
 export const OUTPOST_BIN = join(packageRoot(), 'bin', 'outpost.js');
@@ -27,11 +28,12 @@ export class OutpostProcess {
     return this.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
+  /** Polls `pred`; on a timeout the failure carries the process's output, which the poll's own message cannot. */
   async waitFor(pred: (p: OutpostProcess) => boolean, ms = 10_000, what = 'condition'): Promise<void> {
-    const t0 = Date.now();
-    while (!pred(this)) {
-      if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 25));
+    try {
+      await expect.poll(() => pred(this), { timeout: ms, interval: 25, message: what }).toBe(true);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`, { cause: err });
     }
   }
 }

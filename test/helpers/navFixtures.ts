@@ -1,4 +1,4 @@
-import type { MessageOf } from '../../runtime/index.js';
+import { quaternionFromYaw, type MessageOf } from '../../runtime/index.js';
 
 /** Messages for navigation tests (planner, controller): a room map, odometry and goals in the map frame. */
 const T0 = { sec: 0, nanosec: 0 };
@@ -25,7 +25,7 @@ export function roomMap(gap = true): MessageOf<'nav_msgs/msg/OccupancyGrid'> {
 export function odomAt(x: number, y: number, yaw: number): MessageOf<'nav_msgs/msg/Odometry'> {
   return {
     header: { stamp: T0, frame_id: 'map' }, child_frame_id: 'r1/base_link',
-    pose: { pose: { position: { x, y, z: 0 }, orientation: { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) } }, covariance: new Float64Array(36) },
+    pose: { pose: { position: { x, y, z: 0 }, orientation: quaternionFromYaw(yaw) }, covariance: new Float64Array(36) },
     twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } }, covariance: new Float64Array(36) },
   };
 }
