@@ -47,7 +47,7 @@ describe('fleet link TLS to an external broker (Mosquitto)', () => {
     });
     link.start();
     cleanups.push(() => link.close());
-    link.send('/r1/events', { data: 'over tls' });
+    await link.send('/r1/events', { data: 'over tls' });
     await waitFor(() => got.length === 1, 5000, 'the message over TLS');
     expect(got).toEqual(['over tls']);
 
@@ -58,7 +58,7 @@ describe('fleet link TLS to an external broker (Mosquitto)', () => {
     });
     untrusted.start();
     cleanups.push(() => untrusted.close());
-    untrusted.send('/r1/events', { data: 'must not arrive' });
+    await untrusted.send('/r1/events', { data: 'must not arrive' });
     await waitFor(() => untrusted.sender.stats.errors > 0, 5000, 'a TLS verification error');
     expect(untrusted.sender.connected).toBe(false);
     expect(got).toEqual(['over tls']);

@@ -26,7 +26,7 @@ describe('PeerLink priority on a slow link', () => {
     const tile = 'x'.repeat(10_000);
     for (let i = 0; i < 60; i++) link.send('/r1/tiles', { data: `${i}:${tile}` }); // 600 kB: ~4 s on this link
     await waitFor(() => got.length >= 3, 10_000, 'the map transfer to start');
-    expect(link.send('/r1/events', { data: 'battery low' })).toBe(true);
+    expect(await link.send('/r1/events', { data: 'battery low' })).toBe(true);
     await waitFor(() => got.some((g) => g.route === 'r1/events'), 10_000, 'the alert');
     const tilesBefore = got.findIndex((g) => g.route === 'r1/events');
     expect(tilesBefore).toBeLessThan(40); // it did not wait behind the 60 tiles
