@@ -205,9 +205,11 @@ export class FleetOutbox {
     const results: ({ id: bigint; seq: bigint } | undefined | OutpostError)[] = [];
     try {
       this.#db.transaction(() => {
+        const touched = new Set<string>();
         for (const p of group) {
           try {
             results.push(this.#insertOne(p.route, p.payload, drops));
+            touched.add(p.route.route);
           } catch (err) {
             // `reject` refuses before this message wrote anything (see #insertOne), so the others
             // of the group can still commit; any other error rolls the whole group back.
@@ -215,6 +217,7 @@ export class FleetOutbox {
             results.push(err);
           }
         }
+        for (const route of touched) this.#saveSeq(route);
       })();
     } catch (err) {
       this.#reloadCounters();
@@ -239,6 +242,7 @@ export class FleetOutbox {
     const txn = this.#db.transaction(() => {
       const out: ({ id: bigint; seq: bigint } | undefined)[] = [];
       for (const payload of payloads) out.push(this.#insertOne(r, payload, drops));
+      this.#saveSeq(r.route);
       return out;
     });
     try {
@@ -249,6 +253,15 @@ export class FleetOutbox {
     } finally {
       for (const d of drops) this.#report(d);
     }
+  }
+
+  /**
+   * Persists a route's next seq; called once per route per transaction, after its inserts (not once
+   * per message: half the statements of a batch). A rollback reloads the counters from disk.
+   */
+  #saveSeq(route: string): void {
+    const next = this.#nextSeq.get(route);
+    if (next !== undefined) this.#stmt.setSeq.run(route, next);
   }
 
   #insertOne(r: FleetRoute, payload: Uint8Array, drops: DropEvent[]): { id: bigint; seq: bigint } | undefined {
@@ -287,7 +300,6 @@ export class FleetOutbox {
     const stamp = this.#clock.now().nanoseconds;
     const expiresAt = r.expirySec > 0 ? stamp + BigInt(Math.round(r.expirySec * 1e9)) : null;
     const info = this.#stmt.insert.run(r.route, seq, r.priority, r.reliability, r.type, stamp, expiresAt, size, payload);
-    this.#stmt.setSeq.run(r.route, seq + 1n);
     this.#nextSeq.set(r.route, seq + 1n);
     this.#addBytes(r.route, size, 1);
     return { id: BigInt(info.lastInsertRowid), seq };
