@@ -7,6 +7,7 @@
  *
  *   npm run soak:memory                       # both cases, 30 sim minutes each
  *   node --expose-gc dist/bench/memorySoak.js --case mission|robot [--minutes 30] [--sample 30] [--warmup 5] [--out bench/soak/mission]
+ *       [--heap-snapshots 2,8]   # V8 heap snapshots at these sim minutes, in the temp folder
  *
  * Cases: `mission`, the 4-robot exploration mission (launch/sim/explore.launch.yaml, IR2 ONNX
  * policy, rooms 640×480, coverage goal 1.0 so it runs the whole window); `robot`, one robot's real
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import { cliLogger } from '../launch/cliLogger.js';
 import { Launcher } from '../launch/Launcher.js';
 import { loadLaunchFile } from '../launch/LaunchPlan.js';
@@ -94,7 +96,11 @@ const CASES = {
   }),
 } as const;
 
-export async function memorySoak(o: { case: keyof typeof CASES; minutes: number; sampleS: number; warmupS: number }): Promise<SoakResult> {
+export async function memorySoak(o: {
+  case: keyof typeof CASES; minutes: number; sampleS: number; warmupS: number;
+  /** Sim minutes at which to write a V8 heap snapshot (`<snapshotPrefix>.<min>min.heapsnapshot`), to diff when the heap grows. */
+  snapshotsAtMin?: number[]; snapshotPrefix?: string;
+}): Promise<SoakResult> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const scratch = mkdtempSync(join(tmpdir(), 'outpost-soak-'));
   const simS = o.minutes * 60;
@@ -118,6 +124,11 @@ export async function memorySoak(o: { case: keyof typeof CASES; minutes: number;
   };
   let finished!: () => void;
   const done = new Promise<void>((r) => { finished = r; });
+  // Ctrl-C (or a time limit's SIGTERM) ends the window early: the samples so far are still reported.
+  const interrupt = (): void => { endReason = 'interrupted'; finished(); };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  const snapshots = [...(o.snapshotsAtMin ?? [])].sort((a, b) => a - b);
   try {
     await launcher.start();
     if (plan.nodes.some((n) => n.process)) throw new Error(`${file}: a node runs in its own process; this soak samples one process only`);
@@ -129,6 +140,10 @@ export async function memorySoak(o: { case: keyof typeof CASES; minutes: number;
       if (t >= next) {
         sample(t);
         next += o.sampleS;
+      }
+      if (snapshots.length > 0 && t >= snapshots[0]! * 60) {
+        const file = writeHeapSnapshot(`${o.snapshotPrefix ?? o.case}.${snapshots.shift()}min.heapsnapshot`);
+        process.stderr.write(`${o.case}: heap snapshot ${file}\n`);
       }
       if (t >= simS) finished();
     });
@@ -158,11 +173,12 @@ export async function memorySoak(o: { case: keyof typeof CASES; minutes: number;
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     case: { type: 'string', default: 'mission' }, minutes: { type: 'string', default: '30' }, sample: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '5' }, out: { type: 'string' },
+    warmup: { type: 'string', default: '5' }, out: { type: 'string' }, 'heap-snapshots': { type: 'string' },
   } });
   const name = values.case!;
   if (!Object.hasOwn(CASES, name)) throw new Error(`--case: expected ${Object.keys(CASES).join(' or ')}, got ${JSON.stringify(name)}`);
-  const r = await memorySoak({ case: name as keyof typeof CASES, minutes: Number(values.minutes), sampleS: Number(values.sample), warmupS: Number(values.warmup) * 60 });
+  const r = await memorySoak({ case: name as keyof typeof CASES, minutes: Number(values.minutes), sampleS: Number(values.sample), warmupS: Number(values.warmup) * 60,
+    snapshotsAtMin: values['heap-snapshots']?.split(',').map(Number), snapshotPrefix: join(tmpdir(), `outpost-soak-${name}`) });
   const out = values.out ?? join(ROOT, 'bench', 'soak', name);
   writeFileSync(`${out}.json`, JSON.stringify(r, null, 2) + '\n');
   const pts = (k: 'rss' | 'heapUsed'): [number, number][] => r.samples.map((s) => [s.simS / 60, s[k] / MiB]);
