@@ -7,7 +7,7 @@ import { benchFleetThroughput } from './fleetThroughput.js';
 describe('fleet benchmarks, smoke', () => {
   it('durable throughput: both paths deliver every message once and report a rate', async () => {
     const r = await benchFleetThroughput({ messages: 1000, runs: 1 });
-    for (const run of [...r.raw, ...r.outpost, ...r.outpostBatched]) {
+    for (const run of [...r.raw, ...r.outpost, ...r.outpostCommitEach, ...r.outpostBatched]) {
       expect(run.delivered).toBe(1000);
       expect(run.exactlyOnceInOrder).toBe(true);
       expect(run.msgsPerSec).toBeGreaterThan(0);

@@ -39,21 +39,29 @@ export interface FleetThroughputResult {
   messages: number;
   payloadBytes: number;
   batch: number;
-  /** One `send()`, so one SQLite commit, per message. */
+  /** One `send()` per message; the sends of one turn share a commit (group commit). */
   outpost: FleetThroughputRun[];
+  /** One `outbox.enqueue()` (one SQLite commit) per message, then a kick: what `send()` did before group commit. */
+  outpostCommitEach: FleetThroughputRun[];
   /** `sendMany()` of `batch` messages per commit. */
   outpostBatched: FleetThroughputRun[];
   raw: FleetThroughputRun[];
   outpostMedian: number;
+  outpostCommitEachMedian: number;
   outpostBatchedMedian: number;
   rawMedian: number;
   /** outpostMedian / rawMedian; target ≥ 0.5. */
   ratio: number;
+  /** outpostCommitEachMedian / rawMedian. */
+  ratioCommitEach: number;
   /** outpostBatchedMedian / rawMedian; target ≥ 0.5. */
   ratioBatched: number;
 }
 
-/** `batch` 1: one `PeerLink.send` (one SQLite commit) per message; more: `sendMany` of that many. */
+/**
+ * `batch` 1: one `PeerLink.send` per message (group commit: one per turn); 0: one `outbox.enqueue`
+ * (one commit) per message and a kick, as `send` was before group commit; more: `sendMany` of that many.
+ */
 async function outpostRun(rig: FleetBenchRig, n: number, batch: number): Promise<FleetThroughputRun> {
   let delivered = 0;
   let inOrder = true;
@@ -64,8 +72,16 @@ async function outpostRun(rig: FleetBenchRig, n: number, batch: number): Promise
   const link = await rig.link([defineRoute({ topic: '/r1/pose', type: TYPE })]);
   try {
     const t0 = performance.now();
-    if (batch === 1) for (let i = 0; i < n; i++) link.send('/r1/pose', pose(i));
-    else {
+    if (batch === 1) {
+      const stored: Promise<boolean>[] = [];
+      for (let i = 0; i < n; i++) stored.push(link.send('/r1/pose', pose(i)));
+      if (!(await Promise.all(stored)).every(Boolean)) throw new Error('a send was not stored');
+    } else if (batch === 0) {
+      for (let i = 0; i < n; i++) {
+        link.outbox.enqueue('r1/pose', registry.encode(TYPE, pose(i)));
+        link.sender.kick();
+      }
+    } else {
       for (let i = 0; i < n; i += batch) {
         link.sendMany('/r1/pose', Array.from({ length: Math.min(batch, n - i) }, (_, j) => pose(i + j)));
       }
@@ -112,21 +128,24 @@ export async function benchFleetThroughput(o: FleetThroughputOptions): Promise<F
     const batch = o.batch ?? 100;
     await rawRun(rig, o.messages); // warm-up: JIT, broker, page cache
     await outpostRun(rig, o.messages, 1);
+    await outpostRun(rig, o.messages, 0);
     await outpostRun(rig, o.messages, batch);
     const raw: FleetThroughputRun[] = [];
     const outpost: FleetThroughputRun[] = [];
+    const outpostCommitEach: FleetThroughputRun[] = [];
     const outpostBatched: FleetThroughputRun[] = [];
     for (let i = 0; i < o.runs; i++) {
       raw.push(await rawRun(rig, o.messages));
       outpost.push(await outpostRun(rig, o.messages, 1));
+      outpostCommitEach.push(await outpostRun(rig, o.messages, 0));
       outpostBatched.push(await outpostRun(rig, o.messages, batch));
     }
     const rate = (runs: FleetThroughputRun[]): number => median(runs.map((r) => r.msgsPerSec));
     const rawMedian = rate(raw);
     return {
-      messages: o.messages, payloadBytes: registry.encode(TYPE, pose(1)).length, batch, outpost, outpostBatched, raw,
-      outpostMedian: rate(outpost), outpostBatchedMedian: rate(outpostBatched), rawMedian,
-      ratio: rate(outpost) / rawMedian, ratioBatched: rate(outpostBatched) / rawMedian,
+      messages: o.messages, payloadBytes: registry.encode(TYPE, pose(1)).length, batch, outpost, outpostCommitEach, outpostBatched, raw,
+      outpostMedian: rate(outpost), outpostCommitEachMedian: rate(outpostCommitEach), outpostBatchedMedian: rate(outpostBatched), rawMedian,
+      ratio: rate(outpost) / rawMedian, ratioCommitEach: rate(outpostCommitEach) / rawMedian, ratioBatched: rate(outpostBatched) / rawMedian,
     };
   } finally {
     await rig.close();
@@ -149,11 +168,13 @@ async function main(): Promise<void> {
   console.log(table([
     ['path', 'median', 'runs', 'all arrived once'],
     ['raw mqtt.js QoS 1 (baseline)', k(r.rawMedian), r.raw.map((x) => Math.round(x.msgsPerSec)).join(' '), String(r.raw.every((x) => x.exactlyOnceInOrder))],
-    ['Outpost durable, send() (1 commit/msg)', k(r.outpostMedian), r.outpost.map((x) => Math.round(x.msgsPerSec)).join(' '), String(r.outpost.every((x) => x.exactlyOnceInOrder))],
+    ['Outpost durable, send() (group commit per turn)', k(r.outpostMedian), r.outpost.map((x) => Math.round(x.msgsPerSec)).join(' '), String(r.outpost.every((x) => x.exactlyOnceInOrder))],
+    ['Outpost durable, enqueue() (1 commit/msg)', k(r.outpostCommitEachMedian), r.outpostCommitEach.map((x) => Math.round(x.msgsPerSec)).join(' '), String(r.outpostCommitEach.every((x) => x.exactlyOnceInOrder))],
     [`Outpost durable, sendMany() (${r.batch} msgs/commit)`, k(r.outpostBatchedMedian), r.outpostBatched.map((x) => Math.round(x.msgsPerSec)).join(' '), String(r.outpostBatched.every((x) => x.exactlyOnceInOrder))],
   ]));
   const verdict = (x: number): string => `${(x * 100).toFixed(1)} % (target ≥ 50 %: ${x >= 0.5 ? 'PASS' : 'FAIL'})`;
   console.log(`ratio Outpost / raw, send():     ${verdict(r.ratio)}`);
+  console.log(`ratio Outpost / raw, enqueue():  ${verdict(r.ratioCommitEach)}`);
   console.log(`ratio Outpost / raw, sendMany(): ${verdict(r.ratioBatched)}`);
   const drained = (runs: FleetThroughputRun[]): string => median(runs.map((x) => x.drainedMs ?? NaN)).toFixed(0);
   console.log(`until every ack is back (outbox empty), median: send() ${drained(r.outpost)} ms, sendMany() ${drained(r.outpostBatched)} ms`);

@@ -15,7 +15,7 @@ const DRAIN_BUDGET = 10_000;
  * calls one method on a few shapes, which V8 can inline.
  */
 export interface QueuedTask<A = unknown> {
-  runQueued(arg: A, a2: unknown, a3: unknown): unknown;
+  runQueued(arg: A, a2: unknown): unknown;
   /** Who the callback belongs to, for error reports: `subscription /scan @ /r1/mapper`. */
   readonly origin: string;
 }
@@ -36,7 +36,7 @@ class CallbackTask implements QueuedTask<undefined> {
 }
 
 export class Executor {
-  /** Pending work as flat quadruples `task, arg, a2, a3`, in event order. */
+  /** Pending work as flat triples `task, arg, a2`, in event order. */
   #queue: unknown[] = [];
   #head = 0;
   /** End of the used part of `#queue`; the array is reused between batches, not shrunk. */
@@ -56,15 +56,14 @@ export class Executor {
     this.enqueueTask(new CallbackTask(run, origin), undefined);
   }
 
-  /** Queues `task.runQueued(arg, a2, a3)` (a subscription passes its message and info along). */
-  enqueueTask<A>(task: QueuedTask<A>, arg: A, a2?: unknown, a3?: unknown): void {
+  /** Queues `task.runQueued(arg, a2)` (a subscription passes its message and info along). */
+  enqueueTask<A>(task: QueuedTask<A>, arg: A, a2?: unknown): void {
     const queue = this.#queue;
     const tail = this.#tail;
     queue[tail] = task;
     queue[tail + 1] = arg;
     queue[tail + 2] = a2;
-    queue[tail + 3] = a3;
-    this.#tail = tail + 4;
+    this.#tail = tail + 3;
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(this.#drain);
@@ -78,7 +77,7 @@ export class Executor {
   }
 
   get queued(): number {
-    return (this.#tail - this.#head) / 4;
+    return (this.#tail - this.#head) / 3;
   }
 
   #isIdle(): boolean {
@@ -106,14 +105,12 @@ export class Executor {
           task = queue[head] as QueuedTask;
           const arg = queue[head + 1];
           const a2 = queue[head + 2];
-          const a3 = queue[head + 3];
           // Forget what ran (a closure may hold a service request) so the reused array keeps nothing alive.
           queue[head] = undefined;
           queue[head + 1] = undefined;
           queue[head + 2] = undefined;
-          queue[head + 3] = undefined;
-          head += 4;
-          const result = task.runQueued(arg, a2, a3);
+          head += 3;
+          const result = task.runQueued(arg, a2);
           if (result !== undefined && typeof (result as Promise<unknown>).then === 'function') {
             this.#trackAsync(result as Promise<unknown>, task.origin);
           }

@@ -10,7 +10,7 @@ export type SubscriptionCallback<T extends string> = (message: MessageOf<T>, inf
  * at most `depth` messages wait; when a slow callback falls behind, the oldest waiting ones are
  * dropped and counted, as a DDS reader's history would.
  */
-export class Subscription<T extends string = string> implements QueuedTask<number> {
+export class Subscription<T extends string = string> implements QueuedTask<unknown> {
   readonly topic: string;
   readonly typeName: T;
   readonly qos: QoSProfile;
@@ -19,13 +19,15 @@ export class Subscription<T extends string = string> implements QueuedTask<numbe
   received = 0;
   #handle: SubscriptionHandle | undefined;
   /**
-   * Messages are numbered in arrival order; each executor task carries its message, its info and
-   * its number (queueing allocates nothing), which keeps every callback in its global event order.
-   * `#next` is the first number not yet run or dropped: with keep_last, when more than `depth`
-   * wait, the oldest is dropped by moving `#next` past it, and its task becomes a no-op.
+   * Each executor task carries its message and its info (queueing allocates nothing), which keeps
+   * every callback in its global event order. `#waiting` counts this subscription's tasks in the
+   * executor's queue, `#skip` how many of the oldest of them were dropped: with keep_last, when more
+   * than `depth` live messages wait, the oldest is dropped; the executor runs a subscription's tasks
+   * first in, first out, so the dropped ones are always the next `#skip` to run, and each becomes a
+   * no-op (one queue slot less per message than numbering them: issue 14, item 6).
    */
-  #seq = 0;
-  #next = 0;
+  #waiting = 0;
+  #skip = 0;
   #destroyed = false;
   #executor: Executor | undefined;
   #callback: ((message: unknown, info: MessageInfo) => unknown) | undefined;
@@ -59,19 +61,22 @@ export class Subscription<T extends string = string> implements QueuedTask<numbe
   // An arrow field: the transport calls it directly, with no wrapper call in between.
   readonly #accept = (message: unknown, info: MessageInfo): void => {
     if (this.#destroyed) return;
-    const n = this.#seq++;
-    if (n - this.#next >= this.#depth) {
+    if (this.#waiting - this.#skip >= this.#depth) {
       // Full: drop the oldest waiting message, as a DDS keep_last reader history does.
-      this.#next++;
+      this.#skip++;
       this.dropped++;
     }
-    this.#executor!.enqueueTask(this, n, message, info);
+    this.#waiting++;
+    this.#executor!.enqueueTask(this, message, info);
   };
 
-  /** @internal the executor runs message number `n` (queued by #accept). */
-  runQueued(n: number, message: unknown, info: unknown): unknown {
-    if (n < this.#next) return undefined; // dropped while it waited
-    this.#next = n + 1;
+  /** @internal the executor runs this subscription's oldest queued message (queued by #accept). */
+  runQueued(message: unknown, info: unknown): unknown {
+    this.#waiting--;
+    if (this.#skip > 0) {
+      this.#skip--; // dropped while it waited
+      return undefined;
+    }
     if (this.#destroyed) return undefined;
     this.received++;
     return this.#callback!(message, info as MessageInfo);

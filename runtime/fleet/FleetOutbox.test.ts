@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOutpostError } from '../OutpostError.js';
 import { ManualClock } from '../clock/ManualClock.js';
@@ -94,6 +95,56 @@ describe('FleetOutbox', () => {
     expect(box.purgeExpired()).toBe(1);
     expect(box.lowSeq('hb')).toBe(2n);
     expect(box.dropped()).toMatchObject({ pose: { superseded: 4 }, hb: { expired: 1 } });
+  });
+
+  it('commits the grouped sends of one turn in one transaction, in call order, before any promise resolves', async () => {
+    const path = tempPath();
+    const box = new FleetOutbox({ path, routes: [defineRoute({ topic: '/a', type: T }), defineRoute({ topic: '/b', type: T })] });
+    const reader = new Database(path, { readonly: true });
+    const rows = (): number => (reader.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
+    // WAL frames written = growth of the -wal file / (page + frame header); each commit writes at
+    // least the pages it touched, so 100 commits would write hundreds of frames.
+    const page = Number(reader.pragma('page_size', { simple: true }));
+    const frames = (): number => statSync(`${path}-wal`).size / (page + 24);
+    const before = frames();
+    const stored = Array.from({ length: 100 }, (_, i) => box.enqueueGrouped(i % 3 === 0 ? 'b' : 'a', bytes(50, i)));
+    expect(rows()).toBe(0); // nothing committed while the turn runs ...
+    expect(box.size).toBe(100); // ... yet counted as queued (a sender's drained() must wait for it)
+    let resolvedEarly = false;
+    void stored[0]!.then(() => { resolvedEarly = rows() !== 100; });
+    const results = await Promise.all(stored);
+    expect(resolvedEarly).toBe(false);
+    expect(rows()).toBe(100);
+    expect(frames() - before).toBeLessThan(20); // the pages one transaction touched (10 here)
+    expect(results.map((r) => r!.id)).toEqual([...results.map((r) => r!.id)].sort((x, y) => (x < y ? -1 : 1)));
+    expect(box.nextBatch(1000, 1e9, { routes: ['b'] }).map((m) => m.payload[0])).toEqual(
+      Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 3 !== 0));
+    expect(box.nextBatch(1000, 1e9, { routes: ['a'] }).map((m) => m.seq)).toEqual(Array.from({ length: 34 }, (_, i) => BigInt(i + 1)));
+
+    // The control: awaited one by one, each send is its own commit.
+    const one = frames();
+    for (let i = 0; i < 100; i++) await box.enqueueGrouped('a', bytes(50));
+    expect(frames() - one).toBeGreaterThanOrEqual(100);
+    reader.close();
+    box.close();
+  });
+
+  it('keeps call order across grouped and plain enqueues; a rejected send leaves its group committed', async () => {
+    const box = new FleetOutbox({ path: ':memory:', routes: [defineRoute({ topic: '/rej', type: T, byteCap: 100, dropPolicy: 'reject' })] });
+    const first = box.enqueueGrouped('rej', bytes(40, 1));
+    const plain = box.enqueue('rej', bytes(40, 2)); // commits the waiting group first
+    const refused = box.enqueueGrouped('rej', bytes(40, 3));
+    const last = box.enqueueGrouped('rej', bytes(10, 4));
+    expect((await first)!.seq).toBe(1n);
+    expect(plain!.seq).toBe(2n);
+    let err: unknown;
+    await refused.catch((e: unknown) => { err = e; });
+    expect(isOutpostError(err, 'OUTPOST_ERR_FLEET_QUEUE_FULL')).toBe(true);
+    expect((await last)!.seq).toBe(3n);
+    expect(box.nextBatch(10, 1e9).map((m) => m.payload[0])).toEqual([1, 2, 4]);
+    const pending = box.enqueueGrouped('rej', bytes(1, 5));
+    box.close(); // commits what is still waiting
+    expect((await pending)!.seq).toBe(4n);
   });
 
   it('enqueues and acks thousands of messages per second on disk', () => {

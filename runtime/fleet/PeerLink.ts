@@ -55,14 +55,17 @@ export class PeerLink {
   }
 
   /**
-   * Encodes `message` as CDR and commits it on the route of ROS topic `topic`; returns once it is on
-   * disk (or was dropped by the route's policy: false). Sending happens in the background.
+   * Encodes `message` as CDR and commits it on the route of ROS topic `topic`. The commit is shared
+   * with every other `send` of this turn (`FleetOutbox.enqueueGrouped`); the promise resolves once it
+   * is on disk: true, or false when the route's policy dropped it; it rejects under `reject` when the
+   * route is full. An unknown topic or a message that does not encode throws at once. Sending
+   * happens in the background.
    */
-  send(topic: string, message: unknown): boolean {
+  send(topic: string, message: unknown): Promise<boolean> {
     const route = this.outbox.route(routeFromRosTopic(topic));
-    const accepted = this.outbox.enqueue(route.route, this.#registry.encode(route.type, message)) !== undefined;
+    const stored = this.outbox.enqueueGrouped(route.route, this.#registry.encode(route.type, message));
     this.sender.kick();
-    return accepted;
+    return stored.then((r) => r !== undefined);
   }
 
   /**

@@ -47,7 +47,7 @@ describe('fleet link TLS to an external broker (Mosquitto)', () => {
     });
     link.start();
     cleanups.push(() => link.close());
-    link.send('/r1/events', { data: 'over tls' });
+    await link.send('/r1/events', { data: 'over tls' });
     await expect.poll(() => got.length, { timeout: 5000, message: 'the message over TLS' }).toBe(1);
     expect(got).toEqual(['over tls']);
 
@@ -58,7 +58,7 @@ describe('fleet link TLS to an external broker (Mosquitto)', () => {
     });
     untrusted.start();
     cleanups.push(() => untrusted.close());
-    untrusted.send('/r1/events', { data: 'must not arrive' });
+    await untrusted.send('/r1/events', { data: 'must not arrive' });
     await expect.poll(() => untrusted.sender.stats.errors, { timeout: 5000, message: 'a TLS verification error' }).toBeGreaterThan(0);
     expect(untrusted.sender.connected).toBe(false);
     expect(got).toEqual(['over tls']);

@@ -26,7 +26,7 @@ describe('PeerLink priority on a slow link', () => {
     const tile = 'x'.repeat(10_000);
     for (let i = 0; i < 60; i++) link.send('/r1/tiles', { data: `${i}:${tile}` }); // 600 kB: ~4 s on this link
     await expect.poll(() => got.length, { timeout: 10_000, message: 'the map transfer to start' }).toBeGreaterThanOrEqual(3);
-    expect(link.send('/r1/events', { data: 'battery low' })).toBe(true);
+    expect(await link.send('/r1/events', { data: 'battery low' })).toBe(true);
     await expect.poll(() => got.some((g) => g.route === 'r1/events'), { timeout: 10_000, message: 'the alert' }).toBe(true);
     const tilesBefore = got.findIndex((g) => g.route === 'r1/events');
     expect(tilesBefore).toBeLessThan(40); // it did not wait behind the 60 tiles
