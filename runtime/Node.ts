@@ -19,6 +19,9 @@ import { Subscription, type SubscriptionCallback } from './Subscription.js';
 import { Timer } from './Timer.js';
 import type { Time } from './Time.js';
 import { joinName, normalizeNamespace, resolveTopicName, validateNodeName, type Remap } from './TopicName.js';
+import { advertiseLifecycleServices } from './LifecycleServices.js';
+import { advertiseParameterServices } from './ParameterServices.js';
+import { ROSOUT_QOS, RosoutLog } from './RosoutLog.js';
 import type { NodeHandle } from './transport/Transport.js';
 
 export interface NodeOptions {
@@ -69,6 +72,7 @@ export class Node {
   #lifecycle: Lifecycle;
   #destroyed = false;
   #droppedInactive = 0;
+  #rosout: RosoutLog | undefined;
 
   constructor(name: string, namespace = '', context?: Context, options: NodeOptions = {}) {
     validateNodeName(name);
@@ -79,6 +83,10 @@ export class Node {
     this.#overrides = { ...options.parameterOverrides };
     const fqn = this.getFullyQualifiedName();
     this.#logger = this.context.logger.child({ node: fqn });
+    if (this.context.rosoutLevel !== 'off') {
+      this.#rosout = new RosoutLog(fqn, this.context.rosoutLevel, () => this.#clock.now());
+      this.#logger = this.#rosout.wrap(this.#logger);
+    }
     this.#handle = this.context.transport.createNodeHandle(fqn);
     this.#lifecycle = new Lifecycle(fqn);
     for (const t of ['configure', 'activate', 'deactivate', 'cleanup', 'shutdown'] as const) {
@@ -100,6 +108,11 @@ export class Node {
         (m) => sim.onClockMessage(m as MessageOf<'rosgraph_msgs/msg/Clock'>)));
       this.#subscriptions.add(sub);
     } else this.#clock = this.context.wallClock;
+
+    // What ROS 2 gives every node: its log on /rosout, its parameters and lifecycle as services.
+    this.#rosout?.attach(this.createPublisher('rcl_interfaces/msg/Log', '/rosout', { qos: ROSOUT_QOS }));
+    advertiseParameterServices(this);
+    advertiseLifecycleServices(this);
   }
 
   // ---- names -------------------------------------------------------------------------------
