@@ -122,4 +122,25 @@ describe('ROS 2 command-line parity against a running launch', () => {
     p.child.kill('SIGINT');
     expect((await p.exited).code).toBe(0);
   }, 60_000);
+
+  it('arms the simulated autopilot by hand: outpost service call /r1/mavlink_bridge/arm std_srvs/srv/SetBool "{data: true}"', async () => {
+    const env = { OUTPOST_RUN_DIR: freshRunDir() };
+    // mavlink_bridge ↔ socat pty ↔ simulated PX4-like autopilot, at real time so the mission outlasts the calls.
+    const sim = start(['sim', 'launch/sim/explore.launch.yaml', 'robots:=1', 'firmware:=mavlink', 'speed:=1', '--until', 'time=120'], env);
+    await sim.waitFor(() => sim.stdout.includes('coverage'), 30_000, 'the simulation to run');
+    const bridge = await runOutpost(['node', 'info', '/r1/mavlink_bridge'], env);
+    expect(bridge.stdout).toContain('    /r1/mavlink_bridge/arm: std_srvs/srv/SetBool');
+    // Each answer is the autopilot's COMMAND_ACK (ACCEPTED) to COMPONENT_ARM_DISARM, back over the pty.
+    const disarm = await runOutpost(['service', 'call', '/r1/mavlink_bridge/arm', 'std_srvs/srv/SetBool', '{data: false}'], env);
+    expect(disarm.code).toBe(0);
+    expect(parse(disarm.stdout.split('response:\n')[1]!)).toEqual({ success: true, message: 'disarmed' });
+    const arm = await runOutpost(['service', 'call', '/r1/mavlink_bridge/arm', 'std_srvs/srv/SetBool', '{data: true}'], env);
+    expect(arm.code).toBe(0);
+    expect(arm.stdout).toContain('requester: making request: std_srvs/srv/SetBool {"data":true}');
+    expect(parse(arm.stdout.split('response:\n')[1]!)).toEqual({ success: true, message: 'armed' });
+    const status = await runOutpost(['topic', 'echo', '/r1/mavlink_bridge/status', '--once', '--durability', 'transient_local'], env);
+    expect(parse(status.stdout.split('---')[0]!)).toMatchObject({ armed: true, link_state: 'connected' });
+    sim.child.kill('SIGINT');
+    await sim.exited;
+  }, 90_000);
 });
