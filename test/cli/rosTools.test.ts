@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { OutpostProcess, freshRunDir, runOutpost } from '../helpers/OutpostProcess.js';
+import { OutpostProcess, freshRunDir, runOutpost as runOutpostWithin } from '../helpers/OutpostProcess.js';
 
 /**
  * `outpost service | param | node | lifecycle` and `/rosout`, each run as a second shell would:
@@ -17,13 +17,16 @@ function start(args: string[], env: NodeJS.ProcessEnv): OutpostProcess {
   return p;
 }
 
+/** Each call is a fresh node process: on a loaded 2-core machine one can take many seconds. */
+const runOutpost = (args: string[], env: NodeJS.ProcessEnv) => runOutpostWithin(args, env, 60_000);
+
 const launched = (p: OutpostProcess) => p.logs().some((l) => String(l['msg']).startsWith('launched'));
 
 describe('ROS 2 command-line parity against a running launch', () => {
   it('node list/info, param list/get/set/dump/describe, lifecycle get/set/list, service list/type/call', async () => {
     const env = { OUTPOST_RUN_DIR: freshRunDir() };
     const p = start(['launch', 'launch/demo.launch.yaml'], env);
-    await p.waitFor(launched, 15_000, 'the launch to start');
+    await p.waitFor(launched, 30_000, 'the launch to start');
 
     const nodes = await runOutpost(['node', 'list'], env);
     expect(nodes.code).toBe(0);
@@ -99,12 +102,12 @@ describe('ROS 2 command-line parity against a running launch', () => {
 
     p.child.kill('SIGINT');
     expect((await p.exited).code).toBe(0);
-  }, 200_000);
+  }, 600_000);
 
   it("nodes' log records reach /rosout: INFO on configure, then a WARN", async () => {
     const env = { OUTPOST_RUN_DIR: freshRunDir() };
     const p = start(['launch', 'test/fixtures/rosout.launch.yaml'], env);
-    await p.waitFor(launched, 15_000, 'the launch to start');
+    await p.waitFor(launched, 30_000, 'the launch to start');
     // Transient local, as in ROS 2: a tool that connects later still gets the records.
     const first = await runOutpost(['topic', 'echo', '/rosout', '--once', '--durability', 'transient_local'], env);
     expect(first.code).toBe(0);
@@ -121,13 +124,14 @@ describe('ROS 2 command-line parity against a running launch', () => {
     expect(records[1]).toMatchObject({ level: 30, name: 'talky.mapper', msg: 'scan dropped: no pose on odom yet' });
     p.child.kill('SIGINT');
     expect((await p.exited).code).toBe(0);
-  }, 60_000);
+  }, 180_000);
 
   it('arms the simulated autopilot by hand: outpost service call /r1/mavlink_bridge/arm std_srvs/srv/SetBool "{data: true}"', async () => {
     const env = { OUTPOST_RUN_DIR: freshRunDir() };
-    // mavlink_bridge ↔ socat pty ↔ simulated PX4-like autopilot, at real time so the mission outlasts the calls.
-    const sim = start(['sim', 'launch/sim/explore.launch.yaml', 'robots:=1', 'firmware:=mavlink', 'speed:=1', '--until', 'time=120'], env);
-    await sim.waitFor(() => sim.stdout.includes('coverage'), 30_000, 'the simulation to run');
+    // mavlink_bridge ↔ socat pty ↔ simulated PX4-like autopilot, at half real time and with a
+    // coverage goal it cannot reach, so the mission outlasts the calls; the test stops it.
+    const sim = start(['sim', 'launch/sim/explore.launch.yaml', 'robots:=1', 'firmware:=mavlink', 'speed:=0.5', 'until_coverage:=1', '--until', 'time=600'], env);
+    await sim.waitFor(() => sim.stdout.includes('coverage'), 60_000, 'the simulation to run');
     const bridge = await runOutpost(['node', 'info', '/r1/mavlink_bridge'], env);
     expect(bridge.stdout).toContain('    /r1/mavlink_bridge/arm: std_srvs/srv/SetBool');
     // Each answer is the autopilot's COMMAND_ACK (ACCEPTED) to COMPONENT_ARM_DISARM, back over the pty.
@@ -142,5 +146,5 @@ describe('ROS 2 command-line parity against a running launch', () => {
     expect(parse(status.stdout.split('---')[0]!)).toMatchObject({ armed: true, link_state: 'connected' });
     sim.child.kill('SIGINT');
     await sim.exited;
-  }, 90_000);
+  }, 180_000);
 });
