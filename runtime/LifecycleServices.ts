@@ -1,14 +1,15 @@
 import type { LifecycleState, LifecycleTransition } from './Lifecycle.js';
 import type { Node } from './Node.js';
+import type { BuiltinServiceFactory } from './ParameterServices.js';
 
 /**
  * A node's lifecycle as ROS 2 managed nodes expose it: `~/get_state`, `~/change_state` and
  * `~/get_available_transitions` (lifecycle_msgs), so `outpost lifecycle` (and, on the ros2
  * transport, `ros2 lifecycle`) can drive it. Ids are lifecycle_msgs/msg/State and Transition's.
  */
-export function advertiseLifecycleServices(node: Node): void {
-  node.createService('lifecycle_msgs/srv/GetState', '~/get_state', () => ({ current_state: stateMsg(node.lifecycleState) }));
-  node.createService('lifecycle_msgs/srv/GetAvailableTransitions', '~/get_available_transitions', () => ({
+export function advertiseLifecycleServices(node: Node, createService: BuiltinServiceFactory): void {
+  createService('lifecycle_msgs/srv/GetState', '~/get_state', () => ({ current_state: stateMsg(node.lifecycleState) }));
+  createService('lifecycle_msgs/srv/GetAvailableTransitions', '~/get_available_transitions', () => ({
     available_transitions: (Object.keys(TRANSITION_IDS) as LifecycleTransition[])
       .filter((t) => node.isTransitionValid(t))
       .map((t) => ({
@@ -17,7 +18,7 @@ export function advertiseLifecycleServices(node: Node): void {
         goal_state: stateMsg(GOALS[t]),
       })),
   }));
-  node.createService('lifecycle_msgs/srv/ChangeState', '~/change_state', async (req) => {
+  createService('lifecycle_msgs/srv/ChangeState', '~/change_state', async (req) => {
     // rclcpp looks a transition up by its label when the id is 0 (TRANSITION_CREATE), as here.
     const t = req.transition.id !== 0 ? transitionById(req.transition.id) : transitionByLabel(req.transition.label);
     if (t === undefined || !node.isTransitionValid(t)) return { success: false };

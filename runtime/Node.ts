@@ -20,7 +20,7 @@ import { Timer } from './Timer.js';
 import type { Time } from './Time.js';
 import { joinName, normalizeNamespace, resolveTopicName, validateNodeName, type Remap } from './TopicName.js';
 import { advertiseLifecycleServices } from './LifecycleServices.js';
-import { advertiseParameterServices } from './ParameterServices.js';
+import { advertiseParameterServices, type BuiltinServiceFactory } from './ParameterServices.js';
 import { ROSOUT_QOS, RosoutLog } from './RosoutLog.js';
 import type { NodeHandle } from './transport/Transport.js';
 
@@ -110,9 +110,13 @@ export class Node {
     } else this.#clock = this.context.wallClock;
 
     // What ROS 2 gives every node: its log on /rosout, its parameters and lifecycle as services.
-    this.#rosout?.attach(this.createPublisher('rcl_interfaces/msg/Log', '/rosout', { qos: ROSOUT_QOS }));
-    advertiseParameterServices(this);
-    advertiseLifecycleServices(this);
+    // Created through the private paths: a subclass's createService/createPublisher override
+    // (KindNode checks endpoints against its kind's spec) is not ready while this constructor runs,
+    // and these endpoints belong to every node, not to a kind.
+    this.#rosout?.attach(this.#makePublisher('rcl_interfaces/msg/Log', '/rosout', { qos: ROSOUT_QOS }, false));
+    const builtin: BuiltinServiceFactory = (typeName, serviceName, callback) => this.#makeService(typeName, serviceName, callback);
+    advertiseParameterServices(this, builtin);
+    advertiseLifecycleServices(this, builtin);
   }
 
   // ---- names -------------------------------------------------------------------------------
@@ -190,6 +194,10 @@ export class Node {
   // ---- services ----------------------------------------------------------------------------
 
   createService<T extends string>(typeName: T, serviceName: string, callback: ServiceCallback<T>): Service<T> {
+    return this.#makeService(typeName, serviceName, callback);
+  }
+
+  #makeService<T extends string>(typeName: T, serviceName: string, callback: ServiceCallback<T>): Service<T> {
     this.#alive();
     this.#knownService(typeName);
     const resolved = this.resolveTopicName(serviceName);

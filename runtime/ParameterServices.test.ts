@@ -5,6 +5,7 @@ import { defaultRegistry } from './msg/defaultRegistry.js';
 import { Node } from './Node.js';
 import { ParameterType } from './Parameter.js';
 import { fromParameterValueMsg, toParameterValueMsg } from './ParameterServices.js';
+import type { Service, ServiceCallback } from './Service.js';
 
 const quiet = () => new Context({ logger: pino({ level: 'silent' }) });
 
@@ -68,5 +69,20 @@ describe("a node's parameter and lifecycle services", () => {
     const available = tool.createClient('lifecycle_msgs/srv/GetAvailableTransitions', '/cam/get_available_transitions');
     expect((await available.sendRequestAsync({})).available_transitions.map((t) => [t.transition.label, t.transition.id, t.goal_state.label]))
       .toEqual([['deactivate', 4, 'inactive'], ['shutdown', 7, 'finalized']]);
+  });
+
+  it('are created even when a subclass guards createService/createPublisher with its own private state (as KindNode does)', async () => {
+    class Guarded extends Node {
+      readonly #allowed = new Set(['~/own']);
+      override createService<T extends string>(typeName: T, serviceName: string, callback: ServiceCallback<T>): Service<T> {
+        if (!this.#allowed.has(serviceName)) throw new Error(`undeclared ${serviceName}`);
+        return super.createService(typeName, serviceName, callback);
+      }
+    }
+    const ctx = quiet();
+    const g = new Guarded('g', '', ctx);
+    expect(() => g.createService('std_srvs/srv/Trigger', '~/other', () => ({ success: true, message: '' }))).toThrow(/undeclared/);
+    const state = new Node('tool', '', ctx).createClient('lifecycle_msgs/srv/GetState', '/g/get_state');
+    expect((await state.sendRequestAsync({})).current_state.label).toBe('unconfigured');
   });
 });

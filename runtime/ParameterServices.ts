@@ -1,5 +1,9 @@
 import type { Node } from './Node.js';
 import { ParameterType, type ParameterDescriptor, type ParameterValue } from './Parameter.js';
+import type { Service, ServiceCallback } from './Service.js';
+
+/** How Node hands its built-in services their creator (`createService` without subclass checks). */
+export type BuiltinServiceFactory = <T extends string>(typeName: T, serviceName: string, callback: ServiceCallback<T>) => Service<T>;
 
 /**
  * A node's parameters as ROS 2 exposes them: the rcl_interfaces services `~/get_parameters`,
@@ -8,23 +12,23 @@ import { ParameterType, type ParameterDescriptor, type ParameterValue } from './
  * Values cross as rcl_interfaces/msg/ParameterValue; setting one goes through the node's own
  * checks (type, range, choices, on-set callbacks), so a bad value is refused with its reason.
  */
-export function advertiseParameterServices(node: Node): void {
-  node.createService('rcl_interfaces/srv/GetParameters', '~/get_parameters', (req) => ({
+export function advertiseParameterServices(node: Node, createService: BuiltinServiceFactory): void {
+  createService('rcl_interfaces/srv/GetParameters', '~/get_parameters', (req) => ({
     values: req.names.map((n) => (node.hasParameter(n) ? toParameterValueMsg(node.getParameter(n).type, node.getParameter(n).value) : notSet())),
   }));
-  node.createService('rcl_interfaces/srv/GetParameterTypes', '~/get_parameter_types', (req) => ({
+  createService('rcl_interfaces/srv/GetParameterTypes', '~/get_parameter_types', (req) => ({
     types: req.names.map((n) => (node.hasParameter(n) ? node.getParameter(n).type : ParameterType.PARAMETER_NOT_SET)),
   }));
-  node.createService('rcl_interfaces/srv/SetParameters', '~/set_parameters', (req) => ({
+  createService('rcl_interfaces/srv/SetParameters', '~/set_parameters', (req) => ({
     results: req.parameters.map((p) => node.setParameters([{ name: p.name, value: fromParameterValueMsg(p.value) }])[0]!),
   }));
-  node.createService('rcl_interfaces/srv/ListParameters', '~/list_parameters', (req) => {
+  createService('rcl_interfaces/srv/ListParameters', '~/list_parameters', (req) => {
     const names = node.getParameters().map((p) => p.name).filter((n) =>
       req.prefixes.length === 0 || req.prefixes.some((pre) => n === pre || n.startsWith(`${pre}.`)));
     const prefixes = [...new Set(names.filter((n) => n.includes('.')).map((n) => n.slice(0, n.lastIndexOf('.'))))];
     return { result: { names, prefixes } };
   });
-  node.createService('rcl_interfaces/srv/DescribeParameters', '~/describe_parameters', (req) => ({
+  createService('rcl_interfaces/srv/DescribeParameters', '~/describe_parameters', (req) => ({
     descriptors: req.names.map((n) => toDescriptorMsg(n, node.hasParameter(n) ? node.getParameterDescriptor(n) : undefined)),
   }));
 }
