@@ -5,12 +5,17 @@ import { packageRoot } from '../runtime/packageRoot.js';
 import type { CliCommand, CliIO } from './commands/CliCommand.js';
 import { interfacesCommand } from './commands/interfacesCommand.js';
 import { launchCommand } from './commands/launchCommand.js';
+import { lifecycleCommand } from './commands/lifecycleCommand.js';
+import { nodeCommand } from './commands/nodeCommand.js';
 import { nodesCommand } from './commands/nodesCommand.js';
+import { paramCommand } from './commands/paramCommand.js';
+import { serviceCommand } from './commands/serviceCommand.js';
 import { simCommand } from './commands/simCommand.js';
 import { topicCommand } from './commands/topicCommand.js';
 
 const COMMANDS: Record<string, CliCommand> = Object.fromEntries(
-  [launchCommand, simCommand, nodesCommand, topicCommand, interfacesCommand].map((c) => [c.name, c]),
+  [launchCommand, simCommand, nodesCommand, topicCommand, serviceCommand, paramCommand, nodeCommand, lifecycleCommand, interfacesCommand]
+    .map((c) => [c.name, c]),
 );
 
 /** Errors in what the user gave us (files, arguments) exit 2; everything else exits 1. */
@@ -19,7 +24,8 @@ const USER_ERRORS = new Set<OutpostErrorCode>([
   'OUTPOST_ERR_LAUNCH_INCLUDE_CYCLE', 'OUTPOST_ERR_LAUNCH_ARGUMENT', 'OUTPOST_ERR_UNKNOWN_NODE_KIND',
   'OUTPOST_ERR_UNKNOWN_PARAMETER', 'OUTPOST_ERR_PARAMETER_FILE', 'OUTPOST_ERR_PARAMETER_TYPE',
   'OUTPOST_ERR_PARAMETER_RANGE', 'OUTPOST_ERR_CLI_USAGE', 'OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE',
-  'OUTPOST_ERR_CDR_ENCODE', 'OUTPOST_ERR_INVALID_NAME',
+  'OUTPOST_ERR_CDR_ENCODE', 'OUTPOST_ERR_INVALID_NAME', 'OUTPOST_ERR_UNKNOWN_NODE', 'OUTPOST_ERR_PARAMETER_NOT_DECLARED',
+  'OUTPOST_ERR_PARAMETER_READ_ONLY', 'OUTPOST_ERR_LIFECYCLE_TRANSITION', 'OUTPOST_ERR_TYPE_MISMATCH',
 ]);
 
 function mainHelp(): string {
@@ -37,6 +43,11 @@ Examples:
   outpost launch launch/demo.launch.yaml              # start the demo (Ctrl-C stops it)
   outpost topic echo /demo/odom --once                # in a second shell
   outpost topic pub /demo/cmd_vel geometry_msgs/msg/Twist "{linear: {x: 0.5}}" --rate 10
+  outpost service call /d1/mavlink_bridge/arm std_srvs/srv/SetBool "{data: true}"
+  outpost param set /demo/teleop linear_x 0.2
+  outpost node info /demo/teleop
+  outpost lifecycle set /demo/teleop deactivate
+  outpost topic echo /rosout                          # what the nodes log (INFO and above)
   outpost nodes                                       # node kinds and their parameters`;
 }
 

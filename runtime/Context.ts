@@ -4,6 +4,7 @@ import { WallClock } from './clock/WallClock.js';
 import type { Clock } from './clock/Clock.js';
 import { defaultRegistry } from './msg/defaultRegistry.js';
 import type { MessageRegistry } from './msg/MessageRegistry.js';
+import { parseRosoutLevel, type RosoutLevel } from './RosoutLog.js';
 import { LocalTransport } from './transport/LocalTransport.js';
 import type { Transport } from './transport/Transport.js';
 
@@ -15,6 +16,11 @@ export interface ContextOptions {
   registry?: MessageRegistry;
   /** The clock nodes use unless `use_sim_time` or an explicit clock says otherwise. */
   clock?: Clock;
+  /**
+   * Lowest level a node's log records reach `/rosout` at (records must also pass the logger's own
+   * level, as in ROS 2); 'off' publishes none. Default: `OUTPOST_ROSOUT_LEVEL`, else 'info'.
+   */
+  rosoutLevel?: RosoutLevel;
 }
 
 /**
@@ -27,6 +33,7 @@ export class Context {
   readonly logger: Logger;
   readonly registry: MessageRegistry;
   readonly wallClock: Clock;
+  readonly rosoutLevel: RosoutLevel;
   #closed = false;
 
   constructor(options: ContextOptions = {}) {
@@ -37,6 +44,7 @@ export class Context {
         this.logger.warn({ topic, publisher: pub, subscriber: sub }, `incompatible QoS on ${topic}: ${reason}`),
     });
     this.wallClock = options.clock ?? new WallClock();
+    this.rosoutLevel = options.rosoutLevel ?? parseRosoutLevel(process.env['OUTPOST_ROSOUT_LEVEL'] ?? 'info');
     this.executor = new Executor((err, origin) => {
       this.logger.error({ err, origin }, `callback failed in ${origin}`);
     });

@@ -19,6 +19,9 @@ import { Subscription, type SubscriptionCallback } from './Subscription.js';
 import { Timer } from './Timer.js';
 import type { Time } from './Time.js';
 import { joinName, normalizeNamespace, resolveTopicName, validateNodeName, type Remap } from './TopicName.js';
+import { advertiseLifecycleServices } from './LifecycleServices.js';
+import { advertiseParameterServices, type BuiltinServiceFactory } from './ParameterServices.js';
+import { ROSOUT_QOS, RosoutLog } from './RosoutLog.js';
 import type { NodeHandle } from './transport/Transport.js';
 
 export interface NodeOptions {
@@ -69,6 +72,7 @@ export class Node {
   #lifecycle: Lifecycle;
   #destroyed = false;
   #droppedInactive = 0;
+  #rosout: RosoutLog | undefined;
 
   constructor(name: string, namespace = '', context?: Context, options: NodeOptions = {}) {
     validateNodeName(name);
@@ -79,6 +83,10 @@ export class Node {
     this.#overrides = { ...options.parameterOverrides };
     const fqn = this.getFullyQualifiedName();
     this.#logger = this.context.logger.child({ node: fqn });
+    if (this.context.rosoutLevel !== 'off') {
+      this.#rosout = new RosoutLog(fqn, this.context.rosoutLevel, () => this.#clock.now());
+      this.#logger = this.#rosout.wrap(this.#logger);
+    }
     this.#handle = this.context.transport.createNodeHandle(fqn);
     this.#lifecycle = new Lifecycle(fqn);
     for (const t of ['configure', 'activate', 'deactivate', 'cleanup', 'shutdown'] as const) {
@@ -100,6 +108,15 @@ export class Node {
         (m) => sim.onClockMessage(m as MessageOf<'rosgraph_msgs/msg/Clock'>)));
       this.#subscriptions.add(sub);
     } else this.#clock = this.context.wallClock;
+
+    // What ROS 2 gives every node: its log on /rosout, its parameters and lifecycle as services.
+    // Created through the private paths: a subclass's createService/createPublisher override
+    // (KindNode checks endpoints against its kind's spec) is not ready while this constructor runs,
+    // and these endpoints belong to every node, not to a kind.
+    this.#rosout?.attach(this.#makePublisher('rcl_interfaces/msg/Log', '/rosout', { qos: ROSOUT_QOS }, false));
+    const builtin: BuiltinServiceFactory = (typeName, serviceName, callback) => this.#makeService(typeName, serviceName, callback);
+    advertiseParameterServices(this, builtin);
+    advertiseLifecycleServices(this, builtin);
   }
 
   // ---- names -------------------------------------------------------------------------------
@@ -177,6 +194,10 @@ export class Node {
   // ---- services ----------------------------------------------------------------------------
 
   createService<T extends string>(typeName: T, serviceName: string, callback: ServiceCallback<T>): Service<T> {
+    return this.#makeService(typeName, serviceName, callback);
+  }
+
+  #makeService<T extends string>(typeName: T, serviceName: string, callback: ServiceCallback<T>): Service<T> {
     this.#alive();
     this.#knownService(typeName);
     const resolved = this.resolveTopicName(serviceName);

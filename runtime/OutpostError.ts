@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   OUTPOST_ERR_UNKNOWN_PARAMETER: 'a launch file sets a parameter that its node kind does not declare',
   OUTPOST_ERR_PARAMETER_FILE: 'a parameter file is not in the ROS 2 ros__parameters layout',
   OUTPOST_ERR_NO_RUNNING_LAUNCH: 'the CLI found no running launch to talk to',
+  OUTPOST_ERR_UNKNOWN_NODE: 'a node named on the command line is not in the running launch',
   OUTPOST_ERR_CLI_USAGE: 'the command line is not one the CLI understands',
   OUTPOST_ERR_FLEET_PAYLOAD: 'a fleet-link MQTT payload is truncated, garbage or oversized (counted and dropped)',
   OUTPOST_ERR_FLEET_TYPE_MISMATCH: 'a fleet envelope names a message type whose definition hash differs from ours',

@@ -5,8 +5,8 @@ import { defaultRegistry } from '../../runtime/msg/defaultRegistry.js';
 import { OutpostError } from '../../runtime/OutpostError.js';
 import type { QoSProfile } from '../../runtime/QoS.js';
 import { BusClient } from '../../runtime/transport/BusClient.js';
-import { runDirectory, runningLaunches } from '../RunDirectory.js';
 import type { CliCommand, CliIO } from './CliCommand.js';
+import { findLaunchSocket } from './launchBus.js';
 
 const USAGE = `outpost topic list [-t]
        outpost topic echo TOPIC [--once | -n N] [--json] [--durability transient_local]
@@ -143,24 +143,6 @@ const ACTIONS: Record<string, Action> = {
     return 0;
   },
 };
-
-function findLaunchSocket(pid: string | boolean | undefined, env: NodeJS.ProcessEnv): string {
-  const launches = runningLaunches(runDirectory(env));
-  if (typeof pid === 'string') {
-    const l = launches.find((x) => String(x.pid) === pid);
-    if (l === undefined) throw new OutpostError('OUTPOST_ERR_NO_RUNNING_LAUNCH', `no running launch with pid ${pid}; running: ${launches.map((x) => `${x.pid} (${x.file})`).join(', ') || 'none'}`);
-    return l.socket;
-  }
-  if (launches.length === 0) {
-    throw new OutpostError('OUTPOST_ERR_NO_RUNNING_LAUNCH',
-      'no running launch found; start one with `outpost launch FILE` (in the same OUTPOST_RUN_DIR) first');
-  }
-  if (launches.length > 1) {
-    throw new OutpostError('OUTPOST_ERR_NO_RUNNING_LAUNCH',
-      `${launches.length} launches are running; choose one with --launch PID: ${launches.map((x) => `${x.pid} (${x.file})`).join(', ')}`);
-  }
-  return launches[0]!.socket;
-}
 
 async function waitForTopic(client: BusClient, topic: string, io: CliIO): Promise<string> {
   let warned = false;

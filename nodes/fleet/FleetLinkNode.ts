@@ -154,7 +154,7 @@ export class FleetLinkNode extends Node {
     this.#receiver = new FleetReceiver({
       inbox: this.#inbox!, registry: this.context.registry, fleet: this.#fleet, robot: this.#robot,
       url: this.#brokerUrl, username: this.#username, password: this.#password, protocolVersion: this.#protocol,
-      logger: this.getLogger(), handler: (msg, env) => this.#onReceived(msg, env),
+      logger: this.getLogger(), now: () => this.now().seconds, handler: (msg, env) => this.#onReceived(msg, env),
       ...(this.#brokerUrl.startsWith('mqtts:') && this.#tls ? { tls: this.#tls } : {}),
     });
     await this.#receiver.start();

@@ -2,6 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { tlsConnectOptions, type FleetTls } from './FleetTls.js';
 import type { Logger } from 'pino';
 import { isOutpostError } from '../OutpostError.js';
+import { LogRateLimiter } from '../LogRateLimiter.js';
 import type { MessageRegistry } from '../msg/MessageRegistry.js';
 import { encodeAcks } from './FleetAcks.js';
 import { DEFAULT_MAX_ENVELOPE_BYTES, checkEnvelopeType, decodeEnvelope, type FleetEnvelope } from './FleetEnvelope.js';
@@ -36,6 +37,8 @@ export interface FleetReceiverOptions {
   /** TLS for an mqtts:// broker: CA (and client certificate); the broker's certificate is verified. */
   tls?: FleetTls;
   logger?: Logger;
+  /** The time for rate-limiting drop warnings, in seconds (a node passes its clock). Default: monotonic. */
+  now?: () => number;
 }
 
 type Dropped = 'malformed' | 'spoofed' | 'typeMismatch' | 'undecodable';
@@ -61,9 +64,12 @@ export class FleetReceiver {
   #queued = 0;
   #subscribed = false;
   #onSubscribed: (() => void)[] = [];
+  /** Dropped messages are counted in `stats`; their warnings are rate-limited per reason. */
+  readonly #dropLog: LogRateLimiter;
 
   constructor(options: FleetReceiverOptions) {
     this.#o = options;
+    this.#dropLog = new LogRateLimiter(options.logger, options.now !== undefined ? { now: options.now } : {});
   }
 
   /** Connects (and keeps reconnecting); resolves once subscribed the first time. */
@@ -113,6 +119,7 @@ export class FleetReceiver {
     this.#client = undefined;
     if (client !== undefined) await client.endAsync();
     this.#o.inbox.commit();
+    this.#dropLog.flush();
   }
 
   async #process(topic: string, payload: Buffer): Promise<void> {
@@ -166,7 +173,7 @@ export class FleetReceiver {
 
   #drop(reason: Dropped, topic: string, detail: string): void {
     this.stats[reason]++;
-    this.#o.logger?.warn({ topic, reason }, `fleet receiver: dropped a message on ${topic} (${reason}): ${detail}`);
+    this.#dropLog.warn(reason, { topic, reason }, `fleet receiver: dropped a message on ${topic} (${reason}): ${detail}`);
   }
 
   #ack(origin: string, id: bigint): void {

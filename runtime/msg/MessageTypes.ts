@@ -301,6 +301,14 @@ export namespace lifecycle_msgs {
         goal_state: lifecycle_msgs.msg.State;
       }
   }
+  export namespace srv {
+      export interface ChangeState_Request { transition: lifecycle_msgs.msg.Transition; }
+      export interface ChangeState_Response { success: boolean; }
+      export interface GetAvailableTransitions_Request {  }
+      export interface GetAvailableTransitions_Response { available_transitions: lifecycle_msgs.msg.TransitionDescription[]; }
+      export interface GetState_Request {  }
+      export interface GetState_Response { current_state: lifecycle_msgs.msg.State; }
+  }
 }
 
 export namespace nav_msgs {
@@ -571,6 +579,18 @@ export namespace rcl_interfaces {
         successful: boolean;
         reason: string;
       }
+  }
+  export namespace srv {
+      export interface DescribeParameters_Request { names: string[]; }
+      export interface DescribeParameters_Response { descriptors: rcl_interfaces.msg.ParameterDescriptor[]; }
+      export interface GetParameterTypes_Request { names: string[]; }
+      export interface GetParameterTypes_Response { types: Uint8Array | number[]; }
+      export interface GetParameters_Request { names: string[]; }
+      export interface GetParameters_Response { values: rcl_interfaces.msg.ParameterValue[]; }
+      export interface ListParameters_Request { prefixes: string[]; depth: bigint; }
+      export interface ListParameters_Response { result: rcl_interfaces.msg.ListParametersResult; }
+      export interface SetParameters_Request { parameters: rcl_interfaces.msg.Parameter[]; }
+      export interface SetParameters_Response { results: rcl_interfaces.msg.SetParametersResult[]; }
   }
 }
 
@@ -1414,8 +1434,16 @@ export interface MessageTypeMap {
 
 /** ROS 2 service type name → request and response interfaces. */
 export interface ServiceTypeMap {
+  'lifecycle_msgs/srv/ChangeState': { request: lifecycle_msgs.srv.ChangeState_Request; response: lifecycle_msgs.srv.ChangeState_Response };
+  'lifecycle_msgs/srv/GetAvailableTransitions': { request: lifecycle_msgs.srv.GetAvailableTransitions_Request; response: lifecycle_msgs.srv.GetAvailableTransitions_Response };
+  'lifecycle_msgs/srv/GetState': { request: lifecycle_msgs.srv.GetState_Request; response: lifecycle_msgs.srv.GetState_Response };
   'outpost_msgs/srv/FleetSync': { request: outpost_msgs.srv.FleetSync_Request; response: outpost_msgs.srv.FleetSync_Response };
   'outpost_msgs/srv/SetMode': { request: outpost_msgs.srv.SetMode_Request; response: outpost_msgs.srv.SetMode_Response };
+  'rcl_interfaces/srv/DescribeParameters': { request: rcl_interfaces.srv.DescribeParameters_Request; response: rcl_interfaces.srv.DescribeParameters_Response };
+  'rcl_interfaces/srv/GetParameterTypes': { request: rcl_interfaces.srv.GetParameterTypes_Request; response: rcl_interfaces.srv.GetParameterTypes_Response };
+  'rcl_interfaces/srv/GetParameters': { request: rcl_interfaces.srv.GetParameters_Request; response: rcl_interfaces.srv.GetParameters_Response };
+  'rcl_interfaces/srv/ListParameters': { request: rcl_interfaces.srv.ListParameters_Request; response: rcl_interfaces.srv.ListParameters_Response };
+  'rcl_interfaces/srv/SetParameters': { request: rcl_interfaces.srv.SetParameters_Request; response: rcl_interfaces.srv.SetParameters_Response };
   'std_srvs/srv/Empty': { request: std_srvs.srv.Empty_Request; response: std_srvs.srv.Empty_Response };
   'std_srvs/srv/SetBool': { request: std_srvs.srv.SetBool_Request; response: std_srvs.srv.SetBool_Response };
   'std_srvs/srv/Trigger': { request: std_srvs.srv.Trigger_Request; response: std_srvs.srv.Trigger_Response };

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { unlinkSync, existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { MessageRegistry } from '../msg/MessageRegistry.js';
+import { LogRateLimiter } from '../LogRateLimiter.js';
 import { OutpostError, isOutpostError } from '../OutpostError.js';
 import type { QoSProfile } from '../QoS.js';
 import { resolveQoS } from '../QoS.js';
@@ -83,6 +84,8 @@ class BusConnection {
   #closed = false;
   /** Frames that could not be used (bad CDR, unknown ids); counted and logged, never fatal. */
   badFrames = 0;
+  /** A peer that keeps sending bad frames gets one warning per code per interval, not one per frame. */
+  #badFrameLog: LogRateLimiter;
 
   constructor(origin: string, socket: Socket, bus: LocalBus, registry: MessageRegistry, logger: Logger) {
     this.origin = origin;
@@ -90,6 +93,7 @@ class BusConnection {
     this.#bus = bus;
     this.#registry = registry;
     this.#logger = logger.child({ peer: origin });
+    this.#badFrameLog = new LogRateLimiter(this.#logger);
     socket.on('data', (chunk: Buffer) => {
       let frames;
       try {
@@ -113,6 +117,7 @@ class BusConnection {
     for (const s of this.#subscriptions.values()) s.close();
     for (const s of this.#services.values()) s();
     for (const n of this.#nodes) this.#bus.removeNode(n);
+    this.#badFrameLog.flush();
     for (const p of this.#pendingRequests.values()) {
       p.reject(new OutpostError('OUTPOST_ERR_TRANSPORT_CLOSED', `${this.origin} disconnected before answering`));
     }
@@ -131,7 +136,7 @@ class BusConnection {
     this.badFrames++;
     const code = isOutpostError(err) ? err.code : 'OUTPOST_ERR_BUS_PROTOCOL';
     const message = err instanceof Error ? err.message : String(err);
-    this.#logger.warn({ code, ref }, message);
+    this.#badFrameLog.warn(code, { code, ref }, message);
     this.#send({ op: 'error', ref, code, message });
   }
 
@@ -215,7 +220,7 @@ class BusConnection {
         bytes = codec.encode(msg);
       } catch (err) {
         this.badFrames++;
-        this.#logger.warn({ err, topic }, `cannot encode a message on ${topic} for ${this.origin}; dropped`);
+        this.#badFrameLog.warn(`encode ${topic}`, { err, topic }, `cannot encode a message on ${topic} for ${this.origin}; dropped`);
         return;
       }
       this.#send({ op: 'message', id, publisher: info.publisher }, bytes);
