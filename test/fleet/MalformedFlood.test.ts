@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FleetInbox } from '../../runtime/fleet/FleetInbox.js';
 import type { FleetEnvelope } from '../../runtime/fleet/FleetEnvelope.js';
 import { FleetReceiver } from '../../runtime/fleet/FleetReceiver.js';
-import { FLEET, password, registry, startBroker, waitFor } from './fleetHarness.js';
+import { FLEET, password, registry, startBroker } from './fleetHarness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -30,7 +30,7 @@ describe('a teammate flooding malformed envelopes (issue #14 item 5)', () => {
       const sends: Promise<unknown>[] = [];
       for (let i = 0; i < 500; i++) sends.push(r1.publishAsync('outpost/f/r1/events', Buffer.from(`garbage #${burst * 500 + i}`), { qos: 1 }));
       await Promise.all(sends);
-      await waitFor(() => receiver.stats.malformed === (burst + 1) * 500, 60_000, `envelopes ${burst * 500}..${burst * 500 + 499} to be seen`);
+      await expect.poll(() => receiver.stats.malformed, { timeout: 60_000, message: `envelopes ${burst * 500}..${burst * 500 + 499} to be seen` }).toBe((burst + 1) * 500);
     }
     const elapsedSec = (performance.now() - t0) / 1000;
     await receiver.close();
