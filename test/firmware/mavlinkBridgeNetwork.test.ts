@@ -9,7 +9,7 @@ import { loadLaunchFile } from '../../launch/LaunchPlan.js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context } from '../../runtime/index.js';
-import { SimAutopilot } from '../../firmware-bridge/firmware/SimAutopilot.js';
+import { SimAutopilot } from '../../sim/firmware/SimAutopilot.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge/MavlinkBridgeNode.js';
 import { until } from './firmwareRig.js';
 import type { UdpLink } from '../../firmware-bridge/link/UdpLink.js';
