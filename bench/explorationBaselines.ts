@@ -26,7 +26,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { pino } from 'pino';
-import { builtinNodeKinds } from '../nodes/builtinNodeKinds.js';
+import { builtinNodeKinds } from '../launch/builtinNodeKinds.js';
 import { Launcher } from '../launch/Launcher.js';
 import { loadLaunchFile } from '../launch/LaunchPlan.js';
 import { Node } from '../runtime/Node.js';

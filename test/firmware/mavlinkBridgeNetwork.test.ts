@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
+import { builtinNodeKinds } from '../../launch/builtinNodeKinds.js';
 import { Launcher } from '../../launch/Launcher.js';
 import { loadLaunchFile } from '../../launch/LaunchPlan.js';
 import { pino } from 'pino';
