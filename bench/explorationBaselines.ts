@@ -20,36 +20,15 @@
  * Each mission runs in its own process (runMissionIsolated).
  */
 import { execFile } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { pino } from 'pino';
-import { builtinNodeKinds } from '../nodes/builtinNodeKinds.js';
-import { Launcher } from '../launch/Launcher.js';
-import { loadLaunchFile } from '../launch/LaunchPlan.js';
-import { Node } from '../runtime/Node.js';
+import { runMission } from '../launch/runMission.js';
 import { packageRoot } from '../runtime/packageRoot.js';
 import type { MissionSummary } from '../sim/MissionReport.js';
 
 export const CLASSICAL_POLICIES = ['nearest_frontier', 'utility_greedy', 'preplanned_rendezvous'];
-
-export async function runMission(args: Record<string, string>): Promise<MissionSummary> {
-  const kinds = builtinNodeKinds();
-  const plan = loadLaunchFile(join(packageRoot(), 'launch/sim/explore.launch.yaml'), { arguments: args, registry: kinds });
-  const launcher = new Launcher({ plan, kinds, logger: pino({ level: 'silent' }), runDir: mkdtempSync(join(tmpdir(), 'outpost-bench-')) });
-  await launcher.start();
-  try {
-    const watcher = new Node('bench', '/outpost', launcher.context);
-    return await new Promise<MissionSummary>((resolve) => {
-      watcher.createSubscription('std_msgs/msg/String', '/sim/report', { qos: { durability: 'transient_local', depth: 1 } },
-        (m) => resolve(JSON.parse(m.data) as MissionSummary));
-    });
-  } finally {
-    await launcher.stop();
-  }
-}
 
 /**
  * Runs one mission in a fresh Node.js process (this file with `--mission`), as `outpost sim` does.

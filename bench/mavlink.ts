@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { common, minimal, MavLinkPacketParser, MavLinkPacketSplitter, type MavLinkPacket } from 'node-mavlink';
 import { pino } from 'pino';
-import { SimAutopilot } from '../firmware-bridge/firmware/SimAutopilot.js';
+import { SimAutopilot } from '../sim/firmware/SimAutopilot.js';
 import { SerialLink } from '../firmware-bridge/link/SerialLink.js';
 import { SocatPair } from '../firmware-bridge/link/SocatPair.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../firmware-bridge/MavlinkBridgeNode.js';

@@ -23,7 +23,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import { cliLogger } from '../launch/cliLogger.js';
 import { Launcher } from '../launch/Launcher.js';
 import { loadLaunchFile } from '../launch/LaunchPlan.js';
-import { builtinNodeKinds } from '../nodes/builtinNodeKinds.js';
+import { builtinNodeKinds } from '../launch/builtinNodeKinds.js';
 import { Node } from '../runtime/Node.js';
 import { machine } from './BenchRunner.js';
 import { linePlot } from './LinePlot.js';

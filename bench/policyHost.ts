@@ -2,7 +2,9 @@ import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
 import { pino } from 'pino';
 import { PolicyHost } from '../runtime/policy/PolicyHost.js';
-import { ir2Feeds, testModel } from '../runtime/policy/policyTestKit.js';
+import { ir2Feeds } from '../nodes/exploration/Ir2Tensors.js';
+import { randomGraphObservation } from '../nodes/exploration/randomGraphObservation.js';
+import { testModel } from '../runtime/policy/policyTestKit.js';
 import { benchMain, formatTable, percentile, yieldToEventLoop, type BenchOptions } from './BenchRunner.js';
 
 /**
@@ -60,7 +62,7 @@ export async function runPolicyHostBench(options: BenchOptions = {}): Promise<Po
     const bare = await ort.InferenceSession.create(path, {
       intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 4,
     });
-    const feeds = ir2Feeds(n, n);
+    const feeds = ir2Feeds(randomGraphObservation(n, n), { coords: 1 });
     const tensors = Object.fromEntries(Object.entries(feeds).map(([name, f]) => {
       const dtype = f.data instanceof BigInt64Array ? 'int64' : 'float32';
       return [name, new ort.Tensor(dtype, f.data as Float32Array, f.dims)];

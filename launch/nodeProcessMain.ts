@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { Context } from '../runtime/Context.js';
 import { defaultRegistry } from '../runtime/msg/defaultRegistry.js';
 import { SocketTransport } from '../runtime/transport/SocketTransport.js';
-import { builtinNodeKinds } from '../nodes/builtinNodeKinds.js';
+import { builtinNodeKinds } from './builtinNodeKinds.js';
 import type { LaunchNodeSpec } from './LaunchPlan.js';
 
 const spec = JSON.parse(process.env['OUTPOST_NODE_SPEC'] ?? 'null') as LaunchNodeSpec | null;

@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   OUTPOST_ERR_WORLD_FILE: 'a world map (map_server YAML and its PGM/PNG image) is missing, malformed or unsupported',
   OUTPOST_ERR_UNKNOWN_WORLD_GENERATOR: 'a world generator name is not in the generator table',
   OUTPOST_ERR_UNKNOWN_RADIO_MODEL: 'a radio model name is not in the radio model table',
+  OUTPOST_ERR_UNKNOWN_VEHICLE_MODEL: 'a vehicle model name is not in the vehicle model table',
   OUTPOST_ERR_MODEL_CARD: 'a model card (*.card.json) is missing, not JSON, or has a missing or malformed field',
   OUTPOST_ERR_MODEL_LOAD: 'a policy model file is missing, corrupt, differs from its card\'s checksum, or fails its warm-up run',
   OUTPOST_ERR_MODEL_CONTRACT: 'a policy model\'s inputs or outputs (name, dtype, shape) differ from its model card',
@@ -59,6 +60,7 @@ export const ERROR_CODES = {
   OUTPOST_ERR_POLICY_RUN: 'the policy model threw while deciding (the decision falls back)',
   OUTPOST_ERR_POLICY_DEADLINE: 'the policy model answered after its latency budget (the decision falls back)',
   OUTPOST_ERR_FIRMWARE_LINK: 'a firmware link URL is malformed, or its serial port, TCP or UDP endpoint cannot be opened',
+  OUTPOST_ERR_UNKNOWN_LINK_SCHEME: 'a firmware link URL\'s scheme is not in the link scheme table',
   OUTPOST_ERR_FIRMWARE_COMMAND: 'a command to an autopilot was refused (COMMAND_ACK result) or got no acknowledgement after its retries',
 } as const;
 

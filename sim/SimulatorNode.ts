@@ -15,8 +15,8 @@ import { CELL_FREE, type GridWorld } from './world/GridWorld.js';
 import { spawnPoses } from './SpawnPoses.js';
 import { MissionReport, type MissionSummary } from './MissionReport.js';
 import { rmdirSync } from 'node:fs';
-import { SerialMotorFirmware } from './SerialMotorFirmware.js';
-import { SerialAutopilotFirmware } from './SerialAutopilotFirmware.js';
+import { SerialMotorFirmware } from './firmware/SerialMotorFirmware.js';
+import { SerialAutopilotFirmware } from './firmware/SerialAutopilotFirmware.js';
 
 interface SimRobot {
   name: string;

@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runMission } from '../bench/explorationBaselines.js';
+import { runMission } from '../launch/runMission.js';
 import { packageRoot } from '../runtime/packageRoot.js';
 import { saveMapServerMap } from '../sim/world/MapServerMap.js';
 import { generateWorld } from '../sim/world/WorldGenerators.js';

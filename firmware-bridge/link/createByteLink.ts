@@ -19,7 +19,7 @@ const hostPort = (rest: string, url: string, what: string): { host: string; port
  * `tcp://host:port`, `udp://[bind_host]:port` (listen, answer the last sender),
  * `udpout://host:port` (send to a fixed peer).
  */
-export const LINK_SCHEMES: Readonly<Record<string, LinkFactory>> = {
+export const linkSchemes: Readonly<Record<string, LinkFactory>> = {
   serial: (rest, url, backoff) => {
     const m = /^\/\/(\/.+):(\d+)$/.exec(rest);
     if (m === null) throw new OutpostError('OUTPOST_ERR_FIRMWARE_LINK', `link ${JSON.stringify(url)}: expected serial://<absolute device path>:<baud>, e.g. serial:///dev/ttyACM0:921600`);
@@ -36,12 +36,17 @@ export const LINK_SCHEMES: Readonly<Record<string, LinkFactory>> = {
   },
 };
 
+/**
+ * Opens the link a URL names. No scheme at all: OUTPOST_ERR_FIRMWARE_LINK; a scheme not in the
+ * table: OUTPOST_ERR_UNKNOWN_LINK_SCHEME; both list the known schemes.
+ */
 export function createByteLink(url: string, backoff: BackoffOptions = {}): ByteLink {
+  const known = Object.keys(linkSchemes).map((s) => `${s}:`).join(', ');
   const m = /^([a-z]+):(.*)$/.exec(url);
-  const factory = m === null ? undefined : LINK_SCHEMES[m[1]!];
-  if (m === null || factory === undefined) {
-    throw new OutpostError('OUTPOST_ERR_FIRMWARE_LINK',
-      `link ${JSON.stringify(url)}: expected a URL with one of the schemes ${Object.keys(LINK_SCHEMES).map((s) => `${s}:`).join(', ')}`);
+  if (m === null) throw new OutpostError('OUTPOST_ERR_FIRMWARE_LINK', `link ${JSON.stringify(url)}: expected a URL with one of the schemes ${known}`);
+  const factory = Object.hasOwn(linkSchemes, m[1]!) ? linkSchemes[m[1]!] : undefined;
+  if (factory === undefined) {
+    throw new OutpostError('OUTPOST_ERR_UNKNOWN_LINK_SCHEME', `link ${JSON.stringify(url)}: scheme "${m[1]}:" is not known; expected a URL with one of the schemes ${known}`);
   }
   return factory(m[2]!, url, backoff);
 }

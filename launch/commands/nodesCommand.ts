@@ -1,4 +1,4 @@
-import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
+import { builtinNodeKinds } from '../builtinNodeKinds.js';
 import type { CliCommand } from './CliCommand.js';
 
 export const nodesCommand: CliCommand = {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
+import { builtinNodeKinds } from '../builtinNodeKinds.js';
 import { Node } from '../../runtime/Node.js';
 import { OutpostError } from '../../runtime/OutpostError.js';
 import { joinName } from '../../runtime/TopicName.js';

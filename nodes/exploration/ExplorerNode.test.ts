@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context, ManualClock, Node, type MessageOf } from '../../runtime/index.js';
-import { builtinNodeKinds } from '../builtinNodeKinds.js';
+import { builtinNodeKinds } from '../../launch/builtinNodeKinds.js';
 import { ExplorerNode } from './ExplorerNode.js';
 import { findFrontiers, visibleFrontierCount } from './Frontiers.js';
 import { GridView } from './GridView.js';

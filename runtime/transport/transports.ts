@@ -15,14 +15,14 @@ type TransportFactory = (options: TransportOptions) => Transport | Promise<Trans
  * builders by protocol). `ros2` loads rclnodejs only when it is chosen. Other transports (e.g. the
  * socket transport) register here.
  */
-const TRANSPORTS: Readonly<Record<string, TransportFactory>> = {
+const transports: Readonly<Record<string, TransportFactory>> = {
   local: () => new LocalTransport(),
   ros2: (options) => createRos2Transport(options.ros2),
 };
 
 /** The names `createTransport` accepts. */
 export function transportNames(): string[] {
-  return Object.keys(TRANSPORTS);
+  return Object.keys(transports);
 }
 
 /**
@@ -31,7 +31,7 @@ export function transportNames(): string[] {
  * (`ros2` without rclnodejs).
  */
 export async function createTransport(name: string, options: TransportOptions = {}): Promise<Transport> {
-  const factory = Object.hasOwn(TRANSPORTS, name) ? TRANSPORTS[name] : undefined;
+  const factory = Object.hasOwn(transports, name) ? transports[name] : undefined;
   if (factory === undefined) {
     throw new OutpostError('OUTPOST_ERR_TRANSPORT_UNKNOWN',
       `unknown transport ${JSON.stringify(name)}; expected one of: ${transportNames().join(', ')}`);

@@ -14,7 +14,7 @@ interface RadioModelEntry {
 }
 
 /** Radio models by name, as launch files name them (`radio:=distance|line_of_sight`). */
-export const radioModels: Record<string, RadioModelEntry> = {
+export const radioModels: Readonly<Record<string, RadioModelEntry>> = {
   distance: {
     defaults: distanceRadioDefaults as unknown as Record<string, number>,
     create: (p, rng) => new DistanceRadio(p, rng),

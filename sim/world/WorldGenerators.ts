@@ -25,7 +25,7 @@ export interface WorldGeneratorOptions {
 export type WorldGenerator = (canvas: CellCanvas, rng: Random) => void;
 
 /** World generators by name, as launch files and `generateWorld` name them. */
-export const worldGenerators: Record<string, WorldGenerator> = {
+export const worldGenerators: Readonly<Record<string, WorldGenerator>> = {
   rooms: generateRooms,
   cave: generateCave,
   warehouse: generateWarehouse,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Node, yawFromQuaternion, type MessageOf } from '../../runtime/index.js';
-import { VehicleAirframe } from '../../firmware-bridge/firmware/Airframe.js';
-import { SimAutopilot } from '../../firmware-bridge/firmware/SimAutopilot.js';
+import { VehicleAirframe } from '../../sim/firmware/Airframe.js';
+import { SimAutopilot } from '../../sim/firmware/SimAutopilot.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge/MavlinkBridgeNode.js';
 import { DiffDriveVehicle } from '../../sim/vehicles/DiffDriveVehicle.js';
 import { CELL_OCCUPIED, GridWorld } from '../../sim/world/GridWorld.js';

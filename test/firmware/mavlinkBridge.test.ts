@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Node, isOutpostError, type MessageOf } from '../../runtime/index.js';
-import { SimAutopilot } from '../../firmware-bridge/firmware/SimAutopilot.js';
+import { SimAutopilot } from '../../sim/firmware/SimAutopilot.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge/MavlinkBridgeNode.js';
 import { MavlinkEncoder } from '../../firmware-bridge/mavlink/MavlinkEncoder.js';
 import { HEARTBEAT, LOCAL_POSITION_NED } from '../../firmware-bridge/mavlink/MavlinkMessages.js';

@@ -3,13 +3,13 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
+import { builtinNodeKinds } from '../../launch/builtinNodeKinds.js';
 import { Launcher } from '../../launch/Launcher.js';
 import { loadLaunchFile } from '../../launch/LaunchPlan.js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context } from '../../runtime/index.js';
-import { SimAutopilot } from '../../firmware-bridge/firmware/SimAutopilot.js';
+import { SimAutopilot } from '../../sim/firmware/SimAutopilot.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge/MavlinkBridgeNode.js';
 import type { UdpLink } from '../../firmware-bridge/link/UdpLink.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Node, type MessageOf } from '../../runtime/index.js';
-import { SimMotorController } from '../../firmware-bridge/firmware/SimMotorController.js';
+import { SimMotorController } from '../../sim/firmware/SimMotorController.js';
 import { motorBridgeKind, type MotorBridgeNode } from '../../firmware-bridge/MotorBridgeNode.js';
 import { MOTOR_FAULT } from '../../firmware-bridge/motor/MotorProtocol.js';
 import { ptyRig } from './firmwareRig.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
+import { builtinNodeKinds } from '../../launch/builtinNodeKinds.js';
 import type { FleetLinkNode } from '../../nodes/fleet/FleetLinkNode.js';
 import type { LinkGateNode } from '../../nodes/fleet/LinkGateNode.js';
 import { Launcher } from '../../launch/Launcher.js';

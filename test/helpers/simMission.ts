@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
+import { builtinNodeKinds } from '../../launch/builtinNodeKinds.js';
 import { Launcher } from '../../launch/Launcher.js';
 import { loadLaunchFile } from '../../launch/LaunchPlan.js';
 import { Node } from '../../runtime/Node.js';

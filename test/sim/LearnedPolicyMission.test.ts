@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtinNodeKinds } from '../../nodes/builtinNodeKinds.js';
+import { builtinNodeKinds } from '../../launch/builtinNodeKinds.js';
 import type { ExplorerNode } from '../../nodes/exploration/ExplorerNode.js';
 import type { Ir2Policy } from '../../nodes/exploration/Ir2Policy.js';
 import { DECISION_MAGIC } from '../../nodes/exploration/DecisionRecorder.js';

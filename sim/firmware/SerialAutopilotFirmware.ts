@@ -1,9 +1,9 @@
-import { VehicleAirframe } from '../firmware-bridge/firmware/Airframe.js';
-import { SimAutopilot } from '../firmware-bridge/firmware/SimAutopilot.js';
-import { OutpostError } from '../runtime/OutpostError.js';
+import { VehicleAirframe } from './Airframe.js';
+import { SimAutopilot } from './SimAutopilot.js';
+import { OutpostError } from '../../runtime/OutpostError.js';
 import { firmwarePtyPath, openFirmwarePty, waitFor, type FirmwarePty } from './FirmwarePty.js';
-import type { Obstacle, Vehicle } from './vehicles/Vehicle.js';
-import type { GridWorld } from './world/GridWorld.js';
+import type { Obstacle, Vehicle } from '../vehicles/Vehicle.js';
+import type { GridWorld } from '../world/GridWorld.js';
 
 /**
  * Firmware in the loop for one simulated robot on an autopilot (`firmware:=mavlink`): a socat pty

@@ -1,12 +1,12 @@
-import { MavlinkEncoder } from '../mavlink/MavlinkEncoder.js';
+import { MavlinkEncoder } from '../../firmware-bridge/mavlink/MavlinkEncoder.js';
 import {
   MAV_AUTOPILOT, MAV_CMD, MAV_FRAME_BODY_NED, MAV_MODE_FLAG, MAV_STATE, MAV_TYPE, PX4_AUTO_SUB_MODE, PX4_MAIN_MODE, POSITION_TARGET_IGNORE, px4CustomMode,
-} from '../mavlink/MavlinkEnums.js';
+} from '../../firmware-bridge/mavlink/MavlinkEnums.js';
 import {
   ATTITUDE, BATTERY_STATUS, COMMAND_ACK, COMMAND_LONG, GLOBAL_POSITION_INT, HEARTBEAT, LOCAL_POSITION_NED, SET_POSITION_TARGET_LOCAL_NED, SYS_STATUS,
   decodePayload, type MessageDef, type MessageFields,
-} from '../mavlink/MavlinkMessages.js';
-import { MavlinkParser, type MavlinkFrame } from '../mavlink/MavlinkParser.js';
+} from '../../firmware-bridge/mavlink/MavlinkMessages.js';
+import { MavlinkParser, type MavlinkFrame } from '../../firmware-bridge/mavlink/MavlinkParser.js';
 import { PointMassAirframe, type Airframe } from './Airframe.js';
 import type { FirmwareLink } from './FirmwareLink.js';
 import { wrapAngle } from '../../runtime/geometry/Angles.js';

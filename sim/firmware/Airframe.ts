@@ -1,5 +1,5 @@
-import type { GridWorld } from '../../sim/world/GridWorld.js';
-import type { Obstacle, Vehicle } from '../../sim/vehicles/Vehicle.js';
+import type { GridWorld } from '../world/GridWorld.js';
+import type { Obstacle, Vehicle } from '../vehicles/Vehicle.js';
 import { wrapAngle } from '../../runtime/geometry/Angles.js';
 
 export interface Ned { n: number; e: number; d: number }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SerialLink } from '../firmware-bridge/link/SerialLink.js';
-import { SocatPair } from '../firmware-bridge/link/SocatPair.js';
+import { SerialLink } from '../../firmware-bridge/link/SerialLink.js';
+import { SocatPair } from '../../firmware-bridge/link/SocatPair.js';
 
 /**
  * The simulator's end of a socat pty pair for one robot's firmware (`firmware:=serial|mavlink`):

@@ -1,5 +1,5 @@
-import { twistFor, type WheelGeometry } from '../motor/DiffDriveKinematics.js';
-import { MOTOR_FAULT, MotorFrameParser, encodeMotorMessage, type MotorMessage } from '../motor/MotorProtocol.js';
+import { twistFor, type WheelGeometry } from '../../firmware-bridge/motor/DiffDriveKinematics.js';
+import { MOTOR_FAULT, MotorFrameParser, encodeMotorMessage, type MotorMessage } from '../../firmware-bridge/motor/MotorProtocol.js';
 import type { FirmwareLink } from './FirmwareLink.js';
 
 export interface SimMotorControllerOptions extends WheelGeometry {

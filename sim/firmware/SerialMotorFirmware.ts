@@ -1,7 +1,7 @@
-import { SimMotorController } from '../firmware-bridge/firmware/SimMotorController.js';
-import { OutpostError } from '../runtime/OutpostError.js';
+import { SimMotorController } from './SimMotorController.js';
+import { OutpostError } from '../../runtime/OutpostError.js';
 import { firmwarePtyPath, openFirmwarePty, waitFor, type FirmwarePty } from './FirmwarePty.js';
-import type { VelocityCommand } from './vehicles/Vehicle.js';
+import type { VelocityCommand } from '../vehicles/Vehicle.js';
 
 /**
  * Firmware in the loop for one simulated ground robot (`firmware:=serial`): a socat pty pair whose

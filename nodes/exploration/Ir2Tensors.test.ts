@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PolicyHost } from './PolicyHost.js';
-import { ir2Feeds, recordingLogger, testModel } from './policyTestKit.js';
-import type { Feed } from './TensorContract.js';
+import { PolicyHost } from '../../runtime/policy/PolicyHost.js';
+import { recordingLogger, testModel } from '../../runtime/policy/policyTestKit.js';
+import type { Feed } from '../../runtime/policy/TensorContract.js';
+import { ir2Feeds } from './Ir2Tensors.js';
+import { randomGraphObservation } from './randomGraphObservation.js';
+
+/** IR2's tensors for a random graph of `n` nodes (coordinates already in [0, 1)). */
+const randomFeeds = (n: number, seed?: number) => ir2Feeds(randomGraphObservation(n, seed), { coords: 1 });
 
 // models/testing/ir2-random.onnx: IR2's PolicyNet with random weights, exported by
 // `training/export_ir2.py --random-weights --seed 7 --test-vectors`; its test vectors hold
@@ -46,7 +51,7 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
 
   for (const n of [100, 200, 400]) {
     it(`decides on a ${n}-node graph in IR2's tensor layout: a distribution over the 30 slots, slot 0 and padding blocked`, async () => {
-      const feeds = ir2Feeds(n, n);
+      const feeds = randomFeeds(n, n);
       const d = await host.decide(feeds);
       if (d.source !== 'model') throw new Error(`fallback: ${d.reason} ${d.error?.message}`);
       const logp = d.outputs['logp']!;
@@ -66,7 +71,7 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
   }
 
   it('fills the pre-allocated fixed-shape inputs (edge_inputs, current_index, edge_padding_mask)', async () => {
-    const feeds = ir2Feeds(120, 5);
+    const feeds = randomFeeds(120, 5);
     const direct = await host.decide(feeds);
     for (const name of ['edge_inputs', 'current_index', 'edge_padding_mask']) {
       const buf = host.buffer(name) as BigInt64Array;
@@ -81,7 +86,7 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
   });
 
   it('a node count that differs between inputs is refused, naming the symbol', async () => {
-    const feeds = ir2Feeds(50);
+    const feeds = randomFeeds(50);
     feeds['edge_mask'] = { data: new Float32Array(49 * 49), dims: [1, 49, 49] };
     const d = await host.decide(feeds);
     expect(d).toMatchObject({ source: 'fallback', reason: 'invalid_input', fallback: 'nearest_frontier' });
