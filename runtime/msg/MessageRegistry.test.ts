@@ -13,7 +13,7 @@ const header = (sec: number, nanosec: number) => ({ stamp: { sec, nanosec }, fra
 
 /**
  * Payloads recorded by ROS 2 tools with the message they decode to, from
- * ../shared/conformance/bags/SOURCES.md (the `payloadHex` of each decoded example).
+ * test/conformance/bags/SOURCES.md and ../shared/conformance/bags/SOURCES.md (the `payloadHex` of each decoded example).
  */
 const VECTORS: Array<{ type: string; source: string; hex: string; message: Record<string, unknown> }> = [
   {
