@@ -2,7 +2,7 @@ import type { MessageDefinitionField } from '@foxglove/message-definition';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../runtime/msg/defaultRegistry.js';
-import { corpus, decodesOrRefuses, fromHex, fuzz, hex, mutated } from './FuzzKit.js';
+import { corpus, decodesOrRefuses, fromHex, fuzz, fuzzTimeoutMs, hex, mutated } from './FuzzKit.js';
 
 // Every shipped message type (runtime/msg): generated messages round-trip (encode, decode, encode
 // gives the same bytes), and their encodings, mutated, either decode or raise OUTPOST_ERR_CDR_DECODE.
@@ -56,7 +56,7 @@ function show(message: unknown): string {
 
 const valid = fc.constantFrom(...TYPES).chain((type) => messageOf(type).map((message) => ({ type, message })));
 
-describe(`CDR codec under generated and mutated payloads (${TYPES.length} message types)`, () => {
+describe(`CDR codec under generated and mutated payloads (${TYPES.length} message types)`, { timeout: fuzzTimeoutMs() }, () => {
   it('round-trips generated messages of every type: encode, decode, encode gives the same bytes', () => {
     fuzz(valid, ({ type, message }) => {
       const bytes = registry.encode(type, message);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ENVELOPE_BYTES, decodeEnvelope, encodeEnvelope, type FleetEnvelope } from '../../runtime/fleet/FleetEnvelope.js';
-import { corpus, decodesOrRefuses, fromHex, fuzz, hex, bytesFor } from './FuzzKit.js';
+import { bytesFor, corpus, decodesOrRefuses, fromHex, fuzz, fuzzTimeoutMs, hex } from './FuzzKit.js';
 
 // The fleet envelope (runtime/fleet/FleetEnvelope.ts) comes from teammates over MQTT: generated
 // envelopes round-trip, and mutated ones decode or raise OUTPOST_ERR_FLEET_PAYLOAD.
@@ -17,7 +17,7 @@ const envelope: fc.Arbitrary<FleetEnvelope> = fc.record({
   payload: fc.uint8Array({ maxLength: 200 }),
 }).map((e) => (e.lowSeq > e.seq ? { ...e, lowSeq: e.seq } : e));
 
-describe('fleet envelope under generated and mutated bytes', () => {
+describe('fleet envelope under generated and mutated bytes', { timeout: fuzzTimeoutMs() }, () => {
   it('round-trips generated envelopes', () => {
     fuzz(envelope, (env) => {
       expect(decodeEnvelope(encodeEnvelope(env))).toEqual(env);

@@ -28,6 +28,11 @@ export const INPUT_TIME_LIMIT_S = 2;
 /** ArrayBuffer memory one input may leave live (bytes): a 4 GB length prefix must not get near it. */
 export const INPUT_ALLOCATION_LIMIT = 256 * 1024 * 1024;
 
+/** Time a fuzz suite's test may take (ms): 100 ms per input, at least a minute (the 2-core CI box is slow). */
+export function fuzzTimeoutMs(config = fuzzConfig()): number {
+  return Math.max(60_000, config.numRuns * 100);
+}
+
 export function fuzzConfig(): FuzzConfig {
   const runs = Number(process.env['FUZZ_RUNS'] ?? DEFAULT_RUNS);
   const seed = Number(process.env['FUZZ_SEED'] ?? DEFAULT_SEED);

@@ -8,7 +8,7 @@ import { ParameterFile } from '../../launch/ParameterFile.js';
 import { testRegistry } from '../../launch/test-fixtures/TestNodeKinds.js';
 import { YamlSource } from '../../launch/YamlSource.js';
 import type { OutpostErrorCode } from '../../runtime/OutpostError.js';
-import { corpus, decodesOrRefuses, fuzz, textFor } from './FuzzKit.js';
+import { corpus, decodesOrRefuses, fuzz, fuzzTimeoutMs, textFor } from './FuzzKit.js';
 
 // Launch YAML (launch/LaunchLoader.ts) and ROS 2 parameter files (launch/ParameterFile.ts) are
 // written by users: every shipped fixture, mutated, loads or raises an OutpostError of the launch
@@ -47,7 +47,7 @@ function loadLaunchText(text: string, n: number): unknown {
   return loadLaunchFile(file, { registry: testRegistry(), env: {} });
 }
 
-describe('launch YAML and parameter files under generated and mutated text', () => {
+describe('launch YAML and parameter files under generated and mutated text', { timeout: fuzzTimeoutMs() }, () => {
   it('loads or refuses with a launch error code every mutated launch file', () => {
     let n = 0;
     fuzz(fc.oneof({ arbitrary: textFor(fc.constantFrom(...launchTexts)), weight: 9 }, { arbitrary: aliasHeavy, weight: 1 }), (text) => {

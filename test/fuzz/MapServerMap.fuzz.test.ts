@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeMapImage } from '../../sim/world/MapImage.js';
 import { loadMapServerMap } from '../../sim/world/MapServerMap.js';
 import { encodePgm } from '../../sim/world/PgmImage.js';
-import { bytesFor, corpus, decodesOrRefuses, fromHex, fuzz, hex, textFor } from './FuzzKit.js';
+import { bytesFor, corpus, decodesOrRefuses, fromHex, fuzz, fuzzTimeoutMs, hex, textFor } from './FuzzKit.js';
 
 // map_server maps (sim/world/): the YAML beside the image, and the PGM (P5/P2) or PNG image. Every
 // mutated file loads or raises OUTPOST_ERR_WORLD_FILE; a header declaring a huge image is refused
@@ -31,7 +31,7 @@ const png = fc.tuple(image, fc.constantFrom(0, 2, 4, 6)).map(([[w, h, data], col
 const YAML = readFileSync('sim/worlds/small_rooms.yaml', 'utf8').replace(/^image: .*$/m, 'image: map.pgm');
 writeFileSync(join(work, 'map.pgm'), encodePgm(3, 2, Uint8Array.of(0, 254, 205, 0, 254, 205)));
 
-describe('map_server maps under generated and mutated files', () => {
+describe('map_server maps under generated and mutated files', { timeout: fuzzTimeoutMs() }, () => {
   it('decodes or refuses with OUTPOST_ERR_WORLD_FILE every mutated PGM', () => {
     fuzz(bytesFor(pgm, Uint8Array.of(0x50, 0x35, 0x0a)), (bytes) => {
       decodesOrRefuses(() => decodeMapImage(bytes, 'fuzz.pgm'), ['OUTPOST_ERR_WORLD_FILE'], () => hex(bytes));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModelCard } from '../../runtime/policy/ModelCard.js';
-import { corpus, decodesOrRefuses, fuzz, textFor } from './FuzzKit.js';
+import { corpus, decodesOrRefuses, fuzz, fuzzTimeoutMs, textFor } from './FuzzKit.js';
 
 // Model cards (runtime/policy/ModelCard.ts) sit beside every .onnx: each shipped card, mutated as
 // text and as JSON values, loads or raises OUTPOST_ERR_MODEL_CARD.
@@ -35,7 +35,7 @@ function load(text: string, n: number): unknown {
   return loadModelCard(file);
 }
 
-describe('model cards under generated and mutated text', () => {
+describe('model cards under generated and mutated text', { timeout: fuzzTimeoutMs() }, () => {
   it(`loads or refuses with OUTPOST_ERR_MODEL_CARD every mutated card (${cards.length} shipped cards as seeds)`, () => {
     expect(cards.length).toBeGreaterThan(3);
     let n = 0;

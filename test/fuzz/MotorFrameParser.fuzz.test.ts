@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cobsDecode, cobsEncode } from '../../firmware-bridge/motor/Cobs.js';
 import { MotorFrameParser, encodeMotorMessage, type MotorMessage } from '../../firmware-bridge/motor/MotorProtocol.js';
-import { corpus, fromHex, fuzz, mutated } from './FuzzKit.js';
+import { corpus, fromHex, fuzz, fuzzTimeoutMs, mutated } from './FuzzKit.js';
 
 // Motor-controller frames (COBS + CRC-16, 0x00-delimited) are a stream too: bad frames are counted
 // and dropped, never thrown; the next 0x00 resynchronises. Property: no exception for any bytes in
@@ -36,7 +36,7 @@ function chunked(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
 
 const chunking = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 });
 
-describe('motor-controller frames under generated and mutated streams', () => {
+describe('motor-controller frames under generated and mutated streams', { timeout: fuzzTimeoutMs() }, () => {
   it('never throws, and gives the same messages in any chunking', () => {
     const bytes = fc.oneof(
       { arbitrary: mutated(stream), weight: 6 },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TileSummary } from '../../nodes/fleet/TileSummary.js';
-import { bytesFor, corpus, decodesOrRefuses, fromHex, fuzz, hex } from './FuzzKit.js';
+import { bytesFor, corpus, decodesOrRefuses, fromHex, fuzz, fuzzTimeoutMs, hex } from './FuzzKit.js';
 
 // Tile summaries (nodes/fleet/TileSummary.ts) are exchanged on every contact: generated summaries
 // round-trip (plain and deflated), mutated ones decode or raise OUTPOST_ERR_MAP_SUMMARY, and a
@@ -16,7 +16,7 @@ const summary: fc.Arbitrary<TileSummary> = fc.dictionary(
 
 const encoded = fc.tuple(summary, fc.boolean()).map(([s, deflate]) => s.encode({ deflate }));
 
-describe('tile summaries under generated and mutated bytes', () => {
+describe('tile summaries under generated and mutated bytes', { timeout: fuzzTimeoutMs() }, () => {
   it('round-trips generated summaries, deflated or not', () => {
     fuzz(fc.tuple(summary, fc.boolean()), ([s, deflate]) => {
       const back = TileSummary.decode(s.encode({ deflate }), TILE_COUNT);

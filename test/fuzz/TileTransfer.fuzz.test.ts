@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TileGrid } from '../../nodes/fleet/TileGrid.js';
 import { decodeTileBatch, encodeTileBatch, type TileRecord } from '../../nodes/fleet/TileTransfer.js';
-import { bytesFor, corpus, decodesOrRefuses, fromHex, fuzz, hex } from './FuzzKit.js';
+import { bytesFor, corpus, decodesOrRefuses, fromHex, fuzz, fuzzTimeoutMs, hex } from './FuzzKit.js';
 
 // Tile batches (nodes/fleet/TileTransfer.ts) carry map tiles between robots: generated batches
 // round-trip, mutated ones decode or raise OUTPOST_ERR_MAP_TILE, and a huge count or length is
@@ -22,7 +22,7 @@ const tiles: fc.Arbitrary<TileRecord[]> = fc.uniqueArray(
   ),
 }))));
 
-describe('tile batches under generated and mutated bytes', () => {
+describe('tile batches under generated and mutated bytes', { timeout: fuzzTimeoutMs() }, () => {
   it('round-trips generated batches', () => {
     fuzz(tiles, (ts) => {
       expect(decodeTileBatch(encodeTileBatch(ts, grid), grid)).toEqual(ts);

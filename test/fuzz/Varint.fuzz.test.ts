@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_VARINT, VarintReader, VarintWriter } from '../../nodes/fleet/Varint.js';
-import { bytesFor, corpus, decodesOrRefuses, fromHex, fuzz, hex } from './FuzzKit.js';
+import { bytesFor, corpus, decodesOrRefuses, fromHex, fuzz, fuzzTimeoutMs, hex } from './FuzzKit.js';
 
 // The LEB128 varints under the map-sync formats (nodes/fleet/Varint.ts): written values read back,
 // and any bytes read as a sequence of uints and strings either read or raise the reader's code.
@@ -30,7 +30,7 @@ function readAll(bytes: Uint8Array): number {
   return n;
 }
 
-describe('varints under generated and mutated bytes', () => {
+describe('varints under generated and mutated bytes', { timeout: fuzzTimeoutMs() }, () => {
   it('reads back what was written', () => {
     fuzz(items, (list) => {
       const r = new VarintReader(write(list), 'OUTPOST_ERR_MAP_SUMMARY', 'varint fuzz');
