@@ -57,25 +57,25 @@ function show(message: unknown): string {
 const valid = fc.constantFrom(...TYPES).chain((type) => messageOf(type).map((message) => ({ type, message })));
 
 describe(`CDR codec under generated and mutated payloads (${TYPES.length} message types)`, { timeout: fuzzTimeoutMs() }, () => {
-  it('round-trips generated messages of every type: encode, decode, encode gives the same bytes', () => {
-    fuzz(valid, ({ type, message }) => {
+  it('round-trips generated messages of every type: encode, decode, encode gives the same bytes', async () => {
+    await fuzz(valid, ({ type, message }) => {
       const bytes = registry.encode(type, message);
       const back = registry.decode(type, bytes);
       expect(hex(registry.encode(type, back)), `${type} ${show(message)}`).toBe(hex(bytes));
     });
   });
 
-  it('decodes or refuses with OUTPOST_ERR_CDR_DECODE every mutated encoding', () => {
+  it('decodes or refuses with OUTPOST_ERR_CDR_DECODE every mutated encoding', async () => {
     const inputs = fc.constantFrom(...TYPES).chain((type) => fc.oneof(
       { arbitrary: mutated(messageOf(type).map((m) => registry.encode(type, m))), weight: 8 },
       { arbitrary: fc.uint8Array({ maxLength: 256 }).map((b) => Uint8Array.of(0, 1, 0, 0, ...b)), weight: 2 },
     ).map((bytes) => ({ type, bytes })));
-    fuzz(inputs, ({ type, bytes }) => {
+    await fuzz(inputs, ({ type, bytes }) => {
       decodesOrRefuses(() => registry.decode(type, bytes), ['OUTPOST_ERR_CDR_DECODE'], () => `${type} ${hex(bytes)}`);
     });
   });
 
-  it('refuses a 4 GiB sequence length before allocating it, for every type with a sequence', () => {
+  it('refuses a 4 GiB sequence length before allocating it, for every type with a sequence', async () => {
     let tried = 0;
     for (const type of TYPES) {
       const empty = registry.encode(type, registry.createDefault(type));
@@ -92,7 +92,7 @@ describe(`CDR codec under generated and mutated payloads (${TYPES.length} messag
     expect(tried).toBeGreaterThan(TYPES.length);
   });
 
-  it('replays every payload that ever failed', () => {
+  it('replays every payload that ever failed', async () => {
     for (const { input, why } of corpus('cdr')) {
       const [type, bytes] = input.split(' ') as [string, string];
       decodesOrRefuses(() => registry.decode(type, fromHex(bytes)), ['OUTPOST_ERR_CDR_DECODE'], () => why);

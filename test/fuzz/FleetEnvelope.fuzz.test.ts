@@ -18,21 +18,21 @@ const envelope: fc.Arbitrary<FleetEnvelope> = fc.record({
 }).map((e) => (e.lowSeq > e.seq ? { ...e, lowSeq: e.seq } : e));
 
 describe('fleet envelope under generated and mutated bytes', { timeout: fuzzTimeoutMs() }, () => {
-  it('round-trips generated envelopes', () => {
-    fuzz(envelope, (env) => {
+  it('round-trips generated envelopes', async () => {
+    await fuzz(envelope, (env) => {
       expect(decodeEnvelope(encodeEnvelope(env))).toEqual(env);
     });
   });
 
-  it('decodes or refuses with OUTPOST_ERR_FLEET_PAYLOAD every mutated envelope', () => {
-    fuzz(bytesFor(envelope.map((e) => encodeEnvelope(e)), Uint8Array.of(0x4f, 0x46, 1, 0)), (bytes) => {
+  it('decodes or refuses with OUTPOST_ERR_FLEET_PAYLOAD every mutated envelope', async () => {
+    await fuzz(bytesFor(envelope.map((e) => encodeEnvelope(e)), Uint8Array.of(0x4f, 0x46, 1, 0)), (bytes) => {
       const env = decodesOrRefuses(() => decodeEnvelope(bytes), ['OUTPOST_ERR_FLEET_PAYLOAD'], () => hex(bytes));
       // What decodes is a well-formed envelope: it encodes back to the same bytes.
       if (env !== undefined) expect(hex(encodeEnvelope(env))).toBe(hex(bytes));
     });
   });
 
-  it('refuses a 4 GiB payload length before allocating it', () => {
+  it('refuses a 4 GiB payload length before allocating it', async () => {
     const bytes = encodeEnvelope({ id: 1n, seq: 1n, lowSeq: 1n, stamp: 0n, origin: 'r1', route: 'map', type: 'std_msgs/msg/String', typeHash: new Uint8Array(8), ackRequested: false, payload: new Uint8Array(0) });
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(bytes.length - 4, 0xffffffff, true);
     expect(() => decodesOrRefuses(() => decodeEnvelope(bytes), ['OUTPOST_ERR_FLEET_PAYLOAD'], () => hex(bytes))).not.toThrow();
@@ -40,7 +40,7 @@ describe('fleet envelope under generated and mutated bytes', { timeout: fuzzTime
     expect(() => decodeEnvelope(new Uint8Array(DEFAULT_MAX_ENVELOPE_BYTES + 1))).toThrow(/oversized/);
   });
 
-  it('replays every envelope that ever failed', () => {
+  it('replays every envelope that ever failed', async () => {
     for (const { input, why } of corpus('fleet-envelope')) {
       decodesOrRefuses(() => decodeEnvelope(fromHex(input)), ['OUTPOST_ERR_FLEET_PAYLOAD'], () => why);
     }

@@ -41,9 +41,17 @@ export function fuzzConfig(): FuzzConfig {
   return { numRuns: runs, seed };
 }
 
-/** Runs a property with the configured count and seed; a failure names the seed and the shrunk input. */
-export function fuzz<T>(arb: fc.Arbitrary<T>, check: (input: T) => void, config = fuzzConfig()): void {
-  fc.assert(fc.property(arb, (input) => { check(input); }), { numRuns: config.numRuns, seed: config.seed, endOnFailure: false });
+/**
+ * Runs a property with the configured count and seed; a failure names the seed and the shrunk input.
+ * Every 100 inputs it yields to the event loop: a worker busy for minutes misses vitest's RPC
+ * heartbeat ("Timeout calling onTaskUpdate") and the run ends in error though every test passed.
+ */
+export async function fuzz<T>(arb: fc.Arbitrary<T>, check: (input: T) => void, config = fuzzConfig()): Promise<void> {
+  let n = 0;
+  await fc.assert(fc.asyncProperty(arb, async (input) => {
+    if (++n % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+    check(input);
+  }), { numRuns: config.numRuns, seed: config.seed, endOnFailure: false });
 }
 
 /**

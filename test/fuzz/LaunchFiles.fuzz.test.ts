@@ -48,21 +48,21 @@ function loadLaunchText(text: string, n: number): unknown {
 }
 
 describe('launch YAML and parameter files under generated and mutated text', { timeout: fuzzTimeoutMs() }, () => {
-  it('loads or refuses with a launch error code every mutated launch file', () => {
+  it('loads or refuses with a launch error code every mutated launch file', async () => {
     let n = 0;
-    fuzz(fc.oneof({ arbitrary: textFor(fc.constantFrom(...launchTexts)), weight: 9 }, { arbitrary: aliasHeavy, weight: 1 }), (text) => {
+    await fuzz(fc.oneof({ arbitrary: textFor(fc.constantFrom(...launchTexts)), weight: 9 }, { arbitrary: aliasHeavy, weight: 1 }), (text) => {
       decodesOrRefuses(() => loadLaunchText(text, n++), LAUNCH_CODES, () => JSON.stringify(text));
     });
   });
 
-  it('reads or refuses with OUTPOST_ERR_PARAMETER_FILE every mutated parameter file', () => {
-    fuzz(fc.oneof({ arbitrary: textFor(fc.constantFrom(...paramTexts)), weight: 8 }, { arbitrary: aliasHeavy, weight: 2 }), (text) => {
+  it('reads or refuses with OUTPOST_ERR_PARAMETER_FILE every mutated parameter file', async () => {
+    await fuzz(fc.oneof({ arbitrary: textFor(fc.constantFrom(...paramTexts)), weight: 8 }, { arbitrary: aliasHeavy, weight: 2 }), (text) => {
       decodesOrRefuses(() => new ParameterFile(YamlSource.fromText('fuzz.params.yaml', text, 'OUTPOST_ERR_PARAMETER_FILE')),
         ['OUTPOST_ERR_PARAMETER_FILE'], () => JSON.stringify(text));
     });
   });
 
-  it('replays every text that ever failed', () => {
+  it('replays every text that ever failed', async () => {
     let n = 0;
     for (const { input, why } of corpus('launch')) {
       decodesOrRefuses(() => loadLaunchText(input, n++), LAUNCH_CODES, () => why);

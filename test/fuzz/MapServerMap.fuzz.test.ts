@@ -32,28 +32,28 @@ const YAML = readFileSync('sim/worlds/small_rooms.yaml', 'utf8').replace(/^image
 writeFileSync(join(work, 'map.pgm'), encodePgm(3, 2, Uint8Array.of(0, 254, 205, 0, 254, 205)));
 
 describe('map_server maps under generated and mutated files', { timeout: fuzzTimeoutMs() }, () => {
-  it('decodes or refuses with OUTPOST_ERR_WORLD_FILE every mutated PGM', () => {
-    fuzz(bytesFor(pgm, Uint8Array.of(0x50, 0x35, 0x0a)), (bytes) => {
+  it('decodes or refuses with OUTPOST_ERR_WORLD_FILE every mutated PGM', async () => {
+    await fuzz(bytesFor(pgm, Uint8Array.of(0x50, 0x35, 0x0a)), (bytes) => {
       decodesOrRefuses(() => decodeMapImage(bytes, 'fuzz.pgm'), ['OUTPOST_ERR_WORLD_FILE'], () => hex(bytes));
     });
   });
 
-  it('decodes or refuses with OUTPOST_ERR_WORLD_FILE every mutated PNG', () => {
-    fuzz(bytesFor(png, Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)), (bytes) => {
+  it('decodes or refuses with OUTPOST_ERR_WORLD_FILE every mutated PNG', async () => {
+    await fuzz(bytesFor(png, Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)), (bytes) => {
       decodesOrRefuses(() => decodeMapImage(bytes, 'fuzz.png'), ['OUTPOST_ERR_WORLD_FILE'], () => hex(bytes));
     });
   });
 
-  it('loads or refuses with OUTPOST_ERR_WORLD_FILE every mutated map YAML', () => {
+  it('loads or refuses with OUTPOST_ERR_WORLD_FILE every mutated map YAML', async () => {
     let n = 0;
-    fuzz(textFor(fc.constant(YAML)), (text) => {
+    await fuzz(textFor(fc.constant(YAML)), (text) => {
       const file = join(work, `map-${n++ % 4}.yaml`);
       writeFileSync(file, text);
       decodesOrRefuses(() => loadMapServerMap(file), ['OUTPOST_ERR_WORLD_FILE'], () => JSON.stringify(text));
     });
   });
 
-  it('refuses headers declaring huge images before allocating them', () => {
+  it('refuses headers declaring huge images before allocating them', async () => {
     const pngHeader = (w: number, h: number): Uint8Array => {
       const p = Buffer.from(PNG.sync.write(Object.assign(new PNG({ width: 1, height: 1 }), {})));
       p.writeUInt32BE(w, 16); p.writeUInt32BE(h, 20); // IHDR width, height (its CRC now fails)
@@ -70,7 +70,7 @@ describe('map_server maps under generated and mutated files', { timeout: fuzzTim
     }
   });
 
-  it('replays every image that ever failed', () => {
+  it('replays every image that ever failed', async () => {
     for (const { input, why } of corpus('map-image')) {
       decodesOrRefuses(() => decodeMapImage(fromHex(input), 'corpus'), ['OUTPOST_ERR_WORLD_FILE'], () => why);
     }

@@ -71,8 +71,8 @@ function streams(signed: boolean): fc.Arbitrary<Uint8Array> {
 const chunking = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 });
 
 describe('MAVLink parser under generated and mutated streams', { timeout: fuzzTimeoutMs() }, () => {
-  it('never throws, and finds the same frames in any chunking (unsigned)', () => {
-    fuzz(fc.tuple(streams(false), chunking), ([bytes, cuts]) => {
+  it('never throws, and finds the same frames in any chunking (unsigned)', async () => {
+    await fuzz(fc.tuple(streams(false), chunking), ([bytes, cuts]) => {
       const whole = parseAll([bytes], { acceptUnsigned: true });
       const pieces = parseAll(chunked(bytes, cuts), { acceptUnsigned: true });
       expect(pieces.frames).toEqual(whole.frames);
@@ -80,11 +80,11 @@ describe('MAVLink parser under generated and mutated streams', { timeout: fuzzTi
     });
   });
 
-  it('with a key: never throws, delivers only signed frames, the same in any chunking, and none twice (replay)', () => {
+  it('with a key: never throws, delivers only signed frames, the same in any chunking, and none twice (replay)', async () => {
     // A stream may end inside a false start (0xFD and a length) that the parser rightly waits to
     // complete; 300 idle bytes (more than the longest frame) settle it before the replay.
     const idle = new Uint8Array(300);
-    fuzz(fc.tuple(streams(true), chunking), ([bytes, cuts]) => {
+    await fuzz(fc.tuple(streams(true), chunking), ([bytes, cuts]) => {
       const whole = parseAll([bytes, idle], { signingKey: KEY });
       const pieces = parseAll([...chunked(bytes, cuts), idle], { signingKey: KEY });
       expect(pieces.frames).toEqual(whole.frames);
@@ -94,15 +94,15 @@ describe('MAVLink parser under generated and mutated streams', { timeout: fuzzTi
     });
   });
 
-  it('delivers every frame of a valid stream, signed or not, whatever the chunking', () => {
-    fuzz(fc.tuple(fc.boolean(), chunking).chain(([signed, cuts]) => frames(signed).map((b) => [b, signed, cuts] as const)), ([bytes, signed, cuts]) => {
+  it('delivers every frame of a valid stream, signed or not, whatever the chunking', async () => {
+    await fuzz(fc.tuple(fc.boolean(), chunking).chain(([signed, cuts]) => frames(signed).map((b) => [b, signed, cuts] as const)), ([bytes, signed, cuts]) => {
       const { frames: seen, parser } = parseAll(chunked(bytes, cuts), signed ? { signingKey: KEY } : { acceptUnsigned: true });
       expect(parser.stats.discardedBytes).toBe(0);
       expect(seen.length).toBeGreaterThan(0);
     });
   });
 
-  it('replays every stream that ever failed', () => {
+  it('replays every stream that ever failed', async () => {
     for (const { input, why } of corpus('mavlink')) {
       expect(() => parseAll([fromHex(input)], { signingKey: KEY }), why).not.toThrow();
       expect(() => parseAll([fromHex(input)], { acceptUnsigned: true }), why).not.toThrow();

@@ -36,15 +36,15 @@ function load(text: string, n: number): unknown {
 }
 
 describe('model cards under generated and mutated text', { timeout: fuzzTimeoutMs() }, () => {
-  it(`loads or refuses with OUTPOST_ERR_MODEL_CARD every mutated card (${cards.length} shipped cards as seeds)`, () => {
+  it(`loads or refuses with OUTPOST_ERR_MODEL_CARD every mutated card (${cards.length} shipped cards as seeds)`, async () => {
     expect(cards.length).toBeGreaterThan(3);
     let n = 0;
-    fuzz(fc.oneof({ arbitrary: textFor(fc.constantFrom(...cards)), weight: 5 }, { arbitrary: valueMutated, weight: 5 }), (text) => {
+    await fuzz(fc.oneof({ arbitrary: textFor(fc.constantFrom(...cards)), weight: 5 }, { arbitrary: valueMutated, weight: 5 }), (text) => {
       decodesOrRefuses(() => load(text, n++), ['OUTPOST_ERR_MODEL_CARD'], () => JSON.stringify(text));
     });
   });
 
-  it('replays every card that ever failed', () => {
+  it('replays every card that ever failed', async () => {
     let n = 0;
     for (const { input, why } of corpus('model-card')) decodesOrRefuses(() => load(input, n++), ['OUTPOST_ERR_MODEL_CARD'], () => why);
   });

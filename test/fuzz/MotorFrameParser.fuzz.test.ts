@@ -37,14 +37,14 @@ function chunked(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
 const chunking = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 });
 
 describe('motor-controller frames under generated and mutated streams', { timeout: fuzzTimeoutMs() }, () => {
-  it('never throws, and gives the same messages in any chunking', () => {
+  it('never throws, and gives the same messages in any chunking', async () => {
     const bytes = fc.oneof(
       { arbitrary: mutated(stream), weight: 6 },
       { arbitrary: fc.uint8Array({ maxLength: 300 }), weight: 2 },
       // COBS blocks of random content: right framing, wrong bodies (short, empty, unknown types).
       { arbitrary: fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 6 }).map((bs) => Buffer.concat(bs.flatMap((b) => [cobsEncode(b), Uint8Array.of(0)]))), weight: 2 },
     );
-    fuzz(fc.tuple(bytes, chunking), ([input, cuts]) => {
+    await fuzz(fc.tuple(bytes, chunking), ([input, cuts]) => {
       const whole = parse([input]);
       const pieces = parse(chunked(input, cuts));
       expect(pieces.messages).toEqual(whole.messages);
@@ -52,8 +52,8 @@ describe('motor-controller frames under generated and mutated streams', { timeou
     });
   });
 
-  it('delivers every message of a valid stream, in order, whatever the chunking', () => {
-    fuzz(fc.tuple(fc.array(message, { minLength: 1, maxLength: 8 }), chunking), ([ms, cuts]) => {
+  it('delivers every message of a valid stream, in order, whatever the chunking', async () => {
+    await fuzz(fc.tuple(fc.array(message, { minLength: 1, maxLength: 8 }), chunking), ([ms, cuts]) => {
       const bytes = Buffer.concat(ms.map((m, i) => encodeMotorMessage(m, i)));
       const { messages, parser } = parse(chunked(bytes, cuts));
       expect(messages.length).toBe(ms.length);
@@ -61,8 +61,8 @@ describe('motor-controller frames under generated and mutated streams', { timeou
     });
   });
 
-  it('COBS decodes what it encodes, and refuses (undefined) rather than throws on any block', () => {
-    fuzz(fc.uint8Array({ maxLength: 300 }), (data) => {
+  it('COBS decodes what it encodes, and refuses (undefined) rather than throws on any block', async () => {
+    await fuzz(fc.uint8Array({ maxLength: 300 }), (data) => {
       const block = cobsEncode(data);
       expect(block.includes(0)).toBe(false);
       expect(cobsDecode(block)).toEqual(data);
@@ -70,7 +70,7 @@ describe('motor-controller frames under generated and mutated streams', { timeou
     });
   });
 
-  it('replays every stream that ever failed', () => {
+  it('replays every stream that ever failed', async () => {
     for (const { input, why } of corpus('motor')) {
       expect(() => parse([fromHex(input)]), why).not.toThrow();
     }

@@ -17,16 +17,16 @@ const summary: fc.Arbitrary<TileSummary> = fc.dictionary(
 const encoded = fc.tuple(summary, fc.boolean()).map(([s, deflate]) => s.encode({ deflate }));
 
 describe('tile summaries under generated and mutated bytes', { timeout: fuzzTimeoutMs() }, () => {
-  it('round-trips generated summaries, deflated or not', () => {
-    fuzz(fc.tuple(summary, fc.boolean()), ([s, deflate]) => {
+  it('round-trips generated summaries, deflated or not', async () => {
+    await fuzz(fc.tuple(summary, fc.boolean()), ([s, deflate]) => {
       const back = TileSummary.decode(s.encode({ deflate }), TILE_COUNT);
       const nonEmpty = [...s.versions].filter(([, ts]) => ts.size > 0);
       expect(back.versions).toEqual(new Map(nonEmpty));
     });
   });
 
-  it('decodes or refuses with OUTPOST_ERR_MAP_SUMMARY every mutated summary', () => {
-    fuzz(bytesFor(encoded, Uint8Array.of(0x54, 0x53, 1, 0)), (bytes) => {
+  it('decodes or refuses with OUTPOST_ERR_MAP_SUMMARY every mutated summary', async () => {
+    await fuzz(bytesFor(encoded, Uint8Array.of(0x54, 0x53, 1, 0)), (bytes) => {
       decodesOrRefuses(() => TileSummary.decode(bytes, TILE_COUNT), ['OUTPOST_ERR_MAP_SUMMARY'], () => hex(bytes));
       decodesOrRefuses(() => TileSummary.decode(bytes), ['OUTPOST_ERR_MAP_SUMMARY'], () => hex(bytes));
     });
@@ -40,7 +40,7 @@ describe('tile summaries under generated and mutated bytes', { timeout: fuzzTime
     expect(() => TileSummary.decode(fromHex('54530100ffffffff0f'))).toThrow(/does not fit/);
   });
 
-  it('replays every summary that ever failed', () => {
+  it('replays every summary that ever failed', async () => {
     for (const { input, why } of corpus('tile-summary')) {
       decodesOrRefuses(() => TileSummary.decode(fromHex(input)), ['OUTPOST_ERR_MAP_SUMMARY'], () => why);
     }

@@ -23,25 +23,25 @@ const tiles: fc.Arbitrary<TileRecord[]> = fc.uniqueArray(
 }))));
 
 describe('tile batches under generated and mutated bytes', { timeout: fuzzTimeoutMs() }, () => {
-  it('round-trips generated batches', () => {
-    fuzz(tiles, (ts) => {
+  it('round-trips generated batches', async () => {
+    await fuzz(tiles, (ts) => {
       expect(decodeTileBatch(encodeTileBatch(ts, grid), grid)).toEqual(ts);
     });
   });
 
-  it('decodes or refuses with OUTPOST_ERR_MAP_TILE every mutated batch', () => {
-    fuzz(bytesFor(tiles.map((ts) => encodeTileBatch(ts, grid)), Uint8Array.of(0x54, 0x42, 1, 0)), (bytes) => {
+  it('decodes or refuses with OUTPOST_ERR_MAP_TILE every mutated batch', async () => {
+    await fuzz(bytesFor(tiles.map((ts) => encodeTileBatch(ts, grid)), Uint8Array.of(0x54, 0x42, 1, 0)), (bytes) => {
       decodesOrRefuses(() => decodeTileBatch(bytes, grid), ['OUTPOST_ERR_MAP_TILE'], () => hex(bytes));
     });
   });
 
-  it('refuses 2^32-1 origins or tiles before allocating for them', () => {
+  it('refuses 2^32-1 origins or tiles before allocating for them', async () => {
     for (const bytes of [fromHex('54420100ffffffff0f'), fromHex('5442010001027231ffffffff0f000101')]) {
       expect(() => decodeTileBatch(bytes, grid)).toThrow(/does not fit/);
     }
   });
 
-  it('replays every batch that ever failed', () => {
+  it('replays every batch that ever failed', async () => {
     for (const { input, why } of corpus('tile-batch')) {
       decodesOrRefuses(() => decodeTileBatch(fromHex(input), grid), ['OUTPOST_ERR_MAP_TILE'], () => why);
     }

@@ -31,27 +31,27 @@ function readAll(bytes: Uint8Array): number {
 }
 
 describe('varints under generated and mutated bytes', { timeout: fuzzTimeoutMs() }, () => {
-  it('reads back what was written', () => {
-    fuzz(items, (list) => {
+  it('reads back what was written', async () => {
+    await fuzz(items, (list) => {
       const r = new VarintReader(write(list), 'OUTPOST_ERR_MAP_SUMMARY', 'varint fuzz');
       for (const i of list) expect(i.kind === 'uint' ? r.uint('u') : r.string('s', 1024)).toBe(i.value);
       expect(() => r.end()).not.toThrow();
     });
   });
 
-  it('reads or refuses with the reader\'s code any bytes', () => {
-    fuzz(bytesFor(items.map(write)), (bytes) => {
+  it('reads or refuses with the reader\'s code any bytes', async () => {
+    await fuzz(bytesFor(items.map(write)), (bytes) => {
       decodesOrRefuses(() => readAll(bytes), ['OUTPOST_ERR_MAP_SUMMARY'], () => hex(bytes));
     });
   });
 
-  it('refuses an overlong varint, a value above 32 bits and a string longer than the bytes', () => {
+  it('refuses an overlong varint, a value above 32 bits and a string longer than the bytes', async () => {
     expect(() => readAll(fromHex('ffffffffff01'))).toThrow(/longer than 5 bytes/);
     expect(() => readAll(fromHex('ffffffff1f'))).toThrow(/exceeds 32 bits/);
     expect(() => new VarintReader(fromHex('ffffffff0f'), 'OUTPOST_ERR_MAP_SUMMARY', 'v').string('s', MAX_VARINT)).toThrow(/only 0 left/);
   });
 
-  it('replays every input that ever failed', () => {
+  it('replays every input that ever failed', async () => {
     for (const { input, why } of corpus('varint')) {
       decodesOrRefuses(() => readAll(fromHex(input)), ['OUTPOST_ERR_MAP_SUMMARY'], () => why);
     }
