@@ -43,4 +43,22 @@ describe('ParameterFile', () => {
     expect(isOutpostError(error, 'OUTPOST_ERR_PARAMETER_FILE')).toBe(true);
     expect((error as Error).message).toMatch(message);
   });
+
+  it.each([
+    ['an alias inside its own anchor', 'node: &n {ros__parameters: {self: *n}}'],
+    ['a map inside itself', 'a: &a {b: *a}'],
+    ['anchors that double 40 times', ['l0: &l0 {ros__parameters: {a: 1}}', ...Array.from({ length: 40 }, (_, i) => `l${i + 1}: &l${i + 1} {x: *l${i}, y: *l${i}}`)].join('\n')],
+  ])('refuses %s quickly instead of recursing for ever (found by fuzzing)', (_what, text) => {
+    const start = performance.now();
+    let error: unknown;
+    try { parse(text); } catch (err) { error = err; }
+    expect(isOutpostError(error, 'OUTPOST_ERR_PARAMETER_FILE')).toBe(true);
+    expect((error as Error).message).toMatch(/p\.params\.yaml:\d+:\d+: YAML aliases expand more than 1000 times/);
+    expect(performance.now() - start).toBeLessThan(5000);
+  });
+
+  it('still follows aliases used a few times', () => {
+    const file = parse('mover: {ros__parameters: &b {rate: 5}}\nsensor: {ros__parameters: *b}');
+    expect(file.entries.map((e) => [e.key, e.parameters.map((p) => [p.name, p.value])])).toEqual([['mover', [['rate', 5]]], ['sensor', [['rate', 5]]]]);
+  });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { LineCounter, isAlias, type Alias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { OutpostError, describeValue, type OutpostErrorCode, type SourceLocation } from '../runtime/OutpostError.js';
 
 /** How a path appears in messages: relative to the working directory when it lies below it. */
@@ -8,6 +8,9 @@ export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
+
+/** Aliases one file may follow in all: far above what a hand-written launch or parameter file uses. */
+export const MAX_ALIAS_RESOLUTIONS = 1000;
 
 /**
  * One YAML file (a launch file or a parameter file) parsed with node positions, so every error
@@ -19,10 +22,15 @@ export class YamlSource {
   readonly root: YamlNode | null;
   readonly #doc: Document;
   readonly #lines = new LineCounter();
+  readonly #code: OutpostErrorCode;
+  /** Aliases followed so far (see MAX_ALIAS_RESOLUTIONS). */
+  #aliases = 0;
+  readonly #resolved = new Map<Alias, YamlNode | null>();
 
   private constructor(path: string, text: string, code: OutpostErrorCode) {
     this.path = path;
     this.display = displayPath(path);
+    this.#code = code;
     this.#doc = parseDocument(text, { lineCounter: this.#lines, prettyErrors: true });
     const first = this.#doc.errors[0];
     if (first !== undefined) {
@@ -54,7 +62,22 @@ export class YamlSource {
 
   /** Follows an alias (`*name`) to the node it names. */
   deref(node: unknown): YamlNode | null {
-    if (isAlias(node)) return (node.resolve(this.#doc) as YamlNode | undefined) ?? null;
+    if (isAlias(node)) {
+      // The walks over a file follow aliases as they go: an alias inside its own anchor never ends,
+      // and anchors that each name the previous one twice expand 2^n times (found by fuzzing,
+      // issue #14; yaml's own maxAliasCount guards only toJS). A budget per file ends both.
+      if (++this.#aliases > MAX_ALIAS_RESOLUTIONS) {
+        this.fail(this.#code, node, `YAML aliases expand more than ${MAX_ALIAS_RESOLUTIONS} times (an alias inside the anchor it names, ` +
+          'or anchors nested to expand exponentially); expected each anchor to be used a few times');
+      }
+      // Alias.resolve searches the whole document each time: resolve each alias once.
+      let target = this.#resolved.get(node);
+      if (target === undefined) {
+        target = (node.resolve(this.#doc) as YamlNode | undefined) ?? null;
+        this.#resolved.set(node, target);
+      }
+      return target;
+    }
     return (node as YamlNode | null | undefined) ?? null;
   }
 

@@ -64,4 +64,14 @@ describe('motor protocol frames', () => {
     expect(p.stats.sequenceGaps).toBe(2); // 0 → 3, 3 → 9
     expect(p.stats.lastError).toMatch(/expected .+, got .+/);
   });
+
+  it('drops a COBS block that decodes to no bytes (01 00, found by fuzzing) and resyncs', () => {
+    const p = new MotorFrameParser();
+    const got: number[] = [];
+    const cmd = encodeMotorMessage({ type: 'wheel_command', commandId: 7, left: 0, right: 0 }, 0);
+    p.push(Buffer.concat([Uint8Array.of(0x01, 0x00), cmd]), (m) => got.push((m as { commandId: number }).commandId));
+    expect(got).toEqual([7]);
+    expect(p.stats.rejectedFrames).toBe(1);
+    expect(p.stats.lastError).toMatch(/decodes to no bytes/);
+  });
 });

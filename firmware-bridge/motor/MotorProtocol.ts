@@ -101,6 +101,8 @@ export class MotorFrameParser {
       if (len === 0) continue; // back-to-back delimiters: idle fill, not an error
       const raw = cobsDecode(this.#block.subarray(0, len));
       if (raw === undefined) { this.#drop(len, 'COBS block is malformed (a code byte points past the delimiter)'); continue; }
+      // A lone 0x01 code byte is well-formed COBS for zero bytes: no type to read (found by fuzzing, issue #14).
+      if (raw.length === 0) { this.#drop(len, 'COBS block decodes to no bytes: expected a frame of type, sequence, payload and CRC'); continue; }
       const type = raw[0]!;
       const want = PAYLOAD_LENGTH[type];
       if (want === undefined) { this.#drop(len, `message type: expected one of 0x01, 0x81, 0x82, 0x83, got 0x${type.toString(16).padStart(2, '0')}`); continue; }

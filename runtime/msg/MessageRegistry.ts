@@ -3,6 +3,7 @@ import { parse } from '@foxglove/rosmsg';
 import { ros2jazzy } from '@foxglove/rosmsg-msgs-common';
 import { MessageReader, MessageWriter } from '@foxglove/rosmsg2-serialization';
 import { OutpostError, describeValue } from '../OutpostError.js';
+import { installCdrSequenceGuard } from './CdrSequenceGuard.js';
 import { Utf8StringPatch } from './Utf8StringPatch.js';
 
 /** Encodes and decodes one message type as ROS 2 CDR (little endian, with encapsulation header). */
@@ -170,8 +171,16 @@ export class MessageRegistry {
 }
 
 function buildCodec(type: string, defs: MessageDefinition[]): MessageCodec {
-  const writer = new MessageWriter(defs);
-  const reader = new MessageReader(defs);
+  installCdrSequenceGuard();
+  // A message of constants only (rcl_interfaces/msg/ParameterType, an enumeration) is one uint8 on
+  // the wire, as an empty one is; MessageReader and MessageWriter take such a root for an IDL
+  // constant module and find no message to code (found by fuzzing, issue #14). Give them the root
+  // without its constants.
+  const root = defs[0]!;
+  const constantsOnly = root.definitions.length > 0 && root.definitions.every((f) => f.isConstant === true);
+  const wire = constantsOnly ? [{ ...root, definitions: [] }, ...defs.slice(1)] : defs;
+  const writer = new MessageWriter(wire);
+  const reader = new MessageReader(wire);
   const strings = new Utf8StringPatch(defs);
   return {
     type,

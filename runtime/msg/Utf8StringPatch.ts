@@ -169,6 +169,10 @@ export class Utf8StringPatch {
       const nested = this.#nested(f);
       return !visiting.has(nested) && this.#stringy(nested, visiting).length > 0;
     });
+    // Only the types on the current path are "being visited": a second field of the same type
+    // (ParameterEventDescriptors' three ParameterDescriptor[]) must find the cached list, not be
+    // taken for a cycle and left unpatched (its non-ASCII strings were cut; found by fuzzing, issue #14).
+    visiting.delete(fields);
     this.#stringFields.set(fields, list);
     return list;
   }

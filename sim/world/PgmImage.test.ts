@@ -25,4 +25,16 @@ describe('PgmImage', () => {
     expect(() => parsePgm(Buffer.from('P52 2 255\nabcd'), 'x.pgm')).toThrow(/expected whitespace after the magic number/);
     expect(() => encodePgm(2, 2, new Uint8Array(3))).toThrow(/expected 4 samples, got 3/);
   });
+
+  it('refuses a header declaring a huge image before allocating it (found by fuzzing)', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    for (const [header, message] of [
+      ['P5 1048576 1048576 255\n\0', /truncated raster: expected 1099511627776 bytes/],
+      ['P5 65536 65536 65535\n\0\0', /truncated raster: expected 8589934592 bytes/],
+      ['P2 60000 60000 255\n0 0 0\n', /truncated ASCII raster: expected 3600000000 samples/],
+    ] as const) {
+      expect(() => parsePgm(new Uint8Array(Buffer.from(header, 'latin1')), 'huge.pgm')).toThrow(message);
+    }
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
+  });
 });

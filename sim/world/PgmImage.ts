@@ -43,13 +43,20 @@ export function parsePgm(bytes: Uint8Array, file: string): MapImage {
   const height = header('height', 1 << 20);
   const maxval = header('maxval', 65535);
   const n = width * height;
-  const data = maxval < 256 ? new Uint8Array(n) : new Uint16Array(n);
+  // The header alone must not size the allocation: a 24-byte "P5 1048576 1048576 255" asked for a
+  // 1 TiB array (RangeError), 65536×65536 for 4 GiB (found by fuzzing, issue #14). Check that the
+  // raster can be there first: binary samples take 1 or 2 bytes, ASCII ones a digit and a separator.
+  const bytesPerSample = maxval < 256 ? 1 : 2;
   if (binary) {
     if (pos >= bytes.length || !isSpace(bytes[pos]!)) fail('expected one whitespace byte after maxval, then the raster');
     pos++;
-    const bytesPerSample = maxval < 256 ? 1 : 2;
     const need = n * bytesPerSample;
     if (bytes.length - pos < need) fail(`truncated raster: expected ${need} bytes for ${width}×${height} at maxval ${maxval}, got ${bytes.length - pos}`);
+  } else if (bytes.length - pos < 2 * n - 1) {
+    fail(`truncated ASCII raster: expected ${n} samples for ${width}×${height} (at least ${2 * n - 1} bytes), got ${bytes.length - pos} bytes`);
+  }
+  const data = maxval < 256 ? new Uint8Array(n) : new Uint16Array(n);
+  if (binary) {
     for (let i = 0; i < n; i++) {
       const v = bytesPerSample === 1 ? bytes[pos + i]! : (bytes[pos + 2 * i]! << 8) | bytes[pos + 2 * i + 1]!;
       if (v > maxval) fail(`sample ${i} (row ${Math.floor(i / width)}, column ${i % width}) is ${v}, above maxval ${maxval}`);
