@@ -87,6 +87,7 @@ export class FleetSender {
   #retry: (() => void) | undefined;
   /** Reconnects are paced in wall time, whatever clock the messages are stamped with: they pace sockets. */
   readonly #wall = new WallClock();
+  #lastAckNs: bigint | undefined;
   #waiters: (() => void)[] = [];
 
   constructor(options: FleetSenderOptions) {
@@ -100,6 +101,11 @@ export class FleetSender {
 
   get inFlight(): number {
     return this.#inFlight.size;
+  }
+
+  /** Wall seconds since the peer last acknowledged anything; undefined if it never has. */
+  get lastAckAgeSec(): number | undefined {
+    return this.#lastAckNs === undefined ? undefined : Number(this.#wall.now().nanoseconds - this.#lastAckNs) / 1e9;
   }
 
   /** Connects (and keeps reconnecting) to the peer's broker; resolves at once. */
@@ -333,6 +339,7 @@ export class FleetSender {
       this.#o.logger?.warn({ err: (err as Error).message }, `fleet link ${this.#o.robot}→${this.#o.peer}: ack dropped`);
       return;
     }
+    this.#lastAckNs = this.#wall.now().nanoseconds;
     this.stats.acked += this.#o.outbox.ack(ids);
     for (const id of ids) {
       this.#forget(id);
