@@ -19,6 +19,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { OutpostError } from '../runtime/OutpostError.js';
 import { packageRoot } from '../runtime/packageRoot.js';
 import type { MissionSummary } from '../sim/MissionReport.js';
 
@@ -135,6 +136,11 @@ async function main(): Promise<void> {
     maxStuckS: Number(v['max-stuck-s']), minFactor: Number(v['min-factor']), windowS: Number(v['window-s']),
     missionTimeoutS: Number(v['mission-timeout-s']), out: v.out!,
   };
+  for (const [name, x] of Object.entries(o)) {
+    if (typeof x === 'number' && !(Number.isFinite(x) && x >= 0)) {
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `fleetStress --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: expected a number >= 0, got ${JSON.stringify(String(x))}`);
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), 'outpost-fleet-stress-'));
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.from + i);
   const results: StressResult[] = [];
