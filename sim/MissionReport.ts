@@ -1,3 +1,5 @@
+import { FleetStallLog, type FleetStall } from './FleetStallLog.js';
+
 /**
  * The JSON report of a simulated mission: what `outpost sim --report` writes.
  * `coverage` is the fraction of ground-truth free cells known to at least one robot's merged map;
@@ -26,6 +28,8 @@ export interface MissionSummary {
   per_robot: Array<{ id: string; path_length_m: number; coverage: number }>;
   contacts: number;
   fleet: { messages_sent: number; messages_delivered: number; bytes_sent: number };
+  /** Lock-step waits on fleet links that did not settle within 1 s of wall time; [] in a healthy run. */
+  fleet_stalls: FleetStall[];
 }
 
 export interface MissionReportOptions {
@@ -49,6 +53,7 @@ export class MissionReport {
   readonly #o: MissionReportOptions;
   contacts = 0;
   fleet = { messages_sent: 0, messages_delivered: 0, bytes_sent: 0 };
+  readonly fleetStalls = new FleetStallLog();
   #simTime = 0;
   #coverage = 0;
   #timeToCoverage: number | null = null;
@@ -81,6 +86,7 @@ export class MissionReport {
       time_to_coverage_s: this.#timeToCoverage === null ? null : round(this.#timeToCoverage, 3),
       max_path_length_m: round(Math.max(0, ...perRobot.map((r) => r.path_length_m)), 3),
       per_robot: perRobot, contacts: this.contacts, fleet: { ...this.fleet },
+      fleet_stalls: this.fleetStalls.episodes.map((e) => ({ ...e, peers: [...e.peers] })),
     };
   }
 }

@@ -319,8 +319,12 @@ export class SimulatorNode extends Node {
       const results = await Promise.all(this.#robots.map(async (r) => {
         if (r.sync === undefined || !r.sync.isServiceServerAvailable()) return 0;
         const reachable = this.#robots.filter((o) => o !== r && this.#linkUp.get(pairKey(r.name, o.name)) === true).map((o) => o.name);
+        const wall = this.context.wallClock;
+        const t0 = wall.now().nanoseconds;
         const res = await r.sync.sendRequestAsync({ reachable, timeout_s: 5 }, { timeout: 10_000 });
-        if (!res.settled) this.getLogger().warn({ robot: r.name, reachable }, `fleet link did not settle: ${res.message}`);
+        // The fleet link says at WARN, once per episode and with each peer's state, why it did not settle.
+        this.#report!.fleetStalls.record(r.name, reachable, this.now().seconds, Number(wall.now().nanoseconds - t0) / 1e9, res.settled);
+        if (!res.settled) this.getLogger().debug({ robot: r.name, reachable }, `fleet link did not settle: ${res.message}`);
         return res.activity;
       }));
       await this.context.spinUntilIdle();

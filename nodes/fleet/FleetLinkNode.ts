@@ -73,6 +73,9 @@ export class FleetLinkNode extends Node {
   /** deliver_on_sync: what arrived waits for the next ~/sync (repeatable simulations). */
   #holdForSync = false;
   #held: Array<{ msg: unknown; env: FleetEnvelope }> = [];
+  /** ~/sync calls timed out in a row, and when the first of them gave up (wall ns). */
+  #syncTimeouts = 0;
+  #syncStuckSinceNs = 0n;
 
   constructor(context: Context, options: NodeKindOptions) {
     super(options.name, options.namespace, context, options);
@@ -206,11 +209,15 @@ export class FleetLinkNode extends Node {
       }
       await this.#receiver?.idle();
       if (waiting.length === 0) {
+        this.#syncRecovered(wall.now().nanoseconds);
         const delivered = this.#deliverHeld();
         return { settled: true, activity: count() - before + delivered, message: '' };
       }
       const left = deadline - wall.now().nanoseconds;
-      if (left <= 0n) return { settled: false, activity: count() - before, message: `not settled with ${waiting.join(', ')}` };
+      if (left <= 0n) {
+        this.#syncTimedOut(waiting, wall.now().nanoseconds);
+        return { settled: false, activity: count() - before, message: `not settled with ${waiting.join(', ')}` };
+      }
       // Woken by a connection or the last ack; a 1 ms poll covers what has no event (a message
       // superseded or expired in the outbox, a peer not discovered yet).
       let cancel = (): void => {};
@@ -223,6 +230,39 @@ export class FleetLinkNode extends Node {
       cancel();
       // (No spinUntilIdle here: this handler is itself a callback the executor waits for.)
     }
+  }
+
+  /**
+   * A ~/sync that timed out: said once at WARN per episode (with each peer's state, so a user of
+   * `outpost sim` sees which link is stuck and how), further ones at debug until a sync settles.
+   */
+  #syncTimedOut(waiting: string[], nowNs: bigint): void {
+    const peers = waiting.map((name) => {
+      const p = this.peers.get(name);
+      if (p === undefined) return { peer: name, discovered: false };
+      const age = p.link.sender.lastAckAgeSec;
+      return {
+        peer: name, connected: p.connected, queued: p.link.outbox.size, in_flight: p.link.sender.inFlight,
+        last_ack_age_s: age === undefined ? null : Math.round(age * 10) / 10,
+      };
+    });
+    this.#syncTimeouts++;
+    if (this.#syncTimeouts > 1) {
+      this.getLogger().debug({ peers, timeouts: this.#syncTimeouts }, 'fleet link: ~/sync timed out again');
+      return;
+    }
+    this.#syncStuckSinceNs = nowNs;
+    const said = peers.map((p) => ('connected' in p
+      ? `${p.peer} (${p.connected ? 'connected' : 'not connected'}, ${p.queued} queued, ${p.in_flight} in flight, last ack ${p.last_ack_age_s === null ? 'never' : `${p.last_ack_age_s} s ago`})`
+      : `${p.peer} (not discovered)`)).join('; ');
+    this.getLogger().warn({ peers }, `fleet link ${this.#robot}: ~/sync timed out waiting for ${said}; further timeouts at debug until it settles`);
+  }
+
+  #syncRecovered(nowNs: bigint): void {
+    if (this.#syncTimeouts === 0) return;
+    const stuckS = Number(nowNs - this.#syncStuckSinceNs) / 1e9;
+    this.getLogger().info({ timeouts: this.#syncTimeouts, stuck_s: stuckS }, `fleet link ${this.#robot}: ~/sync settles again, after ${this.#syncTimeouts} timeout(s) over ${stuckS.toFixed(1)} s`);
+    this.#syncTimeouts = 0;
   }
 
   protected override async onDeactivate() {

@@ -82,6 +82,12 @@ export class FleetSender {
   #tokens = 0;
   #tokensAtNs = 0n;
   #closed = false;
+  #started = false;
+  /** Cancels the next periodic connection attempt. */
+  #retry: (() => void) | undefined;
+  /** Reconnects are paced in wall time, whatever clock the messages are stamped with: they pace sockets. */
+  readonly #wall = new WallClock();
+  #lastAckNs: bigint | undefined;
   #waiters: (() => void)[] = [];
 
   constructor(options: FleetSenderOptions) {
@@ -97,25 +103,53 @@ export class FleetSender {
     return this.#inFlight.size;
   }
 
+  /** Wall seconds since the peer last acknowledged anything; undefined if it never has. */
+  get lastAckAgeSec(): number | undefined {
+    return this.#lastAckNs === undefined ? undefined : Number(this.#wall.now().nanoseconds - this.#lastAckNs) / 1e9;
+  }
+
   /** Connects (and keeps reconnecting) to the peer's broker; resolves at once. */
   start(): void {
+    this.#started = true;
+    this.#connect();
+    this.#armTimeoutScan();
+  }
+
+  /**
+   * One connection attempt: a new mqtt.js client with its own reconnects off. Issue #14 item 4: with
+   * one client reconnecting by itself, a `reconnect()` asked for while its previous socket was
+   * destroyed but had not emitted 'close' yet (a refused attempt, at the moment the radio came back)
+   * let that late 'close' act on the new connection (it cleared its connack timer and armed the
+   * reconnect timer), and the timer's next tick ended the live connection gracefully, waiting for
+   * PUBACKs of messages lost with the cut link (`reconnect()` had dropped them from its store):
+   * forever, with every publish failing. A client per connection carries nothing over (no socket, no
+   * timer, no packet ids, no unacknowledged PUBLISH); the outbox is what survives a connection.
+   */
+  #connect(): void {
     const o = this.#o;
+    if (this.#closed || this.#client !== undefined) return;
+    this.#retry?.();
+    this.#retry = undefined;
     const client = mqtt.connect(o.url, {
       clientId: `outpost-${o.fleet}-${o.robot}-to-${o.peer}`, username: o.username, password: o.password,
       protocolVersion: o.protocolVersion ?? 4, clean: true, resubscribe: false, queueQoSZero: false,
-      reconnectPeriod: (o.reconnectPeriodSec ?? 0.5) * 1000, connectTimeout: 5000, keepalive: 10,
+      reconnectPeriod: 0, connectTimeout: 5000, keepalive: 10,
       ...tlsConnectOptions(o.tls),
     });
     this.#client = client;
     client.on('connect', () => {
+      if (this.#client !== client) return;
       this.stats.connects++;
       setTcpNoDelay(client);
       // Whatever was in flight on the old connection may or may not have arrived: send it again.
       this.#inFlight.clear();
       this.#inFlightBytes = 0;
       client.subscribe(ackTopic(o.fleet, o.peer, o.robot), { qos: 1 }, (err) => {
+        if (this.#client !== client) return;
         if (err !== null && err !== undefined) {
+          // Connected but deaf to acks is no link at all: drop it, the next attempt subscribes again.
           o.logger?.warn({ err }, `fleet link ${o.robot}→${o.peer}: cannot subscribe to acks`);
+          client.end(true);
           return;
         }
         this.#ready = true;
@@ -123,12 +157,25 @@ export class FleetSender {
         this.kick();
       });
     });
+    // 'close' comes once per client, when its socket has closed: only then may the next attempt start.
     client.on('close', () => {
+      if (this.#client !== client) return;
+      this.#client = undefined;
       const was = this.#ready;
       this.#ready = false;
+      this.#inFlight.clear();
+      this.#inFlightBytes = 0;
+      client.end(true);
       if (was) o.onConnectionChange?.(false);
+      if (this.#closed) return;
+      const periodNs = BigInt(Math.round((o.reconnectPeriodSec ?? 0.5) * 1e9));
+      this.#retry = this.#wall.schedule(this.#wall.now().nanoseconds + periodNs, () => {
+        this.#retry = undefined;
+        this.#connect();
+      });
     });
     client.on('error', (err) => {
+      if (this.#client !== client) return;
       this.stats.errors++;
       // A link that drops (out of radio range, a gate closing it) is the normal case for a fleet
       // link, not a fault: counted, logged at debug, retried. A peer never reached yet gets one
@@ -145,8 +192,9 @@ export class FleetSender {
         o.logger?.warn({ err: err.message, code }, `fleet link ${o.robot}→${o.peer}: ${err.message}`);
       }
     });
-    client.on('message', (_topic, payload) => this.#onAck(payload));
-    this.#armTimeoutScan();
+    client.on('message', (_topic, payload) => {
+      if (this.#client === client) this.#onAck(payload);
+    });
   }
 
   /** Asks the sender to look at the outbox again (call after enqueueing). */
@@ -162,18 +210,11 @@ export class FleetSender {
   /**
    * Tries to reach the peer now instead of at the next periodic attempt: for a caller that knows
    * the link just came up (a simulator's lock-step, a radio reporting a new neighbour). A sender
-   * that is connected, connecting or closed is left alone.
+   * that is connected, closed, or whose last attempt's socket has not closed yet is left alone.
    */
   reconnectNow(): void {
-    const client = this.#client;
-    if (client === undefined || this.#closed || client.connected || this.#connecting(client)) return;
-    client.reconnect();
-  }
-
-  /** A connection attempt is under way: its socket is still open (connecting, or CONNACK not in yet). */
-  #connecting(client: MqttClient): boolean {
-    const stream = (client as unknown as { stream?: { destroyed?: boolean } }).stream;
-    return stream !== undefined && stream.destroyed !== true;
+    if (!this.#started || this.#closed || this.#client !== undefined) return;
+    this.#connect();
   }
 
   /** Resolves once the outbox is empty and nothing is in flight. */
@@ -187,6 +228,8 @@ export class FleetSender {
     this.#ready = false;
     this.#wake?.();
     this.#timeoutTimer?.();
+    this.#retry?.();
+    this.#retry = undefined;
     const client = this.#client;
     this.#client = undefined;
     if (client !== undefined) await client.endAsync(true);
@@ -273,7 +316,9 @@ export class FleetSender {
     if (!resend) this.stats.bytes += bytes.length;
     client.publish(dataTopic(o.fleet, o.robot, m.route), Buffer.from(bytes), { qos: reliable ? 1 : 0, properties }, (err) => {
       if (err !== undefined && err !== null) {
-        this.#forget(m.id); // not on the wire: the outbox still has it
+        // Not on the wire: the outbox still has it. (A connection that is gone was forgotten whole,
+        // and a new one may be resending m: leave its entry.)
+        if (this.#client === client) this.#forget(m.id);
         return;
       }
       if (!reliable) {
@@ -294,6 +339,7 @@ export class FleetSender {
       this.#o.logger?.warn({ err: (err as Error).message }, `fleet link ${this.#o.robot}→${this.#o.peer}: ack dropped`);
       return;
     }
+    this.#lastAckNs = this.#wall.now().nanoseconds;
     this.stats.acked += this.#o.outbox.ack(ids);
     for (const id of ids) {
       this.#forget(id);

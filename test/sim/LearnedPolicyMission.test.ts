@@ -36,7 +36,7 @@ describe('learned exploration policy in the simulated mission', () => {
     }
     expect(a.report.max_path_length_m).toBeGreaterThan(0.5); // the model's steps moved the robots
     const b = await mission(args);
-    expect({ ...b.report, wall_time_s: 0, startup_s: 0 }).toEqual({ ...a.report, wall_time_s: 0, startup_s: 0 });
+    expect({ ...b.report, wall_time_s: 0, startup_s: 0, fleet_stalls: [] }).toEqual({ ...a.report, wall_time_s: 0, startup_s: 0, fleet_stalls: [] });
     expect(b.policies).toEqual(a.policies);
   }, 120_000);
 
