@@ -1,5 +1,5 @@
 /**
- * Stress test of the fleet link under the simulator (issue #14 item 4): many exploration missions
+ * Stress test of the fleet link under the simulator: many exploration missions
  * on generated worlds, each `outpost sim` in its own process, a few at a time. It fails if any
  * mission stalls: a fleet link kept the lock-step waiting more than --max-stuck-s of wall time
  * (the report's `fleet_stalls`: links the radio says are up that stay unconnected or undrained), a

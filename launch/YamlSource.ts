@@ -65,7 +65,7 @@ export class YamlSource {
     if (isAlias(node)) {
       // The walks over a file follow aliases as they go: an alias inside its own anchor never ends,
       // and anchors that each name the previous one twice expand 2^n times (found by fuzzing,
-      // issue #14; yaml's own maxAliasCount guards only toJS). A budget per file ends both.
+      // yaml's own maxAliasCount guards only toJS). A budget per file ends both.
       if (++this.#aliases > MAX_ALIAS_RESOLUTIONS) {
         this.fail(this.#code, node, `YAML aliases expand more than ${MAX_ALIAS_RESOLUTIONS} times (an alias inside the anchor it names, ` +
           'or anchors nested to expand exponentially); expected each anchor to be used a few times');

@@ -14,7 +14,7 @@ export interface LogRateLimiterOptions {
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
 /**
- * Keeps a repeated log line from filling a robot's small disk (issue #14: 5,000 bad envelopes
+ * Keeps a repeated log line from filling a robot's small disk (5,000 bad envelopes
  * from one teammate made 3,580 WARN lines). One limiter per logger, keyed by a message kind
  * ('malformed', 'bad_frame'): the first line of a kind is logged; later ones within `intervalSec`
  * are only counted; the first one after the interval is logged with `suppressed: N` and says how

@@ -1,7 +1,7 @@
 /**
  * One episode in which a robot's fleet link, asked by the simulator to settle with the teammates
  * the radio says are in reach (`~/sync`), kept the lock-step waiting: every ~/sync in a row that
- * timed out or took longer than the log's threshold, from the first to the last (issue #14 item 4).
+ * timed out or took longer than the log's threshold, from the first to the last.
  */
 export interface FleetStall {
   robot: string;

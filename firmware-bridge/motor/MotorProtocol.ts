@@ -101,7 +101,7 @@ export class MotorFrameParser {
       if (len === 0) continue; // back-to-back delimiters: idle fill, not an error
       const raw = cobsDecode(this.#block.subarray(0, len));
       if (raw === undefined) { this.#drop(len, 'COBS block is malformed (a code byte points past the delimiter)'); continue; }
-      // A lone 0x01 code byte is well-formed COBS for zero bytes: no type to read (found by fuzzing, issue #14).
+      // A lone 0x01 code byte is well-formed COBS for zero bytes: no type to read (found by fuzzing).
       if (raw.length === 0) { this.#drop(len, 'COBS block decodes to no bytes: expected a frame of type, sequence, payload and CRC'); continue; }
       const type = raw[0]!;
       const want = PAYLOAD_LENGTH[type];

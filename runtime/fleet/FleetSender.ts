@@ -116,7 +116,7 @@ export class FleetSender {
   }
 
   /**
-   * One connection attempt: a new mqtt.js client with its own reconnects off. Issue #14 item 4: with
+   * One connection attempt: a new mqtt.js client with its own reconnects off. Why: with
    * one client reconnecting by itself, a `reconnect()` asked for while its previous socket was
    * destroyed but had not emitted 'close' yet (a refused attempt, at the moment the radio came back)
    * let that late 'close' act on the new connection (it cleared its connack timer and armed the

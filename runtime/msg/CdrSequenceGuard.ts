@@ -6,7 +6,7 @@ import { CdrReader } from '@foxglove/cdr';
  * @foxglove/cdr's CdrReader allocates a sequence's declared length first and reads second on its
  * big-endian and unaligned paths (`typedArraySlow`, `typedArrayUnaligned`; float64/int64 arrays are
  * unaligned whenever the payload starts on an 8-byte boundary): a 12-byte big-endian LaserEcho
- * declaring 0x04010000 float32s allocated 256 MiB before failing (found by fuzzing, issue #14), and
+ * declaring 0x04010000 float32s allocated 256 MiB before failing (found by fuzzing), and
  * lengths near 2^32 ask for up to 32 GiB. Every sequence element takes at least one byte on the
  * wire (the smallest, an empty message, is one uint8), so a count above the bytes left can never
  * decode. MessageReader builds its CdrReader inside `readMessage`, with no way to pass one in, so

@@ -174,7 +174,7 @@ function buildCodec(type: string, defs: MessageDefinition[]): MessageCodec {
   installCdrSequenceGuard();
   // A message of constants only (rcl_interfaces/msg/ParameterType, an enumeration) is one uint8 on
   // the wire, as an empty one is; MessageReader and MessageWriter take such a root for an IDL
-  // constant module and find no message to code (found by fuzzing, issue #14). Give them the root
+  // constant module and find no message to code (found by fuzzing). Give them the root
   // without its constants.
   const root = defs[0]!;
   const constantsOnly = root.definitions.length > 0 && root.definitions.every((f) => f.isConstant === true);

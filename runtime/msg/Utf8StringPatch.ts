@@ -171,7 +171,7 @@ export class Utf8StringPatch {
     });
     // Only the types on the current path are "being visited": a second field of the same type
     // (ParameterEventDescriptors' three ParameterDescriptor[]) must find the cached list, not be
-    // taken for a cycle and left unpatched (its non-ASCII strings were cut; found by fuzzing, issue #14).
+    // taken for a cycle and left unpatched (its non-ASCII strings were cut; found by fuzzing).
     visiting.delete(fields);
     this.#stringFields.set(fields, list);
     return list;

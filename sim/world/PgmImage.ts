@@ -44,7 +44,7 @@ export function parsePgm(bytes: Uint8Array, file: string): MapImage {
   const maxval = header('maxval', 65535);
   const n = width * height;
   // The header alone must not size the allocation: a 24-byte "P5 1048576 1048576 255" asked for a
-  // 1 TiB array (RangeError), 65536×65536 for 4 GiB (found by fuzzing, issue #14). Check that the
+  // 1 TiB array (RangeError), 65536×65536 for 4 GiB (found by fuzzing). Check that the
   // raster can be there first: binary samples take 1 or 2 bytes, ASCII ones a digit and a separator.
   const bytesPerSample = maxval < 256 ? 1 : 2;
   if (binary) {

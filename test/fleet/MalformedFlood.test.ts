@@ -9,7 +9,7 @@ import { FLEET, password, registry, startBroker } from './fleetHarness.js';
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
-describe('a teammate flooding malformed envelopes (issue #14 item 5)', () => {
+describe('a teammate flooding malformed envelopes', () => {
   it('5,000 bad envelopes on Mosquitto: all counted, a handful of WARN lines that account for every one', async () => {
     const broker = await startBroker('mosquitto');
     cleanups.push(() => broker.close());

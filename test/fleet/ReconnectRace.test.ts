@@ -3,7 +3,7 @@ import { FleetOutbox } from '../../runtime/fleet/FleetOutbox.js';
 import { FleetSender } from '../../runtime/fleet/FleetSender.js';
 import { LinkProxy } from '../../runtime/fleet/LinkProxy.js';
 import {
-  FLEET, checkExactlyOnceInOrder, encodeText, password, quietLogger, registry, startBroker, startReceiver, testRoutes, waitFor,
+  FLEET, checkExactlyOnceInOrder, encodeText, password, quietLogger, registry, startBroker, startReceiver, testRoutes,
 } from './fleetHarness.js';
 
 const ROUTES = ['r1/events', 'r1/tiles'];
@@ -13,7 +13,7 @@ afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c();
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /**
- * Issue #14 item 4. The radio comes back while the sender's periodic attempt is being refused by
+ * The stuck-link race. The radio comes back while the sender's periodic attempt is being refused by
  * the cut link: that attempt's socket is destroyed, but its 'close' has not been emitted yet, when
  * a caller that knows the link is up (the simulator's ~/sync, polled from the event loop's check
  * phase) asks for a connection now. Before the fix, the old socket's late 'close' was taken by
@@ -42,9 +42,9 @@ describe('fleet link: reconnect racing a closing socket', () => {
     sender.start();
     let races = 0;
     for (let round = 0; round < 6; round++) {
-      await waitFor(() => sender.connected && sender.inFlight > 0, 10_000, `connection ${round} with messages in flight`);
+      await expect.poll(() => sender.connected && sender.inFlight > 0, { timeout: 10_000, message: `connection ${round} with messages in flight` }).toBe(true);
       proxy.cut();
-      await waitFor(() => !sender.connected, 5000, `the cut of round ${round}`);
+      await expect.poll(() => sender.connected, { timeout: 5000, message: `the cut of round ${round}` }).toBe(false);
       // The next periodic attempt is refused by the cut link; the radio comes back at that moment.
       const refused = proxy.stats.refused;
       while (proxy.stats.refused === refused) await turn();

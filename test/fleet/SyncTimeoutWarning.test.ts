@@ -18,7 +18,7 @@ async function up<T extends Node>(n: T): Promise<T> {
   return n;
 }
 
-describe('fleet_link ~/sync that keeps timing out (issue #14 item 4)', () => {
+describe('fleet_link ~/sync that keeps timing out', () => {
   it('says so once at WARN with each peer\'s state, then at debug, and at INFO when it settles again', async () => {
     const lines: Array<{ level: number; msg: string; node?: string }> = [];
     const ctx = new Context({ logger: pino({ level: 'debug' }, { write: (l: string) => { lines.push(JSON.parse(l) as { level: number; msg: string }); } }) });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { isOutpostError, type OutpostErrorCode } from '../../runtime/OutpostError.js';
 
 /**
- * Shared parts of the property-based fuzz suites (issue #14 item 1): how many inputs, which seed,
+ * Shared parts of the property-based fuzz suites: how many inputs, which seed,
  * the mutations applied to valid encodings, and the one property every parser must hold: an input
  * either decodes or raises an OutpostError of an expected code, within a time limit, without a
  * large allocation.

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// Issue #14 item 2: the install must not depend on npm honouring a project config it calls unknown
+// The install must not depend on npm honouring a project config it calls unknown
 // (.npmrc's `onnxruntime-node-install`). package.json's allowScripts names every dependency with an
 // install script: approved where the script builds something we load, denied where it is not needed.
 // This file is the loud check that the denial held: an npm without allowScripts (npm 10 and older)
