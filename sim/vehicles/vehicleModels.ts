@@ -12,14 +12,14 @@ export interface VehicleParams {
 }
 
 /** Vehicle models keyed by name, as launch files name them (`vehicle:=diff_drive`). */
-export const vehicleModels: Record<string, (pose: Pose2D, params: VehicleParams) => Vehicle> = {
+export const vehicleModels: Readonly<Record<string, (pose: Pose2D, params: VehicleParams) => Vehicle>> = {
   diff_drive: (pose, params) => new DiffDriveVehicle({ pose, ...params }),
 };
 
 export function createVehicle(kind: string, pose: Pose2D, params: VehicleParams = {}): Vehicle {
-  const make = vehicleModels[kind];
+  const make = Object.hasOwn(vehicleModels, kind) ? vehicleModels[kind] : undefined;
   if (make === undefined) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `vehicle model ${JSON.stringify(kind)} is not known; expected one of ${Object.keys(vehicleModels).join(', ')}`);
+    throw new OutpostError('OUTPOST_ERR_UNKNOWN_VEHICLE_MODEL', `vehicle model ${JSON.stringify(kind)} is not known; expected one of ${Object.keys(vehicleModels).join(', ')}`);
   }
   return make(pose, params);
 }
