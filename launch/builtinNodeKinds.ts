@@ -1,7 +1,7 @@
 import { NodeKindRegistry } from '../runtime/NodeKind.js';
 import { mapRevealerKind } from '../nodes/examples/MapRevealer.js';
 import { odometryIntegratorKind } from '../nodes/examples/OdometryIntegrator.js';
-import { explorerKind } from '../nodes/exploration/ExplorerNode.js';
+import { createExplorerKind } from '../nodes/exploration/ExplorerNode.js';
 import { twistPublisherKind } from '../nodes/examples/TwistPublisher.js';
 import { controllerKind } from '../nodes/exploration/ControllerNode.js';
 import { mapperKind } from '../nodes/exploration/MapperNode.js';
@@ -9,6 +9,7 @@ import { plannerKind } from '../nodes/exploration/PlannerNode.js';
 import { fleetLinkKind } from '../nodes/fleet/FleetLinkNode.js';
 import { linkGateKind } from '../nodes/fleet/LinkGateNode.js';
 import { simulatorKind } from '../sim/SimulatorNode.js';
+import { mapServerGroundTruth } from '../sim/world/MapServerGroundTruth.js';
 import { motorBridgeKind } from '../firmware-bridge/MotorBridgeNode.js';
 import { mavlinkBridgeKind } from '../firmware-bridge/MavlinkBridgeNode.js';
 
@@ -23,7 +24,8 @@ export function builtinNodeKinds(): NodeKindRegistry {
     .register(mapperKind)
     .register(plannerKind)
     .register(controllerKind)
-    .register(explorerKind)
+    // The simulator's ground truth for the privileged expert (ground_truth_map, training/).
+    .register(createExplorerKind({ groundTruth: mapServerGroundTruth }))
     .register(simulatorKind)
     .register(motorBridgeKind)
     .register(mavlinkBridgeKind);

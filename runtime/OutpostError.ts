@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   OUTPOST_ERR_UNKNOWN_WORLD_GENERATOR: 'a world generator name is not in the generator table',
   OUTPOST_ERR_UNKNOWN_RADIO_MODEL: 'a radio model name is not in the radio model table',
   OUTPOST_ERR_UNKNOWN_VEHICLE_MODEL: 'a vehicle model name is not in the vehicle model table',
+  OUTPOST_ERR_UNKNOWN_FIRMWARE_MODEL: 'a simulated firmware name is not in the firmware model table',
   OUTPOST_ERR_MODEL_CARD: 'a model card (*.card.json) is missing, not JSON, or has a missing or malformed field',
   OUTPOST_ERR_MODEL_LOAD: 'a policy model file is missing, corrupt, differs from its card\'s checksum, or fails its warm-up run',
   OUTPOST_ERR_MODEL_CONTRACT: 'a policy model\'s inputs or outputs (name, dtype, shape) differ from its model card',

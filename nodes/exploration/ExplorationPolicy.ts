@@ -1,5 +1,6 @@
 import { OutpostError } from '../../runtime/index.js';
 import type { GraphObservation } from './GraphObservation.js';
+import type { GridView } from './GridView.js';
 import { NearestFrontierPolicy } from './NearestFrontierPolicy.js';
 import { PreplannedRendezvousPolicy } from './PreplannedRendezvousPolicy.js';
 import { UtilityGreedyPolicy } from './UtilityGreedyPolicy.js';
@@ -10,6 +11,14 @@ export interface PolicyContext {
   now: number;
   /** Map-frame position where this robot started: the default rendezvous place. Unit: m. */
   home: { x: number; y: number };
+  /** The map the graph was built on (the privileged expert counts what a visit would reveal on it). */
+  grid?: GridView;
+  /**
+   * The observation as the stepwise policies see it (blacklisted nodes out of the neighbour lists,
+   * steps shorter than `min_step` dropped), for a policy that is not stepwise itself but runs one
+   * beside it (the expert that labels a classical or learned policy's decisions).
+   */
+  stepObservation?: () => GraphObservation;
 }
 
 /**
@@ -22,8 +31,29 @@ export interface ExplorationPolicy {
   readonly name: string;
   /** True for policies that answer with a neighbour of the current node (IR2's action space). */
   readonly stepwise?: boolean;
+  /**
+   * True for a policy that decides again only when its step is done (reached, or failed), not on
+   * every decision tick: IR2's, which would otherwise turn the robot around mid-edge.
+   */
+  readonly decidesPerStep?: boolean;
+  /**
+   * After an answer: whether it was a step to a neighbour of the current node (the explorer then
+   * leaves a step onto the robot's own node to the next tick). Undefined: as `stepwise` says. The
+   * learned policy's fallback answers any node, so it is not a step.
+   */
+  readonly lastAnswerWasStep?: boolean;
+  /** Decisions written to a training record so far (DecisionRecorder). */
+  readonly recordedDecisions?: number;
   /** A node index, or a promise of one (the learned policy runs its model off the event loop). */
   choose(obs: GraphObservation, ctx: PolicyContext): number | Promise<number>;
+  /** Places to avoid too when the current goal failed, besides the goal (the expert's target). */
+  failedTargets?(): ReadonlyArray<{ x: number; y: number }>;
+  /** Lifecycle, as the explorer node goes through it: endpoints in configure, a model in activate. */
+  configure?(): void;
+  activate?(): void;
+  deactivate?(): void;
+  cleanup?(): void;
+  shutdown?(): void | Promise<void>;
 }
 
 /** Settings the policies read; each policy ignores what it does not use. */

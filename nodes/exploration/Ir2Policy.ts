@@ -19,6 +19,7 @@ export interface Ir2PolicyStats {
 export class Ir2Policy implements ExplorationPolicy {
   readonly name = 'ir2';
   readonly stepwise = true;
+  readonly decidesPerStep = true;
   readonly stats: Ir2PolicyStats = { model: 0, fallback: 0 };
   /** Whether the last answer was the model's (a neighbour step) rather than the fallback's (any node). */
   lastFromModel = false;
@@ -35,6 +36,10 @@ export class Ir2Policy implements ExplorationPolicy {
     this.#host = host;
     this.#ready = ready;
     this.#fallback = fallback;
+  }
+
+  get lastAnswerWasStep(): boolean {
+    return this.lastFromModel;
   }
 
   /** The observation settings the running model's card declares (`observation.coords_scale`, `utility_scale`, `relative_coords`); IR2's otherwise. */

@@ -1,5 +1,5 @@
 import {
-  Node, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type Publisher, type Timer,
+  KindNode, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type MessageOf, type NodeKindOptions, type Publisher, type Timer,
 } from '../../runtime/index.js';
 import { quaternionFromYaw, yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
 import { AStarPlanner, nearestTraversableCell } from './AStarPlanner.js';
@@ -15,6 +15,36 @@ interface MapState {
   msg: MessageOf<'nav_msgs/msg/OccupancyGrid'>;
   version: number;
 }
+
+const spec = nodeKindSpec({
+  name: 'planner',
+  description: 'A* global planner on the inflated (fleet) map: goal → plan, with ~/status planned / unreachable / reached.',
+  parameters: {
+    map_topic: { type: 'string', default: 'fleet/map', description: 'OccupancyGrid to plan on (latched): the fleet\'s merged map, or `map` for this robot\'s own.' },
+    robot_radius: { type: 'double', default: 0.2, unit: 'm', range: { from: 0, to: 10 }, description: 'Cells closer than this to an obstacle are blocked.' },
+    inflation_radius: { type: 'double', default: 0.5, unit: 'm', range: { from: 0, to: 20 }, description: 'Cells closer than this to an obstacle cost more (falling to 0 here); ≤ robot_radius for none.' },
+    cost_weight: { type: 'double', default: 2, range: { from: 0, to: 100 }, description: 'A step next to the robot radius costs 1 + cost_weight times a free step.' },
+    occupied_threshold: { type: 'integer', default: 65, range: { from: 1, to: 100 }, description: 'Map values at or above this are obstacles (map_server\'s occupied_thresh × 100).' },
+    allow_unknown: { type: 'bool', default: true, description: 'Plan through unknown cells (exploration) or treat them as blocked.' },
+    goal_search_radius: { type: 'double', default: 1.0, unit: 'm', range: { from: 0, to: 100 }, description: 'A goal in an obstacle moves to the nearest traversable cell within this distance.' },
+    goal_tolerance: { type: 'double', default: 0.2, unit: 'm', range: { from: 0, to: 10 }, description: 'The goal is reached within this distance.' },
+    min_replan_interval: { type: 'double', default: 1.0, unit: 's', range: { from: 0, to: 600 }, description: 'Replan on a map change at most this often (at once when the path is blocked).' },
+    replan_period: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 600 }, description: 'Also replan this often while a goal is active; 0 = only on map changes.' },
+    check_hz: { type: 'double', default: 5, unit: 'Hz', range: { from: 0.1, to: 100 }, description: 'How often map changes and arrival are checked.' },
+    simplify: { type: 'bool', default: true, description: 'Shortcut the grid path by line of sight (never closer to walls than the A* path).' },
+    map_frame: { type: 'string', default: 'map', description: 'frame_id of plan and status.' },
+    ...teamParameters('teammates (fleet/{teammate}/pose) are planned around'),
+    teammate_radius: { type: 'double', default: 0.35, unit: 'm', range: { from: 0, to: 10 }, description: 'A teammate blocks a disc this wide (plus robot_radius) around its shared pose; 0 = ignore teammates.' },
+    teammate_max_age: { type: 'double', default: 2, unit: 's', range: { from: 0, to: 60 }, description: 'Older shared poses are not planned around.' },
+    teammate_lookahead: { type: 'double', default: 3, unit: 'm', range: { from: 0, to: 100 }, description: 'A teammate on this much of the path ahead makes the planner plan again.' },
+  },
+  publishes: { plan: 'nav_msgs/msg/Path', '~/status': 'outpost_msgs/msg/NavStatus' },
+  subscribes: {
+    // The topic `map_topic` names (default fleet/map).
+    '{map_topic*}': 'nav_msgs/msg/OccupancyGrid', odom: 'nav_msgs/msg/Odometry', goal: 'geometry_msgs/msg/PoseStamped',
+    'fleet/{teammate}/pose': 'geometry_msgs/msg/PoseStamped',
+  },
+});
 
 /**
  * Global planner (node kind `planner`): A* (AStarPlanner) from the robot's pose on `odom` to the
@@ -32,12 +62,12 @@ interface MapState {
  *
  * Teammates are moving obstacles, not part of the map (the mapper leaves them out): each plan
  * treats a disc of `teammate_radius` + `robot_radius` around every teammate whose shared pose
- * (`fleet/<name>/pose`) is at most `teammate_max_age` old as blocked, and a teammate standing on
+ * (`fleet/{teammate}/pose`) is at most `teammate_max_age` old as blocked, and a teammate standing on
  * the next `teammate_lookahead` m of the path makes the planner plan again (at most every
  * `min_replan_interval`): around it where there is room, else "unreachable", so the explorer
  * picks another goal instead of pushing into it.
  */
-export class PlannerNode extends Node {
+export class PlannerNode extends KindNode<typeof spec> {
   readonly astar = new AStarPlanner();
   #map: MapState | undefined;
   #mapVersion = 0;
@@ -62,22 +92,21 @@ export class PlannerNode extends Node {
   lastPlanMs = 0;
 
   constructor(context: Context, options: NodeKindOptions) {
-    super(options.name, options.namespace, context, options);
-    for (const [name, spec] of Object.entries(plannerKind.parameters)) this.declareParameter(name, spec);
+    super(spec, context, options);
   }
 
   get state(): NavState { return this.#state; }
 
   protected override onConfigure() {
-    this.#planPub = this.createLifecyclePublisher('nav_msgs/msg/Path', 'plan', { qos: LATCHED });
-    this.#statusPub = this.createLifecyclePublisher('outpost_msgs/msg/NavStatus', '~/status', { qos: LATCHED });
-    this.createSubscription('nav_msgs/msg/OccupancyGrid', this.#p<string>('map_topic'), { qos: LATCHED }, (m) => {
+    this.#planPub = this.publisher('plan', { lifecycle: true, qos: LATCHED });
+    this.#statusPub = this.publisher('~/status', { lifecycle: true, qos: LATCHED });
+    this.subscription('{map_topic*}', { qos: LATCHED, with: { map_topic: this.params.map_topic } }, (m) => {
       this.#map = { msg: m, version: ++this.#mapVersion };
     });
-    this.createSubscription('nav_msgs/msg/Odometry', 'odom', { qos: 5 }, (m) => {
+    this.subscription('odom', { qos: 5 }, (m) => {
       this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawFromQuaternion(m.pose.pose.orientation) };
     });
-    this.createSubscription('geometry_msgs/msg/PoseStamped', 'goal', { qos: 10 }, (m) => {
+    this.subscription('goal', { qos: 10 }, (m) => {
       if (this.lifecycleState !== 'active') return;
       this.#goal = { x: m.pose.position.x, y: m.pose.position.y };
       this.#pathCells = [];
@@ -92,16 +121,16 @@ export class PlannerNode extends Node {
 
   /** Teammates treated as moving obstacles: `robots` or r1..r`fleet_size`, this robot excluded. */
   get teammates(): string[] {
-    return teammateNames(this);
+    return teammateNames(this.params, this.namespace());
   }
 
   /** Cells (row-major indices) covered by fresh teammates' discs, none within 0.3 m of this robot. */
   #teammateCells(info: MessageOf<'nav_msgs/msg/OccupancyGrid'>['info'], pose: Pose2D): number[] {
     if (this.#mates === undefined || this.#mates.size === 0) return [];
     const now = this.now().seconds;
-    const maxAge = this.#p<number>('teammate_max_age');
-    const r = this.#p<number>('teammate_radius') + this.#p<number>('robot_radius');
-    if (!(this.#p<number>('teammate_radius') > 0)) return [];
+    const maxAge = this.params.teammate_max_age;
+    const r = this.params.teammate_radius + this.params.robot_radius;
+    if (!(this.params.teammate_radius > 0)) return [];
     const { width: w, height: h, resolution: res } = info;
     const ox = info.origin.position.x;
     const oy = info.origin.position.y;
@@ -128,13 +157,13 @@ export class PlannerNode extends Node {
     const info = map.msg.info;
     const cells = new Set(this.#teammateCells(info, this.#pose!));
     if (cells.size === 0) return false;
-    const n = Math.min(this.#pathCells.length, 1 + Math.ceil(this.#p<number>('teammate_lookahead') / info.resolution));
+    const n = Math.min(this.#pathCells.length, 1 + Math.ceil(this.params.teammate_lookahead / info.resolution));
     for (let k = 1; k < n; k++) if (cells.has(this.#pathCells[k]!)) return true;
     return false;
   }
 
   protected override onActivate() {
-    this.#timer = this.createTimer(secondsToNs(1 / this.#p<number>('check_hz')), () => this.#tick(false));
+    this.#timer = this.createTimer(secondsToNs(1 / this.params.check_hz), () => this.#tick(false));
     this.#status('idle');
     return 'success' as const;
   }
@@ -145,32 +174,28 @@ export class PlannerNode extends Node {
     return 'success' as const;
   }
 
-  #p<T>(name: string): T {
-    return this.getParameter(name).value as T;
-  }
-
   #tick(newGoal: boolean): void {
     const goal = this.#goal;
     if (goal === undefined) return;
     const map = this.#map;
     const pose = this.#pose;
     if (map === undefined || pose === undefined) {
-      this.#status('waiting', `no ${map === undefined ? `map on ${this.resolveTopicName(this.#p<string>('map_topic'))}` : 'pose on odom'} yet`);
+      this.#status('waiting', `no ${map === undefined ? `map on ${this.resolveTopicName(this.params.map_topic)}` : 'pose on odom'} yet`);
       return;
     }
-    if (Math.hypot(goal.x - pose.x, goal.y - pose.y) <= this.#p<number>('goal_tolerance')) {
+    if (Math.hypot(goal.x - pose.x, goal.y - pose.y) <= this.params.goal_tolerance) {
       this.#finish('reached', '');
       return;
     }
     const now = this.now().seconds;
     const mapChanged = map.version !== this.#plannedVersion;
-    const period = this.#p<number>('replan_period');
+    const period = this.params.replan_period;
     let replan = newGoal || this.#pathCells.length === 0;
     if (!replan && mapChanged) {
-      replan = now - this.#lastPlanS >= this.#p<number>('min_replan_interval') || this.#pathBlocked();
+      replan = now - this.#lastPlanS >= this.params.min_replan_interval || this.#pathBlocked();
     }
     if (!replan && period > 0 && now - this.#lastPlanS >= period) replan = true;
-    if (!replan && now - this.#lastPlanS >= this.#p<number>('min_replan_interval') && this.#teammateOnPath(map)) {
+    if (!replan && now - this.#lastPlanS >= this.params.min_replan_interval && this.#teammateOnPath(map)) {
       replan = true;
       this.teammateReplans++;
     }
@@ -181,10 +206,10 @@ export class PlannerNode extends Node {
     if (this.#costVersion !== map.version || this.#cost === undefined) {
       const info = map.msg.info;
       this.#cost = this.#inflation.update(map.msg.data, info.width, info.height, {
-        occupiedThreshold: this.#p<number>('occupied_threshold'),
-        robotRadius: this.#p<number>('robot_radius') / info.resolution,
-        inflationRadius: this.#p<number>('inflation_radius') / info.resolution,
-        allowUnknown: this.#p<boolean>('allow_unknown'),
+        occupiedThreshold: this.params.occupied_threshold,
+        robotRadius: this.params.robot_radius / info.resolution,
+        inflationRadius: this.params.inflation_radius / info.resolution,
+        allowUnknown: this.params.allow_unknown,
       });
       this.#costVersion = map.version;
     }
@@ -227,17 +252,17 @@ export class PlannerNode extends Node {
     const goalCell0 = cellOf(goal.x, goal.y);
     if (start < 0) { this.#finish('unreachable', 'the robot is outside the map'); return; }
     if (goalCell0 < 0) { this.#finish('unreachable', 'the goal is outside the map'); return; }
-    const goalCell = nearestTraversableCell(cost, w, h, goalCell0, Math.round(this.#p<number>('goal_search_radius') / res));
-    if (goalCell < 0) { this.#finish('unreachable', `no traversable cell within ${this.#p<number>('goal_search_radius')} m of the goal`); return; }
+    const goalCell = nearestTraversableCell(cost, w, h, goalCell0, Math.round(this.params.goal_search_radius / res));
+    if (goalCell < 0) { this.#finish('unreachable', `no traversable cell within ${this.params.goal_search_radius} m of the goal`); return; }
     // A robot on a cell the map now calls occupied (noise, a teammate's layer) may still drive off it.
     const startCost = cost[start]!;
     if (startCost === LETHAL) cost[start] = INSCRIBED;
-    const result = this.astar.plan(cost, w, h, start, goalCell, this.#p<number>('cost_weight'));
+    const result = this.astar.plan(cost, w, h, start, goalCell, this.params.cost_weight);
     cost[start] = startCost;
     this.lastPlanMs = performance.now() - t0;
     if (result === undefined) { this.#finish('unreachable', 'no path to the goal'); return; }
     this.#pathCells = result.cells;
-    const kept = this.#p<boolean>('simplify') ? shortcutPath(cost, w, result.cells) : result.cells;
+    const kept = this.params.simplify ? shortcutPath(cost, w, result.cells) : result.cells;
     const centre = (c: number) => ({ x: ox + ((c % w) + 0.5) * res, y: oy + (Math.floor(c / w) + 0.5) * res });
     const points = kept.map(centre);
     points[0] = { x: pose.x, y: pose.y };
@@ -253,7 +278,7 @@ export class PlannerNode extends Node {
 
   #publishPath(points: Array<{ x: number; y: number }>): void {
     const stamp = this.now().toMsg();
-    const frame_id = this.#p<string>('map_frame');
+    const frame_id = this.params.map_frame;
     this.#planPub?.publish({
       header: { stamp, frame_id },
       poses: points.map((p, i) => {
@@ -279,33 +304,8 @@ export class PlannerNode extends Node {
   #status(state: NavState, detail = '', distance = 0, goal = this.#goal, force = false): void {
     if (state === this.#state && !force) return;
     this.#state = state;
-    this.#statusPub?.publish(navStatusMessage(this.now(), this.#p<string>('map_frame'), { state, goal, distanceRemaining: distance, detail }));
+    this.#statusPub?.publish(navStatusMessage(this.now(), this.params.map_frame, { state, goal, distanceRemaining: distance, detail }));
   }
 }
 
-export const plannerKind: NodeKind = {
-  name: 'planner',
-  description: 'A* global planner on the inflated (fleet) map: goal → plan, with ~/status planned / unreachable / reached.',
-  parameters: {
-    map_topic: { type: 'string', default: 'fleet/map', description: 'OccupancyGrid to plan on (latched): the fleet\'s merged map, or `map` for this robot\'s own.' },
-    robot_radius: { type: 'double', default: 0.2, unit: 'm', range: { from: 0, to: 10 }, description: 'Cells closer than this to an obstacle are blocked.' },
-    inflation_radius: { type: 'double', default: 0.5, unit: 'm', range: { from: 0, to: 20 }, description: 'Cells closer than this to an obstacle cost more (falling to 0 here); ≤ robot_radius for none.' },
-    cost_weight: { type: 'double', default: 2, range: { from: 0, to: 100 }, description: 'A step next to the robot radius costs 1 + cost_weight times a free step.' },
-    occupied_threshold: { type: 'integer', default: 65, range: { from: 1, to: 100 }, description: 'Map values at or above this are obstacles (map_server\'s occupied_thresh × 100).' },
-    allow_unknown: { type: 'bool', default: true, description: 'Plan through unknown cells (exploration) or treat them as blocked.' },
-    goal_search_radius: { type: 'double', default: 1.0, unit: 'm', range: { from: 0, to: 100 }, description: 'A goal in an obstacle moves to the nearest traversable cell within this distance.' },
-    goal_tolerance: { type: 'double', default: 0.2, unit: 'm', range: { from: 0, to: 10 }, description: 'The goal is reached within this distance.' },
-    min_replan_interval: { type: 'double', default: 1.0, unit: 's', range: { from: 0, to: 600 }, description: 'Replan on a map change at most this often (at once when the path is blocked).' },
-    replan_period: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 600 }, description: 'Also replan this often while a goal is active; 0 = only on map changes.' },
-    check_hz: { type: 'double', default: 5, unit: 'Hz', range: { from: 0.1, to: 100 }, description: 'How often map changes and arrival are checked.' },
-    simplify: { type: 'bool', default: true, description: 'Shortcut the grid path by line of sight (never closer to walls than the A* path).' },
-    map_frame: { type: 'string', default: 'map', description: 'frame_id of plan and status.' },
-    ...teamParameters('teammates (fleet/<name>/pose) are planned around'),
-    teammate_radius: { type: 'double', default: 0.35, unit: 'm', range: { from: 0, to: 10 }, description: 'A teammate blocks a disc this wide (plus robot_radius) around its shared pose; 0 = ignore teammates.' },
-    teammate_max_age: { type: 'double', default: 2, unit: 's', range: { from: 0, to: 60 }, description: 'Older shared poses are not planned around.' },
-    teammate_lookahead: { type: 'double', default: 3, unit: 'm', range: { from: 0, to: 100 }, description: 'A teammate on this much of the path ahead makes the planner plan again.' },
-  },
-  publishes: { plan: 'nav_msgs/msg/Path', '~/status': 'outpost_msgs/msg/NavStatus' },
-  subscribes: { 'fleet/map': 'nav_msgs/msg/OccupancyGrid', odom: 'nav_msgs/msg/Odometry', goal: 'geometry_msgs/msg/PoseStamped' },
-  create: (context, options) => new PlannerNode(context, options),
-};
+export const plannerKind = defineNodeKind(spec, (context, options) => new PlannerNode(context, options));

@@ -19,15 +19,6 @@ const LAYERS: readonly (readonly string[])[] = [
   ['test'],
 ];
 
-/**
- * Imports that break the rule today and are being removed on another branch. Each entry is
- * `importing file → imported folder`.
- * TODO(lead): delete this entry (and leave the set empty) once the branch that moves the
- * privileged expert out of ExplorerNode (issue #13, ground truth handed in from sim/) has landed.
- */
-const KNOWN_EXCEPTIONS: ReadonlySet<string> = new Set([
-  'nodes/exploration/ExplorerNode.ts → sim',
-]);
 
 const root = packageRoot();
 const folders = LAYERS.flat();
@@ -82,14 +73,8 @@ describe('layers', () => {
   it('no file imports from a layer above its own (or from a peer folder on its layer)', () => {
     expect(files.length).toBeGreaterThan(300);
     const found = files.flatMap((f) => upwardImports(f, readFileSync(join(root, f), 'utf8')));
-    const bad = found.filter((u) => !KNOWN_EXCEPTIONS.has(`${u.file} → ${u.to}`));
-    const report = bad.map((u) => `${u.file}:${u.line}: imports '${u.specifier}' (${u.from} → ${u.to}, ${rankOf.get(u.to) === rankOf.get(u.from) ? 'a peer on its layer' : 'a layer above'})`);
+    const report = found.map((u) => `${u.file}:${u.line}: imports '${u.specifier}' (${u.from} → ${u.to}, ${rankOf.get(u.to) === rankOf.get(u.from) ? 'a peer on its layer' : 'a layer above'})`);
     expect(report, `upward imports; layers, lowest first: ${LAYERS.map((g) => g.join(' + ')).join(' ← ')}`).toEqual([]);
-  });
-
-  it('the known exceptions still exist (delete an entry as soon as its import is gone)', () => {
-    const found = new Set(files.flatMap((f) => upwardImports(f, readFileSync(join(root, f), 'utf8'))).map((u) => `${u.file} → ${u.to}`));
-    for (const e of KNOWN_EXCEPTIONS) expect(found, e).toContain(e);
   });
 
   it('finds static, export-from, type-only and dynamic imports, and only those', () => {
