@@ -16,6 +16,7 @@ import { MissionReport, type MissionSummary } from './MissionReport.js';
 import { rmdirSync } from 'node:fs';
 import { SerialMotorFirmware } from './SerialMotorFirmware.js';
 import { SerialAutopilotFirmware } from './SerialAutopilotFirmware.js';
+import { fleetTraffic, readFleetLinkDiagnostics, type FleetLinkDiagnostics } from '../nodes/fleet/FleetLinkDiagnostics.js';
 
 interface SimRobot {
   name: string;
@@ -151,9 +152,15 @@ export class SimulatorNode extends Node {
     const fleetStats = new Map<string, { sent: number; delivered: number; bytes: number }>();
     this.createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', { qos: 100 }, (m) => {
       for (const st of m.status) {
-        if (!st.name.startsWith('fleet_link: ')) continue;
-        const sum = (suffix: string): number => st.values.filter((kv) => kv.key.endsWith(suffix)).reduce((a, kv) => a + Number(kv.value), 0);
-        fleetStats.set(st.hardware_id, { sent: sum('.sent'), delivered: sum('received.delivered'), bytes: sum('.bytes') });
+        let figures: FleetLinkDiagnostics | undefined;
+        try {
+          figures = readFleetLinkDiagnostics(st);
+        } catch (err) {
+          this.getLogger().warn({ err }, `mission report: ${(err as Error).message}; status dropped`);
+          continue;
+        }
+        if (figures === undefined) continue; // another node's diagnostics
+        fleetStats.set(figures.robot, fleetTraffic(figures));
         const total = { messages_sent: 0, messages_delivered: 0, bytes_sent: 0 };
         for (const f of fleetStats.values()) {
           total.messages_sent += f.sent;
