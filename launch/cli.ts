@@ -37,7 +37,7 @@ Examples:
   outpost launch launch/demo.launch.yaml              # start the demo (Ctrl-C stops it)
   outpost topic echo /demo/odom --once                # in a second shell
   outpost topic pub /demo/cmd_vel geometry_msgs/msg/Twist "{linear: {x: 0.5}}" --rate 10
-  outpost nodes                                       # node kinds and their parameters`;
+  outpost nodes                                       # node kinds, their parameters and endpoints`;
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
