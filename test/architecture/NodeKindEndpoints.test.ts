@@ -71,8 +71,9 @@ describe('node kinds create exactly the endpoints they declare', () => {
       robots: '2', seed: '1', until_time: '3', firmware: 'serial', policy: 'expert',
       ground_truth: 'sim/worlds/small_rooms.yaml',
     }, true);
-    // The mavlink bridge on a pty to the simulated autopilot.
-    await launch('launch/sim/explore.launch.yaml', { robots: '1', seed: '1', until_time: '1', firmware: 'mavlink', policy: 'nearest_frontier' }, true);
+    // The mavlink bridge on a pty to the simulated autopilot; the learned policy (its host's
+    // diagnostics).
+    await launch('launch/sim/explore.launch.yaml', { robots: '1', seed: '1', until_time: '1', firmware: 'mavlink', policy: 'ir2' }, true);
     await launch('test/architecture/examples.launch.yaml', {}, false);
   }, 120_000);
 
