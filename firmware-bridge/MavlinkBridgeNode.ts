@@ -1,6 +1,7 @@
 import {
-  Node, OutpostError, Time, secondsToNs, type Context, type NodeKind, type NodeKindOptions, type Publisher, type Timer,
+  KindNode, OutpostError, Time, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type NodeKindOptions, type Publisher, type Timer,
 } from '../runtime/index.js';
+import { relativeTopicCheck } from '../runtime/topicNameParameter.js';
 import type { ByteLink } from './link/ByteLink.js';
 import { createByteLink } from './link/createByteLink.js';
 import { MavlinkCommandClient } from './mavlink/MavlinkCommandClient.js';
@@ -19,6 +20,51 @@ import {
 } from './RosConversions.js';
 import { yawFromQuaternion, type Quaternion } from '../runtime/geometry/Quaternions.js';
 
+const num = (d: number, unit: string, from: number, to: number, description: string) => ({ type: 'double' as const, default: d, unit, range: { from, to }, description });
+const id = (d: number, description: string) => ({ type: 'integer' as const, default: d, range: { from: 0, to: 255 }, description });
+
+const spec = nodeKindSpec({
+  name: 'mavlink_bridge',
+  description: 'MAVLink v2 companion link to PX4/ArduPilot: heartbeat, link loss, arm/mode with ACK and retry, cmd_vel/goal setpoints, odom/gps/battery/status telemetry (ENU/FLU).',
+  parameters: {
+    link: { type: 'string', default: 'serial:///dev/ttyACM0:921600', description: 'Byte link URL: serial:///dev/X:BAUD, tcp://host:port (SITL 5760), udp://[host]:port (listen), udpout://host:port.' },
+    system_id: id(1, 'Our MAVLink system id (a companion computer shares the autopilot\'s).'),
+    component_id: id(191, 'Our component id: 191 = MAV_COMP_ID_ONBOARD_COMPUTER.'),
+    target_system: id(1, 'The autopilot\'s system id.'),
+    target_component: id(1, 'The autopilot\'s component id (1 = MAV_COMP_ID_AUTOPILOT1).'),
+    link_timeout: num(4.5, 's', 0.1, 600, 'Link lost when no autopilot HEARTBEAT (1 Hz) came for this long (~4–5 missed).'),
+    command_timeout: num(0.5, 's', 0.01, 60, 'Wait this long for COMMAND_ACK before resending.'),
+    command_retries: { type: 'integer', default: 3, range: { from: 0, to: 100 }, description: 'Resends of a COMMAND_LONG without ACK.' },
+    mode_confirm_timeout: num(2.5, 's', 0.01, 60, 'A mode change fails if the HEARTBEAT does not show it this long after the ACK.'),
+    offboard_warmup: num(0.5, 's', 0, 60, 'Before asking for OFFBOARD, stream setpoints for this long (PX4 rejects OFFBOARD without a stream).'),
+    velocity_frame: {
+      type: 'string', default: 'local_ned', choices: ['local_ned', 'body_ned'],
+      description: 'cmd_vel as LOCAL_NED velocity (rotated by the heading from ATTITUDE; any autopilot) or MAV_FRAME_BODY_NED (the autopilot rotates it; PX4, ArduPilot).',
+    },
+    auto_offboard: { type: 'bool', default: false, description: 'Arm and enter OFFBOARD by itself while connected (again after a failsafe). For simulation and benches, not for a real vehicle.' },
+    odom_topic: { type: 'string', default: 'odom', check: relativeTopicCheck(), description: 'Topic for the autopilot\'s odometry (relative to the namespace).' },
+    setpoint_hz: num(10, 'Hz', 2.5, 200, 'SET_POSITION_TARGET_LOCAL_NED stream rate; PX4 needs more than 2 Hz to enter and stay in OFFBOARD.'),
+    cmd_vel_timeout: num(0.5, 's', 0.01, 60, 'A cmd_vel older than this streams zero velocity (hover).'),
+    odom_frame: { type: 'string', default: 'odom', description: 'frame_id of odometry (ENU, REP-105).' },
+    base_frame: { type: 'string', default: 'base_link', description: 'child_frame_id of odometry (FLU).' },
+    gps_frame: { type: 'string', default: 'gps', description: 'frame_id of NavSatFix.' },
+    signing_key: {
+      type: 'string', default: '', description: 'MAVLink 2 signing secret as 64 hex digits; empty: no signing.',
+      check: (v) => ((v as string) === '' || /^[0-9a-fA-F]{64}$/.test(v as string) ? undefined : 'expected 64 hex digits (a 32-byte key) or ""'),
+    },
+    signing_link_id: id(0, 'Link id in our signatures.'),
+    accept_unsigned: { type: 'bool', default: false, description: 'With a signing key: also accept unsigned frames.' },
+    reconnect_initial_s: num(0.05, 's', 0.001, 60, 'First delay before reopening a lost link (doubles each try).'),
+    reconnect_max_s: num(2, 's', 0.001, 600, 'Longest delay between reopen attempts.'),
+  },
+  publishes: {
+    '{odom_topic*}': 'nav_msgs/msg/Odometry', 'gps/fix': 'sensor_msgs/msg/NavSatFix', battery: 'sensor_msgs/msg/BatteryState',
+    '~/status': 'outpost_msgs/msg/VehicleStatus',
+  },
+  subscribes: { cmd_vel: 'geometry_msgs/msg/Twist', goal: 'geometry_msgs/msg/PoseStamped' },
+  services: { '~/arm': 'std_srvs/srv/SetBool', '~/set_mode': 'outpost_msgs/srv/SetMode' },
+});
+
 const LINK = { down: 0, waiting: 1, connected: 2, lost: 3 } as const;
 type LinkName = keyof typeof LINK;
 
@@ -32,7 +78,7 @@ type LinkName = keyof typeof LINK;
  * ENU/FLU (REP-103/105): `odom` from LOCAL_POSITION_NED + ATTITUDE, `gps/fix` from
  * GLOBAL_POSITION_INT, `battery` from BATTERY_STATUS (or SYS_STATUS), `~/status`.
  */
-export class MavlinkBridgeNode extends Node {
+export class MavlinkBridgeNode extends KindNode<typeof spec> {
   #link: ByteLink | undefined;
   #parser = new MavlinkParser();
   #encoder: MavlinkEncoder | undefined;
@@ -64,12 +110,11 @@ export class MavlinkBridgeNode extends Node {
   heartbeatsSent = 0;
 
   constructor(context: Context, options: NodeKindOptions) {
-    super(options.name, options.namespace, context, options);
-    for (const [name, spec] of Object.entries(mavlinkBridgeKind.parameters)) this.declareParameter(name, spec);
+    super(spec, context, options);
     this.#commands = new MavlinkCommandClient((command, params, confirmation) => this.#send(COMMAND_LONG, {
       param1: params[0] ?? 0, param2: params[1] ?? 0, param3: params[2] ?? 0, param4: params[3] ?? 0, param5: params[4] ?? 0,
       param6: params[5] ?? 0, param7: params[6] ?? 0, command, confirmation,
-      target_system: this.#p<number>('target_system'), target_component: this.#p<number>('target_component'),
+      target_system: this.params.target_system, target_component: this.params.target_component,
     }), this.getClock());
   }
 
@@ -79,39 +124,37 @@ export class MavlinkBridgeNode extends Node {
   get armed(): boolean { return this.#hb.armed; }
   get mode(): string { return px4ModeName(this.#hb.customMode); }
 
-  #p<T>(name: string): T { return this.getParameter(name).value as T; }
-
   protected override onConfigure() {
-    const keyHex = this.#p<string>('signing_key');
+    const keyHex = this.params.signing_key;
     const key = keyHex === '' ? undefined : Uint8Array.from(Buffer.from(keyHex, 'hex'));
-    this.#parser = new MavlinkParser({ ...(key ? { signingKey: key } : {}), acceptUnsigned: this.#p('accept_unsigned') });
+    this.#parser = new MavlinkParser({ ...(key ? { signingKey: key } : {}), acceptUnsigned: this.params.accept_unsigned });
     const wall = this.context.wallClock;
     this.#encoder = new MavlinkEncoder({
-      systemId: this.#p('system_id'), componentId: this.#p('component_id'),
-      ...(key ? { signing: { key, linkId: this.#p<number>('signing_link_id') } } : {}),
+      systemId: this.params.system_id, componentId: this.params.component_id,
+      ...(key ? { signing: { key, linkId: this.params.signing_link_id } } : {}),
       unixMs: () => Number(wall.now().nanoseconds / 1_000_000n),
     });
     this.#start = this.now();
-    this.#link = createByteLink(this.#p('link'), { initialDelay: this.#p('reconnect_initial_s'), maxDelay: this.#p('reconnect_max_s') });
-    this.#odomPub = this.createLifecyclePublisher('nav_msgs/msg/Odometry', this.#p('odom_topic'), { qos: 10 });
-    this.#fixPub = this.createLifecyclePublisher('sensor_msgs/msg/NavSatFix', 'gps/fix', { qos: 10 });
-    this.#batteryPub = this.createLifecyclePublisher('sensor_msgs/msg/BatteryState', 'battery', { qos: 5 });
-    this.#statusPub = this.createPublisher('outpost_msgs/msg/VehicleStatus', '~/status', { qos: { durability: 'transient_local', depth: 1 } });
-    this.createSubscription('geometry_msgs/msg/Twist', 'cmd_vel', { qos: 10 }, (m) => {
+    this.#link = createByteLink(this.params.link, { initialDelay: this.params.reconnect_initial_s, maxDelay: this.params.reconnect_max_s });
+    this.#odomPub = this.publisher('{odom_topic*}', { lifecycle: true, qos: 10, with: { odom_topic: this.params.odom_topic } });
+    this.#fixPub = this.publisher('gps/fix', { lifecycle: true, qos: 10 });
+    this.#batteryPub = this.publisher('battery', { lifecycle: true, qos: 5 });
+    this.#statusPub = this.publisher('~/status', { qos: { durability: 'transient_local', depth: 1 } });
+    this.subscription('cmd_vel', { qos: 10 }, (m) => {
       this.#cmdVel = { at: this.now(), vx: m.linear.x, vy: m.linear.y, vz: m.linear.z, wz: m.angular.z };
       this.#goal = undefined;
       // Send at once (latency); the timer keeps the stream alive when cmd_vel is slower than setpoint_hz.
       if (this.lifecycleState === 'active') this.#sendSetpoint();
     });
-    this.createSubscription('geometry_msgs/msg/PoseStamped', 'goal', { qos: 10 }, (m) => {
+    this.subscription('goal', { qos: 10 }, (m) => {
       const [n, e, d] = enuToNed(m.pose.position.x, m.pose.position.y, m.pose.position.z);
       this.#goal = { n, e, d, yaw: yawEnuToNed(yawFromQuaternion(m.pose.orientation)) };
       this.#cmdVel = undefined;
     });
-    this.createService('std_srvs/srv/SetBool', '~/arm', async (req) => {
+    this.service('~/arm', async (req) => {
       try { await this.arm(req.data); return { success: true, message: req.data ? 'armed' : 'disarmed' }; } catch (err) { return { success: false, message: (err as Error).message }; }
     });
-    this.createService('outpost_msgs/srv/SetMode', '~/set_mode', async (req) => {
+    this.service('~/set_mode', async (req) => {
       try { await this.setMode(req.mode); return { success: true, message: `mode ${this.mode}` }; } catch (err) { return { success: false, message: (err as Error).message }; }
     });
     this.#offs.push(this.#link.onData((b) => this.#parser.push(b, (f) => this.#onFrame(f))));
@@ -127,7 +170,7 @@ export class MavlinkBridgeNode extends Node {
   protected override onActivate() {
     this.#timers.push(
       this.createTimer(secondsToNs(1), () => this.#heartbeat()),
-      this.createTimer(secondsToNs(1 / this.#p<number>('setpoint_hz')), () => this.#keepStreaming()),
+      this.createTimer(secondsToNs(1 / this.params.setpoint_hz), () => this.#keepStreaming()),
       this.createTimer(secondsToNs(0.1), () => this.#updateLink()),
       this.createTimer(secondsToNs(1), () => this.#publishStatus(true)),
     );
@@ -167,7 +210,7 @@ export class MavlinkBridgeNode extends Node {
     if (mode.main === PX4_MAIN_MODE.OFFBOARD) await this.#setpointWarmup(signal);
     await this.#commands.send(MAV_CMD.DO_SET_MODE, [MAV_MODE_FLAG.CUSTOM_MODE_ENABLED, mode.main, mode.sub], this.#commandOptions(), signal);
     const matches = () => ((this.#hb.customMode >>> 16) & 0xff) === mode.main && (mode.sub === 0 || ((this.#hb.customMode >>> 24) & 0xff) === mode.sub);
-    const timeout = this.#p<number>('mode_confirm_timeout');
+    const timeout = this.params.mode_confirm_timeout;
     await new Promise<void>((resolve, reject) => {
       const cancel = this.getClock().schedule(this.now().nanoseconds + secondsToNs(timeout), () => {
         this.#heartbeatListeners.delete(check);
@@ -196,7 +239,7 @@ export class MavlinkBridgeNode extends Node {
   }
 
   async #setpointWarmup(signal?: AbortSignal): Promise<void> {
-    const warmup = this.#p<number>('offboard_warmup');
+    const warmup = this.params.offboard_warmup;
     const clock = this.getClock();
     const deadline = this.now().nanoseconds + secondsToNs(warmup + 5);
     while (this.#streamSince === undefined || Number(this.now().sub(this.#streamSince)) / 1e9 < warmup) {
@@ -210,7 +253,7 @@ export class MavlinkBridgeNode extends Node {
   }
 
   #commandOptions() {
-    return { timeout: this.#p<number>('command_timeout'), retries: this.#p<number>('command_retries') };
+    return { timeout: this.params.command_timeout, retries: this.params.command_retries };
   }
 
   #send(def: MessageDef, fields: MessageFields): boolean {
@@ -227,23 +270,23 @@ export class MavlinkBridgeNode extends Node {
 
   /** The stream timer: sends unless a cmd_vel already sent one within this period. */
   #keepStreaming(): void {
-    if (this.#p<boolean>('auto_offboard')) this.#autoOffboard();
-    const periodNs = secondsToNs(1 / this.#p<number>('setpoint_hz'));
+    if (this.params.auto_offboard) this.#autoOffboard();
+    const periodNs = secondsToNs(1 / this.params.setpoint_hz);
     if (this.#lastSetpointAt !== undefined && this.now().sub(this.#lastSetpointAt) < (periodNs * 9n) / 10n) return;
     this.#sendSetpoint();
   }
 
   #sendSetpoint(): void {
-    const base = { time_boot_ms: this.#bootMs(), target_system: this.#p<number>('target_system'), target_component: this.#p<number>('target_component'), coordinate_frame: MAV_FRAME_LOCAL_NED };
+    const base = { time_boot_ms: this.#bootMs(), target_system: this.params.target_system, target_component: this.params.target_component, coordinate_frame: MAV_FRAME_LOCAL_NED };
     let sent: boolean;
     if (this.#goal !== undefined) {
       const g = this.#goal;
       sent = this.#send(SET_POSITION_TARGET_LOCAL_NED, { ...base, type_mask: TYPE_MASK_POSITION, x: g.n, y: g.e, z: g.d, yaw: g.yaw });
     } else {
       const c = this.#cmdVel;
-      const fresh = c !== undefined && Number(this.now().sub(c.at)) / 1e9 <= this.#p<number>('cmd_vel_timeout');
+      const fresh = c !== undefined && Number(this.now().sub(c.at)) / 1e9 <= this.params.cmd_vel_timeout;
       const [vx, vy, vz, wz] = fresh ? [c.vx, c.vy, c.vz, c.wz] : [0, 0, 0, 0]; // stale or none: hover
-      if (this.#p<string>('velocity_frame') === 'body_ned') {
+      if (this.params.velocity_frame === 'body_ned') {
         // FLU → FRD; the autopilot applies its own heading (no dependence on our telemetry's age).
         sent = this.#send(SET_POSITION_TARGET_LOCAL_NED, { ...base, coordinate_frame: MAV_FRAME_BODY_NED, type_mask: TYPE_MASK_VELOCITY, vx, vy: -vy, vz: -vz, yaw_rate: -wz });
       } else {
@@ -261,11 +304,11 @@ export class MavlinkBridgeNode extends Node {
   }
 
   #onFrame(f: MavlinkFrame): void {
-    if (f.systemId !== this.#p<number>('target_system')) return;
+    if (f.systemId !== this.params.target_system) return;
     const m = decodePayload(f.def, f.payload);
     switch (f.def) {
       case HEARTBEAT: {
-        if (f.componentId !== this.#p<number>('target_component')) return;
+        if (f.componentId !== this.params.target_component) return;
         const baseMode = m['base_mode'] as number;
         const next = { armed: (baseMode & MAV_MODE_FLAG.SAFETY_ARMED) !== 0, customMode: m['custom_mode'] as number, baseMode, systemStatus: m['system_status'] as number };
         if (next.armed !== this.#hb.armed || next.customMode !== this.#hb.customMode) {
@@ -282,7 +325,7 @@ export class MavlinkBridgeNode extends Node {
         const ts = m['target_system'] as number;
         const tc = m['target_component'] as number;
         // ACKs with no target (old firmware leaves the extension out) are taken as ours.
-        if ((ts === 0 || ts === this.#p<number>('system_id')) && (tc === 0 || tc === this.#p<number>('component_id'))) {
+        if ((ts === 0 || ts === this.params.system_id) && (tc === 0 || tc === this.params.component_id)) {
           this.#commands.onAck(m['command'] as number, m['result'] as number);
         }
         return;
@@ -294,8 +337,8 @@ export class MavlinkBridgeNode extends Node {
         return;
       case LOCAL_POSITION_NED: {
         const o = emptyOdometry();
-        o.header = { stamp: this.now().toMsg(), frame_id: this.#p('odom_frame') };
-        o.child_frame_id = this.#p('base_frame');
+        o.header = { stamp: this.now().toMsg(), frame_id: this.params.odom_frame };
+        o.child_frame_id = this.params.base_frame;
         const [x, y, z] = nedToEnu(m['x'] as number, m['y'] as number, m['z'] as number);
         o.pose.pose.position = { x, y, z };
         o.pose.pose.orientation = this.#attitude;
@@ -307,7 +350,7 @@ export class MavlinkBridgeNode extends Node {
       }
       case GLOBAL_POSITION_INT:
         this.#fixPub?.publish({
-          header: { stamp: this.now().toMsg(), frame_id: this.#p('gps_frame') },
+          header: { stamp: this.now().toMsg(), frame_id: this.params.gps_frame },
           status: { status: 0, service: 1 },
           latitude: (m['lat'] as number) / 1e7, longitude: (m['lon'] as number) / 1e7, altitude: (m['alt'] as number) / 1000,
           position_covariance: new Array<number>(9).fill(0), position_covariance_type: 0,
@@ -335,10 +378,10 @@ export class MavlinkBridgeNode extends Node {
     let next: LinkName;
     if (this.#link?.state !== 'open') next = 'down';
     else if (this.#lastHeartbeat === undefined) next = 'waiting';
-    else next = Number(this.now().sub(this.#lastHeartbeat)) / 1e9 > this.#p<number>('link_timeout') ? 'lost' : 'connected';
+    else next = Number(this.now().sub(this.#lastHeartbeat)) / 1e9 > this.params.link_timeout ? 'lost' : 'connected';
     if (next === this.#linkState) return;
     const log = next === 'lost' || next === 'down' ? 'warn' : 'info';
-    this.getLogger()[log](`autopilot link ${this.#linkState} → ${next}${next === 'lost' ? ` (no HEARTBEAT for ${this.#p<number>('link_timeout')} s)` : ''}`);
+    this.getLogger()[log](`autopilot link ${this.#linkState} → ${next}${next === 'lost' ? ` (no HEARTBEAT for ${this.params.link_timeout} s)` : ''}`);
     this.#linkState = next;
     this.#publishStatus(false);
   }
@@ -350,10 +393,10 @@ export class MavlinkBridgeNode extends Node {
     this.#lastStatusKey = key;
     const s = this.#parser.stats;
     this.#statusPub?.publish({
-      header: { stamp: this.now().toMsg(), frame_id: this.#p('base_frame') },
+      header: { stamp: this.now().toMsg(), frame_id: this.params.base_frame },
       link: LINK[this.#linkState], link_state: this.#linkState, armed: this.#hb.armed, mode: this.mode,
       custom_mode: this.#hb.customMode, base_mode: this.#hb.baseMode, system_status: this.#hb.systemStatus,
-      autopilot_system_id: this.#p('target_system'),
+      autopilot_system_id: this.params.target_system,
       seconds_since_heartbeat: this.#lastHeartbeat === undefined ? -1 : Number(this.now().sub(this.#lastHeartbeat)) / 1e9,
       frames_received: s.frames, crc_errors: s.crcErrors, rejected_frames: s.rejectedFrames, discarded_bytes: s.discardedBytes,
       last_error: s.lastError || this.#link?.stats.lastError || '',
@@ -371,44 +414,4 @@ export class MavlinkBridgeNode extends Node {
   }
 }
 
-const num = (d: number, unit: string, from: number, to: number, description: string) => ({ type: 'double' as const, default: d, unit, range: { from, to }, description });
-const id = (d: number, description: string) => ({ type: 'integer' as const, default: d, range: { from: 0, to: 255 }, description });
-
-export const mavlinkBridgeKind: NodeKind = {
-  name: 'mavlink_bridge',
-  description: 'MAVLink v2 companion link to PX4/ArduPilot: heartbeat, link loss, arm/mode with ACK and retry, cmd_vel/goal setpoints, odom/gps/battery/status telemetry (ENU/FLU).',
-  parameters: {
-    link: { type: 'string', default: 'serial:///dev/ttyACM0:921600', description: 'Byte link URL: serial:///dev/X:BAUD, tcp://host:port (SITL 5760), udp://[host]:port (listen), udpout://host:port.' },
-    system_id: id(1, 'Our MAVLink system id (a companion computer shares the autopilot\'s).'),
-    component_id: id(191, 'Our component id: 191 = MAV_COMP_ID_ONBOARD_COMPUTER.'),
-    target_system: id(1, 'The autopilot\'s system id.'),
-    target_component: id(1, 'The autopilot\'s component id (1 = MAV_COMP_ID_AUTOPILOT1).'),
-    link_timeout: num(4.5, 's', 0.1, 600, 'Link lost when no autopilot HEARTBEAT (1 Hz) came for this long (~4–5 missed).'),
-    command_timeout: num(0.5, 's', 0.01, 60, 'Wait this long for COMMAND_ACK before resending.'),
-    command_retries: { type: 'integer', default: 3, range: { from: 0, to: 100 }, description: 'Resends of a COMMAND_LONG without ACK.' },
-    mode_confirm_timeout: num(2.5, 's', 0.01, 60, 'A mode change fails if the HEARTBEAT does not show it this long after the ACK.'),
-    offboard_warmup: num(0.5, 's', 0, 60, 'Before asking for OFFBOARD, stream setpoints for this long (PX4 rejects OFFBOARD without a stream).'),
-    velocity_frame: {
-      type: 'string', default: 'local_ned', choices: ['local_ned', 'body_ned'],
-      description: 'cmd_vel as LOCAL_NED velocity (rotated by the heading from ATTITUDE; any autopilot) or MAV_FRAME_BODY_NED (the autopilot rotates it; PX4, ArduPilot).',
-    },
-    auto_offboard: { type: 'bool', default: false, description: 'Arm and enter OFFBOARD by itself while connected (again after a failsafe). For simulation and benches, not for a real vehicle.' },
-    odom_topic: { type: 'string', default: 'odom', description: 'Topic for the autopilot\'s odometry.' },
-    setpoint_hz: num(10, 'Hz', 2.5, 200, 'SET_POSITION_TARGET_LOCAL_NED stream rate; PX4 needs more than 2 Hz to enter and stay in OFFBOARD.'),
-    cmd_vel_timeout: num(0.5, 's', 0.01, 60, 'A cmd_vel older than this streams zero velocity (hover).'),
-    odom_frame: { type: 'string', default: 'odom', description: 'frame_id of odometry (ENU, REP-105).' },
-    base_frame: { type: 'string', default: 'base_link', description: 'child_frame_id of odometry (FLU).' },
-    gps_frame: { type: 'string', default: 'gps', description: 'frame_id of NavSatFix.' },
-    signing_key: {
-      type: 'string', default: '', description: 'MAVLink 2 signing secret as 64 hex digits; empty: no signing.',
-      check: (v) => ((v as string) === '' || /^[0-9a-fA-F]{64}$/.test(v as string) ? undefined : 'expected 64 hex digits (a 32-byte key) or ""'),
-    },
-    signing_link_id: id(0, 'Link id in our signatures.'),
-    accept_unsigned: { type: 'bool', default: false, description: 'With a signing key: also accept unsigned frames.' },
-    reconnect_initial_s: num(0.05, 's', 0.001, 60, 'First delay before reopening a lost link (doubles each try).'),
-    reconnect_max_s: num(2, 's', 0.001, 600, 'Longest delay between reopen attempts.'),
-  },
-  publishes: { odom: 'nav_msgs/msg/Odometry', 'gps/fix': 'sensor_msgs/msg/NavSatFix', battery: 'sensor_msgs/msg/BatteryState', '~/status': 'outpost_msgs/msg/VehicleStatus' },
-  subscribes: { cmd_vel: 'geometry_msgs/msg/Twist', goal: 'geometry_msgs/msg/PoseStamped' },
-  create: (context, options) => new MavlinkBridgeNode(context, options),
-};
+export const mavlinkBridgeKind = defineNodeKind(spec, (context, options) => new MavlinkBridgeNode(context, options));

@@ -48,7 +48,7 @@ Examples:
   outpost node info /demo/teleop
   outpost lifecycle set /demo/teleop deactivate
   outpost topic echo /rosout                          # what the nodes log (INFO and above)
-  outpost nodes                                       # node kinds and their parameters`;
+  outpost nodes                                       # node kinds, their parameters and endpoints`;
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -35,13 +35,13 @@ export interface NodeKind {
   /** Every parameter the node declares, besides `use_sim_time` which every node has. */
   readonly parameters: Readonly<Record<string, ParameterSpec>>;
   /** Topics the node publishes. */
-  readonly publishes?: EndpointTable;
+  readonly publishes: EndpointTable;
   /** Topics the node subscribes to. */
-  readonly subscribes?: EndpointTable;
+  readonly subscribes: EndpointTable;
   /** Services the node offers. */
-  readonly services?: EndpointTable;
+  readonly services: EndpointTable;
   /** Services the node calls. */
-  readonly clients?: EndpointTable;
+  readonly clients: EndpointTable;
   create(context: Context, options: NodeKindOptions): Node;
 }
 

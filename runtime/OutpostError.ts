@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   OUTPOST_ERR_FLEET_QUEUE_FULL: "a message was rejected because its route's byte cap is full (drop policy \"reject\")",
   OUTPOST_ERR_FLEET_OUTBOX: 'the on-disk fleet outbox or inbox cannot be opened or written',
   OUTPOST_ERR_FLEET_BROKER: 'a fleet MQTT broker (embedded Aedes or Mosquitto) cannot be started or reached',
+  OUTPOST_ERR_FLEET_DIAGNOSTICS: 'a fleet_link diagnostic status lacks a figure, repeats one or has one that is not a count (the status is dropped)',
   OUTPOST_ERR_MAP_TILE: 'a map tile or tile batch is malformed, out of bounds or has invalid cells',
   OUTPOST_ERR_MAP_SUMMARY: 'a map tile summary (origin → tile → version) is truncated or malformed',
   OUTPOST_ERR_MAP_GEOMETRY: 'a peer\'s map has a different size, resolution or tile size than ours',

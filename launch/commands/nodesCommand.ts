@@ -3,10 +3,13 @@ import type { CliCommand } from './CliCommand.js';
 
 export const nodesCommand: CliCommand = {
   name: 'nodes',
-  summary: 'list node kinds (exec names for pkg: outpost) and their parameters',
+  summary: 'list node kinds (exec names for pkg: outpost), their parameters and endpoints',
   usage: 'outpost nodes [KIND]',
   help: `Lists the node kinds a launch file can start with pkg: outpost, with every parameter's type,
-default, unit, range and description. Give a kind to show only that one.
+default, unit, range and description, and every topic it publishes and subscribes to, service it
+offers and service it calls (relative to the node's namespace; {name} stands for a name known at
+run time, {name*} for one or more segments; type * is the type a parameter gives). Give a kind to
+show only that one.
 
 Examples:
   outpost nodes
@@ -31,8 +34,9 @@ Examples:
         ].filter(Boolean).join(', ');
         io.out(`  ${name} (${p.type}; ${extra})  ${p.description}`);
       }
-      for (const [t, ty] of Object.entries(k.publishes ?? {})) io.out(`  publishes ${t} [${ty}]`);
-      for (const [t, ty] of Object.entries(k.subscribes ?? {})) io.out(`  subscribes ${t} [${ty}]`);
+      for (const role of ['publishes', 'subscribes', 'services', 'clients'] as const) {
+        for (const [name, type] of Object.entries(k[role] ?? {})) io.out(`  ${role} ${name} [${type}]`);
+      }
       io.out('');
     }
     return 0;

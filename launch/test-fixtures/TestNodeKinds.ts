@@ -1,8 +1,8 @@
-import { Node } from '../../runtime/Node.js';
-import { NodeKindRegistry, type NodeKind } from '../../runtime/NodeKind.js';
+import { KindNode } from '../../runtime/KindNode.js';
+import { NodeKindRegistry } from '../../runtime/NodeKind.js';
+import { defineNodeKind, nodeKindSpec } from '../../runtime/defineNodeKind.js';
 
-/** Two small node kinds for the launch loader's tests. */
-export const moverKind: NodeKind = {
+const moverSpec = nodeKindSpec({
   name: 'mover',
   description: 'Test kind: drives at a speed.',
   parameters: {
@@ -14,18 +14,20 @@ export const moverKind: NodeKind = {
     waypoints: { type: 'double_array', default: [], description: 'Waypoints.', unit: 'm' },
     'planner.step': { type: 'double', default: 1, description: 'Planner step.', unit: 'm' },
   },
-  create: (context, o) => new Node(o.name, o.namespace, context, { parameterOverrides: o.parameterOverrides, remappings: o.remappings }),
-};
+});
 
-export const sensorKind: NodeKind = {
+const sensorSpec = nodeKindSpec({
   name: 'sensor',
   description: 'Test kind: a sensor whose range must be given.',
   parameters: {
     frame_id: { type: 'string', default: 'laser', description: 'Frame of the scans.' },
     range_max: { type: 'double', description: 'Longest range; no default, so a launch file must set it.', unit: 'm' },
   },
-  create: (context, o) => new Node(o.name, o.namespace, context, { parameterOverrides: o.parameterOverrides, remappings: o.remappings }),
-};
+});
+
+/** Two small node kinds for the launch loader's tests: parameters only, no endpoints. */
+export const moverKind = defineNodeKind(moverSpec, (context, o) => new KindNode(moverSpec, context, o));
+export const sensorKind = defineNodeKind(sensorSpec, (context, o) => new KindNode(sensorSpec, context, o));
 
 export function testRegistry(): NodeKindRegistry {
   return new NodeKindRegistry().register(moverKind).register(sensorKind);

@@ -1,9 +1,22 @@
 import {
-  Node, Time, type Context, type NodeKind, type NodeKindOptions, type Publisher, type Subscription,
+  KindNode, Time, defineNodeKind, nodeKindSpec, type Context, type NodeKindOptions, type Publisher, type Subscription,
   type Timer, type MessageOf, secondsToNs,
 } from '../../runtime/index.js';
 import { wrapAngle } from '../../runtime/geometry/Angles.js';
 import { quaternionFromYaw } from '../../runtime/geometry/Quaternions.js';
+
+const spec = nodeKindSpec({
+  name: 'odometry_integrator',
+  description: 'Integrates cmd_vel (unicycle model) into nav_msgs/Odometry on odom.',
+  parameters: {
+    rate_hz: { type: 'double', default: 20, unit: 'Hz', range: { from: 0.1, to: 1000 }, description: 'Integration and publishing rate.' },
+    cmd_timeout: { type: 'double', default: 0.5, unit: 's', range: { from: 0, to: 60 }, description: 'A command older than this counts as stop.' },
+    odom_frame: { type: 'string', default: 'odom', description: 'Frame of the published pose (REP-105).' },
+    base_frame: { type: 'string', default: 'base_link', description: 'Child frame of the published pose.' },
+  },
+  publishes: { odom: 'nav_msgs/msg/Odometry' },
+  subscribes: { cmd_vel: 'geometry_msgs/msg/Twist' },
+});
 
 /**
  * Dead reckoning for a planar robot: integrates the latest `cmd_vel` (unicycle model, REP-103
@@ -11,7 +24,7 @@ import { quaternionFromYaw } from '../../runtime/geometry/Quaternions.js';
  * node's clock (so it runs unchanged in simulation). Commands older than `cmd_timeout` count as
  * zero, the way a motor controller's watchdog stops the wheels.
  */
-export class OdometryIntegrator extends Node {
+export class OdometryIntegrator extends KindNode<typeof spec> {
   #pub: Publisher<'nav_msgs/msg/Odometry'> | undefined;
   #sub: Subscription<'geometry_msgs/msg/Twist'> | undefined;
   #timer: Timer | undefined;
@@ -23,8 +36,7 @@ export class OdometryIntegrator extends Node {
   #last: Time | undefined;
 
   constructor(context: Context, options: NodeKindOptions) {
-    super(options.name, options.namespace, context, options);
-    for (const [name, spec] of Object.entries(odometryIntegratorKind.parameters)) this.declareParameter(name, spec);
+    super(spec, context, options);
   }
 
   /** The integrated pose [x m, y m, yaw rad]. */
@@ -33,8 +45,8 @@ export class OdometryIntegrator extends Node {
   }
 
   protected override onConfigure() {
-    this.#pub = this.createLifecyclePublisher('nav_msgs/msg/Odometry', 'odom');
-    this.#sub = this.createSubscription('geometry_msgs/msg/Twist', 'cmd_vel', {}, (m) => {
+    this.#pub = this.publisher('odom', { lifecycle: true });
+    this.#sub = this.subscription('cmd_vel', {}, (m) => {
       this.#cmd = m;
       this.#cmdStamp = this.now();
     });
@@ -43,7 +55,7 @@ export class OdometryIntegrator extends Node {
 
   protected override onActivate() {
     this.#last = this.now();
-    this.#timer = this.createTimer(secondsToNs(1 / (this.getParameter('rate_hz').value as number)), () => this.#step());
+    this.#timer = this.createTimer(secondsToNs(1 / this.params.rate_hz), () => this.#step());
     return 'success' as const;
   }
 
@@ -62,7 +74,7 @@ export class OdometryIntegrator extends Node {
     const now = this.now();
     const dt = this.#last === undefined ? 0 : Number(now.sub(this.#last)) / 1e9;
     this.#last = now;
-    const stale = Number(now.sub(this.#cmdStamp)) / 1e9 > (this.getParameter('cmd_timeout').value as number);
+    const stale = Number(now.sub(this.#cmdStamp)) / 1e9 > this.params.cmd_timeout;
     const v = this.#cmd === undefined || stale ? 0 : this.#cmd.linear.x;
     const w = this.#cmd === undefined || stale ? 0 : this.#cmd.angular.z;
     // Midpoint integration of the unicycle model: exact for constant v, w over small dt.
@@ -70,10 +82,10 @@ export class OdometryIntegrator extends Node {
     this.#x += v * Math.cos(mid) * dt;
     this.#y += v * Math.sin(mid) * dt;
     this.#yaw = wrapAngle(this.#yaw + w * dt);
-    const frame = this.getParameter('odom_frame').value as string;
+    const frame = this.params.odom_frame;
     this.#pub?.publish({
       header: { stamp: now.toMsg(), frame_id: frame },
-      child_frame_id: this.getParameter('base_frame').value as string,
+      child_frame_id: this.params.base_frame,
       pose: {
         pose: {
           position: { x: this.#x, y: this.#y, z: 0 },
@@ -86,16 +98,4 @@ export class OdometryIntegrator extends Node {
   }
 }
 
-export const odometryIntegratorKind: NodeKind = {
-  name: 'odometry_integrator',
-  description: 'Integrates cmd_vel (unicycle model) into nav_msgs/Odometry on odom.',
-  parameters: {
-    rate_hz: { type: 'double', default: 20, unit: 'Hz', range: { from: 0.1, to: 1000 }, description: 'Integration and publishing rate.' },
-    cmd_timeout: { type: 'double', default: 0.5, unit: 's', range: { from: 0, to: 60 }, description: 'A command older than this counts as stop.' },
-    odom_frame: { type: 'string', default: 'odom', description: 'Frame of the published pose (REP-105).' },
-    base_frame: { type: 'string', default: 'base_link', description: 'Child frame of the published pose.' },
-  },
-  publishes: { odom: 'nav_msgs/msg/Odometry' },
-  subscribes: { cmd_vel: 'geometry_msgs/msg/Twist' },
-  create: (context, options) => new OdometryIntegrator(context, options),
-};
+export const odometryIntegratorKind = defineNodeKind(spec, (context, options) => new OdometryIntegrator(context, options));

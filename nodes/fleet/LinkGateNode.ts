@@ -1,9 +1,39 @@
 import {
-  Node, OutpostError, secondsToNs, type Context, type MessageOf, type NodeKind, type NodeKindOptions, type Publisher,
+  KindNode, OutpostError, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type MessageOf, type NodeKindOptions, type Publisher,
 } from '../../runtime/index.js';
 import { ProxyLinkGate, type LinkState } from '../../runtime/fleet/LinkGate.js';
 
 const LATCHED = { durability: 'transient_local', depth: 1000 } as const;
+
+const spec = nodeKindSpec({
+  name: 'link_gate',
+  description: 'Gates fleet radio links with real TCP proxies, from the simulator\'s link states or a scripted schedule.',
+  parameters: {
+    schedule: {
+      type: 'string_array', default: [],
+      description: 'Scripted topology, entries "SECONDS: a-b, c-d" (node time); empty: follow /outpost/fleet/link_states.',
+      check: (v) => {
+        try {
+          parseSchedule(v as string[]);
+          return undefined;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      },
+    },
+    loop_s: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 1e6 }, description: 'Repeat the schedule with this period; 0: no repeat.' },
+    bytes_per_second: { type: 'double', default: 0, unit: 'B/s', range: { from: 0, to: 1e10 }, description: 'Budget of scheduled links; 0: unlimited.' },
+    latency_s: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 10 }, description: 'One-way latency of scheduled links.' },
+  },
+  publishes: {
+    '/outpost/fleet/link_routes': 'outpost_msgs/msg/FleetLinkRoute',
+    '/outpost/fleet/links': 'outpost_msgs/msg/LinkStateArray',
+  },
+  subscribes: {
+    '/outpost/fleet/brokers': 'outpost_msgs/msg/FleetBroker',
+    '/outpost/fleet/link_states': 'outpost_msgs/msg/LinkStateArray',
+  },
+});
 
 /** One step of a scripted topology: from `atSec` on, exactly these pairs are linked. */
 interface ScheduleStep {
@@ -18,7 +48,7 @@ interface ScheduleStep {
  * from the simulator's radio model on /outpost/fleet/link_states, or from a scripted `schedule`
  * in node time (sim time under use_sim_time).
  */
-export class LinkGateNode extends Node {
+export class LinkGateNode extends KindNode<typeof spec> {
   readonly gate: ProxyLinkGate;
   #routes: Publisher<'outpost_msgs/msg/FleetLinkRoute'> | undefined;
   #applied: Publisher<'outpost_msgs/msg/LinkStateArray'> | undefined;
@@ -28,23 +58,22 @@ export class LinkGateNode extends Node {
   #pending: Promise<void> = Promise.resolve();
 
   constructor(context: Context, options: NodeKindOptions) {
-    super(options.name, options.namespace, context, options);
-    for (const [name, spec] of Object.entries(linkGateKind.parameters)) this.declareParameter(name, spec);
+    super(spec, context, options);
     this.gate = new ProxyLinkGate({ logger: this.getLogger() });
-    this.#schedule = parseSchedule(this.getParameter('schedule').value as string[]);
+    this.#schedule = parseSchedule(this.params.schedule);
   }
 
   protected override onConfigure() {
-    this.#routes = this.createPublisher('outpost_msgs/msg/FleetLinkRoute', '/outpost/fleet/link_routes', { qos: LATCHED });
-    this.#applied = this.createPublisher('outpost_msgs/msg/LinkStateArray', '/outpost/fleet/links', { qos: { durability: 'transient_local', depth: 1 } });
-    this.createSubscription('outpost_msgs/msg/FleetBroker', '/outpost/fleet/brokers', { qos: LATCHED }, (b) => {
+    this.#routes = this.publisher('/outpost/fleet/link_routes', { qos: LATCHED });
+    this.#applied = this.publisher('/outpost/fleet/links', { qos: { durability: 'transient_local', depth: 1 } });
+    this.subscription('/outpost/fleet/brokers', { qos: LATCHED }, (b) => {
       // Serialised: proxies for one robot are in place before the next robot's are made.
       this.#pending = this.#pending.then(() => this.#addBroker(b)).catch((err: unknown) => {
         this.getLogger().error({ err }, `cannot gate the broker of ${b.robot}`);
       });
       return this.#pending;
     });
-    this.createSubscription('outpost_msgs/msg/LinkStateArray', '/outpost/fleet/link_states', { qos: 10 }, (m) => {
+    this.subscription('/outpost/fleet/link_states', { qos: 10 }, (m) => {
       this.#request(m.links.map((l) => ({ a: l.a, b: l.b, up: l.up, bytesPerSecond: l.bytes_per_second, loss: l.loss, latencySec: l.latency_s })));
     });
     return 'success' as const;
@@ -56,15 +85,15 @@ export class LinkGateNode extends Node {
       // Checked at 20 Hz of node time: topology changes land within 50 ms of their scripted time.
       let current = -1;
       this.createTimer(secondsToNs(0.05), () => {
-        const loop = this.getParameter('loop_s').value as number;
+        const loop = this.params.loop_s;
         let t = Number(this.now().nanoseconds - this.#startedAt) / 1e9;
         if (loop > 0) t %= loop;
         let idx = -1;
         for (let i = 0; i < this.#schedule.length; i++) if (this.#schedule[i]!.atSec <= t) idx = i;
         if (idx === current) return;
         current = idx;
-        const bps = this.getParameter('bytes_per_second').value as number;
-        const latencySec = this.getParameter('latency_s').value as number;
+        const bps = this.params.bytes_per_second;
+        const latencySec = this.params.latency_s;
         this.#request((this.#schedule[idx]?.pairs ?? []).map(([a, b]) => ({ a, b, up: true, bytesPerSecond: bps, loss: 0, latencySec })));
       });
     }
@@ -125,27 +154,4 @@ export function parseSchedule(entries: readonly string[]): ScheduleStep[] {
   return steps.sort((a, b) => a.atSec - b.atSec);
 }
 
-export const linkGateKind: NodeKind = {
-  name: 'link_gate',
-  description: 'Gates fleet radio links with real TCP proxies, from the simulator\'s link states or a scripted schedule.',
-  parameters: {
-    schedule: {
-      type: 'string_array', default: [],
-      description: 'Scripted topology, entries "SECONDS: a-b, c-d" (node time); empty: follow /outpost/fleet/link_states.',
-      check: (v) => {
-        try {
-          parseSchedule(v as string[]);
-          return undefined;
-        } catch (err) {
-          return (err as Error).message;
-        }
-      },
-    },
-    loop_s: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 1e6 }, description: 'Repeat the schedule with this period; 0: no repeat.' },
-    bytes_per_second: { type: 'double', default: 0, unit: 'B/s', range: { from: 0, to: 1e10 }, description: 'Budget of scheduled links; 0: unlimited.' },
-    latency_s: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 10 }, description: 'One-way latency of scheduled links.' },
-  },
-  publishes: { '/outpost/fleet/link_routes': 'outpost_msgs/msg/FleetLinkRoute', '/outpost/fleet/links': 'outpost_msgs/msg/LinkStateArray' },
-  subscribes: { '/outpost/fleet/brokers': 'outpost_msgs/msg/FleetBroker', '/outpost/fleet/link_states': 'outpost_msgs/msg/LinkStateArray' },
-  create: (context, options) => new LinkGateNode(context, options),
-};
+export const linkGateKind = defineNodeKind(spec, (context, options) => new LinkGateNode(context, options));
