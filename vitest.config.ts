@@ -2,8 +2,15 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['runtime/**/*.test.ts', 'launch/**/*.test.ts', 'nodes/**/*.test.ts', 'sim/**/*.test.ts',
-      'firmware-bridge/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'runtime/**/*.test.ts',
+      'launch/**/*.test.ts',
+      'nodes/**/*.test.ts',
+      'sim/**/*.test.ts',
+      'firmware-bridge/**/*.test.ts',
+      'bench/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     exclude: ['node_modules', 'dist'],
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -18,7 +18,9 @@ export interface Machine {
 export function machine(): Machine {
   let cpuModel = cpus()[0]?.model ?? 'unknown';
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line !== undefined) cpuModel = line.slice(line.indexOf(':') + 1).trim();
   } catch {
     // not Linux: keep os.cpus()'s answer
@@ -66,7 +68,9 @@ export function formatCount(n: number): string {
  * started with; `--smoke` shortens the run, `--json` prints the result as JSON instead of a table.
  */
 export async function benchMain<R extends object>(
-  moduleUrl: string, run: (options: BenchOptions) => Promise<R>, format: (result: R) => string,
+  moduleUrl: string,
+  run: (options: BenchOptions) => Promise<R>,
+  format: (result: R) => string,
 ): Promise<void> {
   if (process.argv[1] === undefined || fileURLToPath(moduleUrl) !== process.argv[1]) return;
   const args = new Set(process.argv.slice(2));
@@ -74,7 +78,9 @@ export async function benchMain<R extends object>(
   if (args.has('--json')) console.log(JSON.stringify({ machine: machine(), ...result }, null, 2));
   else {
     const m = machine();
-    console.log(`${m.cpuModel}, ${m.nproc} CPU(s), Node ${m.node} (${m.platform})${args.has('--smoke') ? ' (smoke run: numbers not meaningful)' : ''}\n`);
+    console.log(
+      `${m.cpuModel}, ${m.nproc} CPU(s), Node ${m.node} (${m.platform})${args.has('--smoke') ? ' (smoke run: numbers not meaningful)' : ''}\n`,
+    );
     console.log(format(result));
   }
 }

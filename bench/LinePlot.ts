@@ -19,9 +19,18 @@ export interface LinePlotOptions {
 
 // A 3×5 bitmap font for digits, so the axes carry numbers without a font dependency.
 const GLYPHS: Record<string, string> = {
-  '0': '111101101101111', '1': '010110010010111', '2': '111001111100111', '3': '111001111001111',
-  '4': '101101111001001', '5': '111100111001111', '6': '111100111101111', '7': '111001010010010',
-  '8': '111101111101111', '9': '111101111001111', '.': '000000000000010', '-': '000000111000000',
+  '0': '111101101101111',
+  '1': '010110010010111',
+  '2': '111001111100111',
+  '3': '111001111001111',
+  '4': '101101111001001',
+  '5': '111100111001111',
+  '6': '111100111101111',
+  '7': '111001010010010',
+  '8': '111101111101111',
+  '9': '111101111001111',
+  '.': '000000000000010',
+  '-': '000000111000000',
 };
 
 /**
@@ -58,7 +67,8 @@ export function linePlot(series: readonly PlotSeries[], o: LinePlotOptions): Buf
       if (g === undefined) continue;
       for (let i = 0; i < 15; i++) {
         if (g[i] !== '1') continue;
-        for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) set(x + k * 8 + (i % 3) * 2 + dx, y + Math.floor(i / 3) * 2 + dy, [0, 0, 0]);
+        for (let dy = 0; dy < 2; dy++)
+          for (let dx = 0; dx < 2; dx++) set(x + k * 8 + (i % 3) * 2 + dx, y + Math.floor(i / 3) * 2 + dy, [0, 0, 0]);
       }
     }
   };

@@ -1,6 +1,12 @@
 import { defaultRegistry } from '../runtime/msg/defaultRegistry.js';
 import {
-  benchMain, formatCount, formatTable, median, secondsSince, yieldToEventLoop, type BenchOptions,
+  benchMain,
+  formatCount,
+  formatTable,
+  median,
+  secondsSince,
+  yieldToEventLoop,
+  type BenchOptions,
 } from './BenchRunner.js';
 
 /**
@@ -34,8 +40,13 @@ export interface CdrResult {
 function laserScan(ranges: number): Record<string, unknown> {
   return {
     header: { stamp: { sec: 1_700_000_000, nanosec: 123_456_789 }, frame_id: 'r1/laser' },
-    angle_min: -Math.PI, angle_max: Math.PI, angle_increment: (2 * Math.PI) / ranges,
-    time_increment: 0.1 / ranges, scan_time: 0.1, range_min: 0.12, range_max: 12,
+    angle_min: -Math.PI,
+    angle_max: Math.PI,
+    angle_increment: (2 * Math.PI) / ranges,
+    time_increment: 0.1 / ranges,
+    scan_time: 0.1,
+    range_min: 0.12,
+    range_max: 12,
     ranges: Float32Array.from({ length: ranges }, (_, i) => 0.5 + ((i * 37) % 1100) / 100),
     intensities: Float32Array.from({ length: ranges }, (_, i) => (i * 13) % 255),
   };
@@ -45,7 +56,10 @@ function occupancyGrid(width: number, height: number): Record<string, unknown> {
   return {
     header: { stamp: { sec: 1_700_000_000, nanosec: 0 }, frame_id: 'map' },
     info: {
-      map_load_time: { sec: 1_700_000_000, nanosec: 0 }, resolution: 0.05, width, height,
+      map_load_time: { sec: 1_700_000_000, nanosec: 0 },
+      resolution: 0.05,
+      width,
+      height,
       origin: { position: { x: -16, y: -12, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
     },
     // A map in progress: unknown, free and occupied cells.
@@ -57,7 +71,8 @@ function occupancyGrid(width: number, height: number): Record<string, unknown> {
 function plain(value: unknown): unknown {
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>);
   if (Array.isArray(value)) return value.map(plain);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;
 }
 
@@ -103,28 +118,50 @@ export async function runCdrBench(options: BenchOptions = {}): Promise<CdrResult
     const cdr = median(cdrRates);
     const json = median(jsonRates);
     cases.push({
-      name, cdrBytes, jsonBytes,
+      name,
+      cdrBytes,
+      jsonBytes,
       cdr: { msgsPerSec: cdr, mbPerSec: (cdr * cdrBytes) / 1e6 },
       json: { msgsPerSec: json, mbPerSec: (json * jsonBytes) / 1e6 },
       speedup: cdr / json,
     });
   }
   return {
-    benchmark: 'cdr', runs: size.runs, runSeconds: size.runSeconds, cases,
+    benchmark: 'cdr',
+    runs: size.runs,
+    runSeconds: size.runSeconds,
+    cases,
     target: { minSpeedup: 1, pass: cases.every((c) => c.speedup > 1) },
   };
 }
 
 export function formatCdr(result: CdrResult): string {
   const table = formatTable(
-    ['case (encode + decode)', 'CDR bytes', 'JSON bytes', 'CDR msg/s', 'CDR MB/s', 'JSON msg/s', 'JSON MB/s', 'CDR/JSON'],
+    [
+      'case (encode + decode)',
+      'CDR bytes',
+      'JSON bytes',
+      'CDR msg/s',
+      'CDR MB/s',
+      'JSON msg/s',
+      'JSON MB/s',
+      'CDR/JSON',
+    ],
     result.cases.map((c) => [
-      c.name, formatCount(c.cdrBytes), formatCount(c.jsonBytes), formatCount(c.cdr.msgsPerSec), c.cdr.mbPerSec.toFixed(1),
-      formatCount(c.json.msgsPerSec), c.json.mbPerSec.toFixed(1), `${c.speedup.toFixed(2)}x`,
+      c.name,
+      formatCount(c.cdrBytes),
+      formatCount(c.jsonBytes),
+      formatCount(c.cdr.msgsPerSec),
+      c.cdr.mbPerSec.toFixed(1),
+      formatCount(c.json.msgsPerSec),
+      c.json.mbPerSec.toFixed(1),
+      `${c.speedup.toFixed(2)}x`,
     ]),
   );
-  return `${table}\n\nmedian of ${result.runs} run(s) of ${result.runSeconds} s each, after a warm-up\n` +
-    `target: CDR faster than JSON in every case: ${result.target.pass ? 'PASS' : 'FAIL'}`;
+  return (
+    `${table}\n\nmedian of ${result.runs} run(s) of ${result.runSeconds} s each, after a warm-up\n` +
+    `target: CDR faster than JSON in every case: ${result.target.pass ? 'PASS' : 'FAIL'}`
+  );
 }
 
 await benchMain(import.meta.url, runCdrBench, formatCdr);

@@ -38,9 +38,11 @@ export const CLASSICAL_POLICIES = ['nearest_frontier', 'utility_greedy', 'prepla
  * mission reproducible with `outpost sim` whatever ran before it.
  */
 export async function runMissionIsolated(args: Record<string, string>): Promise<MissionSummary> {
-  const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), '--mission', JSON.stringify(args)], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--mission', JSON.stringify(args)],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   const line = stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as MissionSummary;
 }
@@ -50,7 +52,9 @@ export function resolveMap(entry: string, cwd = process.cwd()): { label: string;
   const isPath = entry.includes('/') || entry.endsWith('.yaml') || entry.endsWith('.yml');
   const path = isPath ? resolve(cwd, entry) : join(packageRoot(), 'sim/worlds', `${entry}.yaml`);
   if (!existsSync(path)) {
-    throw new Error(`--maps: "${entry}" is neither a shipped world (sim/worlds/${entry}.yaml) nor an existing map_server YAML (${path})`);
+    throw new Error(
+      `--maps: "${entry}" is neither a shipped world (sim/worlds/${entry}.yaml) nor an existing map_server YAML (${path})`,
+    );
   }
   return { label: basename(path).replace(/\.ya?ml$/, ''), path };
 }
@@ -91,9 +95,11 @@ export function baselineTable(records: readonly MissionRecord[]): string {
   for (const runs of groups.values()) {
     const done = runs.filter((r) => r.summary.reason === 'coverage');
     const cov = runs.map((r) => r.summary.coverage);
-    lines.push(`| ${runs[0]!.map} | ${runs[0]!.policy} | ${done.length}/${runs.length} | ${f(median(done.map((r) => r.summary.max_path_length_m)), 2)} | ` +
-      `${f(median(done.map((r) => r.summary.time_to_coverage_s ?? NaN)), 1)} | ${(100 * Math.min(...cov)).toFixed(1)}–${(100 * Math.max(...cov)).toFixed(1)}% | ` +
-      `${f(median(runs.map((r) => r.summary.sim_time_s / r.summary.wall_time_s)), 1)}× |`);
+    lines.push(
+      `| ${runs[0]!.map} | ${runs[0]!.policy} | ${done.length}/${runs.length} | ${f(median(done.map((r) => r.summary.max_path_length_m)), 2)} | ` +
+        `${f(median(done.map((r) => r.summary.time_to_coverage_s ?? NaN)), 1)} | ${(100 * Math.min(...cov)).toFixed(1)}–${(100 * Math.max(...cov)).toFixed(1)}% | ` +
+        `${f(median(runs.map((r) => r.summary.sim_time_s / r.summary.wall_time_s)), 1)}× |`,
+    );
   }
   return lines.join('\n');
 }
@@ -101,9 +107,17 @@ export function baselineTable(records: readonly MissionRecord[]): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      maps: { type: 'string' }, policies: { type: 'string' }, seeds: { type: 'string' }, robots: { type: 'string' },
-      until: { type: 'string' }, out: { type: 'string' }, arg: { type: 'string', multiple: true }, json: { type: 'boolean' },
-      'table-only': { type: 'boolean' }, mission: { type: 'string' }, jobs: { type: 'string' },
+      maps: { type: 'string' },
+      policies: { type: 'string' },
+      seeds: { type: 'string' },
+      robots: { type: 'string' },
+      until: { type: 'string' },
+      out: { type: 'string' },
+      arg: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      'table-only': { type: 'boolean' },
+      mission: { type: 'string' },
+      jobs: { type: 'string' },
     },
   });
   if (values.mission !== undefined) {
@@ -114,11 +128,17 @@ async function main(): Promise<void> {
   }
   if (values['table-only'] === true) {
     if (values.out === undefined) throw new Error('--table-only needs --out FILE');
-    const all = readFileSync(values.out, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as MissionRecord);
+    const all = readFileSync(values.out, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as MissionRecord);
     console.log(baselineTable(all));
     return;
   }
-  const maps = (values.maps ?? 'small_rooms').split(',').filter((m) => m !== '').map((m) => resolveMap(m));
+  const maps = (values.maps ?? 'small_rooms')
+    .split(',')
+    .filter((m) => m !== '')
+    .map((m) => resolveMap(m));
   const policies = (values.policies ?? CLASSICAL_POLICIES.join(',')).split(',').filter((p) => p !== '');
   const seeds = Number(values.seeds ?? 5);
   const robots = Number(values.robots ?? 4);
@@ -148,23 +168,34 @@ async function main(): Promise<void> {
         const what = { map: map.label, map_path: map.path, policy, seed, robots, until_s: until, args: extra };
         const had = previous.get(recordKey(what));
         records.push(had);
-        if (had === undefined) todo.push({ index: records.length - 1, what, label: `${map.label} ${policy} seed ${seed}` });
+        if (had === undefined)
+          todo.push({ index: records.length - 1, what, label: `${map.label} ${policy} seed ${seed}` });
       }
     }
   }
-  if (todo.length > 0) process.stderr.write(`${todo.length} mission(s) to run, ${records.length - todo.length} already in ${values.out ?? '(no --out)'}, ${jobs} at a time\n`);
+  if (todo.length > 0)
+    process.stderr.write(
+      `${todo.length} mission(s) to run, ${records.length - todo.length} already in ${values.out ?? '(no --out)'}, ${jobs} at a time\n`,
+    );
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < todo.length) {
       const { index, what, label } = todo[next++]!;
       const summary = await runMissionIsolated({
-        ...extra, map: what.map_path, robots: String(robots), policy: what.policy, seed: String(what.seed), until_time: String(until),
+        ...extra,
+        map: what.map_path,
+        robots: String(robots),
+        policy: what.policy,
+        seed: String(what.seed),
+        until_time: String(until),
       });
       const record: MissionRecord = { ...what, summary };
       records[index] = record;
       if (values.out !== undefined) appendFileSync(values.out, `${JSON.stringify(record)}\n`);
-      process.stderr.write(`${label}: stopped on ${summary.reason}, coverage ${summary.coverage}, ` +
-        `max path ${summary.max_path_length_m} m, sim ${summary.sim_time_s} s, wall ${summary.wall_time_s} s\n`);
+      process.stderr.write(
+        `${label}: stopped on ${summary.reason}, coverage ${summary.coverage}, ` +
+          `max path ${summary.max_path_length_m} m, sim ${summary.sim_time_s} s, wall ${summary.wall_time_s} s\n`,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, () => worker()));

@@ -23,14 +23,21 @@ export const password = (robot: string): string => `pw-${robot}`;
 /** A geometry_msgs/msg/PoseStamped in the map frame; `i` varies the position. */
 export function pose(i: number, stampNs = 0n): unknown {
   return {
-    header: { stamp: { sec: Number(stampNs / 1_000_000_000n), nanosec: Number(stampNs % 1_000_000_000n) }, frame_id: 'map' },
-    pose: { position: { x: i * 0.01, y: -i * 0.02, z: 0 }, orientation: { x: 0, y: 0, z: Math.sin(i / 100), w: Math.cos(i / 100) } },
+    header: {
+      stamp: { sec: Number(stampNs / 1_000_000_000n), nanosec: Number(stampNs % 1_000_000_000n) },
+      frame_id: 'map',
+    },
+    pose: {
+      position: { x: i * 0.01, y: -i * 0.02, z: 0 },
+      orientation: { x: 0, y: 0, z: Math.sin(i / 100), w: Math.cos(i / 100) },
+    },
   };
 }
 
 export class FleetBenchRig {
   readonly broker = new MosquittoBroker({
-    fleet: FLEET, users: ['r1', 'r2'].map((r) => ({ username: r, password: password(r) })),
+    fleet: FLEET,
+    users: ['r1', 'r2'].map((r) => ({ username: r, password: password(r) })),
     // Mosquitto's default (1000 queued QoS 1 messages per subscriber beyond those in flight) silently
     // drops part of a raw fire-everything burst at the subscriber; the baseline must deliver all N.
     // The fleet sender has at most its window (1024 by default) unacknowledged; at the default it
@@ -47,8 +54,18 @@ export class FleetBenchRig {
   /** r1's link to r2, connected (optionally through `url`, e.g. a LinkProxy) and ready to publish. */
   async link(routes: readonly FleetRoute[], extra: Partial<PeerLinkOptions> = {}): Promise<PeerLink> {
     const link = new PeerLink({
-      registry, fleet: FLEET, robot: 'r1', peer: 'r2', url: this.broker.url, username: 'r1', password: password('r1'),
-      protocolVersion: 5, outboxPath: join(this.dir, `outbox-${this.#files++}.db`), routes, logger: quiet, ...extra,
+      registry,
+      fleet: FLEET,
+      robot: 'r1',
+      peer: 'r2',
+      url: this.broker.url,
+      username: 'r1',
+      password: password('r1'),
+      protocolVersion: 5,
+      outboxPath: join(this.dir, `outbox-${this.#files++}.db`),
+      routes,
+      logger: quiet,
+      ...extra,
     });
     link.start();
     await until(() => link.sender.connected, 10_000, 'the peer link to connect');
@@ -58,8 +75,16 @@ export class FleetBenchRig {
   /** r2's receiver on the broker, with a durable inbox file. */
   async receiver(handler: FleetHandler): Promise<FleetReceiver> {
     const receiver = new FleetReceiver({
-      inbox: new FleetInbox<FleetEnvelope>({ path: join(this.dir, `inbox-${this.#files++}.db`) }), registry, fleet: FLEET,
-      robot: 'r2', url: this.broker.url, username: 'r2', password: password('r2'), protocolVersion: 5, handler, logger: quiet,
+      inbox: new FleetInbox<FleetEnvelope>({ path: join(this.dir, `inbox-${this.#files++}.db`) }),
+      registry,
+      fleet: FLEET,
+      robot: 'r2',
+      url: this.broker.url,
+      username: 'r2',
+      password: password('r2'),
+      protocolVersion: 5,
+      handler,
+      logger: quiet,
     });
     await receiver.start();
     return receiver;
@@ -95,5 +120,7 @@ export function percentile(xs: readonly number[], p: number): number {
 /** Prints rows as an aligned text table. */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '))
+    .join('\n');
 }

@@ -56,8 +56,14 @@ export function tile(i: number): unknown {
   return {
     header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' },
     info: {
-      map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.05, width: TILE, height: TILE,
-      origin: { position: { x: (i % 64) * TILE * 0.05, y: Math.floor(i / 64) * TILE * 0.05, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+      map_load_time: { sec: 0, nanosec: 0 },
+      resolution: 0.05,
+      width: TILE,
+      height: TILE,
+      origin: {
+        position: { x: (i % 64) * TILE * 0.05, y: Math.floor(i / 64) * TILE * 0.05, z: 0 },
+        orientation: { x: 0, y: 0, z: 0, w: 1 },
+      },
     },
     data: Int8Array.from({ length: TILE * TILE }, (_, k) => ((i + k) % 7 === 0 ? 100 : 0)),
   };
@@ -85,16 +91,22 @@ async function scenario(rig: FleetBenchRig, name: PriorityScenario, o: FleetPrio
     }
   });
   const fifo = name === 'fifo';
-  const link = await rig.link([
-    defineRoute({ topic: '/r1/pose', type: 'geometry_msgs/msg/PoseStamped', priority: fifo ? 100 : 200 }),
-    defineRoute({ topic: '/r1/map_tiles', type: 'nav_msgs/msg/OccupancyGrid', priority: fifo ? 100 : 50 }),
-  ], { url: proxy.url, bytesPerSecond: LINK_BYTES_PER_SEC });
+  const link = await rig.link(
+    [
+      defineRoute({ topic: '/r1/pose', type: 'geometry_msgs/msg/PoseStamped', priority: fifo ? 100 : 200 }),
+      defineRoute({ topic: '/r1/map_tiles', type: 'nav_msgs/msg/OccupancyGrid', priority: fifo ? 100 : 50 }),
+    ],
+    { url: proxy.url, bytesPerSecond: LINK_BYTES_PER_SEC },
+  );
   try {
     const tileBytes = registry.encode('nav_msgs/msg/OccupancyGrid', tile(0)).length;
     const nTiles = name === 'no-map' ? 0 : Math.ceil((o.mapKiB * 1024) / tileBytes);
     const t0 = performance.now();
     for (let i = 0; i < nTiles; i += 200) {
-      link.sendMany('/r1/map_tiles', Array.from({ length: Math.min(200, nTiles - i) }, (_, j) => tile(i + j)));
+      link.sendMany(
+        '/r1/map_tiles',
+        Array.from({ length: Math.min(200, nTiles - i) }, (_, j) => tile(i + j)),
+      );
     }
     const periodMs = 1000 / (o.poseHz ?? 10);
     await sleep(periodMs); // the transfer is under way before the first pose
@@ -108,9 +120,18 @@ async function scenario(rig: FleetBenchRig, name: PriorityScenario, o: FleetPrio
     await until(() => poses >= o.poses && tiles >= nTiles, 600_000, `${o.poses} poses and ${nTiles} tiles`);
     await sleep(50); // late duplicates would show up here
     return {
-      scenario: name, latenciesMs: latencies, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99),
-      maxMs: Math.max(...latencies), posesSent: o.poses, posesDelivered: poses, tilesSent: nTiles, tilesDelivered: tiles,
-      exactlyOnceInOrder: inOrder && poses === o.poses && tiles === nTiles, arrivedAheadOfGap: receiver.stats.buffered, mapSec: nTiles === 0 ? 0 : (lastTileAt - t0) / 1000,
+      scenario: name,
+      latenciesMs: latencies,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: Math.max(...latencies),
+      posesSent: o.poses,
+      posesDelivered: poses,
+      tilesSent: nTiles,
+      tilesDelivered: tiles,
+      exactlyOnceInOrder: inOrder && poses === o.poses && tiles === nTiles,
+      arrivedAheadOfGap: receiver.stats.buffered,
+      mapSec: nTiles === 0 ? 0 : (lastTileAt - t0) / 1000,
     };
   } finally {
     await link.close();
@@ -126,8 +147,10 @@ export async function benchFleetPriority(o: FleetPriorityOptions): Promise<Fleet
     const scenarios: ScenarioResult[] = [];
     for (const name of ['no-map', 'priority', 'fifo'] as const) scenarios.push(await scenario(rig, name, o));
     return {
-      linkBytesPerSec: LINK_BYTES_PER_SEC, tileBytes: registry.encode('nav_msgs/msg/OccupancyGrid', tile(0)).length,
-      poseBytes: registry.encode('geometry_msgs/msg/PoseStamped', pose(0)).length, scenarios,
+      linkBytesPerSec: LINK_BYTES_PER_SEC,
+      tileBytes: registry.encode('nav_msgs/msg/OccupancyGrid', tile(0)).length,
+      poseBytes: registry.encode('geometry_msgs/msg/PoseStamped', pose(0)).length,
+      scenarios,
     };
   } finally {
     await rig.close();
@@ -135,10 +158,18 @@ export async function benchFleetPriority(o: FleetPriorityOptions): Promise<Fleet
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'map-kb': { type: 'string' }, poses: { type: 'string' }, json: { type: 'boolean' }, smoke: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      'map-kb': { type: 'string' },
+      poses: { type: 'string' },
+      json: { type: 'boolean' },
+      smoke: { type: 'boolean' },
+    },
+  });
   const smoke = values.smoke === true;
   const r = await benchFleetPriority({
-    mapKiB: Number(values['map-kb'] ?? (smoke ? 128 : 2048)), poses: Number(values.poses ?? (smoke ? 12 : 120)),
+    mapKiB: Number(values['map-kb'] ?? (smoke ? 128 : 2048)),
+    poses: Number(values.poses ?? (smoke ? 12 : 120)),
   });
   if (values.json === true) {
     console.log(JSON.stringify(r));
@@ -146,13 +177,28 @@ async function main(): Promise<void> {
   }
   const f = (x: number): string => `${x.toFixed(1)} ms`;
   const map = r.scenarios.find((s) => s.tilesSent > 0);
-  console.log(`fleet link: PoseStamped (${r.poseBytes} B) at 10 Hz during a map transfer of ${map?.tilesSent ?? 0} × 32×32 OccupancyGrid tiles ` +
-    `(${r.tileBytes} B each), 1 Mbit/s budget (sender) over a 1 Mbit/s LinkProxy, Mosquitto on loopback`);
-  console.log(table([
-    ['scenario', 'poses', 'p50', 'p99', 'max', 'map done after', 'all once, in order'],
-    ...r.scenarios.map((s) => [s.scenario === 'no-map' ? 'no map (baseline)' : s.scenario === 'fifo' ? 'map, FIFO (baseline)' : 'map, pose priority 200 > 50',
-      `${s.posesDelivered}/${s.posesSent}`, f(s.p50Ms), f(s.p99Ms), f(s.maxMs), s.tilesSent === 0 ? '-' : `${s.mapSec.toFixed(1)} s`, String(s.exactlyOnceInOrder)]),
-  ]));
+  console.log(
+    `fleet link: PoseStamped (${r.poseBytes} B) at 10 Hz during a map transfer of ${map?.tilesSent ?? 0} × 32×32 OccupancyGrid tiles ` +
+      `(${r.tileBytes} B each), 1 Mbit/s budget (sender) over a 1 Mbit/s LinkProxy, Mosquitto on loopback`,
+  );
+  console.log(
+    table([
+      ['scenario', 'poses', 'p50', 'p99', 'max', 'map done after', 'all once, in order'],
+      ...r.scenarios.map((s) => [
+        s.scenario === 'no-map'
+          ? 'no map (baseline)'
+          : s.scenario === 'fifo'
+            ? 'map, FIFO (baseline)'
+            : 'map, pose priority 200 > 50',
+        `${s.posesDelivered}/${s.posesSent}`,
+        f(s.p50Ms),
+        f(s.p99Ms),
+        f(s.maxMs),
+        s.tilesSent === 0 ? '-' : `${s.mapSec.toFixed(1)} s`,
+        String(s.exactlyOnceInOrder),
+      ]),
+    ]),
+  );
   const p = r.scenarios.find((s) => s.scenario === 'priority')!;
   console.log(`pose p99 with the map in flight: ${f(p.p99Ms)} (target ≤ 100 ms: ${p.p99Ms <= 100 ? 'PASS' : 'FAIL'})`);
 }

@@ -43,7 +43,10 @@ export interface StressResult {
 }
 
 /** Lowest sim-time rate over any stretch of at least `windowS` wall seconds between status samples. */
-export function worstWindowFactor(samples: ReadonlyArray<{ sim: number; wall: number }>, windowS: number): number | null {
+export function worstWindowFactor(
+  samples: ReadonlyArray<{ sim: number; wall: number }>,
+  windowS: number,
+): number | null {
   const moving = samples.filter((s) => s.sim > 0);
   let worst: number | null = null;
   let j = 0;
@@ -61,10 +64,25 @@ const STATUS = /sim ([0-9.]+) s\s+wall ([0-9.]+) s/;
 
 async function runOne(seed: number, world: string, policy: string, o: Options, dir: string): Promise<StressResult> {
   const reportPath = join(dir, `seed-${seed}.json`);
-  const args = [join(packageRoot(), 'bin/outpost.js'), 'sim', join(packageRoot(), 'launch/sim/explore.launch.yaml'),
-    `map:=generate:${world}`, `robots:=${o.robots}`, `policy:=${policy}`, 'radio:=line_of_sight',
-    '--seed', String(seed), '--until', `time=${o.simTime}`, '--report', reportPath];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OUTPOST_LOG_FORMAT: 'json' } });
+  const args = [
+    join(packageRoot(), 'bin/outpost.js'),
+    'sim',
+    join(packageRoot(), 'launch/sim/explore.launch.yaml'),
+    `map:=generate:${world}`,
+    `robots:=${o.robots}`,
+    `policy:=${policy}`,
+    'radio:=line_of_sight',
+    '--seed',
+    String(seed),
+    '--until',
+    `time=${o.simTime}`,
+    '--report',
+    reportPath,
+  ];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, OUTPOST_LOG_FORMAT: 'json' },
+  });
   const samples: Array<{ sim: number; wall: number }> = [];
   let syncWarnings = 0;
   let tail = '';
@@ -87,7 +105,10 @@ async function runOne(seed: number, world: string, policy: string, o: Options, d
   child.stdout.on('data', take);
   child.stderr.on('data', take);
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, o.missionTimeoutS * 1000);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, o.missionTimeoutS * 1000);
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   clearTimeout(timer);
   const problems: string[] = [];
@@ -95,7 +116,9 @@ async function runOne(seed: number, world: string, policy: string, o: Options, d
   try {
     report = JSON.parse(readFileSync(reportPath, 'utf8')) as MissionSummary;
   } catch {
-    problems.push(timedOut ? `no report within ${o.missionTimeoutS} s (killed)` : `exit ${code}, no report; last output:\n${tail}`);
+    problems.push(
+      timedOut ? `no report within ${o.missionTimeoutS} s (killed)` : `exit ${code}, no report; last output:\n${tail}`,
+    );
   }
   const stalls = report?.fleet_stalls ?? [];
   const longest = Math.max(0, ...stalls.map((s) => s.wall_s));
@@ -103,42 +126,83 @@ async function runOne(seed: number, world: string, policy: string, o: Options, d
   const worst = worstWindowFactor(samples, o.windowS);
   if (longest > o.maxStuckS) {
     const e = stalls.find((s) => s.wall_s === longest)!;
-    problems.push(`fleet link ${e.robot} stuck ${e.wall_s} s with ${e.peers.join(', ')} at sim ${e.sim_time_s} s (${stalls.length} episode(s))`);
+    problems.push(
+      `fleet link ${e.robot} stuck ${e.wall_s} s with ${e.peers.join(', ')} at sim ${e.sim_time_s} s (${stalls.length} episode(s))`,
+    );
   }
-  if (report !== undefined && running < o.minFactor) problems.push(`running factor ${running.toFixed(2)}× < ${o.minFactor}×`);
-  if (worst !== null && worst < o.minFactor) problems.push(`factor over a ${o.windowS} s window fell to ${worst.toFixed(2)}×`);
+  if (report !== undefined && running < o.minFactor)
+    problems.push(`running factor ${running.toFixed(2)}× < ${o.minFactor}×`);
+  if (worst !== null && worst < o.minFactor)
+    problems.push(`factor over a ${o.windowS} s window fell to ${worst.toFixed(2)}×`);
   return {
-    seed, world, policy, ok: problems.length === 0, problems,
-    sim_time_s: report?.sim_time_s ?? samples.at(-1)?.sim ?? 0, wall_time_s: report?.wall_time_s ?? samples.at(-1)?.wall ?? 0,
-    running_factor: Math.round(running * 100) / 100, worst_window_factor: worst === null ? null : Math.round(worst * 100) / 100,
-    longest_stuck_s: longest, stalls: stalls.length, sync_warnings: syncWarnings, load_avg_1m: Math.round(loadavg()[0]! * 10) / 10,
+    seed,
+    world,
+    policy,
+    ok: problems.length === 0,
+    problems,
+    sim_time_s: report?.sim_time_s ?? samples.at(-1)?.sim ?? 0,
+    wall_time_s: report?.wall_time_s ?? samples.at(-1)?.wall ?? 0,
+    running_factor: Math.round(running * 100) / 100,
+    worst_window_factor: worst === null ? null : Math.round(worst * 100) / 100,
+    longest_stuck_s: longest,
+    stalls: stalls.length,
+    sync_warnings: syncWarnings,
+    load_avg_1m: Math.round(loadavg()[0]! * 10) / 10,
   };
 }
 
 interface Options {
-  seeds: number; from: number; jobs: number; simTime: number; worlds: string[]; policies: string[]; robots: number;
-  maxStuckS: number; minFactor: number; windowS: number; missionTimeoutS: number; out: string;
+  seeds: number;
+  from: number;
+  jobs: number;
+  simTime: number;
+  worlds: string[];
+  policies: string[];
+  robots: number;
+  maxStuckS: number;
+  minFactor: number;
+  windowS: number;
+  missionTimeoutS: number;
+  out: string;
 }
 
 async function main(): Promise<void> {
   const { values: v } = parseArgs({
     options: {
-      seeds: { type: 'string', default: '20' }, from: { type: 'string', default: '1' }, jobs: { type: 'string', default: '2' },
-      'sim-time': { type: 'string', default: '300' }, worlds: { type: 'string', default: 'warehouse,rooms,cave' },
-      policies: { type: 'string', default: 'nearest_frontier,utility_greedy' }, robots: { type: 'string', default: '4' },
-      'max-stuck-s': { type: 'string', default: '3' }, 'min-factor': { type: 'string', default: '1' },
-      'window-s': { type: 'string', default: '10' }, 'mission-timeout-s': { type: 'string', default: '900' }, out: { type: 'string', default: '' },
+      seeds: { type: 'string', default: '20' },
+      from: { type: 'string', default: '1' },
+      jobs: { type: 'string', default: '2' },
+      'sim-time': { type: 'string', default: '300' },
+      worlds: { type: 'string', default: 'warehouse,rooms,cave' },
+      policies: { type: 'string', default: 'nearest_frontier,utility_greedy' },
+      robots: { type: 'string', default: '4' },
+      'max-stuck-s': { type: 'string', default: '3' },
+      'min-factor': { type: 'string', default: '1' },
+      'window-s': { type: 'string', default: '10' },
+      'mission-timeout-s': { type: 'string', default: '900' },
+      out: { type: 'string', default: '' },
     },
   });
   const o: Options = {
-    seeds: Number(v.seeds), from: Number(v.from), jobs: Number(v.jobs), simTime: Number(v['sim-time']),
-    worlds: v.worlds!.split(','), policies: v.policies!.split(','), robots: Number(v.robots),
-    maxStuckS: Number(v['max-stuck-s']), minFactor: Number(v['min-factor']), windowS: Number(v['window-s']),
-    missionTimeoutS: Number(v['mission-timeout-s']), out: v.out!,
+    seeds: Number(v.seeds),
+    from: Number(v.from),
+    jobs: Number(v.jobs),
+    simTime: Number(v['sim-time']),
+    worlds: v.worlds!.split(','),
+    policies: v.policies!.split(','),
+    robots: Number(v.robots),
+    maxStuckS: Number(v['max-stuck-s']),
+    minFactor: Number(v['min-factor']),
+    windowS: Number(v['window-s']),
+    missionTimeoutS: Number(v['mission-timeout-s']),
+    out: v.out!,
   };
   for (const [name, x] of Object.entries(o)) {
     if (typeof x === 'number' && !(Number.isFinite(x) && x >= 0)) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `fleetStress --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: expected a number >= 0, got ${JSON.stringify(String(x))}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `fleetStress --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: expected a number >= 0, got ${JSON.stringify(String(x))}`,
+      );
     }
   }
   const dir = mkdtempSync(join(tmpdir(), 'outpost-fleet-stress-'));
@@ -153,9 +217,11 @@ async function main(): Promise<void> {
       const r = await runOne(seed, o.worlds[i % o.worlds.length]!, o.policies[i % o.policies.length]!, o, dir);
       results.push(r);
       if (o.out !== '') appendFileSync(o.out, JSON.stringify(r) + '\n');
-      process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} seed ${seed} ${r.world}/${r.policy}: sim ${r.sim_time_s} s, wall ${r.wall_time_s} s, ` +
-        `running ${r.running_factor}×, worst ${o.windowS} s window ${r.worst_window_factor ?? '-'}×, longest stuck ${r.longest_stuck_s} s, ` +
-        `load ${r.load_avg_1m}${r.problems.length > 0 ? `\n       ${r.problems.join('\n       ')}` : ''}\n`);
+      process.stdout.write(
+        `${r.ok ? 'ok  ' : 'FAIL'} seed ${seed} ${r.world}/${r.policy}: sim ${r.sim_time_s} s, wall ${r.wall_time_s} s, ` +
+          `running ${r.running_factor}×, worst ${o.windowS} s window ${r.worst_window_factor ?? '-'}×, longest stuck ${r.longest_stuck_s} s, ` +
+          `load ${r.load_avg_1m}${r.problems.length > 0 ? `\n       ${r.problems.join('\n       ')}` : ''}\n`,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, o.jobs) }, worker));
@@ -163,11 +229,15 @@ async function main(): Promise<void> {
   const failed = results.filter((r) => !r.ok);
   const stuck = results.filter((r) => r.longest_stuck_s > o.maxStuckS);
   const summary = {
-    missions: results.length, failed: failed.length, stuck: stuck.length, seeds: `${o.from}..${o.from + o.seeds - 1}`,
+    missions: results.length,
+    failed: failed.length,
+    stuck: stuck.length,
+    seeds: `${o.from}..${o.from + o.seeds - 1}`,
     worst_running_factor: Math.min(...results.map((r) => r.running_factor)),
     worst_window_factor: Math.min(...results.map((r) => r.worst_window_factor ?? Infinity)),
     longest_stuck_s: Math.max(0, ...results.map((r) => r.longest_stuck_s)),
-    sync_warnings: results.reduce((a, r) => a + r.sync_warnings, 0), wall_s: Math.round((Date.now() - t0) / 1000),
+    sync_warnings: results.reduce((a, r) => a + r.sync_warnings, 0),
+    wall_s: Math.round((Date.now() - t0) / 1000),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   process.exitCode = failed.length === 0 ? 0 : 1;

@@ -83,7 +83,10 @@ async function outpostRun(rig: FleetBenchRig, n: number, batch: number): Promise
       }
     } else {
       for (let i = 0; i < n; i += batch) {
-        link.sendMany('/r1/pose', Array.from({ length: Math.min(batch, n - i) }, (_, j) => pose(i + j)));
+        link.sendMany(
+          '/r1/pose',
+          Array.from({ length: Math.min(batch, n - i) }, (_, j) => pose(i + j)),
+        );
       }
     }
     await until(() => delivered >= n, 120_000, `${n} messages at the handler`);
@@ -91,7 +94,12 @@ async function outpostRun(rig: FleetBenchRig, n: number, batch: number): Promise
     await link.sender.drained();
     const t2 = performance.now();
     await new Promise((r) => setTimeout(r, 50)); // late duplicates would show up here
-    return { msgsPerSec: n / ((t1 - t0) / 1000), delivered, exactlyOnceInOrder: inOrder && delivered === n, drainedMs: t2 - t0 };
+    return {
+      msgsPerSec: n / ((t1 - t0) / 1000),
+      delivered,
+      exactlyOnceInOrder: inOrder && delivered === n,
+      drainedMs: t2 - t0,
+    };
   } finally {
     await link.close();
     await receiver.close();
@@ -104,12 +112,15 @@ async function rawRun(rig: FleetBenchRig, n: number): Promise<FleetThroughputRun
   const sub = await mqtt.connectAsync(rig.broker.url, { ...opts, username: 'r2', password: password('r2') });
   const pub = await mqtt.connectAsync(rig.broker.url, { ...opts, username: 'r1', password: password('r1') });
   let delivered = 0;
-  sub.on('message', () => { delivered++; });
+  sub.on('message', () => {
+    delivered++;
+  });
   await sub.subscribeAsync(topic, { qos: 1 });
   try {
     const t0 = performance.now();
     const acks: Promise<unknown>[] = [];
-    for (let i = 0; i < n; i++) acks.push(pub.publishAsync(topic, Buffer.from(registry.encode(TYPE, pose(i))), { qos: 1 }));
+    for (let i = 0; i < n; i++)
+      acks.push(pub.publishAsync(topic, Buffer.from(registry.encode(TYPE, pose(i))), { qos: 1 }));
     await Promise.all(acks);
     await until(() => delivered >= n, 60_000, `${n} messages at the raw subscriber`);
     const t1 = performance.now();
@@ -143,9 +154,20 @@ export async function benchFleetThroughput(o: FleetThroughputOptions): Promise<F
     const rate = (runs: FleetThroughputRun[]): number => median(runs.map((r) => r.msgsPerSec));
     const rawMedian = rate(raw);
     return {
-      messages: o.messages, payloadBytes: registry.encode(TYPE, pose(1)).length, batch, outpost, outpostCommitEach, outpostBatched, raw,
-      outpostMedian: rate(outpost), outpostCommitEachMedian: rate(outpostCommitEach), outpostBatchedMedian: rate(outpostBatched), rawMedian,
-      ratio: rate(outpost) / rawMedian, ratioCommitEach: rate(outpostCommitEach) / rawMedian, ratioBatched: rate(outpostBatched) / rawMedian,
+      messages: o.messages,
+      payloadBytes: registry.encode(TYPE, pose(1)).length,
+      batch,
+      outpost,
+      outpostCommitEach,
+      outpostBatched,
+      raw,
+      outpostMedian: rate(outpost),
+      outpostCommitEachMedian: rate(outpostCommitEach),
+      outpostBatchedMedian: rate(outpostBatched),
+      rawMedian,
+      ratio: rate(outpost) / rawMedian,
+      ratioCommitEach: rate(outpostCommitEach) / rawMedian,
+      ratioBatched: rate(outpostBatched) / rawMedian,
     };
   } finally {
     await rig.close();
@@ -153,10 +175,19 @@ export async function benchFleetThroughput(o: FleetThroughputOptions): Promise<F
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { messages: { type: 'string' }, batch: { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' }, smoke: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      messages: { type: 'string' },
+      batch: { type: 'string' },
+      runs: { type: 'string' },
+      json: { type: 'boolean' },
+      smoke: { type: 'boolean' },
+    },
+  });
   const smoke = values.smoke === true;
   const r = await benchFleetThroughput({
-    messages: Number(values.messages ?? (smoke ? 2000 : 20_000)), runs: Number(values.runs ?? (smoke ? 1 : 5)),
+    messages: Number(values.messages ?? (smoke ? 2000 : 20_000)),
+    runs: Number(values.runs ?? (smoke ? 1 : 5)),
     batch: Number(values.batch ?? 100),
   });
   if (values.json === true) {
@@ -164,20 +195,46 @@ async function main(): Promise<void> {
     return;
   }
   const k = (x: number): string => `${Math.round(x).toLocaleString('en-US')} msg/s`;
-  console.log(`fleet link durable throughput: ${r.messages} × PoseStamped (${r.payloadBytes} B CDR), Mosquitto on loopback, ${r.raw.length} runs after 1 warm-up, medians`);
-  console.log(table([
-    ['path', 'median', 'runs', 'all arrived once'],
-    ['raw mqtt.js QoS 1 (baseline)', k(r.rawMedian), r.raw.map((x) => Math.round(x.msgsPerSec)).join(' '), String(r.raw.every((x) => x.exactlyOnceInOrder))],
-    ['Outpost durable, send() (group commit per turn)', k(r.outpostMedian), r.outpost.map((x) => Math.round(x.msgsPerSec)).join(' '), String(r.outpost.every((x) => x.exactlyOnceInOrder))],
-    ['Outpost durable, enqueue() (1 commit/msg)', k(r.outpostCommitEachMedian), r.outpostCommitEach.map((x) => Math.round(x.msgsPerSec)).join(' '), String(r.outpostCommitEach.every((x) => x.exactlyOnceInOrder))],
-    [`Outpost durable, sendMany() (${r.batch} msgs/commit)`, k(r.outpostBatchedMedian), r.outpostBatched.map((x) => Math.round(x.msgsPerSec)).join(' '), String(r.outpostBatched.every((x) => x.exactlyOnceInOrder))],
-  ]));
+  console.log(
+    `fleet link durable throughput: ${r.messages} × PoseStamped (${r.payloadBytes} B CDR), Mosquitto on loopback, ${r.raw.length} runs after 1 warm-up, medians`,
+  );
+  console.log(
+    table([
+      ['path', 'median', 'runs', 'all arrived once'],
+      [
+        'raw mqtt.js QoS 1 (baseline)',
+        k(r.rawMedian),
+        r.raw.map((x) => Math.round(x.msgsPerSec)).join(' '),
+        String(r.raw.every((x) => x.exactlyOnceInOrder)),
+      ],
+      [
+        'Outpost durable, send() (group commit per turn)',
+        k(r.outpostMedian),
+        r.outpost.map((x) => Math.round(x.msgsPerSec)).join(' '),
+        String(r.outpost.every((x) => x.exactlyOnceInOrder)),
+      ],
+      [
+        'Outpost durable, enqueue() (1 commit/msg)',
+        k(r.outpostCommitEachMedian),
+        r.outpostCommitEach.map((x) => Math.round(x.msgsPerSec)).join(' '),
+        String(r.outpostCommitEach.every((x) => x.exactlyOnceInOrder)),
+      ],
+      [
+        `Outpost durable, sendMany() (${r.batch} msgs/commit)`,
+        k(r.outpostBatchedMedian),
+        r.outpostBatched.map((x) => Math.round(x.msgsPerSec)).join(' '),
+        String(r.outpostBatched.every((x) => x.exactlyOnceInOrder)),
+      ],
+    ]),
+  );
   const verdict = (x: number): string => `${(x * 100).toFixed(1)} % (target ≥ 50 %: ${x >= 0.5 ? 'PASS' : 'FAIL'})`;
   console.log(`ratio Outpost / raw, send():     ${verdict(r.ratio)}`);
   console.log(`ratio Outpost / raw, enqueue():  ${verdict(r.ratioCommitEach)}`);
   console.log(`ratio Outpost / raw, sendMany(): ${verdict(r.ratioBatched)}`);
   const drained = (runs: FleetThroughputRun[]): string => median(runs.map((x) => x.drainedMs ?? NaN)).toFixed(0);
-  console.log(`until every ack is back (outbox empty), median: send() ${drained(r.outpost)} ms, sendMany() ${drained(r.outpostBatched)} ms`);
+  console.log(
+    `until every ack is back (outbox empty), median: send() ${drained(r.outpost)} ms, sendMany() ${drained(r.outpostBatched)} ms`,
+  );
 }
 
 if (process.argv[1] !== undefined && import.meta.url === `file://${process.argv[1]}`) await main();

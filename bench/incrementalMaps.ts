@@ -58,11 +58,17 @@ export function runIncrementalMapsBench(updates = 40): IncrementalMapsResult {
       const b = g.tileBounds(id);
       if (prev !== undefined) {
         let same = true;
-        for (let y = 0; y < b.h && same; y++) for (let x = 0, row = (b.y0 + y) * w + b.x0; x < b.w; x++) if (prev[row + x] !== d[row + x]) { same = false; break; }
+        for (let y = 0; y < b.h && same; y++)
+          for (let x = 0, row = (b.y0 + y) * w + b.x0; x < b.w; x++)
+            if (prev[row + x] !== d[row + x]) {
+              same = false;
+              break;
+            }
         if (same) continue;
       }
       const cells = new Int8Array(b.w * b.h);
-      for (let y = 0; y < b.h; y++) for (let x = 0, row = (b.y0 + y) * w + b.x0; x < b.w; x++) cells[y * b.w + x] = d[row + x]!;
+      for (let y = 0; y < b.h; y++)
+        for (let x = 0, row = (b.y0 + y) * w + b.x0; x < b.w; x++) cells[y * b.w + x] = d[row + x]!;
       map.setOwnTile(id, cells);
     }
   };
@@ -82,7 +88,11 @@ export function runIncrementalMapsBench(updates = 40): IncrementalMapsResult {
     changed += performance.now() - t;
   }
   return {
-    inflation: { fullMs: full / updates, incrementalMs: incremental / updates, recomputedShare: recomputed / updates / (w * h) },
+    inflation: {
+      fullMs: full / updates,
+      incrementalMs: incremental / updates,
+      recomputedShare: recomputed / updates / (w * h),
+    },
     tiles: { allMs: all / updates, changedMs: changed / updates, tileCount: g.tileCount },
   };
 }
@@ -94,6 +104,10 @@ if (process.argv[1] !== undefined && import.meta.url === `file://${process.argv[
   console.log(`${m.cpuModel}, ${m.nproc} CPUs, Node ${m.node}`);
   console.log('| per map update, 640×480 | whole grid | incremental |');
   console.log('| --- | ---: | ---: |');
-  console.log(`| planner inflation (${(100 * r.inflation.recomputedShare).toFixed(0)}% of cells re-inflated) | ${r.inflation.fullMs.toFixed(1)} ms | ${r.inflation.incrementalMs.toFixed(1)} ms |`);
-  console.log(`| fleet_link own map → ${r.tiles.tileCount} tiles | ${r.tiles.allMs.toFixed(1)} ms | ${r.tiles.changedMs.toFixed(1)} ms |`);
+  console.log(
+    `| planner inflation (${(100 * r.inflation.recomputedShare).toFixed(0)}% of cells re-inflated) | ${r.inflation.fullMs.toFixed(1)} ms | ${r.inflation.incrementalMs.toFixed(1)} ms |`,
+  );
+  console.log(
+    `| fleet_link own map → ${r.tiles.tileCount} tiles | ${r.tiles.allMs.toFixed(1)} ms | ${r.tiles.changedMs.toFixed(1)} ms |`,
+  );
 }

@@ -78,7 +78,9 @@ async function oneLaunch(file: string, idleMs: number): Promise<{ firstMs: numbe
 
 async function oneBaseline(idleMs: number): Promise<{ readyMs: number; rss: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['-e', 'process.stdout.write("ready\\n"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['-e', 'process.stdout.write("ready\\n"); setInterval(() => {}, 1000)'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
   const readyMs = performance.now() - t0;
   await sleep(idleMs);
@@ -89,7 +91,14 @@ async function oneBaseline(idleMs: number): Promise<{ readyMs: number; rss: numb
 
 export async function benchLauncherStartup(options: { runs: number; idleMs: number }): Promise<LauncherStartupResult> {
   const file = tenNodeLaunchFile(mkdtempSync(join(tmpdir(), 'outpost-bench-launch-')));
-  const out: LauncherStartupResult = { runs: options.runs, firstMessageMs: [], rssMB: [], baselineReadyMs: [], baselineRssMB: [], exitCodes: [] };
+  const out: LauncherStartupResult = {
+    runs: options.runs,
+    firstMessageMs: [],
+    rssMB: [],
+    baselineReadyMs: [],
+    baselineRssMB: [],
+    exitCodes: [],
+  };
   for (let i = 0; i < options.runs; i++) {
     const b = await oneBaseline(options.idleMs);
     out.baselineReadyMs.push(b.readyMs);
@@ -103,7 +112,9 @@ export async function benchLauncherStartup(options: { runs: number; idleMs: numb
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, json: { type: 'boolean' }, smoke: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string' }, json: { type: 'boolean' }, smoke: { type: 'boolean' } },
+  });
   const smoke = values.smoke === true;
   const r = await benchLauncherStartup({ runs: smoke ? 1 : Number(values.runs ?? 5), idleMs: smoke ? 500 : 3000 });
   if (values.json === true) {
@@ -112,8 +123,12 @@ async function main(): Promise<void> {
   }
   const f = (x: number) => x.toFixed(1);
   console.log(`launcher, 10 nodes (${r.runs} runs, medians)`);
-  console.log(`  start → first /r0/odom message   ${f(median(r.firstMessageMs))} ms   (bare node start → ready: ${f(median(r.baselineReadyMs))} ms)`);
-  console.log(`  idle RSS                         ${f(median(r.rssMB))} MB   (bare node: ${f(median(r.baselineRssMB))} MB; target ≤ 80 MB: ${median(r.rssMB) <= 80 ? 'PASS' : 'FAIL'})`);
+  console.log(
+    `  start → first /r0/odom message   ${f(median(r.firstMessageMs))} ms   (bare node start → ready: ${f(median(r.baselineReadyMs))} ms)`,
+  );
+  console.log(
+    `  idle RSS                         ${f(median(r.rssMB))} MB   (bare node: ${f(median(r.baselineRssMB))} MB; target ≤ 80 MB: ${median(r.rssMB) <= 80 ? 'PASS' : 'FAIL'})`,
+  );
   console.log(`  Ctrl-C exit codes                ${r.exitCodes.join(', ')}`);
 }
 

@@ -49,7 +49,10 @@ function marchScan(world: GridWorld, pose: Pose2D, spec: LidarSpec, out: Float32
     for (let k = 0; t <= spec.rangeMax; k++, t += step) {
       const cx = Math.floor((pose.x + k * dx - world.originX) / world.resolution);
       const cy = Math.floor((pose.y + k * dy - world.originY) / world.resolution);
-      if (world.isBlocked(cx, cy)) { hit = t; break; }
+      if (world.isBlocked(cx, cy)) {
+        hit = t;
+        break;
+      }
     }
     out[i] = hit;
   }
@@ -67,8 +70,14 @@ function freePoses(world: GridWorld, n: number, rng: Random): Pose2D[] {
 
 export async function runLidarBench(options: BenchOptions = {}): Promise<LidarResult> {
   const scans = options.smoke ? 50 : 2000;
-  const full = (beams: number, rangeMax: number): LidarSpec =>
-    ({ beams, angleMin: -Math.PI, angleMax: Math.PI - (2 * Math.PI) / beams, rangeMin: 0.12, rangeMax, noiseStd: 0 });
+  const full = (beams: number, rangeMax: number): LidarSpec => ({
+    beams,
+    angleMin: -Math.PI,
+    angleMax: Math.PI - (2 * Math.PI) / beams,
+    rangeMin: 0.12,
+    rangeMax,
+    noiseStd: 0,
+  });
   const cases: Array<[string, string, LidarSpec]> = [
     ['rooms 640x480@0.1m, 360 beams x 8 m', 'rooms.yaml', full(360, 8)],
     ['cave 400x400@0.1m, 360 beams x 8 m', 'cave.yaml', full(360, 8)],
@@ -108,19 +117,40 @@ export async function runLidarBench(options: BenchOptions = {}): Promise<LidarRe
     };
     const dda = side(ddaUs);
     const marching = side(marchUs);
-    results.push({ name, scans, dda, marching, speedup: marching.p50Us / dda.p50Us, marchingMissRate: misses / beams, maxDdaBeyondMarchingM });
+    results.push({
+      name,
+      scans,
+      dda,
+      marching,
+      speedup: marching.p50Us / dda.p50Us,
+      marchingMissRate: misses / beams,
+      maxDdaBeyondMarchingM,
+    });
   }
   const maxP50Us = 1000;
-  return { benchmark: 'lidar', cases: results, target: { maxP50Us, pass: results[0]!.dda.p50Us < maxP50Us && results[1]!.dda.p50Us < maxP50Us } };
+  return {
+    benchmark: 'lidar',
+    cases: results,
+    target: { maxP50Us, pass: results[0]!.dda.p50Us < maxP50Us && results[1]!.dda.p50Us < maxP50Us },
+  };
 }
 
 export function formatLidar(r: LidarResult): string {
   const rows = r.cases.map((c) => [
-    c.name, String(c.scans), c.dda.p50Us.toFixed(1), c.dda.p99Us.toFixed(1), formatCount(c.dda.beamsPerSec),
-    c.marching.p50Us.toFixed(1), c.marching.p99Us.toFixed(1), `${c.speedup.toFixed(1)}x`, `${(c.marchingMissRate * 100).toFixed(2)}%`,
+    c.name,
+    String(c.scans),
+    c.dda.p50Us.toFixed(1),
+    c.dda.p99Us.toFixed(1),
+    formatCount(c.dda.beamsPerSec),
+    c.marching.p50Us.toFixed(1),
+    c.marching.p99Us.toFixed(1),
+    `${c.speedup.toFixed(1)}x`,
+    `${(c.marchingMissRate * 100).toFixed(2)}%`,
   ]);
-  return `${formatTable(['case', 'scans', 'castScan p50 µs', 'p99 µs', 'beams/s', 'marching p50 µs', 'p99 µs', 'speedup', 'marching misses'], rows)}\n\n`
-    + `target: 360-beam scan p50 < ${r.target.maxP50Us} µs: ${r.target.pass ? 'PASS' : 'FAIL'}`;
+  return (
+    `${formatTable(['case', 'scans', 'castScan p50 µs', 'p99 µs', 'beams/s', 'marching p50 µs', 'p99 µs', 'speedup', 'marching misses'], rows)}\n\n` +
+    `target: 360-beam scan p50 < ${r.target.maxP50Us} µs: ${r.target.pass ? 'PASS' : 'FAIL'}`
+  );
 }
 
 await benchMain(import.meta.url, runLidarBench, formatLidar);

@@ -4,7 +4,14 @@ import { Context } from '../runtime/Context.js';
 import { Node } from '../runtime/Node.js';
 import type { MessageOf } from '../runtime/msg/MessageTypes.js';
 import {
-  benchMain, formatCount, formatTable, median, percentile, secondsSince, yieldToEventLoop, type BenchOptions,
+  benchMain,
+  formatCount,
+  formatTable,
+  median,
+  percentile,
+  secondsSince,
+  yieldToEventLoop,
+  type BenchOptions,
 } from './BenchRunner.js';
 
 /**
@@ -54,7 +61,10 @@ function grid(): Grid {
   return {
     header: { stamp: { sec: 1, nanosec: 0 }, frame_id: 'map' },
     info: {
-      map_load_time: { sec: 1, nanosec: 0 }, resolution: 0.05, width, height,
+      map_load_time: { sec: 1, nanosec: 0 },
+      resolution: 0.05,
+      width,
+      height,
       origin: { position: { x: -16, y: -12, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
     },
     data: new Int8Array(width * height).fill(-1),
@@ -77,7 +87,11 @@ interface Path {
 }
 
 /** Times `send` → callback with one message in flight; `setHook` installs what the callback calls. */
-async function oneInFlight(samples: number, send: () => void, setHook: (hook: (() => void) | undefined) => void): Promise<number[]> {
+async function oneInFlight(
+  samples: number,
+  send: () => void,
+  setHook: (hook: (() => void) | undefined) => void,
+): Promise<number[]> {
   const out: number[] = [];
   let t0 = 0n;
   for (let i = 0; i < samples; i++) {
@@ -95,7 +109,10 @@ async function oneInFlight(samples: number, send: () => void, setHook: (hook: ((
   return out;
 }
 
-function outpostPath(type: 'geometry_msgs/msg/Twist' | 'nav_msgs/msg/OccupancyGrid', message: object): Path & { dropped(): number } {
+function outpostPath(
+  type: 'geometry_msgs/msg/Twist' | 'nav_msgs/msg/OccupancyGrid',
+  message: object,
+): Path & { dropped(): number } {
   const ctx = new Context({ logger: pino({ level: 'silent' }) });
   const talker = new Node('bench_talker', '', ctx);
   const listener = new Node('bench_listener', '', ctx);
@@ -121,7 +138,14 @@ function outpostPath(type: 'geometry_msgs/msg/Twist' | 'nav_msgs/msg/OccupancyGr
       if (received - before !== sent) throw new Error(`outpost ${type}: sent ${sent}, received ${received - before}`);
       return sent / elapsed;
     },
-    latency: (samples) => oneInFlight(samples, () => pub.publish(message), (h) => { hook = h; }),
+    latency: (samples) =>
+      oneInFlight(
+        samples,
+        () => pub.publish(message),
+        (h) => {
+          hook = h;
+        },
+      ),
     dropped: () => sub.dropped,
     async close() {
       talker.destroy();
@@ -153,7 +177,14 @@ function eventEmitterPath(message: object): Path {
       if (received - before !== sent) throw new Error(`EventEmitter: sent ${sent}, received ${received - before}`);
       return sent / elapsed;
     },
-    latency: (samples) => oneInFlight(samples, () => emitter.emit('bench', message), (h) => { hook = h; }),
+    latency: (samples) =>
+      oneInFlight(
+        samples,
+        () => emitter.emit('bench', message),
+        (h) => {
+          hook = h;
+        },
+      ),
     async close() {
       emitter.removeAllListeners();
     },
@@ -178,20 +209,27 @@ async function compare(a: Path, b: Path, size: Sizing) {
     const lat = await p.latency(size.latencySamples);
     out.push({ msgsPerSec: median(rates[i]!), p50Us: percentile(lat, 50), p99Us: percentile(lat, 99) });
   }
-  return out as [typeof out[0], typeof out[0]];
+  return out as [(typeof out)[0], (typeof out)[0]];
 }
 
 export async function runLocalTransportBench(options: BenchOptions = {}): Promise<TransportResult> {
-  const size: Sizing = options.smoke === true
-    ? { runs: 1, runSeconds: 0.03, latencySamples: 300 }
-    : { runs: 7, runSeconds: 1, latencySamples: 50_000 };
+  const size: Sizing =
+    options.smoke === true
+      ? { runs: 1, runSeconds: 0.03, latencySamples: 300 }
+      : { runs: 7, runSeconds: 1, latencySamples: 50_000 };
   // Every path is built before any is timed. V8 specialises code to a function's only closure
   // until a second one exists; measuring the first case before the second is built would time
   // that best case for it alone (a real process has many nodes and subscriptions).
-  const paths = ([
-    ['geometry_msgs/msg/Twist', 'geometry_msgs/msg/Twist', twist()],
-    ['nav_msgs/msg/OccupancyGrid 640x480', 'nav_msgs/msg/OccupancyGrid', grid()],
-  ] as const).map(([name, type, message]) => ({ name, outpost: outpostPath(type, message), eventEmitter: eventEmitterPath(message) }));
+  const paths = (
+    [
+      ['geometry_msgs/msg/Twist', 'geometry_msgs/msg/Twist', twist()],
+      ['nav_msgs/msg/OccupancyGrid 640x480', 'nav_msgs/msg/OccupancyGrid', grid()],
+    ] as const
+  ).map(([name, type, message]) => ({
+    name,
+    outpost: outpostPath(type, message),
+    eventEmitter: eventEmitterPath(message),
+  }));
   // Warm every path before timing any, so each is timed in the steady state of a process that
   // runs them all (V8's feedback has then seen every topic and message type).
   for (const path of paths) {
@@ -205,7 +243,9 @@ export async function runLocalTransportBench(options: BenchOptions = {}): Promis
     const [measured, eventEmitter] = await compare(path.outpost, path.eventEmitter, size);
     const outpost = { ...measured, dropped: path.outpost.dropped() };
     cases.push({
-      name: path.name, outpost, eventEmitter,
+      name: path.name,
+      outpost,
+      eventEmitter,
       overhead: eventEmitter.msgsPerSec / outpost.msgsPerSec,
       latencyRatio: outpost.p50Us / eventEmitter.p50Us,
     });
@@ -216,7 +256,11 @@ export async function runLocalTransportBench(options: BenchOptions = {}): Promis
   }
   const twistCase = cases[0]!;
   return {
-    benchmark: 'localTransport', runs: size.runs, runSeconds: size.runSeconds, latencySamples: size.latencySamples, cases,
+    benchmark: 'localTransport',
+    runs: size.runs,
+    runSeconds: size.runSeconds,
+    latencySamples: size.latencySamples,
+    cases,
     target: { case: twistCase.name, maxOverhead: 2, overhead: twistCase.overhead, pass: twistCase.overhead <= 2 },
   };
 }
@@ -224,16 +268,30 @@ export async function runLocalTransportBench(options: BenchOptions = {}): Promis
 export function formatLocalTransport(result: TransportResult): string {
   const us = (n: number): string => n.toFixed(2);
   const table = formatTable(
-    ['case', 'outpost msg/s', 'EventEmitter msg/s', 'overhead', 'outpost p50/p99 µs', 'EventEmitter p50/p99 µs', 'dropped'],
+    [
+      'case',
+      'outpost msg/s',
+      'EventEmitter msg/s',
+      'overhead',
+      'outpost p50/p99 µs',
+      'EventEmitter p50/p99 µs',
+      'dropped',
+    ],
     result.cases.map((c) => [
-      c.name, formatCount(c.outpost.msgsPerSec), formatCount(c.eventEmitter.msgsPerSec), `${c.overhead.toFixed(2)}x`,
-      `${us(c.outpost.p50Us)} / ${us(c.outpost.p99Us)}`, `${us(c.eventEmitter.p50Us)} / ${us(c.eventEmitter.p99Us)}`,
+      c.name,
+      formatCount(c.outpost.msgsPerSec),
+      formatCount(c.eventEmitter.msgsPerSec),
+      `${c.overhead.toFixed(2)}x`,
+      `${us(c.outpost.p50Us)} / ${us(c.outpost.p99Us)}`,
+      `${us(c.eventEmitter.p50Us)} / ${us(c.eventEmitter.p99Us)}`,
       String(c.outpost.dropped),
     ]),
   );
   const t = result.target;
-  return `${table}\n\nmedian of ${result.runs} run(s) of ${result.runSeconds} s; latency over ${result.latencySamples} messages, one in flight\n` +
-    `target: ${t.case} overhead <= ${t.maxOverhead}x the EventEmitter: ${t.overhead.toFixed(2)}x ${t.pass ? 'PASS' : 'FAIL'}`;
+  return (
+    `${table}\n\nmedian of ${result.runs} run(s) of ${result.runSeconds} s; latency over ${result.latencySamples} messages, one in flight\n` +
+    `target: ${t.case} overhead <= ${t.maxOverhead}x the EventEmitter: ${t.overhead.toFixed(2)}x ${t.pass ? 'PASS' : 'FAIL'}`
+  );
 }
 
 await benchMain(import.meta.url, runLocalTransportBench, formatLocalTransport);

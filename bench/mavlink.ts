@@ -9,12 +9,29 @@ import { SocatPair } from '../firmware-bridge/link/SocatPair.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../firmware-bridge/MavlinkBridgeNode.js';
 import { MavlinkEncoder } from '../firmware-bridge/mavlink/MavlinkEncoder.js';
 import {
-  ATTITUDE, BATTERY_STATUS, COMMAND_ACK, COMMAND_LONG, GLOBAL_POSITION_INT, HEARTBEAT, LOCAL_POSITION_NED, SYS_STATUS, decodePayload,
-  type MessageDef, type MessageFields,
+  ATTITUDE,
+  BATTERY_STATUS,
+  COMMAND_ACK,
+  COMMAND_LONG,
+  GLOBAL_POSITION_INT,
+  HEARTBEAT,
+  LOCAL_POSITION_NED,
+  SYS_STATUS,
+  decodePayload,
+  type MessageDef,
+  type MessageFields,
 } from '../firmware-bridge/mavlink/MavlinkMessages.js';
 import { MavlinkParser } from '../firmware-bridge/mavlink/MavlinkParser.js';
 import { Context } from '../runtime/index.js';
-import { benchMain, formatCount, formatTable, median, percentile, yieldToEventLoop, type BenchOptions } from './BenchRunner.js';
+import {
+  benchMain,
+  formatCount,
+  formatTable,
+  median,
+  percentile,
+  yieldToEventLoop,
+  type BenchOptions,
+} from './BenchRunner.js';
 
 /**
  * MAVLink v2. (1) Parse throughput of firmware-bridge's MavlinkParser against
@@ -26,25 +43,71 @@ import { benchMain, formatCount, formatTable, median, percentile, yieldToEventLo
  * Run: `npm run bench:mavlink [-- --smoke]`.
  */
 
-export interface ParseSide { framesPerSec: number; mbPerSec: number }
+export interface ParseSide {
+  framesPerSec: number;
+  mbPerSec: number;
+}
 export interface MavlinkBenchResult {
   benchmark: 'mavlink';
   stream: { frames: number; bytes: number; runs: number };
   parse: { outpost: ParseSide; nodeMavlink: ParseSide; outpostDecode: ParseSide; nodeMavlinkDecode: ParseSide };
   roundTrip: { raw: RoundTrip; bridge: RoundTrip };
 }
-export interface RoundTrip { samples: number; p50Ms: number; p99Ms: number; maxMs: number }
+export interface RoundTrip {
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
 
 /** A telemetry-shaped stream: what an autopilot sends a companion computer, values varying. */
 function telemetryStream(frames: number): Buffer {
   const enc = new MavlinkEncoder({ systemId: 1, componentId: 1 });
   const kinds: Array<[MessageDef, (i: number) => MessageFields]> = [
-    [HEARTBEAT, () => ({ type: 2, autopilot: 12, base_mode: 129, custom_mode: 6 << 16, system_status: 4, mavlink_version: 3 })],
-    [ATTITUDE, (i) => ({ time_boot_ms: i, roll: Math.sin(i) * 0.1, pitch: Math.cos(i) * 0.1, yaw: (i % 628) / 100, rollspeed: 0.01, pitchspeed: -0.02, yawspeed: 0.3 })],
+    [
+      HEARTBEAT,
+      () => ({ type: 2, autopilot: 12, base_mode: 129, custom_mode: 6 << 16, system_status: 4, mavlink_version: 3 }),
+    ],
+    [
+      ATTITUDE,
+      (i) => ({
+        time_boot_ms: i,
+        roll: Math.sin(i) * 0.1,
+        pitch: Math.cos(i) * 0.1,
+        yaw: (i % 628) / 100,
+        rollspeed: 0.01,
+        pitchspeed: -0.02,
+        yawspeed: 0.3,
+      }),
+    ],
     [LOCAL_POSITION_NED, (i) => ({ time_boot_ms: i, x: i * 0.01, y: -i * 0.02, z: -10, vx: 1, vy: -2, vz: 0.1 })],
-    [GLOBAL_POSITION_INT, (i) => ({ time_boot_ms: i, lat: 473977420 + i, lon: 85455940 - i, alt: 498000, relative_alt: 10000, vx: 100, vy: -200, vz: 0, hdg: i % 36000 })],
-    [SYS_STATUS, (i) => ({ voltage_battery: 16200 - (i % 100), current_battery: 1200, battery_remaining: 87, load: 500 })],
-    [BATTERY_STATUS, () => ({ voltages: [4050, 4050, 4050, 4050, 65535, 65535, 65535, 65535, 65535, 65535], current_battery: 1200, battery_remaining: 87, temperature: 2500 })],
+    [
+      GLOBAL_POSITION_INT,
+      (i) => ({
+        time_boot_ms: i,
+        lat: 473977420 + i,
+        lon: 85455940 - i,
+        alt: 498000,
+        relative_alt: 10000,
+        vx: 100,
+        vy: -200,
+        vz: 0,
+        hdg: i % 36000,
+      }),
+    ],
+    [
+      SYS_STATUS,
+      (i) => ({ voltage_battery: 16200 - (i % 100), current_battery: 1200, battery_remaining: 87, load: 500 }),
+    ],
+    [
+      BATTERY_STATUS,
+      () => ({
+        voltages: [4050, 4050, 4050, 4050, 65535, 65535, 65535, 65535, 65535, 65535],
+        current_battery: 1200,
+        battery_remaining: 87,
+        temperature: 2500,
+      }),
+    ],
   ];
   const parts: Uint8Array[] = [];
   for (let i = 0; i < frames; i++) {
@@ -88,7 +151,9 @@ function runNodeMavlink(stream: Buffer, decode: boolean): Promise<{ frames: numb
         if (cls !== undefined) sink += Object.keys(packet.protocol.data(packet.payload, cls)).length;
       }
     });
-    parser.on('end', () => resolve({ frames, seconds: Number(process.hrtime.bigint() - t0) / 1e9 + (sink < 0 ? 1 : 0) }));
+    parser.on('end', () =>
+      resolve({ frames, seconds: Number(process.hrtime.bigint() - t0) / 1e9 + (sink < 0 ? 1 : 0) }),
+    );
     parser.on('error', reject);
     for (let i = 0; i < stream.length; i += CHUNK) splitter.write(stream.subarray(i, i + CHUNK));
     splitter.end();
@@ -96,7 +161,12 @@ function runNodeMavlink(stream: Buffer, decode: boolean): Promise<{ frames: numb
 }
 
 async function parseBench(stream: Buffer, expected: number, runs: number): Promise<MavlinkBenchResult['parse']> {
-  const samples = { outpost: [] as number[], nodeMavlink: [] as number[], outpostDecode: [] as number[], nodeMavlinkDecode: [] as number[] };
+  const samples = {
+    outpost: [] as number[],
+    nodeMavlink: [] as number[],
+    outpostDecode: [] as number[],
+    nodeMavlinkDecode: [] as number[],
+  };
   const check = (name: string, r: { frames: number }) => {
     if (r.frames !== expected) throw new Error(`${name}: expected ${expected} frames, got ${r.frames}`);
   };
@@ -115,11 +185,24 @@ async function parseBench(stream: Buffer, expected: number, runs: number): Promi
       samples[decode ? 'nodeMavlinkDecode' : 'nodeMavlink'].push(b.frames / b.seconds);
     }
   }
-  const side = (fps: number[]): ParseSide => ({ framesPerSec: median(fps), mbPerSec: (median(fps) * stream.length) / expected / 1e6 });
-  return { outpost: side(samples.outpost), nodeMavlink: side(samples.nodeMavlink), outpostDecode: side(samples.outpostDecode), nodeMavlinkDecode: side(samples.nodeMavlinkDecode) };
+  const side = (fps: number[]): ParseSide => ({
+    framesPerSec: median(fps),
+    mbPerSec: (median(fps) * stream.length) / expected / 1e6,
+  });
+  return {
+    outpost: side(samples.outpost),
+    nodeMavlink: side(samples.nodeMavlink),
+    outpostDecode: side(samples.outpostDecode),
+    nodeMavlinkDecode: side(samples.nodeMavlinkDecode),
+  };
 }
 
-const summarize = (ms: number[]): RoundTrip => ({ samples: ms.length, p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), maxMs: Math.max(...ms) });
+const summarize = (ms: number[]): RoundTrip => ({
+  samples: ms.length,
+  p50Ms: percentile(ms, 50),
+  p99Ms: percentile(ms, 99),
+  maxMs: Math.max(...ms),
+});
 
 async function roundTripBench(samples: number): Promise<MavlinkBenchResult['roundTrip']> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-mavlink-'));
@@ -136,11 +219,17 @@ async function roundTripBench(samples: number): Promise<MavlinkBenchResult['roun
     const enc = new MavlinkEncoder({ systemId: 1, componentId: 191 });
     const parser = new MavlinkParser();
     let onAck: (() => void) | undefined;
-    const off = link.onData((b) => parser.push(b, (f) => { if (f.def === COMMAND_ACK) onAck?.(); }));
+    const off = link.onData((b) =>
+      parser.push(b, (f) => {
+        if (f.def === COMMAND_ACK) onAck?.();
+      }),
+    );
     const raw: number[] = [];
     for (let i = 0; i < samples + 20; i++) {
       const t0 = process.hrtime.bigint();
-      const acked = new Promise<void>((resolve) => { onAck = resolve; });
+      const acked = new Promise<void>((resolve) => {
+        onAck = resolve;
+      });
       link.write(enc.encode(COMMAND_LONG, { command: 400, param1: i % 2, target_system: 1, target_component: 1 }));
       await acked;
       if (i >= 20) raw.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -149,7 +238,12 @@ async function roundTripBench(samples: number): Promise<MavlinkBenchResult['roun
     await link.close();
     // Through the node: bridge.arm() resolves on the ACK.
     const ctx = new Context({ logger: pino({ level: 'silent' }) });
-    const bridge = mavlinkBridgeKind.create(ctx, { name: 'mavlink_bridge', namespace: '/bench', remappings: [], parameterOverrides: { link: `serial://${pair.a}:921600`, command_retries: 0, command_timeout: 2 } }) as MavlinkBridgeNode;
+    const bridge = mavlinkBridgeKind.create(ctx, {
+      name: 'mavlink_bridge',
+      namespace: '/bench',
+      remappings: [],
+      parameterOverrides: { link: `serial://${pair.a}:921600`, command_retries: 0, command_timeout: 2 },
+    }) as MavlinkBridgeNode;
     await bridge.configure();
     await bridge.activate();
     await bridge.link!.whenOpen(AbortSignal.timeout(5000));
@@ -182,13 +276,29 @@ export async function runMavlinkBench(o: BenchOptions = {}): Promise<MavlinkBenc
 export function formatMavlink(r: MavlinkBenchResult): string {
   const p = r.parse;
   const row = (name: string, s: ParseSide) => [name, formatCount(s.framesPerSec), s.mbPerSec.toFixed(1)];
-  const rt = (name: string, s: RoundTrip) => [name, String(s.samples), s.p50Ms.toFixed(3), s.p99Ms.toFixed(3), s.maxMs.toFixed(3)];
-  return `stream: ${formatCount(r.stream.frames)} frames, ${formatCount(r.stream.bytes)} bytes; median of ${r.stream.runs} runs\n\n`
-    + `${formatTable(['parser', 'frames/s', 'MB/s'], [
-      row('outpost MavlinkParser (frames)', p.outpost), row('node-mavlink splitter+parser (frames)', p.nodeMavlink),
-      row('outpost (frames + decode)', p.outpostDecode), row('node-mavlink (frames + decode)', p.nodeMavlinkDecode),
-    ])}\n\nspeedup: ${(p.outpost.framesPerSec / p.nodeMavlink.framesPerSec).toFixed(1)}x frames, ${(p.outpostDecode.framesPerSec / p.nodeMavlinkDecode.framesPerSec).toFixed(1)}x with decode\n\n`
-    + formatTable(['COMMAND_LONG → COMMAND_ACK over a pty (921600)', 'samples', 'p50 ms', 'p99 ms', 'max ms'], [rt('raw codec + SerialLink', r.roundTrip.raw), rt('mavlink_bridge arm()', r.roundTrip.bridge)]);
+  const rt = (name: string, s: RoundTrip) => [
+    name,
+    String(s.samples),
+    s.p50Ms.toFixed(3),
+    s.p99Ms.toFixed(3),
+    s.maxMs.toFixed(3),
+  ];
+  return (
+    `stream: ${formatCount(r.stream.frames)} frames, ${formatCount(r.stream.bytes)} bytes; median of ${r.stream.runs} runs\n\n` +
+    `${formatTable(
+      ['parser', 'frames/s', 'MB/s'],
+      [
+        row('outpost MavlinkParser (frames)', p.outpost),
+        row('node-mavlink splitter+parser (frames)', p.nodeMavlink),
+        row('outpost (frames + decode)', p.outpostDecode),
+        row('node-mavlink (frames + decode)', p.nodeMavlinkDecode),
+      ],
+    )}\n\nspeedup: ${(p.outpost.framesPerSec / p.nodeMavlink.framesPerSec).toFixed(1)}x frames, ${(p.outpostDecode.framesPerSec / p.nodeMavlinkDecode.framesPerSec).toFixed(1)}x with decode\n\n` +
+    formatTable(
+      ['COMMAND_LONG → COMMAND_ACK over a pty (921600)', 'samples', 'p50 ms', 'p99 ms', 'max ms'],
+      [rt('raw codec + SerialLink', r.roundTrip.raw), rt('mavlink_bridge arm()', r.roundTrip.bridge)],
+    )
+  );
 }
 
 await benchMain(import.meta.url, runMavlinkBench, formatMavlink);

@@ -82,13 +82,23 @@ function growth(samples: readonly MemorySample[], key: 'rss' | 'heapUsed' | 'ext
   }
   const third = Math.max(1, Math.floor(n / 3));
   const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
-  return { slopeMiBPerMin: sxx > 0 ? sxy / sxx : 0, firstThirdMiB: mean(ys.slice(0, third)), lastThirdMiB: mean(ys.slice(n - third)) };
+  return {
+    slopeMiBPerMin: sxx > 0 ? sxy / sxx : 0,
+    firstThirdMiB: mean(ys.slice(0, third)),
+    lastThirdMiB: mean(ys.slice(n - third)),
+  };
 }
 
 const CASES = {
   mission: (simS: number) => ({
     file: join(ROOT, 'launch/sim/explore.launch.yaml'),
-    args: { map: join(ROOT, 'sim/worlds/rooms.yaml'), robots: '4', seed: '1', until_coverage: '1.0', until_time: String(simS) },
+    args: {
+      map: join(ROOT, 'sim/worlds/rooms.yaml'),
+      robots: '4',
+      seed: '1',
+      until_coverage: '1.0',
+      until_time: String(simS),
+    },
   }),
   robot: (simS: number, scratch: string) => ({
     file: join(ROOT, 'bench/soak/robot.soak.launch.yaml'),
@@ -97,9 +107,13 @@ const CASES = {
 } as const;
 
 export async function memorySoak(o: {
-  case: keyof typeof CASES; minutes: number; sampleS: number; warmupS: number;
+  case: keyof typeof CASES;
+  minutes: number;
+  sampleS: number;
+  warmupS: number;
   /** Sim minutes at which to write a V8 heap snapshot (`<snapshotPrefix>.<min>min.heapsnapshot`), to diff when the heap grows. */
-  snapshotsAtMin?: number[]; snapshotPrefix?: string;
+  snapshotsAtMin?: number[];
+  snapshotPrefix?: string;
 }): Promise<SoakResult> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const scratch = mkdtempSync(join(tmpdir(), 'outpost-soak-'));
@@ -118,42 +132,68 @@ export async function memorySoak(o: {
   const sample = (t: number): void => {
     gc?.();
     const m = process.memoryUsage();
-    samples.push({ simS: t, wallS: (performance.now() - wall0) / 1000, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+    samples.push({
+      simS: t,
+      wallS: (performance.now() - wall0) / 1000,
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+    });
     const last = samples[samples.length - 1]!;
-    process.stderr.write(`${o.case}: sim ${(t / 60).toFixed(1)} min  wall ${last.wallS.toFixed(0)} s  rss ${(last.rss / MiB).toFixed(1)} MiB  heap ${(last.heapUsed / MiB).toFixed(1)} MiB\n`);
+    process.stderr.write(
+      `${o.case}: sim ${(t / 60).toFixed(1)} min  wall ${last.wallS.toFixed(0)} s  rss ${(last.rss / MiB).toFixed(1)} MiB  heap ${(last.heapUsed / MiB).toFixed(1)} MiB\n`,
+    );
   };
   let finished!: () => void;
-  const done = new Promise<void>((r) => { finished = r; });
+  const done = new Promise<void>((r) => {
+    finished = r;
+  });
   // Ctrl-C (or a time limit's SIGTERM) ends the window early: the samples so far are still reported.
-  const interrupt = (): void => { endReason = 'interrupted'; finished(); };
+  const interrupt = (): void => {
+    endReason = 'interrupted';
+    finished();
+  };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   const snapshots = [...(o.snapshotsAtMin ?? [])].sort((a, b) => a - b);
   try {
     await launcher.start();
-    if (plan.nodes.some((n) => n.process)) throw new Error(`${file}: a node runs in its own process; this soak samples one process only`);
+    if (plan.nodes.some((n) => n.process))
+      throw new Error(`${file}: a node runs in its own process; this soak samples one process only`);
     const watcher = new Node('memory_soak', '/outpost', launcher.context);
     // Sampling rides on the simulator's clock: samples are evenly spaced in sim time whatever the machine's load.
-    watcher.createSubscription('rosgraph_msgs/msg/Clock', '/clock', { qos: { reliability: 'best_effort', depth: 1 } }, (c) => {
-      const t = c.clock.sec + c.clock.nanosec / 1e9;
-      lastSim = t;
-      if (t >= next) {
-        sample(t);
-        next += o.sampleS;
-      }
-      if (snapshots.length > 0 && t >= snapshots[0]! * 60) {
-        const file = writeHeapSnapshot(`${o.snapshotPrefix ?? o.case}.${snapshots.shift()}min.heapsnapshot`);
-        process.stderr.write(`${o.case}: heap snapshot ${file}\n`);
-      }
-      if (t >= simS) finished();
-    });
+    watcher.createSubscription(
+      'rosgraph_msgs/msg/Clock',
+      '/clock',
+      { qos: { reliability: 'best_effort', depth: 1 } },
+      (c) => {
+        const t = c.clock.sec + c.clock.nanosec / 1e9;
+        lastSim = t;
+        if (t >= next) {
+          sample(t);
+          next += o.sampleS;
+        }
+        if (snapshots.length > 0 && t >= snapshots[0]! * 60) {
+          const file = writeHeapSnapshot(`${o.snapshotPrefix ?? o.case}.${snapshots.shift()}min.heapsnapshot`);
+          process.stderr.write(`${o.case}: heap snapshot ${file}\n`);
+        }
+        if (t >= simS) finished();
+      },
+    );
     watcher.createSubscription('outpost_msgs/msg/SimStatus', '/sim/status', { qos: 10 }, (s) => {
       status = { coverage: s.coverage, maxPathLengthM: s.max_path_length_m };
     });
-    watcher.createSubscription('std_msgs/msg/String', '/sim/report', { qos: { durability: 'transient_local', depth: 1 } }, (m) => {
-      endReason = (JSON.parse(m.data) as { reason?: string }).reason ?? 'report';
-      finished();
-    });
+    watcher.createSubscription(
+      'std_msgs/msg/String',
+      '/sim/report',
+      { qos: { durability: 'transient_local', depth: 1 } },
+      (m) => {
+        endReason = (JSON.parse(m.data) as { reason?: string }).reason ?? 'report';
+        finished();
+      },
+    );
     await done;
     sample(lastSim);
     watcher.destroy();
@@ -163,30 +203,62 @@ export async function memorySoak(o: {
   }
   const after = samples.filter((s) => s.simS >= o.warmupS);
   return {
-    case: o.case, launch: file.slice(ROOT.length + 1), machine: machine(), gcForced: gc !== undefined,
-    simMinutes: o.minutes, sampleEverySimS: o.sampleS, warmupSimS: o.warmupS, simS: lastSim,
-    wallS: (performance.now() - wall0) / 1000, endReason, ...status, samples,
+    case: o.case,
+    launch: file.slice(ROOT.length + 1),
+    machine: machine(),
+    gcForced: gc !== undefined,
+    simMinutes: o.minutes,
+    sampleEverySimS: o.sampleS,
+    warmupSimS: o.warmupS,
+    simS: lastSim,
+    wallS: (performance.now() - wall0) / 1000,
+    endReason,
+    ...status,
+    samples,
     growth: { rss: growth(after, 'rss'), heapUsed: growth(after, 'heapUsed'), external: growth(after, 'external') },
   };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: {
-    case: { type: 'string', default: 'mission' }, minutes: { type: 'string', default: '30' }, sample: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '5' }, out: { type: 'string' }, 'heap-snapshots': { type: 'string' },
-  } });
+  const { values } = parseArgs({
+    options: {
+      case: { type: 'string', default: 'mission' },
+      minutes: { type: 'string', default: '30' },
+      sample: { type: 'string', default: '30' },
+      warmup: { type: 'string', default: '5' },
+      out: { type: 'string' },
+      'heap-snapshots': { type: 'string' },
+    },
+  });
   const name = values.case!;
-  if (!Object.hasOwn(CASES, name)) throw new Error(`--case: expected ${Object.keys(CASES).join(' or ')}, got ${JSON.stringify(name)}`);
-  const r = await memorySoak({ case: name as keyof typeof CASES, minutes: Number(values.minutes), sampleS: Number(values.sample), warmupS: Number(values.warmup) * 60,
-    snapshotsAtMin: values['heap-snapshots']?.split(',').map(Number), snapshotPrefix: join(tmpdir(), `outpost-soak-${name}`) });
+  if (!Object.hasOwn(CASES, name))
+    throw new Error(`--case: expected ${Object.keys(CASES).join(' or ')}, got ${JSON.stringify(name)}`);
+  const r = await memorySoak({
+    case: name as keyof typeof CASES,
+    minutes: Number(values.minutes),
+    sampleS: Number(values.sample),
+    warmupS: Number(values.warmup) * 60,
+    snapshotsAtMin: values['heap-snapshots']?.split(',').map(Number),
+    snapshotPrefix: join(tmpdir(), `outpost-soak-${name}`),
+  });
   const out = values.out ?? join(ROOT, 'bench', 'soak', name);
   writeFileSync(`${out}.json`, JSON.stringify(r, null, 2) + '\n');
   const pts = (k: 'rss' | 'heapUsed'): [number, number][] => r.samples.map((s) => [s.simS / 60, s[k] / MiB]);
-  writeFileSync(`${out}.png`, linePlot([
-    { label: 'rss', rgb: [200, 30, 30], points: pts('rss') }, { label: 'heapUsed', rgb: [30, 60, 200], points: pts('heapUsed') },
-  ], { xStep: 5, yStep: 50 }));
-  const g = (x: Growth): string => `${x.slopeMiBPerMin >= 0 ? '+' : ''}${x.slopeMiBPerMin.toFixed(3)} MiB/sim-min, first third ${x.firstThirdMiB.toFixed(1)} → last third ${x.lastThirdMiB.toFixed(1)} MiB`;
-  console.log(`${name}: ${(r.simS / 60).toFixed(1)} sim min in ${r.wallS.toFixed(0)} s wall (${r.endReason}), coverage ${(100 * r.coverage).toFixed(1)}%, longest path ${r.maxPathLengthM.toFixed(0)} m, ${r.samples.length} samples, gc ${r.gcForced ? 'forced' : 'NOT forced (run with --expose-gc)'}, after ${values.warmup} min warm-up:`);
+  writeFileSync(
+    `${out}.png`,
+    linePlot(
+      [
+        { label: 'rss', rgb: [200, 30, 30], points: pts('rss') },
+        { label: 'heapUsed', rgb: [30, 60, 200], points: pts('heapUsed') },
+      ],
+      { xStep: 5, yStep: 50 },
+    ),
+  );
+  const g = (x: Growth): string =>
+    `${x.slopeMiBPerMin >= 0 ? '+' : ''}${x.slopeMiBPerMin.toFixed(3)} MiB/sim-min, first third ${x.firstThirdMiB.toFixed(1)} → last third ${x.lastThirdMiB.toFixed(1)} MiB`;
+  console.log(
+    `${name}: ${(r.simS / 60).toFixed(1)} sim min in ${r.wallS.toFixed(0)} s wall (${r.endReason}), coverage ${(100 * r.coverage).toFixed(1)}%, longest path ${r.maxPathLengthM.toFixed(0)} m, ${r.samples.length} samples, gc ${r.gcForced ? 'forced' : 'NOT forced (run with --expose-gc)'}, after ${values.warmup} min warm-up:`,
+  );
   console.log(`  rss       ${g(r.growth.rss)}`);
   console.log(`  heapUsed  ${g(r.growth.heapUsed)}`);
   console.log(`  external  ${g(r.growth.external)}`);

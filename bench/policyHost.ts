@@ -55,18 +55,28 @@ export async function runPolicyHostBench(options: BenchOptions = {}): Promise<Po
   const cases: PolicyHostCase[] = [];
   for (const n of SIZES) {
     const host = new PolicyHost({
-      logger: pino({ level: 'silent' }), intraOpThreads: 1, latencyBudgetMs: 60_000, warmupRuns: warmup, warmupSizes: { N: n },
+      logger: pino({ level: 'silent' }),
+      intraOpThreads: 1,
+      latencyBudgetMs: 60_000,
+      warmupRuns: warmup,
+      warmupSizes: { N: n },
     });
     const loaded = await host.load(path);
     if (!loaded.ok) throw loaded.error;
     const bare = await ort.InferenceSession.create(path, {
-      intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 4,
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 4,
     });
     const feeds = ir2Feeds(randomGraphObservation(n, n), { coords: 1 });
-    const tensors = Object.fromEntries(Object.entries(feeds).map(([name, f]) => {
-      const dtype = f.data instanceof BigInt64Array ? 'int64' : 'float32';
-      return [name, new ort.Tensor(dtype, f.data as Float32Array, f.dims)];
-    }));
+    const tensors = Object.fromEntries(
+      Object.entries(feeds).map(([name, f]) => {
+        const dtype = f.data instanceof BigInt64Array ? 'int64' : 'float32';
+        return [name, new ort.Tensor(dtype, f.data as Float32Array, f.dims)];
+      }),
+    );
     for (let i = 0; i < warmup; i++) await bare.run(tensors);
     const hostMs: number[] = [];
     const bareMs: number[] = [];
@@ -83,15 +93,31 @@ export async function runPolicyHostBench(options: BenchOptions = {}): Promise<Po
       bareMs.push(performance.now() - t);
     };
     for (let i = 0; i < runs; i++) {
-      if (i % 2 === 0) { await timeHost(); await timeBare(); } else { await timeBare(); await timeHost(); }
+      if (i % 2 === 0) {
+        await timeHost();
+        await timeBare();
+      } else {
+        await timeBare();
+        await timeHost();
+      }
       await yieldToEventLoop();
     }
     const h = { p50Ms: percentile(hostMs, 50), p99Ms: percentile(hostMs, 99) };
     const b = { p50Ms: percentile(bareMs, 50), p99Ms: percentile(bareMs, 99) };
     cases.push({
-      n, runs, host: h, bare: b, overheadP50: h.p50Ms / b.p50Ms - 1,
-      pairedMedianDiffMs: percentile(hostMs.map((v, i) => v - bareMs[i]!), 50), hostTail: h.p99Ms / h.p50Ms, bareTail: b.p99Ms / b.p50Ms,
-      hostHistogramP50Ms: host.stats().p50Ms, fallbacks,
+      n,
+      runs,
+      host: h,
+      bare: b,
+      overheadP50: h.p50Ms / b.p50Ms - 1,
+      pairedMedianDiffMs: percentile(
+        hostMs.map((v, i) => v - bareMs[i]!),
+        50,
+      ),
+      hostTail: h.p99Ms / h.p50Ms,
+      bareTail: b.p99Ms / b.p50Ms,
+      hostHistogramP50Ms: host.stats().p50Ms,
+      fallbacks,
     });
     await host.close();
     await bare.release();
@@ -99,20 +125,38 @@ export async function runPolicyHostBench(options: BenchOptions = {}): Promise<Po
   const maxOverheadP50 = 0.05;
   const maxTail = 1.5;
   return {
-    benchmark: 'policyHost', model: 'models/testing/ir2-random.onnx (IR2 PolicyNet, 1.45 M parameters, random weights)', intraOpThreads: 1, cases,
-    target: { maxOverheadP50, maxTail, pass: cases.every((c) => c.overheadP50 <= maxOverheadP50 && c.hostTail <= maxTail && c.fallbacks === 0) },
+    benchmark: 'policyHost',
+    model: 'models/testing/ir2-random.onnx (IR2 PolicyNet, 1.45 M parameters, random weights)',
+    intraOpThreads: 1,
+    cases,
+    target: {
+      maxOverheadP50,
+      maxTail,
+      pass: cases.every((c) => c.overheadP50 <= maxOverheadP50 && c.hostTail <= maxTail && c.fallbacks === 0),
+    },
   };
 }
 
 export function formatPolicyHost(r: PolicyHostResult): string {
   const ms = (v: number) => v.toFixed(3);
   const rows = r.cases.map((c) => [
-    `N=${c.n}`, String(c.runs), ms(c.bare.p50Ms), ms(c.bare.p99Ms), ms(c.host.p50Ms), ms(c.host.p99Ms),
-    `${(c.overheadP50 * 100).toFixed(1)}%`, `${(c.pairedMedianDiffMs * 1000).toFixed(0)} µs`, `${c.hostTail.toFixed(2)}×`, `${c.bareTail.toFixed(2)}×`, String(c.fallbacks),
+    `N=${c.n}`,
+    String(c.runs),
+    ms(c.bare.p50Ms),
+    ms(c.bare.p99Ms),
+    ms(c.host.p50Ms),
+    ms(c.host.p99Ms),
+    `${(c.overheadP50 * 100).toFixed(1)}%`,
+    `${(c.pairedMedianDiffMs * 1000).toFixed(0)} µs`,
+    `${c.hostTail.toFixed(2)}×`,
+    `${c.bareTail.toFixed(2)}×`,
+    String(c.fallbacks),
   ]);
-  return `${r.model}, ${r.intraOpThreads} intra-op thread\n\n`
-    + `${formatTable(['graph', 'runs', 'bare p50 ms', 'bare p99 ms', 'host p50 ms', 'host p99 ms', 'overhead p50', 'paired median Δ', 'host p99/p50', 'bare p99/p50', 'fallbacks'], rows)}\n\n`
-    + `target: overhead ≤ ${r.target.maxOverheadP50 * 100}% at p50, host p99 ≤ ${r.target.maxTail}× p50: ${r.target.pass ? 'PASS' : 'FAIL'}`;
+  return (
+    `${r.model}, ${r.intraOpThreads} intra-op thread\n\n` +
+    `${formatTable(['graph', 'runs', 'bare p50 ms', 'bare p99 ms', 'host p50 ms', 'host p99 ms', 'overhead p50', 'paired median Δ', 'host p99/p50', 'bare p99/p50', 'fallbacks'], rows)}\n\n` +
+    `target: overhead ≤ ${r.target.maxOverheadP50 * 100}% at p50, host p99 ≤ ${r.target.maxTail}× p50: ${r.target.pass ? 'PASS' : 'FAIL'}`
+  );
 }
 
 await benchMain(import.meta.url, runPolicyHostBench, formatPolicyHost);

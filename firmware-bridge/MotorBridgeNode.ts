@@ -1,5 +1,13 @@
 import {
-  KindNode, Time, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type NodeKindOptions, type Publisher, type Timer,
+  KindNode,
+  Time,
+  defineNodeKind,
+  nodeKindSpec,
+  secondsToNs,
+  type Context,
+  type NodeKindOptions,
+  type Publisher,
+  type Timer,
 } from '../runtime/index.js';
 import { relativeTopicCheck } from '../runtime/topicNameParameter.js';
 import type { ByteLink } from './link/ByteLink.js';
@@ -8,29 +16,57 @@ import { EncoderOdometry, limitWheelSpeeds, wheelSpeedsFor, type WheelGeometry }
 import { MotorFrameParser, encodeMotorMessage, type MotorMessage } from './motor/MotorProtocol.js';
 import { batteryState, emptyOdometry, quaternionFromEuler } from './RosConversions.js';
 
-const pos = (d: number, unit: string, to: number, description: string, from = 0) =>
-  ({ type: 'double' as const, default: d, unit, range: { from, to }, description });
+const pos = (d: number, unit: string, to: number, description: string, from = 0) => ({
+  type: 'double' as const,
+  default: d,
+  unit,
+  range: { from, to },
+  description,
+});
 
 const spec = nodeKindSpec({
   name: 'motor_bridge',
-  description: 'Differential-drive motor controller over serial (COBS + CRC-16 frames): cmd_vel → wheel speeds, encoders → odom, battery, faults, watchdog.',
+  description:
+    'Differential-drive motor controller over serial (COBS + CRC-16 frames): cmd_vel → wheel speeds, encoders → odom, battery, faults, watchdog.',
   parameters: {
-    link: { type: 'string', default: 'serial:///dev/ttyACM0:115200', description: 'Byte link URL: serial:///dev/X:BAUD, tcp://host:port, udp://[host]:port, udpout://host:port.' },
+    link: {
+      type: 'string',
+      default: 'serial:///dev/ttyACM0:115200',
+      description: 'Byte link URL: serial:///dev/X:BAUD, tcp://host:port, udp://[host]:port, udpout://host:port.',
+    },
     wheel_radius: pos(0.05, 'm', 10, 'Wheel radius.', 0.001),
     wheel_separation: pos(0.3, 'm', 10, 'Distance between the wheels.', 0.01),
-    ticks_per_rev: { type: 'integer', default: 4096, range: { from: 1, to: 1_000_000 }, description: 'Encoder ticks per wheel revolution.' },
+    ticks_per_rev: {
+      type: 'integer',
+      default: 4096,
+      range: { from: 1, to: 1_000_000 },
+      description: 'Encoder ticks per wheel revolution.',
+    },
     max_wheel_speed: pos(20, 'rad/s', 1000, 'Wheel speed limit; both wheels scale down together to respect it.'),
-    command_hz: pos(20, 'Hz', 1000, 'Rate at which the last command (or zero) is re-sent: keeps the controller\'s own watchdog fed.', 1),
+    command_hz: pos(
+      20,
+      'Hz',
+      1000,
+      "Rate at which the last command (or zero) is re-sent: keeps the controller's own watchdog fed.",
+      1,
+    ),
     cmd_vel_timeout: pos(0.5, 's', 60, 'Command zero when cmd_vel has been silent this long.', 0.01),
     report_timeout: pos(0.5, 's', 60, 'controller_alive turns false when no report arrived for this long.', 0.01),
-    odom_topic: { type: 'string', default: 'odom', check: relativeTopicCheck(), description: 'Topic for encoder odometry (relative to the namespace).' },
+    odom_topic: {
+      type: 'string',
+      default: 'odom',
+      check: relativeTopicCheck(),
+      description: 'Topic for encoder odometry (relative to the namespace).',
+    },
     odom_frame: { type: 'string', default: 'odom', description: 'frame_id of odometry (REP-105).' },
     base_frame: { type: 'string', default: 'base_link', description: 'child_frame_id of odometry.' },
     reconnect_initial_s: pos(0.05, 's', 60, 'First delay before reopening a lost link (doubles each try).', 0.001),
     reconnect_max_s: pos(2, 's', 600, 'Longest delay between reopen attempts.', 0.001),
   },
   publishes: {
-    '{odom_topic*}': 'nav_msgs/msg/Odometry', battery: 'sensor_msgs/msg/BatteryState', '~/status': 'outpost_msgs/msg/MotorStatus',
+    '{odom_topic*}': 'nav_msgs/msg/Odometry',
+    battery: 'sensor_msgs/msg/BatteryState',
+    '~/status': 'outpost_msgs/msg/MotorStatus',
   },
   subscribes: { cmd_vel: 'geometry_msgs/msg/Twist' },
 });
@@ -69,10 +105,16 @@ export class MotorBridgeNode extends KindNode<typeof spec> {
     super(spec, context, options);
   }
 
-  get link(): ByteLink | undefined { return this.#link; }
-  get parserStats() { return this.#parser.stats; }
+  get link(): ByteLink | undefined {
+    return this.#link;
+  }
+  get parserStats() {
+    return this.#parser.stats;
+  }
   /** The id stamped on the last WHEEL_COMMAND sent: the count of `cmd_vel` messages received. */
-  get commandId(): number { return this.#commandId; }
+  get commandId(): number {
+    return this.#commandId;
+  }
 
   protected override onConfigure() {
     const p = this.params;
@@ -84,15 +126,17 @@ export class MotorBridgeNode extends KindNode<typeof spec> {
     this.#statusPub = this.publisher('~/status', { qos: { durability: 'transient_local', depth: 1 } });
     this.subscription('cmd_vel', { qos: 10 }, (m) => this.#onCmdVel(m.linear.x, m.angular.z));
     this.#offs.push(this.#link.onData((b) => this.#parser.push(b, (m) => this.#onReport(m))));
-    this.#offs.push(this.#link.onState((state) => {
-      // A controller that just (re)appeared hears a stop first, whatever it last drove at.
-      if (state === 'open') {
-        this.#target = { left: 0, right: 0 };
-        this.#send();
-        this.#odometry?.resetBaseline(); // the controller may have rebooted: its tick counters restart
-      }
-      this.#publishStatus(false);
-    }));
+    this.#offs.push(
+      this.#link.onState((state) => {
+        // A controller that just (re)appeared hears a stop first, whatever it last drove at.
+        if (state === 'open') {
+          this.#target = { left: 0, right: 0 };
+          this.#send();
+          this.#odometry?.resetBaseline(); // the controller may have rebooted: its tick counters restart
+        }
+        this.#publishStatus(false);
+      }),
+    );
     this.#link.open();
     return 'success' as const;
   }
@@ -133,7 +177,8 @@ export class MotorBridgeNode extends KindNode<typeof spec> {
   }
 
   #tick(): void {
-    const silent = this.#lastCmdVel.nanoseconds < 0n || Number(this.now().sub(this.#lastCmdVel)) / 1e9 > this.params.cmd_vel_timeout;
+    const silent =
+      this.#lastCmdVel.nanoseconds < 0n || Number(this.now().sub(this.#lastCmdVel)) / 1e9 > this.params.cmd_vel_timeout;
     if (silent) this.#target = { left: 0, right: 0 };
     if (silent && !this.#watchdog) {
       this.#watchdog = true;
@@ -144,7 +189,10 @@ export class MotorBridgeNode extends KindNode<typeof spec> {
   }
 
   #send(): void {
-    const frame = encodeMotorMessage({ type: 'wheel_command', commandId: this.#commandId, left: this.#target.left, right: this.#target.right }, this.#seq);
+    const frame = encodeMotorMessage(
+      { type: 'wheel_command', commandId: this.#commandId, left: this.#target.left, right: this.#target.right },
+      this.#seq,
+    );
     this.#seq = (this.#seq + 1) & 0xff;
     if (this.#link?.write(frame)) this.#commandsSent++;
   }
@@ -169,7 +217,8 @@ export class MotorBridgeNode extends KindNode<typeof spec> {
         this.#batteryPub?.publish(batteryState(this.now().toMsg(), m.voltage, -m.current, m.percentage));
         return;
       case 'status':
-        if (m.faults !== this.#faults) this.getLogger().warn(`motor controller faults 0x${this.#faults.toString(16)} → 0x${m.faults.toString(16)}`);
+        if (m.faults !== this.#faults)
+          this.getLogger().warn(`motor controller faults 0x${this.#faults.toString(16)} → 0x${m.faults.toString(16)}`);
         this.#faults = m.faults;
         this.#publishStatus(false);
         return;
@@ -181,17 +230,28 @@ export class MotorBridgeNode extends KindNode<typeof spec> {
   #publishStatus(periodic: boolean): void {
     if (periodic) this.#logDrops();
     const s = this.#parser.stats;
-    const alive = this.#lastReport.nanoseconds >= 0n && Number(this.now().sub(this.#lastReport)) / 1e9 <= this.params.report_timeout;
+    const alive =
+      this.#lastReport.nanoseconds >= 0n &&
+      Number(this.now().sub(this.#lastReport)) / 1e9 <= this.params.report_timeout;
     const linkOpen = this.#link?.state === 'open';
     const key = `${linkOpen}|${alive}|${this.#watchdog}|${this.#faults}`;
     if (!periodic && key === this.#lastStatusKey) return;
     this.#lastStatusKey = key;
     this.#statusPub?.publish({
       header: { stamp: this.now().toMsg(), frame_id: this.params.base_frame },
-      link_open: linkOpen, controller_alive: alive, watchdog_stopped: this.#watchdog, faults: this.#faults,
-      left_command: this.#target.left, right_command: this.#target.right, commands_sent: this.#commandsSent,
-      frames_received: s.frames, crc_errors: s.crcErrors, rejected_frames: s.rejectedFrames, discarded_bytes: s.discardedBytes,
-      sequence_gaps: s.sequenceGaps, last_error: s.lastError || this.#link?.stats.lastError || '',
+      link_open: linkOpen,
+      controller_alive: alive,
+      watchdog_stopped: this.#watchdog,
+      faults: this.#faults,
+      left_command: this.#target.left,
+      right_command: this.#target.right,
+      commands_sent: this.#commandsSent,
+      frames_received: s.frames,
+      crc_errors: s.crcErrors,
+      rejected_frames: s.rejectedFrames,
+      discarded_bytes: s.discardedBytes,
+      sequence_gaps: s.sequenceGaps,
+      last_error: s.lastError || this.#link?.stats.lastError || '',
     });
   }
 
@@ -200,8 +260,10 @@ export class MotorBridgeNode extends KindNode<typeof spec> {
     const s = this.#parser.stats;
     const drops = s.crcErrors + s.rejectedFrames;
     if (drops === this.#loggedDrops) return;
-    this.getLogger().warn({ crc_errors: s.crcErrors, rejected_frames: s.rejectedFrames, discarded_bytes: s.discardedBytes },
-      `motor link: ${drops - this.#loggedDrops} bad frame(s) dropped; last: ${s.lastError}`);
+    this.getLogger().warn(
+      { crc_errors: s.crcErrors, rejected_frames: s.rejectedFrames, discarded_bytes: s.discardedBytes },
+      `motor link: ${drops - this.#loggedDrops} bad frame(s) dropped; last: ${s.lastError}`,
+    );
     this.#loggedDrops = drops;
   }
 }

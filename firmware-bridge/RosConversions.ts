@@ -28,7 +28,11 @@ export function rotateInverse(q: Quaternion, v: [number, number, number]): [numb
   const tx = 2 * (c.y * vz - c.z * vy);
   const ty = 2 * (c.z * vx - c.x * vz);
   const tz = 2 * (c.x * vy - c.y * vx);
-  return [vx + c.w * tx + (c.y * tz - c.z * ty), vy + c.w * ty + (c.z * tx - c.x * tz), vz + c.w * tz + (c.x * ty - c.y * tx)];
+  return [
+    vx + c.w * tx + (c.y * tz - c.z * ty),
+    vy + c.w * ty + (c.z * tx - c.x * tz),
+    vz + c.w * tz + (c.x * ty - c.y * tx),
+  ];
 }
 
 /** NED world vector → ENU. */
@@ -47,17 +51,36 @@ export const ZERO36 = (): number[] => new Array<number>(36).fill(0);
 
 export function emptyOdometry(): MessageOf<'nav_msgs/msg/Odometry'> {
   return {
-    header: { stamp: { sec: 0, nanosec: 0 }, frame_id: '' }, child_frame_id: '',
+    header: { stamp: { sec: 0, nanosec: 0 }, frame_id: '' },
+    child_frame_id: '',
     pose: { pose: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } }, covariance: ZERO36() },
     twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } }, covariance: ZERO36() },
   };
 }
 
-export function batteryState(stamp: { sec: number; nanosec: number }, voltage: number, current: number, percentage: number): MessageOf<'sensor_msgs/msg/BatteryState'> {
+export function batteryState(
+  stamp: { sec: number; nanosec: number },
+  voltage: number,
+  current: number,
+  percentage: number,
+): MessageOf<'sensor_msgs/msg/BatteryState'> {
   return {
-    header: { stamp, frame_id: '' }, voltage, temperature: NaN, current, charge: NaN, capacity: NaN, design_capacity: NaN,
+    header: { stamp, frame_id: '' },
+    voltage,
+    temperature: NaN,
+    current,
+    charge: NaN,
+    capacity: NaN,
+    design_capacity: NaN,
     // ROS: negative current = discharging (POWER_SUPPLY_STATUS_DISCHARGING 2; CHARGING 1; UNKNOWN 0).
-    percentage, power_supply_status: current < 0 ? 2 : current > 0 ? 1 : 0, power_supply_health: 0, power_supply_technology: 0, present: true,
-    cell_voltage: [], cell_temperature: [], location: '', serial_number: '',
+    percentage,
+    power_supply_status: current < 0 ? 2 : current > 0 ? 1 : 0,
+    power_supply_health: 0,
+    power_supply_technology: 0,
+    present: true,
+    cell_voltage: [],
+    cell_temperature: [],
+    location: '',
+    serial_number: '',
   };
 }

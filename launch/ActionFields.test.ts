@@ -19,7 +19,9 @@ function fields(text: string): ActionFields {
 
 describe('ActionFields', () => {
   it('reads text (numbers keep their spelling), bools, numbers and lists, resolving substitutions', () => {
-    const f = fields('thing:\n  name: 1.0\n  on: "True"\n  delay: $(var x)\n  tries: 3\n  items: [{from: a}, {from: b}]\n');
+    const f = fields(
+      'thing:\n  name: 1.0\n  on: "True"\n  delay: $(var x)\n  tries: 3\n  items: [{from: a}, {from: b}]\n',
+    );
     expect(f.text('name')).toBe('1.0');
     expect(f.bool('on', false)).toBe(true);
     expect(f.number('delay', 0)).toBe(7);
@@ -30,7 +32,12 @@ describe('ActionFields', () => {
 
   it('accepts launch-file spellings with dashes', () => {
     const src = YamlSource.fromText('a.yaml', 'respawn-delay: 2\n', 'OUTPOST_ERR_LAUNCH_FILE');
-    expect(new ActionFields('x', src, src.root, null, { respawn_delay: { type: 'number' } }, (t) => t).number('respawn_delay', 0)).toBe(2);
+    expect(
+      new ActionFields('x', src, src.root, null, { respawn_delay: { type: 'number' } }, (t) => t).number(
+        'respawn_delay',
+        0,
+      ),
+    ).toBe(2);
   });
 
   it.each([
@@ -46,11 +53,24 @@ describe('ActionFields', () => {
   });
 
   it('rejects values of the wrong kind when read', () => {
-    expect(() => fields('thing:\n  name: x\n  on: maybe\n').bool('on', false)).toThrow(/a\.yaml:3:7: thing: field "on" expected true or false, got "maybe"/);
-    expect(() => fields('thing:\n  name: x\n  delay: -1\n').number('delay', 0, { min: 0 })).toThrow(/field "delay" expected a number >= 0, got -1/);
+    expect(() => fields('thing:\n  name: x\n  on: maybe\n').bool('on', false)).toThrow(
+      /a\.yaml:3:7: thing: field "on" expected true or false, got "maybe"/,
+    );
+    expect(() => fields('thing:\n  name: x\n  delay: -1\n').number('delay', 0, { min: 0 })).toThrow(
+      /field "delay" expected a number >= 0, got -1/,
+    );
   });
 
   it('reads ROS condition words', () => {
-    expect(['true', 'True', '1', 'false', 'FALSE', '0', 'yes', ''].map(parseRosBool)).toEqual([true, true, true, false, false, false, undefined, undefined]);
+    expect(['true', 'True', '1', 'false', 'FALSE', '0', 'yes', ''].map(parseRosBool)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -22,8 +22,13 @@ export type ActionSchema = Readonly<Record<string, FieldSpec>>;
 export type Resolver = (text: string, node: YamlNode) => string;
 
 const EXPECTED: Record<FieldType, string> = {
-  text: 'a text or number', bool: 'true or false', number: 'a number', integer: 'an integer',
-  value: 'a scalar or a list of scalars', list: 'a list of maps', children: 'a list of actions',
+  text: 'a text or number',
+  bool: 'true or false',
+  number: 'a number',
+  integer: 'an integer',
+  value: 'a scalar or a list of scalars',
+  list: 'a list of maps',
+  children: 'a list of actions',
 };
 
 /** ROS spells names with '-' in XML and '_' in YAML; accept both, report the '_' form. */
@@ -55,21 +60,28 @@ export class ActionFields {
     readonly resolve: Resolver,
   ) {
     const names = Object.keys(schema);
-    const fail: (node: unknown, message: string) => never = (node, message) => source.fail('OUTPOST_ERR_LAUNCH_ACTION', node, `${label}: ${message}`, anchor);
+    const fail: (node: unknown, message: string) => never = (node, message) =>
+      source.fail('OUTPOST_ERR_LAUNCH_ACTION', node, `${label}: ${message}`, anchor);
     if (map !== null && !(isScalar(map) && map.value === null)) {
       if (!isMap(map)) fail(map, `expected a map of fields (${names.join(', ')}), got ${describeNode(map)}`);
       for (const pair of map.items) {
         const key = pair.key as YamlNode;
-        if (!isScalar(key) || typeof key.value !== 'string') fail(key, `expected a field name, got ${describeNode(key)}`);
+        if (!isScalar(key) || typeof key.value !== 'string')
+          fail(key, `expected a field name, got ${describeNode(key)}`);
         const name = canonicalName(key.value as string);
-        if (!Object.hasOwn(schema, name)) fail(key, `unknown field ${JSON.stringify(key.value)}; expected one of ${names.join(', ')}`);
+        if (!Object.hasOwn(schema, name))
+          fail(key, `unknown field ${JSON.stringify(key.value)}; expected one of ${names.join(', ')}`);
         this.#fields.set(name, { key, value: source.deref(pair.value) });
       }
     }
     for (const [name, spec] of Object.entries(schema)) {
       const field = this.#fields.get(name);
       if (field === undefined) {
-        if (spec.required === true) fail(anchor, `missing required field "${name}" (${EXPECTED[spec.type]}); expected fields: ${names.join(', ')}`);
+        if (spec.required === true)
+          fail(
+            anchor,
+            `missing required field "${name}" (${EXPECTED[spec.type]}); expected fields: ${names.join(', ')}`,
+          );
         continue;
       }
       this.#checkShape(name, spec, field.value, field.key);
@@ -77,24 +89,44 @@ export class ActionFields {
   }
 
   #checkShape(name: string, spec: FieldSpec, value: YamlNode | null, key: YamlNode): void {
-    const expected = spec.type === 'list' && typeof spec.items === 'object' ? `a list of {${Object.keys(spec.items).join(', ')}}` : EXPECTED[spec.type];
-    const bad: () => never = () => this.source.fail('OUTPOST_ERR_LAUNCH_ACTION', value ?? key,
-      `${this.label}: field "${name}" expected ${expected}, got ${describeNode(value)}`, key);
+    const expected =
+      spec.type === 'list' && typeof spec.items === 'object'
+        ? `a list of {${Object.keys(spec.items).join(', ')}}`
+        : EXPECTED[spec.type];
+    const bad: () => never = () =>
+      this.source.fail(
+        'OUTPOST_ERR_LAUNCH_ACTION',
+        value ?? key,
+        `${this.label}: field "${name}" expected ${expected}, got ${describeNode(value)}`,
+        key,
+      );
     const scalarOk = (n: YamlNode | null, types: string[]): boolean => isScalar(n) && types.includes(typeof n.value);
     switch (spec.type) {
-      case 'text': if (!scalarOk(value, ['string', 'number', 'boolean'])) bad(); break;
-      case 'bool': if (!scalarOk(value, ['string', 'boolean'])) bad(); break;
+      case 'text':
+        if (!scalarOk(value, ['string', 'number', 'boolean'])) bad();
+        break;
+      case 'bool':
+        if (!scalarOk(value, ['string', 'boolean'])) bad();
+        break;
       case 'number':
       case 'integer':
         if (!scalarOk(value, ['string', 'number'])) bad();
-        if (spec.type === 'integer' && typeof (value as { value: unknown }).value === 'number' && !Number.isInteger((value as { value: number }).value)) bad();
+        if (
+          spec.type === 'integer' &&
+          typeof (value as { value: unknown }).value === 'number' &&
+          !Number.isInteger((value as { value: number }).value)
+        )
+          bad();
         break;
       case 'value':
         if (isSeq(value)) {
-          for (const item of value.items) if (!scalarOk(this.source.deref(item), ['string', 'number', 'boolean'])) bad();
+          for (const item of value.items)
+            if (!scalarOk(this.source.deref(item), ['string', 'number', 'boolean'])) bad();
         } else if (!scalarOk(value, ['string', 'number', 'boolean'])) bad();
         break;
-      case 'children': if (!isSeq(value)) bad(); break;
+      case 'children':
+        if (!isSeq(value)) bad();
+        break;
       case 'list': {
         if (!isSeq(value)) bad();
         this.list(name);
@@ -126,7 +158,8 @@ export class ActionFields {
 
   requiredText(name: string): string {
     const text = this.text(name);
-    if (text === undefined) this.source.fail('OUTPOST_ERR_LAUNCH_ACTION', this.anchor, `${this.label}: missing required field "${name}"`);
+    if (text === undefined)
+      this.source.fail('OUTPOST_ERR_LAUNCH_ACTION', this.anchor, `${this.label}: missing required field "${name}"`);
     return text;
   }
 
@@ -136,7 +169,12 @@ export class ActionFields {
     if (typeof node.value === 'boolean') return node.value;
     const text = this.resolve(String(node.value), node);
     const b = parseRosBool(text);
-    if (b === undefined) this.source.fail('OUTPOST_ERR_LAUNCH_ACTION', node, `${this.label}: field "${name}" expected true or false, got ${describeValue(text)}`);
+    if (b === undefined)
+      this.source.fail(
+        'OUTPOST_ERR_LAUNCH_ACTION',
+        node,
+        `${this.label}: field "${name}" expected true or false, got ${describeValue(text)}`,
+      );
     return b;
   }
 
@@ -146,8 +184,16 @@ export class ActionFields {
     const raw = typeof node.value === 'number' ? node.value : this.resolve(String(node.value), node);
     const n = typeof raw === 'number' ? raw : raw.trim() === '' ? Number.NaN : Number(raw);
     const expected = `${rule.integer === true ? 'an integer' : 'a number'}${rule.min !== undefined ? ` >= ${rule.min}` : ''}`;
-    if (!Number.isFinite(n) || (rule.integer === true && !Number.isInteger(n)) || (rule.min !== undefined && n < rule.min)) {
-      this.source.fail('OUTPOST_ERR_LAUNCH_ACTION', node, `${this.label}: field "${name}" expected ${expected}, got ${describeValue(raw)}`);
+    if (
+      !Number.isFinite(n) ||
+      (rule.integer === true && !Number.isInteger(n)) ||
+      (rule.min !== undefined && n < rule.min)
+    ) {
+      this.source.fail(
+        'OUTPOST_ERR_LAUNCH_ACTION',
+        node,
+        `${this.label}: field "${name}" expected ${expected}, got ${describeValue(raw)}`,
+      );
     }
     return n;
   }
@@ -173,15 +219,26 @@ export class ActionFields {
     if (node === undefined || node === null || !isSeq(node) || spec?.items === undefined) return [];
     return node.items.map((raw, i) => {
       const item = this.source.deref(raw);
-      const keys = isMap(item) ? item.items.map((p) => canonicalName(String((p.key as { value?: unknown }).value))) : [];
+      const keys = isMap(item)
+        ? item.items.map((p) => canonicalName(String((p.key as { value?: unknown }).value)))
+        : [];
       const schema = typeof spec.items === 'function' ? spec.items(keys) : spec.items!;
-      return new ActionFields(`${this.label} ${name}[${i}]`, this.source, item, item ?? this.#fields.get(name)!.key, schema, this.resolve);
+      return new ActionFields(
+        `${this.label} ${name}[${i}]`,
+        this.source,
+        item,
+        item ?? this.#fields.get(name)!.key,
+        schema,
+        this.resolve,
+      );
     });
   }
 
   /** The list of child actions of a `children` field. */
   children(name: string): YamlNode[] {
     const node = this.#fields.get(name)?.value;
-    return node !== undefined && node !== null && isSeq(node) ? node.items.map((n) => this.source.deref(n)!).filter((n) => n !== null) : [];
+    return node !== undefined && node !== null && isSeq(node)
+      ? node.items.map((n) => this.source.deref(n)!).filter((n) => n !== null)
+      : [];
   }
 }

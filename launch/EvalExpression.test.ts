@@ -36,7 +36,7 @@ describe('EvalExpression', () => {
     expect(evalToString("'a' != 'b'")).toBe('True');
     expect(evalToString("'abc' < 'abd'")).toBe('True');
     expect(evalToString("'' or 'fallback'")).toBe('fallback');
-    expect(evalToString("0 and 1 / 0")).toBe('0'); // right side never evaluated
+    expect(evalToString('0 and 1 / 0')).toBe('0'); // right side never evaluated
   });
 
   it('handles strings: both quotes, escapes, concatenation, repetition', () => {
@@ -68,7 +68,11 @@ describe('EvalExpression', () => {
     ['', /expected an expression, got nothing/],
   ])('rejects %j', (expr, message) => {
     let error: unknown;
-    try { evalToString(expr); } catch (err) { error = err; }
+    try {
+      evalToString(expr);
+    } catch (err) {
+      error = err;
+    }
     expect(isOutpostError(error, 'OUTPOST_ERR_LAUNCH_SUBSTITUTION')).toBe(true);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message.startsWith(`$(eval ${JSON.stringify(expr)}): `)).toBe(true);

@@ -40,7 +40,10 @@ function tokenize(expr: string): Token[] {
   let i = 0;
   while (i < expr.length) {
     const c = expr[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     const num = /^(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?/.exec(expr.slice(i));
     if (num !== null) {
       const isFloat = num[0].includes('.') || num[2] !== undefined;
@@ -61,7 +64,11 @@ function tokenize(expr: string): Token[] {
       continue;
     }
     const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(expr.slice(i));
-    if (name !== null) { out.push({ k: 'name', v: name[0], at: i }); i += name[0].length; continue; }
+    if (name !== null) {
+      out.push({ k: 'name', v: name[0], at: i });
+      i += name[0].length;
+      continue;
+    }
     const op = OPS.find((o) => expr.startsWith(o, i));
     if (op === undefined) fail(expr, `unexpected character ${JSON.stringify(c)} at column ${i + 1}`);
     out.push({ k: 'op', v: op, at: i });
@@ -73,33 +80,60 @@ function tokenize(expr: string): Token[] {
 
 class Parser {
   #pos = 0;
-  constructor(readonly expr: string, readonly tokens: Token[]) {}
+  constructor(
+    readonly expr: string,
+    readonly tokens: Token[],
+  ) {}
 
   parse(): Ast {
     if (this.#peek().k === 'end') fail(this.expr, 'expected an expression, got nothing');
     const ast = this.#or();
     const t = this.#peek();
-    if (t.k !== 'end') fail(this.expr, `unexpected ${this.#show(t)} at column ${t.at + 1}; expected an operator or the end`);
+    if (t.k !== 'end')
+      fail(this.expr, `unexpected ${this.#show(t)} at column ${t.at + 1}; expected an operator or the end`);
     return ast;
   }
 
-  #peek(): Token { return this.tokens[this.#pos]!; }
-  #isOp(v: string): boolean { const t = this.#peek(); return t.k === 'op' && t.v === v; }
-  #isWord(v: string): boolean { const t = this.#peek(); return t.k === 'name' && t.v === v; }
-  #show(t: Token): string { return t.k === 'end' ? 'end of expression' : t.k === 'str' ? JSON.stringify(t.v) : `"${t.k === 'num' ? this.expr.slice(t.at).match(/^[\d.eE+-]+/)![0] : t.v}"`; }
+  #peek(): Token {
+    return this.tokens[this.#pos]!;
+  }
+  #isOp(v: string): boolean {
+    const t = this.#peek();
+    return t.k === 'op' && t.v === v;
+  }
+  #isWord(v: string): boolean {
+    const t = this.#peek();
+    return t.k === 'name' && t.v === v;
+  }
+  #show(t: Token): string {
+    return t.k === 'end'
+      ? 'end of expression'
+      : t.k === 'str'
+        ? JSON.stringify(t.v)
+        : `"${t.k === 'num' ? this.expr.slice(t.at).match(/^[\d.eE+-]+/)![0] : t.v}"`;
+  }
 
   #or(): Ast {
     let a = this.#and();
-    while (this.#isWord('or')) { this.#pos++; a = { k: 'bool', op: 'or', a, b: this.#and() }; }
+    while (this.#isWord('or')) {
+      this.#pos++;
+      a = { k: 'bool', op: 'or', a, b: this.#and() };
+    }
     return a;
   }
   #and(): Ast {
     let a = this.#not();
-    while (this.#isWord('and')) { this.#pos++; a = { k: 'bool', op: 'and', a, b: this.#not() }; }
+    while (this.#isWord('and')) {
+      this.#pos++;
+      a = { k: 'bool', op: 'and', a, b: this.#not() };
+    }
     return a;
   }
   #not(): Ast {
-    if (this.#isWord('not')) { this.#pos++; return { k: 'not', a: this.#not() }; }
+    if (this.#isWord('not')) {
+      this.#pos++;
+      return { k: 'not', a: this.#not() };
+    }
     return this.#comparison();
   }
   #comparison(): Ast {
@@ -115,7 +149,10 @@ class Parser {
   }
   #sum(): Ast {
     let a = this.#term();
-    while (this.#isOp('+') || this.#isOp('-')) { const op = (this.tokens[this.#pos++] as { v: string }).v; a = { k: 'bin', op, a, b: this.#term() }; }
+    while (this.#isOp('+') || this.#isOp('-')) {
+      const op = (this.tokens[this.#pos++] as { v: string }).v;
+      a = { k: 'bin', op, a, b: this.#term() };
+    }
     return a;
   }
   #term(): Ast {
@@ -127,14 +164,23 @@ class Parser {
     return a;
   }
   #unary(): Ast {
-    if (this.#isOp('-')) { this.#pos++; return { k: 'neg', a: this.#unary() }; }
-    if (this.#isOp('+')) { this.#pos++; return { k: 'pos', a: this.#unary() }; }
+    if (this.#isOp('-')) {
+      this.#pos++;
+      return { k: 'neg', a: this.#unary() };
+    }
+    if (this.#isOp('+')) {
+      this.#pos++;
+      return { k: 'pos', a: this.#unary() };
+    }
     return this.#power();
   }
   #power(): Ast {
     const a = this.#atom();
     // Python: ** binds tighter than unary minus on its left, looser on its right (2 ** -1).
-    if (this.#isOp('**')) { this.#pos++; return { k: 'bin', op: '**', a, b: this.#unary() }; }
+    if (this.#isOp('**')) {
+      this.#pos++;
+      return { k: 'bin', op: '**', a, b: this.#unary() };
+    }
     return a;
   }
   #atom(): Ast {
@@ -149,11 +195,17 @@ class Parser {
     if (t.k === 'name') {
       if (t.v === 'True' || t.v === 'true') return { k: 'lit', v: { t: 'bool', v: true } };
       if (t.v === 'False' || t.v === 'false') return { k: 'lit', v: { t: 'bool', v: false } };
-      fail(this.expr, `unknown name "${t.v}" at column ${t.at + 1}; expected a number, a quoted string, True or False (quote text, e.g. '$(var mode)' == 'sim')`);
+      fail(
+        this.expr,
+        `unknown name "${t.v}" at column ${t.at + 1}; expected a number, a quoted string, True or False (quote text, e.g. '$(var mode)' == 'sim')`,
+      );
     }
     if (t.k === 'op' && t.v === '(') {
       const inner = this.#or();
-      if (!this.#isOp(')')) { const u = this.#peek(); fail(this.expr, `expected ")" at column ${u.at + 1}, got ${this.#show(u)}`); }
+      if (!this.#isOp(')')) {
+        const u = this.#peek();
+        fail(this.expr, `expected ")" at column ${u.at + 1}, got ${this.#show(u)}`);
+      }
       this.#pos++;
       return inner;
     }
@@ -170,9 +222,15 @@ const pyMod = (a: number, b: number): number => a - b * Math.floor(a / b);
 function arith(expr: string, op: string, a: PyValue, b: PyValue): PyValue {
   if (a.t === 'str' || b.t === 'str') {
     if (op === '+' && a.t === 'str' && b.t === 'str') return { t: 'str', v: a.v + b.v };
-    if (op === '*' && a.t === 'str' && (b.t === 'int' || b.t === 'bool')) return { t: 'str', v: a.v.repeat(Math.max(0, numOf(b))) };
-    if (op === '*' && b.t === 'str' && (a.t === 'int' || a.t === 'bool')) return { t: 'str', v: b.v.repeat(Math.max(0, numOf(a))) };
-    if (op === '+') fail(expr, `cannot add ${typeName(a)} and ${typeName(b)} (Python would raise TypeError); quote both sides to join text`);
+    if (op === '*' && a.t === 'str' && (b.t === 'int' || b.t === 'bool'))
+      return { t: 'str', v: a.v.repeat(Math.max(0, numOf(b))) };
+    if (op === '*' && b.t === 'str' && (a.t === 'int' || a.t === 'bool'))
+      return { t: 'str', v: b.v.repeat(Math.max(0, numOf(a))) };
+    if (op === '+')
+      fail(
+        expr,
+        `cannot add ${typeName(a)} and ${typeName(b)} (Python would raise TypeError); quote both sides to join text`,
+      );
     fail(expr, `unsupported operand types for ${op}: ${typeName(a)} and ${typeName(b)}`);
   }
   const x = numOf(a);
@@ -181,12 +239,18 @@ function arith(expr: string, op: string, a: PyValue, b: PyValue): PyValue {
   const num = (v: number, isFloat = float): PyValue => (isFloat ? { t: 'float', v } : { t: 'int', v });
   if ((op === '/' || op === '//' || op === '%') && y === 0) fail(expr, `division by zero (${op})`);
   switch (op) {
-    case '+': return num(x + y);
-    case '-': return num(x - y);
-    case '*': return num(x * y);
-    case '/': return num(x / y, true);
-    case '//': return num(Math.floor(x / y));
-    case '%': return num(pyMod(x, y));
+    case '+':
+      return num(x + y);
+    case '-':
+      return num(x - y);
+    case '*':
+      return num(x * y);
+    case '/':
+      return num(x / y, true);
+    case '//':
+      return num(Math.floor(x / y));
+    case '%':
+      return num(pyMod(x, y));
     case '**':
       if (x === 0 && y < 0) fail(expr, 'zero cannot be raised to a negative power');
       return num(x ** y, float || y < 0);
@@ -201,21 +265,31 @@ function compare(expr: string, op: string, a: PyValue, b: PyValue): boolean {
   }
   let x: number | string;
   let y: number | string;
-  if (a.t === 'str' && b.t === 'str') { x = a.v; y = b.v; }
-  else if (isNum(a) && isNum(b)) { x = numOf(a); y = numOf(b); }
-  else return fail(expr, `cannot order ${typeName(a)} and ${typeName(b)} with ${op}`);
+  if (a.t === 'str' && b.t === 'str') {
+    x = a.v;
+    y = b.v;
+  } else if (isNum(a) && isNum(b)) {
+    x = numOf(a);
+    y = numOf(b);
+  } else return fail(expr, `cannot order ${typeName(a)} and ${typeName(b)} with ${op}`);
   switch (op) {
-    case '<': return x < y;
-    case '<=': return x <= y;
-    case '>': return x > y;
-    default: return x >= y;
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    default:
+      return x >= y;
   }
 }
 
 function evaluate(expr: string, n: Ast): PyValue {
   switch (n.k) {
-    case 'lit': return n.v;
-    case 'not': return { t: 'bool', v: !truthy(evaluate(expr, n.a)) };
+    case 'lit':
+      return n.v;
+    case 'not':
+      return { t: 'bool', v: !truthy(evaluate(expr, n.a)) };
     case 'neg':
     case 'pos': {
       const a = evaluate(expr, n.a);
@@ -229,7 +303,8 @@ function evaluate(expr: string, n: Ast): PyValue {
       if (n.op === 'and') return truthy(a) ? evaluate(expr, n.b) : a;
       return truthy(a) ? a : evaluate(expr, n.b);
     }
-    case 'bin': return arith(expr, n.op, evaluate(expr, n.a), evaluate(expr, n.b));
+    case 'bin':
+      return arith(expr, n.op, evaluate(expr, n.a), evaluate(expr, n.b));
     case 'cmp': {
       let left = evaluate(expr, n.first);
       for (const { op, b } of n.rest) {
@@ -259,10 +334,14 @@ export function formatPythonFloat(x: number): string {
 /** Python's `str()` of a value. */
 export function formatPythonValue(x: PyValue): string {
   switch (x.t) {
-    case 'bool': return x.v ? 'True' : 'False';
-    case 'str': return x.v;
-    case 'int': return Math.abs(x.v) >= 1e21 ? BigInt(x.v).toString() : String(x.v);
-    case 'float': return formatPythonFloat(x.v);
+    case 'bool':
+      return x.v ? 'True' : 'False';
+    case 'str':
+      return x.v;
+    case 'int':
+      return Math.abs(x.v) >= 1e21 ? BigInt(x.v).toString() : String(x.v);
+    case 'float':
+      return formatPythonFloat(x.v);
   }
 }
 

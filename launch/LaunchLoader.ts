@@ -72,8 +72,12 @@ export class LaunchLoader implements NodeActionHost {
     const declared = this.#declaredArguments(source);
     for (const name of Object.keys(this.#given)) {
       if (!declared.has(name)) {
-        source.fail('OUTPOST_ERR_LAUNCH_ARGUMENT', null, `argument ${describeValue(name)} (given as ${name}:=${this.#given[name]}) is not declared by any arg in this file; ` +
-          `expected one of ${declared.size > 0 ? [...declared].join(', ') : '(none: the file takes no arguments)'}`);
+        source.fail(
+          'OUTPOST_ERR_LAUNCH_ARGUMENT',
+          null,
+          `argument ${describeValue(name)} (given as ${name}:=${this.#given[name]}) is not declared by any arg in this file; ` +
+            `expected one of ${declared.size > 0 ? [...declared].join(', ') : '(none: the file takes no arguments)'}`,
+        );
       }
     }
     this.#runFile({ source, chain: [file], top: true }, new LaunchScope(new Map(Object.entries(this.#given))));
@@ -85,7 +89,11 @@ export class LaunchLoader implements NodeActionHost {
     let file = this.#paramFiles.get(path);
     if (file === undefined) {
       if (!existsSync(path)) {
-        item.source.fail('OUTPOST_ERR_LAUNCH_FILE', item.where('from'), `${item.label}: parameter file ${displayPath(path)} does not exist`);
+        item.source.fail(
+          'OUTPOST_ERR_LAUNCH_FILE',
+          item.where('from'),
+          `${item.label}: parameter file ${displayPath(path)} does not exist`,
+        );
       }
       this.#files.push(path);
       file = ParameterFile.read(path);
@@ -107,25 +115,42 @@ export class LaunchLoader implements NodeActionHost {
     if (!isMap(root)) return source.fail('OUTPOST_ERR_LAUNCH_FILE', root, `${expected}, got ${describeNode(root)}`);
     for (const pair of root.items) {
       const key = pair.key as YamlNode;
-      if (!isScalar(key) || key.value !== 'launch') source.fail('OUTPOST_ERR_LAUNCH_FILE', key, `${expected}, got key ${describeNode(key)}`);
+      if (!isScalar(key) || key.value !== 'launch')
+        source.fail('OUTPOST_ERR_LAUNCH_FILE', key, `${expected}, got key ${describeNode(key)}`);
     }
     const list = source.deref(root.get('launch', true));
-    if (!isSeq(list)) return source.fail('OUTPOST_ERR_LAUNCH_FILE', list ?? root, `"launch": expected a list of actions, got ${describeNode(list)}`, root);
+    if (!isSeq(list))
+      return source.fail(
+        'OUTPOST_ERR_LAUNCH_FILE',
+        list ?? root,
+        `"launch": expected a list of actions, got ${describeNode(list)}`,
+        root,
+      );
     return list.items.map((n) => source.deref(n)!);
   }
 
   #parseAction(source: YamlSource, item: YamlNode | null): ParsedAction {
     const names = Object.keys(LaunchLoader.#ACTIONS).join(', ');
-    if (!isMap(item)) return source.fail('OUTPOST_ERR_LAUNCH_ACTION', item, `expected an action (a map with one key, e.g. "- node: {exec: ...}"), got ${describeNode(item)}`);
+    if (!isMap(item))
+      return source.fail(
+        'OUTPOST_ERR_LAUNCH_ACTION',
+        item,
+        `expected an action (a map with one key, e.g. "- node: {exec: ...}"), got ${describeNode(item)}`,
+      );
     if (item.items.length !== 1) {
       const keys = item.items.map((p) => String((p.key as { value?: unknown }).value)).join(', ');
-      source.fail('OUTPOST_ERR_LAUNCH_ACTION', item, `expected one action per list item, got keys ${keys} (are the fields indented under the action?)`);
+      source.fail(
+        'OUTPOST_ERR_LAUNCH_ACTION',
+        item,
+        `expected one action per list item, got keys ${keys} (are the fields indented under the action?)`,
+      );
     }
     const pair = item.items[0]!;
     const key = pair.key as YamlNode;
     const raw = isScalar(key) ? String(key.value) : '';
     const name = canonicalName(raw);
-    if (!Object.hasOwn(LaunchLoader.#ACTIONS, name)) source.fail('OUTPOST_ERR_LAUNCH_ACTION', key, `unknown action ${describeValue(raw)}; expected one of ${names}`);
+    if (!Object.hasOwn(LaunchLoader.#ACTIONS, name))
+      source.fail('OUTPOST_ERR_LAUNCH_ACTION', key, `unknown action ${describeValue(raw)}; expected one of ${names}`);
     return { name, kind: LaunchLoader.#ACTIONS[name]!, key, value: source.deref(pair.value) };
   }
 
@@ -133,7 +158,10 @@ export class LaunchLoader implements NodeActionHost {
   #fields(source: YamlSource, a: ParsedAction, resolver: Resolver): { fields: ActionFields; children: YamlNode[] } {
     if (a.name === 'group' && isSeq(a.value)) {
       const schema = { ...a.kind.schema, children: { type: 'children' as const } };
-      return { fields: new ActionFields(a.name, source, null, a.key, schema, resolver), children: a.value.items.map((n) => source.deref(n)!) };
+      return {
+        fields: new ActionFields(a.name, source, null, a.key, schema, resolver),
+        children: a.value.items.map((n) => source.deref(n)!),
+      };
     }
     const fields = new ActionFields(a.name, source, a.value, a.key, a.kind.schema, resolver);
     return { fields, children: fields.children('children') };
@@ -197,7 +225,11 @@ export class LaunchLoader implements NodeActionHost {
       if (text === undefined) continue;
       const b = parseRosBool(text);
       if (b === undefined) {
-        fields.source.fail('OUTPOST_ERR_LAUNCH_ACTION', fields.where(field), `${fields.label}: ${field}: expected true, false, 1 or 0, got ${describeValue(text)}`);
+        fields.source.fail(
+          'OUTPOST_ERR_LAUNCH_ACTION',
+          fields.where(field),
+          `${fields.label}: ${field}: expected true, false, 1 or 0, got ${describeValue(text)}`,
+        );
       }
       run &&= field === 'if' ? b : !b;
     }
@@ -208,14 +240,21 @@ export class LaunchLoader implements NodeActionHost {
     const name = fields.requiredText('name');
     const required = (): never => {
       const description = fields.text('description');
-      return fields.source.fail('OUTPOST_ERR_LAUNCH_ARGUMENT', fields.anchor, `arg ${describeValue(name)}: required argument not given and it has no default; ` +
-        `expected ${frame.top ? `${name}:=<value> on the command line` : `{name: ${name}, value: ...} in the include's arg list`}${description !== undefined ? ` (${description})` : ''}`);
+      return fields.source.fail(
+        'OUTPOST_ERR_LAUNCH_ARGUMENT',
+        fields.anchor,
+        `arg ${describeValue(name)}: required argument not given and it has no default; ` +
+          `expected ${frame.top ? `${name}:=<value> on the command line` : `{name: ${name}, value: ...} in the include's arg list`}${description !== undefined ? ` (${description})` : ''}`,
+      );
     };
     const value = scope.configs.get(name) ?? fields.text('default') ?? required();
     const choices = fields.list('choice').map((c) => c.requiredText('value'));
     if (choices.length > 0 && !choices.includes(value)) {
-      fields.source.fail('OUTPOST_ERR_LAUNCH_ARGUMENT', fields.anchor,
-        `arg ${describeValue(name)}: expected one of ${choices.map((c) => describeValue(c)).join(', ')}, got ${describeValue(value)}`);
+      fields.source.fail(
+        'OUTPOST_ERR_LAUNCH_ARGUMENT',
+        fields.anchor,
+        `arg ${describeValue(name)}: expected one of ${choices.map((c) => describeValue(c)).join(', ')}, got ${describeValue(value)}`,
+      );
     }
     scope.configs.set(name, value);
     if (frame.top) this.#arguments[name] = value;
@@ -230,17 +269,27 @@ export class LaunchLoader implements NodeActionHost {
     const path = resolve(dirname(src.path), fields.requiredText('file'));
     if (frame.chain.includes(path)) {
       const cycle = [...frame.chain.slice(frame.chain.indexOf(path)), path].map(displayPath).join(' → ');
-      src.fail('OUTPOST_ERR_LAUNCH_INCLUDE_CYCLE', fields.where('file'), `include: launch files include each other in a cycle: ${cycle}`);
+      src.fail(
+        'OUTPOST_ERR_LAUNCH_INCLUDE_CYCLE',
+        fields.where('file'),
+        `include: launch files include each other in a cycle: ${cycle}`,
+      );
     }
-    if (!existsSync(path)) src.fail('OUTPOST_ERR_LAUNCH_FILE', fields.where('file'), `include: file ${displayPath(path)} does not exist`);
+    if (!existsSync(path))
+      src.fail('OUTPOST_ERR_LAUNCH_FILE', fields.where('file'), `include: file ${displayPath(path)} does not exist`);
     const args = new Map<string, { value: string; item: ActionFields }>();
-    for (const item of fields.list('arg')) args.set(item.requiredText('name'), { value: item.requiredText('value'), item });
+    for (const item of fields.list('arg'))
+      args.set(item.requiredText('name'), { value: item.requiredText('value'), item });
     const source = this.#read(path, 'OUTPOST_ERR_LAUNCH_FILE', 'included launch file');
     const declared = this.#declaredArguments(source);
     for (const [name, { item }] of args) {
       if (!declared.has(name)) {
-        src.fail('OUTPOST_ERR_LAUNCH_ARGUMENT', item.anchor, `include ${displayPath(path)}: argument ${describeValue(name)} is not declared there; ` +
-          `expected one of ${declared.size > 0 ? [...declared].join(', ') : '(none: it takes no arguments)'}`);
+        src.fail(
+          'OUTPOST_ERR_LAUNCH_ARGUMENT',
+          item.anchor,
+          `include ${displayPath(path)}: argument ${describeValue(name)} is not declared there; ` +
+            `expected one of ${declared.size > 0 ? [...declared].join(', ') : '(none: it takes no arguments)'}`,
+        );
       }
     }
     const configs = new Map([...args].map(([k, v]) => [k, v.value]));
@@ -249,7 +298,10 @@ export class LaunchLoader implements NodeActionHost {
     } catch (err) {
       // Say how the failing file was reached; code and location stay those of the real place.
       if (!(err instanceof OutpostError) || err.location === undefined) throw err;
-      throw new OutpostError(err.code, `${err.message}\n  (included from ${src.where(fields.anchor)})`, { cause: err.cause, location: err.location });
+      throw new OutpostError(err.code, `${err.message}\n  (included from ${src.where(fields.anchor)})`, {
+        cause: err.cause,
+        location: err.location,
+      });
     }
   }
 
@@ -257,7 +309,11 @@ export class LaunchLoader implements NodeActionHost {
     const scoped = fields.bool('scoped', true);
     const forwarding = fields.bool('forwarding', true);
     if (!forwarding && !scoped) {
-      fields.source.fail('OUTPOST_ERR_LAUNCH_ACTION', fields.where('forwarding'), 'group: forwarding: false needs scoped: true (an unscoped group cannot hide arguments)');
+      fields.source.fail(
+        'OUTPOST_ERR_LAUNCH_ACTION',
+        fields.where('forwarding'),
+        'group: forwarding: false needs scoped: true (an unscoped group cannot hide arguments)',
+      );
     }
     const inner = scoped ? scope.child() : scope;
     if (!forwarding) {
@@ -276,8 +332,11 @@ export class LaunchLoader implements NodeActionHost {
     const name = fields.requiredText('name');
     const declaredBy = this.registry.all().filter((k) => Object.hasOwn(k.parameters, name));
     if (name !== 'use_sim_time' && declaredBy.length === 0) {
-      fields.source.fail('OUTPOST_ERR_UNKNOWN_PARAMETER', fields.where('name'),
-        `set_parameter: no registered node kind declares parameter ${describeValue(name)}; expected use_sim_time or a parameter of ${this.registry.names().join(', ')}`);
+      fields.source.fail(
+        'OUTPOST_ERR_UNKNOWN_PARAMETER',
+        fields.where('name'),
+        `set_parameter: no registered node kind declares parameter ${describeValue(name)}; expected use_sim_time or a parameter of ${this.registry.names().join(', ')}`,
+      );
     }
     const location = fields.source.locate(fields.anchor);
     scope.parameters.push({ name, value: fields.value('value'), location, where: fields.source.where(fields.anchor) });
@@ -292,7 +351,11 @@ export class LaunchLoader implements NodeActionHost {
     const fqn = spec.namespace === '/' ? `/${spec.name}` : `${spec.namespace}/${spec.name}`;
     const first = this.#byName.get(fqn);
     if (first !== undefined) {
-      fields.source.fail('OUTPOST_ERR_LAUNCH_ACTION', fields.anchor, `node: a second node named ${fqn} (the first is at ${first}); expected unique fully qualified names: give one a different name or namespace`);
+      fields.source.fail(
+        'OUTPOST_ERR_LAUNCH_ACTION',
+        fields.anchor,
+        `node: a second node named ${fqn} (the first is at ${first}); expected unique fully qualified names: give one a different name or namespace`,
+      );
     }
     this.#byName.set(fqn, fields.source.where(fields.anchor));
     this.#nodes.push(spec);
@@ -301,7 +364,13 @@ export class LaunchLoader implements NodeActionHost {
   /** The actions, keyed by their YAML name (launch's frontend names, '-' read as '_'). */
   static readonly #ACTIONS: Readonly<Record<string, ActionKind>> = {
     arg: {
-      schema: { ...CONDITION, name: { type: 'text', required: true }, default: { type: 'text' }, description: { type: 'text' }, choice: { type: 'list', items: { value: { type: 'text', required: true } } } },
+      schema: {
+        ...CONDITION,
+        name: { type: 'text', required: true },
+        default: { type: 'text' },
+        description: { type: 'text' },
+        choice: { type: 'list', items: { value: { type: 'text', required: true } } },
+      },
       run: (l, a) => l.#argAction(a),
     },
     let: { schema: { ...CONDITION, ...NAME_VALUE }, run: (l, a) => l.#letAction(a) },
@@ -310,12 +379,27 @@ export class LaunchLoader implements NodeActionHost {
       run: (l, a) => l.#includeAction(a),
     },
     group: {
-      schema: { ...CONDITION, scoped: { type: 'bool' }, forwarding: { type: 'bool' }, keep: { type: 'list', items: NAME_VALUE }, children: { type: 'children', required: true } },
+      schema: {
+        ...CONDITION,
+        scoped: { type: 'bool' },
+        forwarding: { type: 'bool' },
+        keep: { type: 'list', items: NAME_VALUE },
+        children: { type: 'children', required: true },
+      },
       run: (l, a) => l.#groupAction(a),
     },
-    push_ros_namespace: { schema: { ...CONDITION, namespace: { type: 'text', required: true } }, run: (l, a) => l.#pushNamespaceAction(a) },
-    set_parameter: { schema: { ...CONDITION, name: { type: 'text', required: true }, value: { type: 'value', required: true } }, run: (l, a) => l.#setParameterAction(a) },
-    set_remap: { schema: { ...CONDITION, from: { type: 'text', required: true }, to: { type: 'text', required: true } }, run: (l, a) => l.#setRemapAction(a) },
+    push_ros_namespace: {
+      schema: { ...CONDITION, namespace: { type: 'text', required: true } },
+      run: (l, a) => l.#pushNamespaceAction(a),
+    },
+    set_parameter: {
+      schema: { ...CONDITION, name: { type: 'text', required: true }, value: { type: 'value', required: true } },
+      run: (l, a) => l.#setParameterAction(a),
+    },
+    set_remap: {
+      schema: { ...CONDITION, from: { type: 'text', required: true }, to: { type: 'text', required: true } },
+      run: (l, a) => l.#setRemapAction(a),
+    },
     node: { schema: { ...CONDITION, ...NODE_SCHEMA }, run: (l, a) => l.#nodeAction(a) },
   };
 }

@@ -21,10 +21,7 @@ export const NODE_SCHEMA: ActionSchema = {
   name: { type: 'text' },
   namespace: { type: 'text' },
   exec_name: { type: 'text' },
-  param: {
-    type: 'list',
-    items: (keys) => (keys.includes('from') ? PARAM_FROM : PARAM_VALUE),
-  },
+  param: { type: 'list', items: (keys) => (keys.includes('from') ? PARAM_FROM : PARAM_VALUE) },
   remap: { type: 'list', items: { from: { type: 'text', required: true }, to: { type: 'text', required: true } } },
   env: { type: 'list', items: NAME_VALUE },
   respawn: { type: 'bool' },
@@ -48,14 +45,20 @@ function kindOf(fields: ActionFields, registry: NodeKindRegistry): NodeKind {
   const list = known.length > 0 ? known.join(', ') : 'none registered';
   const pkg = fields.text('pkg') ?? 'outpost';
   if (pkg !== 'outpost') {
-    fields.source.fail('OUTPOST_ERR_UNKNOWN_NODE_KIND', fields.where('pkg'),
-      `node: pkg ${describeValue(pkg)} is not supported; Outpost runs only pkg "outpost" node kinds (${list})`);
+    fields.source.fail(
+      'OUTPOST_ERR_UNKNOWN_NODE_KIND',
+      fields.where('pkg'),
+      `node: pkg ${describeValue(pkg)} is not supported; Outpost runs only pkg "outpost" node kinds (${list})`,
+    );
   }
   const exec = fields.requiredText('exec');
   const kind = exec === '' ? undefined : registry.get(exec);
   if (kind === undefined) {
-    fields.source.fail('OUTPOST_ERR_UNKNOWN_NODE_KIND', fields.where('exec'),
-      `node: exec ${describeValue(exec)} is not a registered node kind; expected one of ${list}`);
+    fields.source.fail(
+      'OUTPOST_ERR_UNKNOWN_NODE_KIND',
+      fields.where('exec'),
+      `node: exec ${describeValue(exec)} is not a registered node kind; expected one of ${list}`,
+    );
   }
   return kind;
 }
@@ -67,14 +70,21 @@ export function buildNodeSpec(fields: ActionFields, scope: LaunchScope, host: No
   const name = fields.text('name') ?? kind.name;
   src.at(fields.where('name'), () => validateNodeName(name));
   const nsText = fields.text('namespace');
-  const namespace = nsText === undefined ? scope.namespace : src.at(fields.where('namespace'), () => composeNamespace(scope.namespace, nsText));
+  const namespace =
+    nsText === undefined
+      ? scope.namespace
+      : src.at(fields.where('namespace'), () => composeNamespace(scope.namespace, nsText));
   const fqn = joinName(namespace, name);
 
   for (const field of ['args', 'ros_args'] as const) {
     const text = fields.text(field);
     if (text !== undefined && text.trim() !== '') {
-      src.fail('OUTPOST_ERR_LAUNCH_ACTION', fields.where(field), `node ${fqn}: ${field} ${describeValue(text)} is not supported; ` +
-        'Outpost nodes take no command-line arguments: set parameters with param: [{name, value}] and remappings with remap: [{from, to}]');
+      src.fail(
+        'OUTPOST_ERR_LAUNCH_ACTION',
+        fields.where(field),
+        `node ${fqn}: ${field} ${describeValue(text)} is not supported; ` +
+          'Outpost nodes take no command-line arguments: set parameters with param: [{name, value}] and remappings with remap: [{from, to}]',
+      );
     }
   }
   fields.text('output'); // accepted for launch_ros compatibility; Outpost logs through pino
@@ -89,16 +99,33 @@ export function buildNodeSpec(fields: ActionFields, scope: LaunchScope, host: No
   for (const item of fields.list('env')) env[item.requiredText('name')] = item.requiredText('value');
 
   const remappings: Remap[] = [...scope.remaps];
-  for (const item of fields.list('remap')) remappings.push({ from: item.requiredText('from'), to: item.requiredText('to') });
+  for (const item of fields.list('remap'))
+    remappings.push({ from: item.requiredText('from'), to: item.requiredText('to') });
 
   const parameters = nodeParameters(fields, scope, host, kind, fqn);
   return {
-    pkg: 'outpost', kind: kind.name, name, namespace, parameters, remappings,
-    respawn, respawnDelay, respawnMaxRetries, process, env, location: src.locate(fields.anchor),
+    pkg: 'outpost',
+    kind: kind.name,
+    name,
+    namespace,
+    parameters,
+    remappings,
+    respawn,
+    respawnDelay,
+    respawnMaxRetries,
+    process,
+    env,
+    location: src.locate(fields.anchor),
   };
 }
 
-function nodeParameters(fields: ActionFields, scope: LaunchScope, host: NodeActionHost, kind: NodeKind, fqn: string): Record<string, ParameterValue> {
+function nodeParameters(
+  fields: ActionFields,
+  scope: LaunchScope,
+  host: NodeActionHost,
+  kind: NodeKind,
+  fqn: string,
+): Record<string, ParameterValue> {
   const src = fields.source;
   const specs: Record<string, ParameterSpec> = { use_sim_time: USE_SIM_TIME_SPEC, ...kind.parameters };
   const declared = Object.keys(specs);
@@ -112,8 +139,11 @@ function nodeParameters(fields: ActionFields, scope: LaunchScope, host: NodeActi
   for (const p of scope.parameters) {
     const spec = specOf(p.name);
     if (spec === undefined) continue;
-    values[p.name] = withLocation(p.location, `${p.where}: set_parameter ${describeValue(p.name)} for node ${fqn}`,
-      () => coerceLaunchParameter(`node ${fqn} parameter ${describeValue(p.name)}`, spec, p.value, true));
+    values[p.name] = withLocation(
+      p.location,
+      `${p.where}: set_parameter ${describeValue(p.name)} for node ${fqn}`,
+      () => coerceLaunchParameter(`node ${fqn} parameter ${describeValue(p.name)}`, spec, p.value, true),
+    );
   }
 
   for (const item of fields.list('param')) {
@@ -125,9 +155,20 @@ function nodeParameters(fields: ActionFields, scope: LaunchScope, host: NodeActi
           const spec = specOf(p.name);
           if (spec === undefined) {
             if (entry.wildcard) continue; // `/**` entries are shared by many kinds
-            throw new OutpostError('OUTPOST_ERR_UNKNOWN_PARAMETER', `${p.where}: ${unknown(p.name)} (parameter file entry "${entry.key}", used by ${src.where(item.anchor)})`, { location: p.location });
+            throw new OutpostError(
+              'OUTPOST_ERR_UNKNOWN_PARAMETER',
+              `${p.where}: ${unknown(p.name)} (parameter file entry "${entry.key}", used by ${src.where(item.anchor)})`,
+              { location: p.location },
+            );
           }
-          values[p.name] = withLocation(p.location, p.where, () => coerceLaunchParameter(`node ${fqn} parameter ${describeValue(p.name)} (from entry "${entry.key}")`, spec, p.value, false));
+          values[p.name] = withLocation(p.location, p.where, () =>
+            coerceLaunchParameter(
+              `node ${fqn} parameter ${describeValue(p.name)} (from entry "${entry.key}")`,
+              spec,
+              p.value,
+              false,
+            ),
+          );
         }
       }
       continue;
@@ -135,13 +176,18 @@ function nodeParameters(fields: ActionFields, scope: LaunchScope, host: NodeActi
     const name = item.requiredText('name');
     const spec = specOf(name) ?? src.fail('OUTPOST_ERR_UNKNOWN_PARAMETER', item.where('name'), unknown(name));
     const value = item.value('value');
-    values[name] = src.at(item.where('value'), () => coerceLaunchParameter(`node ${fqn} parameter ${describeValue(name)}`, spec, value, true));
+    values[name] = src.at(item.where('value'), () =>
+      coerceLaunchParameter(`node ${fqn} parameter ${describeValue(name)}`, spec, value, true),
+    );
   }
 
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.default === undefined && !Object.hasOwn(values, name)) {
-      src.fail('OUTPOST_ERR_PARAMETER_TYPE', fields.anchor,
-        `node ${fqn} (kind ${kind.name}): parameter ${describeValue(name)} has no default and is not set; expected a ${spec.type} value in param: [{name: ${name}, value: ...}]`);
+      src.fail(
+        'OUTPOST_ERR_PARAMETER_TYPE',
+        fields.anchor,
+        `node ${fqn} (kind ${kind.name}): parameter ${describeValue(name)} has no default and is not set; expected a ${spec.type} value in param: [{name: ${name}, value: ...}]`,
+      );
     }
   }
   return values;

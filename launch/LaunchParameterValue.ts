@@ -1,12 +1,21 @@
 import { parse } from 'yaml';
-import { coerceParameterValue, type ParameterSpec, type ParameterTypeName, type ParameterValue } from '../runtime/Parameter.js';
+import {
+  coerceParameterValue,
+  type ParameterSpec,
+  type ParameterTypeName,
+  type ParameterValue,
+} from '../runtime/Parameter.js';
 
 const INTEGER = /^[+-]?\d+$/;
 const DOUBLE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** The element type of an array parameter type. */
 const ELEMENT: Partial<Record<ParameterTypeName, ParameterTypeName>> = {
-  bool_array: 'bool', integer_array: 'integer', byte_array: 'integer', double_array: 'double', string_array: 'string',
+  bool_array: 'bool',
+  integer_array: 'integer',
+  byte_array: 'integer',
+  double_array: 'double',
+  string_array: 'string',
 };
 
 /**
@@ -23,9 +32,12 @@ function fromText(type: ParameterTypeName, text: string): unknown {
       const lower = t.toLowerCase();
       return lower === 'true' ? true : lower === 'false' ? false : text;
     }
-    case 'integer': return INTEGER.test(t) ? Number(t) : text;
-    case 'double': return DOUBLE.test(t) ? Number(t) : text;
-    case 'string': return text;
+    case 'integer':
+      return INTEGER.test(t) ? Number(t) : text;
+    case 'double':
+      return DOUBLE.test(t) ? Number(t) : text;
+    case 'string':
+      return text;
     default: {
       let parsed: unknown;
       try {
@@ -48,7 +60,12 @@ function elementsFromText(type: ParameterTypeName, items: unknown[]): unknown[] 
  * says the value came from launch-file text (strings there may hold substitutions, so they are
  * read as the declared type); values from parameter files are YAML-typed and checked as they are.
  */
-export function coerceLaunchParameter(where: string, spec: ParameterSpec, value: unknown, textual: boolean): ParameterValue {
+export function coerceLaunchParameter(
+  where: string,
+  spec: ParameterSpec,
+  value: unknown,
+  textual: boolean,
+): ParameterValue {
   let v = value;
   if (textual) {
     if (typeof v === 'string') v = fromText(spec.type, v);
@@ -59,5 +76,7 @@ export function coerceLaunchParameter(where: string, spec: ParameterSpec, value:
 
 /** `use_sim_time`, which every node declares besides its kind's table. */
 export const USE_SIM_TIME_SPEC: ParameterSpec = {
-  type: 'bool', default: false, description: 'Take time from /clock (simulation) instead of the system clock.',
+  type: 'bool',
+  default: false,
+  description: 'Take time from /clock (simulation) instead of the system clock.',
 };

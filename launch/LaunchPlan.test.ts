@@ -10,9 +10,16 @@ describe('loadLaunchFile', () => {
     const plan = loadLaunchFile('launch/test-fixtures/params.launch.yaml', { registry });
     expect(plan.file).toMatch(/\/launch\/test-fixtures\/params\.launch\.yaml$/);
     const ctx = new Context({ logger: pino({ level: 'silent' }) });
-    const nodes = plan.nodes.map((spec) => registry.get(spec.kind)!.create(ctx, {
-      name: spec.name, namespace: spec.namespace, parameterOverrides: spec.parameters, remappings: spec.remappings,
-    }));
+    const nodes = plan.nodes.map((spec) =>
+      registry
+        .get(spec.kind)!
+        .create(ctx, {
+          name: spec.name,
+          namespace: spec.namespace,
+          parameterOverrides: spec.parameters,
+          remappings: spec.remappings,
+        }),
+    );
     expect(nodes.map((n) => n.getFullyQualifiedName())).toEqual(['/r1/mover', '/r2/mover', '/r2/sensor']);
     expect(nodes[0]!.getParameter('use_sim_time').value).toBe(true);
     for (const n of nodes) n.destroy();

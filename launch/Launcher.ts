@@ -47,9 +47,13 @@ export class Launcher {
     this.#kinds = options.kinds;
     this.#logger = options.logger;
     this.#runDir = options.runDir ?? runDirectory();
-    this.context = new Context({ logger: options.logger, transport: new LocalTransport({
-      qosWarning: (topic, pub, sub, reason) => options.logger.warn({ topic, publisher: pub, subscriber: sub }, `incompatible QoS on ${topic}: ${reason}`),
-    }) });
+    this.context = new Context({
+      logger: options.logger,
+      transport: new LocalTransport({
+        qosWarning: (topic, pub, sub, reason) =>
+          options.logger.warn({ topic, publisher: pub, subscriber: sub }, `incompatible QoS on ${topic}: ${reason}`),
+      }),
+    });
   }
 
   get socketPath(): string | undefined {
@@ -62,9 +66,17 @@ export class Launcher {
 
   async start(): Promise<void> {
     const socket = socketPathFor(this.#runDir, process.pid);
-    this.#bus = await BusServer.listen(socket, (this.context.transport as LocalTransport).bus, this.context.registry, this.#logger);
+    this.#bus = await BusServer.listen(
+      socket,
+      (this.context.transport as LocalTransport).bus,
+      this.context.registry,
+      this.#logger,
+    );
     this.#removeCard = writeLaunchCard(this.#runDir, {
-      pid: process.pid, file: this.#plan.file, socket, startedAt: new Date().toISOString(),
+      pid: process.pid,
+      file: this.#plan.file,
+      socket,
+      startedAt: new Date().toISOString(),
     });
     this.#self = new RuntimeNode('launcher', '/outpost', this.context);
     this.#events = this.#self.createPublisher('outpost_msgs/msg/NodeEvent', '/outpost/events', { qos: { depth: 100 } });
@@ -75,8 +87,15 @@ export class Launcher {
     }
     // Latched: every in-process node has been configured and activated (a simulator waits for it
     // before its clock moves, so all nodes start at sim time 0 whatever the machine's speed).
-    this.#self.createPublisher('std_msgs/msg/Bool', '/outpost/launch_ready', { qos: { durability: 'transient_local', depth: 1 } }).publish({ data: true });
-    this.#logger.info({ socket, nodes: this.#plan.nodes.length }, `launched ${this.#plan.nodes.length} node(s) from ${this.#plan.file}`);
+    this.#self
+      .createPublisher('std_msgs/msg/Bool', '/outpost/launch_ready', {
+        qos: { durability: 'transient_local', depth: 1 },
+      })
+      .publish({ data: true });
+    this.#logger.info(
+      { socket, nodes: this.#plan.nodes.length },
+      `launched ${this.#plan.nodes.length} node(s) from ${this.#plan.file}`,
+    );
   }
 
   /** Brings every node down through its lifecycle, in reverse start order, and ends children. */
@@ -104,13 +123,19 @@ export class Launcher {
     const kind = this.#kinds.get(spec.kind);
     if (kind === undefined) throw new Error(`node kind ${spec.kind} vanished from the registry`);
     const node = kind.create(this.context, {
-      name: spec.name, namespace: spec.namespace, parameterOverrides: spec.parameters, remappings: spec.remappings,
+      name: spec.name,
+      namespace: spec.namespace,
+      parameterOverrides: spec.parameters,
+      remappings: spec.remappings,
     });
     this.#nodes.push(node);
     node.onLifecycleTransition((o) => {
       this.#event(node.getFullyQualifiedName(), EVENT.TRANSITION, o.to, 0, 0, 0, `${o.transition}: ${o.result}`);
       if (o.result !== 'success') {
-        this.#logger.error({ err: o.error, node: node.getFullyQualifiedName() }, `${o.transition} ${o.result}; node is ${o.to}`);
+        this.#logger.error(
+          { err: o.error, node: node.getFullyQualifiedName() },
+          `${o.transition} ${o.result}; node is ${o.to}`,
+        );
       }
     });
     for (const t of ['configure', 'activate'] as const) {
@@ -130,16 +155,25 @@ export class Launcher {
           return;
         case 'exited': {
           const how = e.signal !== null ? `killed by ${e.signal}` : `exited with code ${e.code}`;
-          (this.#stopped ? log.info.bind(log) : log.warn.bind(log))({ pid: e.pid, code: e.code, signal: e.signal }, `process ${e.pid} ${how}`);
+          (this.#stopped ? log.info.bind(log) : log.warn.bind(log))(
+            { pid: e.pid, code: e.code, signal: e.signal },
+            `process ${e.pid} ${how}`,
+          );
           this.#event(fqn, EVENT.EXITED, '', e.pid, e.code ?? -1, child.restarts, how);
           return;
         }
         case 'respawning':
-          log.warn({ restart: e.restart, delay_s: e.delay }, `respawning in ${e.delay} s (restart ${e.restart}${spec.respawnMaxRetries >= 0 ? ` of ${spec.respawnMaxRetries}` : ''})`);
+          log.warn(
+            { restart: e.restart, delay_s: e.delay },
+            `respawning in ${e.delay} s (restart ${e.restart}${spec.respawnMaxRetries >= 0 ? ` of ${spec.respawnMaxRetries}` : ''})`,
+          );
           this.#event(fqn, EVENT.RESPAWNING, '', 0, 0, e.restart, `in ${e.delay} s`);
           return;
         case 'gave_up':
-          log.error({ restarts: e.restarts }, `not respawning: respawn_max_retries (${spec.respawnMaxRetries}) reached`);
+          log.error(
+            { restarts: e.restarts },
+            `not respawning: respawn_max_retries (${spec.respawnMaxRetries}) reached`,
+          );
           this.#event(fqn, EVENT.GAVE_UP, '', 0, 0, e.restarts, 'respawn_max_retries reached');
           return;
       }
@@ -148,10 +182,25 @@ export class Launcher {
     child.start();
   }
 
-  #event(node: string, event: number, state: string, pid: number, exitCode: number, restarts: number, detail: string): void {
+  #event(
+    node: string,
+    event: number,
+    state: string,
+    pid: number,
+    exitCode: number,
+    restarts: number,
+    detail: string,
+  ): void {
     if (this.#self === undefined || this.#self.isDestroyed) return;
     this.#events?.publish({
-      stamp: this.#self.now().toMsg(), node, event, state, pid, exit_code: exitCode, restart_count: restarts, detail,
+      stamp: this.#self.now().toMsg(),
+      node,
+      event,
+      state,
+      pid,
+      exit_code: exitCode,
+      restart_count: restarts,
+      detail,
     });
   }
 }

@@ -30,11 +30,22 @@ const PARAMS_KEY = 'ros__parameters';
  */
 export function nodeKeyPattern(key: string): RegExp {
   const absolute = key.startsWith('/') ? key : `/**/${key}`;
-  const tokens = absolute.slice(1).split('/').filter((t) => t !== '');
-  const body = tokens.map((t) => {
-    if (t === '**') return '(?:/[^/]+)*';
-    return '/' + t.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
-  }).join('');
+  const tokens = absolute
+    .slice(1)
+    .split('/')
+    .filter((t) => t !== '');
+  const body = tokens
+    .map((t) => {
+      if (t === '**') return '(?:/[^/]+)*';
+      return (
+        '/' +
+        t
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*')
+      );
+    })
+    .join('');
   return new RegExp(`^${body === '' ? '/' : body}$`);
 }
 
@@ -51,7 +62,11 @@ export class ParameterFile {
     this.source = source;
     const root = source.root;
     if (!isMap(root) || root.items.length === 0) {
-      source.fail('OUTPOST_ERR_PARAMETER_FILE', root, `expected a ROS 2 parameter file (<node name>: {${PARAMS_KEY}: {...}}), got ${describeNode(root)}`);
+      source.fail(
+        'OUTPOST_ERR_PARAMETER_FILE',
+        root,
+        `expected a ROS 2 parameter file (<node name>: {${PARAMS_KEY}: {...}}), got ${describeNode(root)}`,
+      );
     }
     this.#walk(root, []);
   }
@@ -74,14 +89,27 @@ export class ParameterFile {
       const value = src.deref(pair.value);
       if (key === PARAMS_KEY) {
         if (prefix.length === 0) {
-          src.fail('OUTPOST_ERR_PARAMETER_FILE', keyNode, `${PARAMS_KEY} must sit under a node name (<node name>: {${PARAMS_KEY}: {...}}), got it at the top level`);
+          src.fail(
+            'OUTPOST_ERR_PARAMETER_FILE',
+            keyNode,
+            `${PARAMS_KEY} must sit under a node name (<node name>: {${PARAMS_KEY}: {...}}), got it at the top level`,
+          );
         }
         const nodeKey = prefix.join('/').replace(/\/{2,}/g, '/');
         const entry: ParameterFileEntry = {
-          key: nodeKey, wildcard: /\*/.test(nodeKey.split('/').pop() ?? ''), parameters: [], where: src.where(keyNode),
+          key: nodeKey,
+          wildcard: /\*/.test(nodeKey.split('/').pop() ?? ''),
+          parameters: [],
+          where: src.where(keyNode),
         };
         if (!(isScalar(value) && value.value === null)) {
-          if (!isMap(value)) src.fail('OUTPOST_ERR_PARAMETER_FILE', value, `"${nodeKey}" ${PARAMS_KEY}: expected a map of parameters, got ${describeNode(value)}`, keyNode);
+          if (!isMap(value))
+            src.fail(
+              'OUTPOST_ERR_PARAMETER_FILE',
+              value,
+              `"${nodeKey}" ${PARAMS_KEY}: expected a map of parameters, got ${describeNode(value)}`,
+              keyNode,
+            );
           this.#flatten(value!, '', entry);
         }
         this.entries.push(entry);
@@ -89,8 +117,13 @@ export class ParameterFile {
         this.#walk(value, [...prefix, key]);
       } else {
         const under = [...prefix, key].join('/');
-        src.fail('OUTPOST_ERR_PARAMETER_FILE', value, `"${under}": expected ${prefix.length === 0 ? 'a node name with' : 'a namespace or node name with'} ` +
-          `{${PARAMS_KEY}: {...}} under it (the ROS 2 parameter file layout), got ${describeNode(value)}`, keyNode);
+        src.fail(
+          'OUTPOST_ERR_PARAMETER_FILE',
+          value,
+          `"${under}": expected ${prefix.length === 0 ? 'a node name with' : 'a namespace or node name with'} ` +
+            `{${PARAMS_KEY}: {...}} under it (the ROS 2 parameter file layout), got ${describeNode(value)}`,
+          keyNode,
+        );
       }
     }
   }
@@ -108,7 +141,12 @@ export class ParameterFile {
       }
       const scalar = (n: YamlNode | null): unknown => {
         if (!isScalar(n) || n.value === null) {
-          return src.fail('OUTPOST_ERR_PARAMETER_FILE', n, `"${entry.key}" parameter "${name}": expected a value (a scalar or a list of scalars), got ${describeNode(n)}`, keyNode);
+          return src.fail(
+            'OUTPOST_ERR_PARAMETER_FILE',
+            n,
+            `"${entry.key}" parameter "${name}": expected a value (a scalar or a list of scalars), got ${describeNode(n)}`,
+            keyNode,
+          );
         }
         return n.value;
       };

@@ -59,6 +59,10 @@ describe('Substitution', () => {
   ])('rejects %j with OUTPOST_ERR_LAUNCH_SUBSTITUTION', (text, message) => {
     const ctx = context({ robot: 'r1' });
     expect(() => resolveSubstitutions(text, ctx)).toThrow(message);
-    try { resolveSubstitutions(text, ctx); } catch (err) { expect((err as { code: string }).code).toBe('OUTPOST_ERR_LAUNCH_SUBSTITUTION'); }
+    try {
+      resolveSubstitutions(text, ctx);
+    } catch (err) {
+      expect((err as { code: string }).code).toBe('OUTPOST_ERR_LAUNCH_SUBSTITUTION');
+    }
   });
 });

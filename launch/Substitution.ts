@@ -29,42 +29,50 @@ function fail(message: string): never {
 /** The substitutions launch files may use, keyed by name (as launch's frontend registers them). */
 const SUBSTITUTIONS: Record<string, SubstitutionKind> = {
   var: {
-    usage: '$(var NAME)', minArgs: 1, maxArgs: 1,
+    usage: '$(var NAME)',
+    minArgs: 1,
+    maxArgs: 1,
     run([name], ctx) {
       const value = ctx.variable(name!);
       if (value !== undefined) return value;
       const known = ctx.variableNames();
-      return fail(`$(var ${name}): launch argument "${name}" is not defined here; expected one declared by arg or let ` +
-        `before this point (defined: ${known.length > 0 ? known.join(', ') : 'none'})`);
+      return fail(
+        `$(var ${name}): launch argument "${name}" is not defined here; expected one declared by arg or let ` +
+          `before this point (defined: ${known.length > 0 ? known.join(', ') : 'none'})`,
+      );
     },
   },
   env: {
-    usage: '$(env NAME [default])', minArgs: 1, maxArgs: 2,
+    usage: '$(env NAME [default])',
+    minArgs: 1,
+    maxArgs: 2,
     run([name, fallback], ctx) {
       const value = ctx.env[name!] ?? fallback;
-      if (value === undefined) fail(`$(env ${name}): environment variable "${name}" is not set and no default is given; expected $(env ${name} <default>) or the variable set`);
+      if (value === undefined)
+        fail(
+          `$(env ${name}): environment variable "${name}" is not set and no default is given; expected $(env ${name} <default>) or the variable set`,
+        );
       return value;
     },
   },
   optenv: {
-    usage: '$(optenv NAME [default])', minArgs: 1, maxArgs: 2,
+    usage: '$(optenv NAME [default])',
+    minArgs: 1,
+    maxArgs: 2,
     run: ([name, fallback], ctx) => ctx.env[name!] ?? fallback ?? '',
   },
-  eval: {
-    usage: "$(eval '<expression>')", minArgs: 1, maxArgs: 1,
-    run: ([expr]) => evalToString(expr!),
-  },
+  eval: { usage: "$(eval '<expression>')", minArgs: 1, maxArgs: 1, run: ([expr]) => evalToString(expr!) },
   'find-pkg-share': {
-    usage: '$(find-pkg-share outpost)', minArgs: 1, maxArgs: 1,
+    usage: '$(find-pkg-share outpost)',
+    minArgs: 1,
+    maxArgs: 1,
     run([pkg]) {
-      if (pkg !== 'outpost') fail(`$(find-pkg-share ${pkg}): package "${pkg}" is not known; Outpost has one package, expected "outpost"`);
+      if (pkg !== 'outpost')
+        fail(`$(find-pkg-share ${pkg}): package "${pkg}" is not known; Outpost has one package, expected "outpost"`);
       return packageRoot();
     },
   },
-  anon: {
-    usage: '$(anon NAME)', minArgs: 1, maxArgs: 1,
-    run: ([name], ctx) => ctx.anon(name!),
-  },
+  anon: { usage: '$(anon NAME)', minArgs: 1, maxArgs: 1, run: ([name], ctx) => ctx.anon(name!) },
   dirname: { usage: '$(dirname)', minArgs: 0, maxArgs: 0, run: (_args, ctx) => dirname(ctx.file) },
   filename: { usage: '$(filename)', minArgs: 0, maxArgs: 0, run: (_args, ctx) => basename(ctx.file) },
 };
@@ -77,7 +85,10 @@ export function hasSubstitution(text: string): boolean {
 }
 
 class SubstitutionParser {
-  constructor(readonly text: string, readonly ctx: SubstitutionContext) {}
+  constructor(
+    readonly text: string,
+    readonly ctx: SubstitutionContext,
+  ) {}
 
   /** Resolves the whole text: literal characters stay, `$(...)` are replaced. */
   resolveAll(): string {
@@ -97,7 +108,8 @@ class SubstitutionParser {
   #substitution(start: number): [string, number] {
     const s = this.text;
     const name = /^[A-Za-z][A-Za-z0-9_-]*/.exec(s.slice(start + 2))?.[0];
-    if (name === undefined) fail(`${JSON.stringify(s)}: expected a substitution name after "$(" at column ${start + 3}, e.g. $(var name)`);
+    if (name === undefined)
+      fail(`${JSON.stringify(s)}: expected a substitution name after "$(" at column ${start + 3}, e.g. $(var name)`);
     const kind = Object.hasOwn(SUBSTITUTIONS, name) ? SUBSTITUTIONS[name] : undefined;
     if (kind === undefined) {
       fail(`$(${name} ...): unknown substitution "${name}"; expected one of ${SUBSTITUTION_NAMES.join(', ')}`);
@@ -107,15 +119,20 @@ class SubstitutionParser {
     for (;;) {
       while (i < s.length && /\s/.test(s[i]!)) i++;
       if (i >= s.length) fail(`${JSON.stringify(s)}: unterminated $(${name} ...): expected ")"`);
-      if (s[i] === ')') { i++; break; }
+      if (s[i] === ')') {
+        i++;
+        break;
+      }
       const [arg, next] = this.#argument(i, name);
       args.push(arg);
       i = next;
     }
     if (args.length < kind.minArgs || args.length > kind.maxArgs) {
       const n = kind.minArgs === kind.maxArgs ? `${kind.minArgs}` : `${kind.minArgs} or ${kind.maxArgs}`;
-      fail(`$(${name} ${args.join(' ')}): expected ${n} argument${n === '1' ? '' : 's'} (${kind.usage}), got ${args.length}` +
-        (name === 'eval' ? "; quote the expression, e.g. $(eval '$(var n) + 1')" : ''));
+      fail(
+        `$(${name} ${args.join(' ')}): expected ${n} argument${n === '1' ? '' : 's'} (${kind.usage}), got ${args.length}` +
+          (name === 'eval' ? "; quote the expression, e.g. $(eval '$(var n) + 1')" : ''),
+      );
     }
     return [kind.run(args, this.ctx), i];
   }

@@ -1,6 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { LineCounter, isAlias, type Alias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  LineCounter,
+  isAlias,
+  type Alias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import { OutpostError, describeValue, type OutpostErrorCode, type SourceLocation } from '../runtime/OutpostError.js';
 
 /** How a path appears in messages: relative to the working directory when it lies below it. */
@@ -50,7 +64,10 @@ export class YamlSource {
       text = readFileSync(abs, 'utf8');
     } catch (err) {
       const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-      throw new OutpostError(code, `${displayPath(abs)}: cannot read ${what}: ${reason}`, { cause: err, location: { file: abs, line: 1, column: 1 } });
+      throw new OutpostError(code, `${displayPath(abs)}: cannot read ${what}: ${reason}`, {
+        cause: err,
+        location: { file: abs, line: 1, column: 1 },
+      });
     }
     return new YamlSource(abs, text, code);
   }
@@ -67,8 +84,12 @@ export class YamlSource {
       // and anchors that each name the previous one twice expand 2^n times (found by fuzzing,
       // yaml's own maxAliasCount guards only toJS). A budget per file ends both.
       if (++this.#aliases > MAX_ALIAS_RESOLUTIONS) {
-        this.fail(this.#code, node, `YAML aliases expand more than ${MAX_ALIAS_RESOLUTIONS} times (an alias inside the anchor it names, ` +
-          'or anchors nested to expand exponentially); expected each anchor to be used a few times');
+        this.fail(
+          this.#code,
+          node,
+          `YAML aliases expand more than ${MAX_ALIAS_RESOLUTIONS} times (an alias inside the anchor it names, ` +
+            'or anchors nested to expand exponentially); expected each anchor to be used a few times',
+        );
       }
       // Alias.resolve searches the whole document each time: resolve each alias once.
       let target = this.#resolved.get(node);

@@ -15,18 +15,20 @@ import { mavlinkBridgeKind } from '../firmware-bridge/MavlinkBridgeNode.js';
 
 /** Every node kind shipped with Outpost, as `pkg: outpost` launch files find them by `exec`. */
 export function builtinNodeKinds(): NodeKindRegistry {
-  return new NodeKindRegistry()
-    .register(twistPublisherKind)
-    .register(odometryIntegratorKind)
-    .register(mapRevealerKind)
-    .register(fleetLinkKind)
-    .register(linkGateKind)
-    .register(mapperKind)
-    .register(plannerKind)
-    .register(controllerKind)
-    // The simulator's ground truth for the privileged expert (ground_truth_map, training/).
-    .register(createExplorerKind({ groundTruth: mapServerGroundTruth }))
-    .register(simulatorKind)
-    .register(motorBridgeKind)
-    .register(mavlinkBridgeKind);
+  return (
+    new NodeKindRegistry()
+      .register(twistPublisherKind)
+      .register(odometryIntegratorKind)
+      .register(mapRevealerKind)
+      .register(fleetLinkKind)
+      .register(linkGateKind)
+      .register(mapperKind)
+      .register(plannerKind)
+      .register(controllerKind)
+      // The simulator's ground truth for the privileged expert (ground_truth_map, training/).
+      .register(createExplorerKind({ groundTruth: mapServerGroundTruth }))
+      .register(simulatorKind)
+      .register(motorBridgeKind)
+      .register(mavlinkBridgeKind)
+  );
 }

@@ -14,18 +14,40 @@ import { simCommand } from './commands/simCommand.js';
 import { topicCommand } from './commands/topicCommand.js';
 
 const COMMANDS: Record<string, CliCommand> = Object.fromEntries(
-  [launchCommand, simCommand, nodesCommand, topicCommand, serviceCommand, paramCommand, nodeCommand, lifecycleCommand, interfacesCommand]
-    .map((c) => [c.name, c]),
+  [
+    launchCommand,
+    simCommand,
+    nodesCommand,
+    topicCommand,
+    serviceCommand,
+    paramCommand,
+    nodeCommand,
+    lifecycleCommand,
+    interfacesCommand,
+  ].map((c) => [c.name, c]),
 );
 
 /** Errors in what the user gave us (files, arguments) exit 2; everything else exits 1. */
 const USER_ERRORS = new Set<OutpostErrorCode>([
-  'OUTPOST_ERR_LAUNCH_FILE', 'OUTPOST_ERR_LAUNCH_ACTION', 'OUTPOST_ERR_LAUNCH_SUBSTITUTION',
-  'OUTPOST_ERR_LAUNCH_INCLUDE_CYCLE', 'OUTPOST_ERR_LAUNCH_ARGUMENT', 'OUTPOST_ERR_UNKNOWN_NODE_KIND',
-  'OUTPOST_ERR_UNKNOWN_PARAMETER', 'OUTPOST_ERR_PARAMETER_FILE', 'OUTPOST_ERR_PARAMETER_TYPE',
-  'OUTPOST_ERR_PARAMETER_RANGE', 'OUTPOST_ERR_CLI_USAGE', 'OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE',
-  'OUTPOST_ERR_CDR_ENCODE', 'OUTPOST_ERR_INVALID_NAME', 'OUTPOST_ERR_UNKNOWN_NODE', 'OUTPOST_ERR_PARAMETER_NOT_DECLARED',
-  'OUTPOST_ERR_PARAMETER_READ_ONLY', 'OUTPOST_ERR_LIFECYCLE_TRANSITION', 'OUTPOST_ERR_TYPE_MISMATCH',
+  'OUTPOST_ERR_LAUNCH_FILE',
+  'OUTPOST_ERR_LAUNCH_ACTION',
+  'OUTPOST_ERR_LAUNCH_SUBSTITUTION',
+  'OUTPOST_ERR_LAUNCH_INCLUDE_CYCLE',
+  'OUTPOST_ERR_LAUNCH_ARGUMENT',
+  'OUTPOST_ERR_UNKNOWN_NODE_KIND',
+  'OUTPOST_ERR_UNKNOWN_PARAMETER',
+  'OUTPOST_ERR_PARAMETER_FILE',
+  'OUTPOST_ERR_PARAMETER_TYPE',
+  'OUTPOST_ERR_PARAMETER_RANGE',
+  'OUTPOST_ERR_CLI_USAGE',
+  'OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE',
+  'OUTPOST_ERR_CDR_ENCODE',
+  'OUTPOST_ERR_INVALID_NAME',
+  'OUTPOST_ERR_UNKNOWN_NODE',
+  'OUTPOST_ERR_PARAMETER_NOT_DECLARED',
+  'OUTPOST_ERR_PARAMETER_READ_ONLY',
+  'OUTPOST_ERR_LIFECYCLE_TRANSITION',
+  'OUTPOST_ERR_TYPE_MISMATCH',
 ]);
 
 function mainHelp(): string {
@@ -35,7 +57,9 @@ function mainHelp(): string {
 Usage: outpost <command> [options]
 
 Commands:
-${Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
 
 Run \`outpost <command> --help\` for a command's options.
 
@@ -63,7 +87,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    io.err(`outpost: unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')} (see outpost --help)`);
+    io.err(
+      `outpost: unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')} (see outpost --help)`,
+    );
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -81,7 +107,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.err(`outpost ${name}: ${err.message}; usage: ${command.usage}`);
       return 2;
     }
-    io.err(`outpost ${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    io.err(`outpost ${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 1;
   }
 }

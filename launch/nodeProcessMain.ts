@@ -13,7 +13,9 @@ import type { LaunchNodeSpec } from './LaunchPlan.js';
 const spec = JSON.parse(process.env['OUTPOST_NODE_SPEC'] ?? 'null') as LaunchNodeSpec | null;
 const socketPath = process.env['OUTPOST_BUS_SOCKET'];
 if (spec === null || socketPath === undefined) {
-  console.error('nodeProcessMain: OUTPOST_NODE_SPEC and OUTPOST_BUS_SOCKET must be set (it is started by `outpost launch`)');
+  console.error(
+    'nodeProcessMain: OUTPOST_NODE_SPEC and OUTPOST_BUS_SOCKET must be set (it is started by `outpost launch`)',
+  );
   process.exit(2);
 }
 const logger = pino({ level: process.env['OUTPOST_LOG_LEVEL'] ?? 'info' }).child({ pid: process.pid });
@@ -25,7 +27,10 @@ if (kind === undefined) {
 const transport = await SocketTransport.connect(socketPath, defaultRegistry());
 const context = new Context({ transport, logger });
 const node = kind.create(context, {
-  name: spec.name, namespace: spec.namespace, parameterOverrides: spec.parameters, remappings: spec.remappings,
+  name: spec.name,
+  namespace: spec.namespace,
+  parameterOverrides: spec.parameters,
+  remappings: spec.remappings,
 });
 
 let stopping = false;
@@ -42,7 +47,7 @@ const stop = async (code: number): Promise<void> => {
 process.on('SIGTERM', () => void stop(0));
 process.on('SIGINT', () => void stop(0));
 transport.onDisconnect(() => {
-  logger.error('the launcher\'s bus closed; exiting');
+  logger.error("the launcher's bus closed; exiting");
   void stop(1);
 });
 

@@ -16,14 +16,26 @@ import { loadLaunchFile } from './LaunchPlan.js';
  */
 export async function runMission(args: Record<string, string>): Promise<MissionSummary> {
   const kinds = builtinNodeKinds();
-  const plan = loadLaunchFile(join(packageRoot(), 'launch/sim/explore.launch.yaml'), { arguments: args, registry: kinds });
-  const launcher = new Launcher({ plan, kinds, logger: pino({ level: 'silent' }), runDir: mkdtempSync(join(tmpdir(), 'outpost-bench-')) });
+  const plan = loadLaunchFile(join(packageRoot(), 'launch/sim/explore.launch.yaml'), {
+    arguments: args,
+    registry: kinds,
+  });
+  const launcher = new Launcher({
+    plan,
+    kinds,
+    logger: pino({ level: 'silent' }),
+    runDir: mkdtempSync(join(tmpdir(), 'outpost-bench-')),
+  });
   await launcher.start();
   try {
     const watcher = new Node('bench', '/outpost', launcher.context);
     return await new Promise<MissionSummary>((resolve) => {
-      watcher.createSubscription('std_msgs/msg/String', '/sim/report', { qos: { durability: 'transient_local', depth: 1 } },
-        (m) => resolve(JSON.parse(m.data) as MissionSummary));
+      watcher.createSubscription(
+        'std_msgs/msg/String',
+        '/sim/report',
+        { qos: { durability: 'transient_local', depth: 1 } },
+        (m) => resolve(JSON.parse(m.data) as MissionSummary),
+      );
     });
   } finally {
     await launcher.stop();

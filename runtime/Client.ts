@@ -25,7 +25,9 @@ export class Client<T extends string = string> {
   /** Sends `request` and resolves with the response; rejects with SERVICE_TIMEOUT, SERVICE_FAILED or ABORTED. */
   sendRequestAsync(request: RequestOf<T>, options: CallOptions = {}): Promise<ResponseOf<T>> {
     const timeoutMs = options.timeout ?? 10_000;
-    return this.#handle.call(request, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) }) as Promise<ResponseOf<T>>;
+    return this.#handle.call(request, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) }) as Promise<
+      ResponseOf<T>
+    >;
   }
 
   isServiceServerAvailable(): boolean {
@@ -55,4 +57,3 @@ export class Client<T extends string = string> {
     this.#handle.close();
   }
 }
-

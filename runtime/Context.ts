@@ -39,10 +39,12 @@ export class Context {
   constructor(options: ContextOptions = {}) {
     this.logger = options.logger ?? pino({ level: process.env['OUTPOST_LOG_LEVEL'] ?? 'info' });
     this.registry = options.registry ?? defaultRegistry();
-    this.transport = options.transport ?? new LocalTransport({
-      qosWarning: (topic, pub, sub, reason) =>
-        this.logger.warn({ topic, publisher: pub, subscriber: sub }, `incompatible QoS on ${topic}: ${reason}`),
-    });
+    this.transport =
+      options.transport ??
+      new LocalTransport({
+        qosWarning: (topic, pub, sub, reason) =>
+          this.logger.warn({ topic, publisher: pub, subscriber: sub }, `incompatible QoS on ${topic}: ${reason}`),
+      });
     this.wallClock = options.clock ?? new WallClock();
     this.rosoutLevel = options.rosoutLevel ?? parseRosoutLevel(process.env['OUTPOST_ROSOUT_LEVEL'] ?? 'info');
     this.executor = new Executor((err, origin) => {

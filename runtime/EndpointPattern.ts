@@ -19,7 +19,10 @@ export class EndpointPattern {
     let rest = source;
     while (rest.length > 0) {
       const open = rest.indexOf('{');
-      if (open < 0) { re += escape(rest); break; }
+      if (open < 0) {
+        re += escape(rest);
+        break;
+      }
       const close = rest.indexOf('}', open);
       if (close < 0) {
         throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `endpoint pattern "${source}": "{" without "}"`);
@@ -29,7 +32,10 @@ export class EndpointPattern {
       const multi = raw.endsWith('*');
       const name = multi ? raw.slice(0, -1) : raw;
       if (!/^[a-z_][a-z0-9_]*$/i.test(name)) {
-        throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `endpoint pattern "${source}": expected a placeholder name like {teammate}, got {${raw}}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_INVALID_ARGUMENT',
+          `endpoint pattern "${source}": expected a placeholder name like {teammate}, got {${raw}}`,
+        );
       }
       names.push(name);
       re += multi ? '([A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*)' : '([A-Za-z0-9_]+)';
@@ -49,7 +55,10 @@ export class EndpointPattern {
     return this.source.replace(/\{([a-z_][a-z0-9_]*)\*?\}/gi, (_, name: string) => {
       const v = values[name];
       if (v === undefined || v === '') {
-        throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `endpoint "${this.source}": no value given for {${name}}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_INVALID_ARGUMENT',
+          `endpoint "${this.source}": no value given for {${name}}`,
+        );
       }
       return v;
     });

@@ -7,8 +7,13 @@ describe('Executor', () => {
     const ex = new Executor((err, origin) => errors.push(`${origin}: ${(err as Error).message}`));
     const log: string[] = [];
     ex.enqueue(() => log.push('a'), 'a');
-    ex.enqueue(async () => { await new Promise((r) => setTimeout(r, 10)); log.push('slow'); }, 'slow');
-    ex.enqueue(() => { throw new Error('boom'); }, 'bad');
+    ex.enqueue(async () => {
+      await new Promise((r) => setTimeout(r, 10));
+      log.push('slow');
+    }, 'slow');
+    ex.enqueue(() => {
+      throw new Error('boom');
+    }, 'bad');
     ex.enqueue(() => log.push('b'), 'b');
     expect(log).toEqual([]);
     await ex.idle();
@@ -20,10 +25,14 @@ describe('Executor', () => {
   it('yields to the event loop when callbacks keep feeding each other', async () => {
     const ex = new Executor();
     let n = 0;
-    const ping = (): void => { if (++n < 50_000) ex.enqueue(ping, 'ping'); };
+    const ping = (): void => {
+      if (++n < 50_000) ex.enqueue(ping, 'ping');
+    };
     ex.enqueue(ping, 'ping');
     let timerRan = false;
-    setTimeout(() => { timerRan = true; }, 0);
+    setTimeout(() => {
+      timerRan = true;
+    }, 0);
     await new Promise((r) => setTimeout(r, 0));
     // A 50 000-callback ping-pong did not starve a 0 ms timer.
     expect(timerRan).toBe(true);

@@ -25,8 +25,12 @@ class Probe extends KindNode<typeof spec> {
 }
 
 const probeKind = defineNodeKind(spec, (context, options) => new Probe(context, options));
-const options = (overrides: Record<string, unknown> = {}): NodeKindOptions =>
-  ({ name: 'probe', namespace: 'r1', parameterOverrides: overrides, remappings: [] });
+const options = (overrides: Record<string, unknown> = {}): NodeKindOptions => ({
+  name: 'probe',
+  namespace: 'r1',
+  parameterOverrides: overrides,
+  remappings: [],
+});
 
 describe('KindNode', () => {
   it('declares every parameter from the spec and reads them typed, live after a set', async () => {
@@ -64,12 +68,18 @@ describe('KindNode', () => {
     const context = new Context();
     const node = new Probe(context, options());
     const attempt = (f: () => unknown) => {
-      try { f(); } catch (err) { return err; }
+      try {
+        f();
+      } catch (err) {
+        return err;
+      }
       return undefined;
     };
     const undeclared = attempt(() => node.createPublisher('std_msgs/msg/String', 'chatter'));
     expect(isOutpostError(undeclared) && undeclared.code).toBe('OUTPOST_ERR_UNDECLARED_ENDPOINT');
-    expect((undeclared as Error).message).toMatch(/publishes chatter \[std_msgs\/msg\/String\].*declared publishes: cmd_vel \[geometry_msgs\/msg\/Twist\]/);
+    expect((undeclared as Error).message).toMatch(
+      /publishes chatter \[std_msgs\/msg\/String\].*declared publishes: cmd_vel \[geometry_msgs\/msg\/Twist\]/,
+    );
     const wrongType = attempt(() => node.createPublisher('std_msgs/msg/String', 'cmd_vel'));
     expect(isOutpostError(wrongType) && wrongType.code).toBe('OUTPOST_ERR_UNDECLARED_ENDPOINT');
     const twoSegments = attempt(() => node.createPublisher('geometry_msgs/msg/PoseStamped', 'fleet/a/b/pose'));

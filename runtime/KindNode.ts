@@ -65,8 +65,10 @@ export class KindNode<S extends NodeKindSpec = NodeKindSpec> extends Node {
     });
     const compile = (t: Table) => Object.entries(t).map(([p, type]) => ({ pattern: new EndpointPattern(p), type }));
     this.#patterns = {
-      publishes: compile(spec.publishes), subscribes: compile(spec.subscribes),
-      services: compile(spec.services), clients: compile(spec.clients),
+      publishes: compile(spec.publishes),
+      subscribes: compile(spec.subscribes),
+      services: compile(spec.services),
+      clients: compile(spec.clients),
     };
   }
 
@@ -80,18 +82,32 @@ export class KindNode<S extends NodeKindSpec = NodeKindSpec> extends Node {
   publisher<N extends Key<S['publishes']>>(name: N, options: KindPublisherOptions = {}): Publisher<S['publishes'][N]> {
     const topic = new EndpointPattern(name).fill(options.with);
     const type = this.spec.publishes[name]!;
-    return (options.lifecycle ? this.createLifecyclePublisher(type, topic, options) : this.createPublisher(type, topic, options)) as Publisher<S['publishes'][N]>;
+    return (
+      options.lifecycle
+        ? this.createLifecyclePublisher(type, topic, options)
+        : this.createPublisher(type, topic, options)
+    ) as Publisher<S['publishes'][N]>;
   }
 
   subscription<N extends Key<S['subscribes']>>(
-    name: N, options: KindSubscriptionOptions, callback: SubscriptionCallback<S['subscribes'][N]>,
+    name: N,
+    options: KindSubscriptionOptions,
+    callback: SubscriptionCallback<S['subscribes'][N]>,
   ): Subscription<S['subscribes'][N]> {
     const topic = new EndpointPattern(name).fill(options.with);
     return this.createSubscription(this.spec.subscribes[name]! as S['subscribes'][N], topic, options, callback);
   }
 
-  service<N extends Key<S['services']>>(name: N, callback: ServiceCallback<S['services'][N]>, values?: PatternValues): Service<S['services'][N]> {
-    return this.createService(this.spec.services[name]! as S['services'][N], new EndpointPattern(name).fill(values), callback);
+  service<N extends Key<S['services']>>(
+    name: N,
+    callback: ServiceCallback<S['services'][N]>,
+    values?: PatternValues,
+  ): Service<S['services'][N]> {
+    return this.createService(
+      this.spec.services[name]! as S['services'][N],
+      new EndpointPattern(name).fill(values),
+      callback,
+    );
   }
 
   client<N extends Key<S['clients']>>(name: N, values?: PatternValues): Client<S['clients'][N]> {
@@ -105,13 +121,20 @@ export class KindNode<S extends NodeKindSpec = NodeKindSpec> extends Node {
     return super.createPublisher(typeName, topic, options);
   }
 
-  override createLifecyclePublisher<T extends string>(typeName: T, topic: string, options: EndpointOptions = {}): Publisher<T> {
+  override createLifecyclePublisher<T extends string>(
+    typeName: T,
+    topic: string,
+    options: EndpointOptions = {},
+  ): Publisher<T> {
     this.#admit('publishes', topic, typeName);
     return super.createLifecyclePublisher(typeName, topic, options);
   }
 
   override createSubscription<T extends string>(
-    typeName: T, topic: string, options: EndpointOptions, callback: SubscriptionCallback<T>,
+    typeName: T,
+    topic: string,
+    options: EndpointOptions,
+    callback: SubscriptionCallback<T>,
   ): Subscription<T> {
     this.#admit('subscribes', topic, typeName);
     return super.createSubscription(typeName, topic, options, callback);
@@ -130,9 +153,14 @@ export class KindNode<S extends NodeKindSpec = NodeKindSpec> extends Node {
   #admit(role: EndpointRole, name: string, type: string): void {
     const hit = this.#patterns[role].find((p) => p.pattern.matches(name) && (p.type === '*' || p.type === type));
     if (hit === undefined) {
-      const declared = Object.entries(this.spec[role]).map(([p, t]) => `${p} [${t}]`).join(', ') || 'none';
-      throw new OutpostError('OUTPOST_ERR_UNDECLARED_ENDPOINT',
-        `node kind "${this.spec.name}" (${this.getFullyQualifiedName()}) ${role} ${name} [${type}], which its spec does not declare; declared ${role}: ${declared}`);
+      const declared =
+        Object.entries(this.spec[role])
+          .map(([p, t]) => `${p} [${t}]`)
+          .join(', ') || 'none';
+      throw new OutpostError(
+        'OUTPOST_ERR_UNDECLARED_ENDPOINT',
+        `node kind "${this.spec.name}" (${this.getFullyQualifiedName()}) ${role} ${name} [${type}], which its spec does not declare; declared ${role}: ${declared}`,
+      );
     }
     this.#created.push({ role, pattern: hit.pattern.source, name, resolved: this.resolveTopicName(name), type });
   }

@@ -58,12 +58,16 @@ export class Lifecycle {
   async trigger(transition: LifecycleTransition): Promise<TransitionOutcome> {
     const spec = TRANSITIONS[transition];
     if (this.#busy) {
-      throw new OutpostError('OUTPOST_ERR_LIFECYCLE_TRANSITION',
-        `node ${this.nodeName}: cannot ${transition} while another transition is running`);
+      throw new OutpostError(
+        'OUTPOST_ERR_LIFECYCLE_TRANSITION',
+        `node ${this.nodeName}: cannot ${transition} while another transition is running`,
+      );
     }
     if (!spec.from.includes(this.#state)) {
-      throw new OutpostError('OUTPOST_ERR_LIFECYCLE_TRANSITION',
-        `node ${this.nodeName}: cannot ${transition} from state ${this.#state}; expected state ${spec.from.join(' or ')}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_LIFECYCLE_TRANSITION',
+        `node ${this.nodeName}: cannot ${transition} from state ${this.#state}; expected state ${spec.from.join(' or ')}`,
+      );
     }
     this.#busy = true;
     const from = this.#state;
@@ -83,7 +87,10 @@ export class Lifecycle {
     return outcome;
   }
 
-  async #run(which: LifecycleTransition | 'error', from: LifecycleState): Promise<{ result: CallbackReturn; error?: unknown }> {
+  async #run(
+    which: LifecycleTransition | 'error',
+    from: LifecycleState,
+  ): Promise<{ result: CallbackReturn; error?: unknown }> {
     const cb = this.#callbacks.get(which);
     if (cb === undefined) return { result: 'success' };
     try {

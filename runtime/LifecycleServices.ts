@@ -23,10 +23,15 @@ export function advertiseLifecycleServices(node: Node, createService: BuiltinSer
     const t = req.transition.id !== 0 ? transitionById(req.transition.id) : transitionByLabel(req.transition.label);
     if (t === undefined || !node.isTransitionValid(t)) return { success: false };
     try {
-      const outcome = await ({
-        configure: () => node.configure(), activate: () => node.activate(), deactivate: () => node.deactivate(),
-        cleanup: () => node.cleanup(), shutdown: () => node.shutdown(),
-      } as const)[t]();
+      const outcome = await (
+        {
+          configure: () => node.configure(),
+          activate: () => node.activate(),
+          deactivate: () => node.deactivate(),
+          cleanup: () => node.cleanup(),
+          shutdown: () => node.shutdown(),
+        } as const
+      )[t]();
       return { success: outcome.result === 'success' };
     } catch {
       return { success: false }; // another transition is running
@@ -37,10 +42,20 @@ export function advertiseLifecycleServices(node: Node, createService: BuiltinSer
 export const STATE_IDS: Record<LifecycleState, number> = { unconfigured: 1, inactive: 2, active: 3, finalized: 4 };
 
 /** lifecycle_msgs/msg/Transition ids; shutdown has one per state it starts from. */
-const TRANSITION_IDS: Record<LifecycleTransition, number> = { configure: 1, cleanup: 2, activate: 3, deactivate: 4, shutdown: 5 };
+const TRANSITION_IDS: Record<LifecycleTransition, number> = {
+  configure: 1,
+  cleanup: 2,
+  activate: 3,
+  deactivate: 4,
+  shutdown: 5,
+};
 const SHUTDOWN_IDS: Partial<Record<LifecycleState, number>> = { unconfigured: 5, inactive: 6, active: 7 };
 const GOALS: Record<LifecycleTransition, LifecycleState> = {
-  configure: 'inactive', cleanup: 'unconfigured', activate: 'active', deactivate: 'inactive', shutdown: 'finalized',
+  configure: 'inactive',
+  cleanup: 'unconfigured',
+  activate: 'active',
+  deactivate: 'inactive',
+  shutdown: 'finalized',
 };
 
 function stateMsg(s: LifecycleState): { id: number; label: string } {
@@ -48,7 +63,7 @@ function stateMsg(s: LifecycleState): { id: number; label: string } {
 }
 
 function transitionId(t: LifecycleTransition, from: LifecycleState): number {
-  return t === 'shutdown' ? SHUTDOWN_IDS[from] ?? 5 : TRANSITION_IDS[t];
+  return t === 'shutdown' ? (SHUTDOWN_IDS[from] ?? 5) : TRANSITION_IDS[t];
 }
 
 function transitionById(id: number): LifecycleTransition | undefined {

@@ -4,7 +4,14 @@ import { LogRateLimiter } from './LogRateLimiter.js';
 
 function recorder() {
   const lines: Array<{ level: number; msg: string; kind?: string; suppressed?: number; topic?: string }> = [];
-  const logger = pino({ level: 'debug' }, { write: (l: string) => { lines.push(JSON.parse(l)); } });
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write: (l: string) => {
+        lines.push(JSON.parse(l));
+      },
+    },
+  );
   return { logger, lines };
 }
 
@@ -18,14 +25,27 @@ describe('LogRateLimiter', () => {
       limiter.warn('malformed', { topic: `x/${i}` }, `bad envelope #${i}`);
     }
     // One line per 10 s window: at 100, 110, 120, 130, 140 s.
-    expect(lines.map((l) => l.msg.split(' (')[0])).toEqual(['bad envelope #0', 'bad envelope #1000', 'bad envelope #2000', 'bad envelope #3000', 'bad envelope #4000']);
+    expect(lines.map((l) => l.msg.split(' (')[0])).toEqual([
+      'bad envelope #0',
+      'bad envelope #1000',
+      'bad envelope #2000',
+      'bad envelope #3000',
+      'bad envelope #4000',
+    ]);
     expect(lines[0]).toMatchObject({ level: 40, topic: 'x/0' });
     expect(lines[1]).toMatchObject({ kind: 'malformed', suppressed: 999, topic: 'x/1000' });
     expect(lines[1]!.msg).toBe('bad envelope #1000 (and 999 more like it in the last 10 s, not logged)');
     limiter.flush();
-    expect(lines.at(-1)).toMatchObject({ level: 40, kind: 'malformed', suppressed: 999, msg: '999 more "malformed" line(s) were not logged (rate limit: one per 10 s)' });
+    expect(lines.at(-1)).toMatchObject({
+      level: 40,
+      kind: 'malformed',
+      suppressed: 999,
+      msg: '999 more "malformed" line(s) were not logged (rate limit: one per 10 s)',
+    });
     // Nothing is lost: every event is a line or counted in one.
-    expect(lines.reduce((n, l) => n + (l.msg.startsWith('999 more') ? l.suppressed! : 1 + (l.suppressed ?? 0)), 0)).toBe(5000);
+    expect(
+      lines.reduce((n, l) => n + (l.msg.startsWith('999 more') ? l.suppressed! : 1 + (l.suppressed ?? 0)), 0),
+    ).toBe(5000);
     expect(limiter.suppressedTotal).toBe(4995);
     limiter.flush();
     expect(lines).toHaveLength(6);
@@ -40,6 +60,10 @@ describe('LogRateLimiter', () => {
     limiter.warn('malformed', {}, 'm2');
     t = 1; // simulation restarted
     limiter.log('error', 'malformed', {}, 'm3');
-    expect(lines.map((l) => [l.level, l.msg])).toEqual([[40, 'm1'], [40, 's1'], [50, 'm3 (and 1 more like it since the last line, not logged)']]);
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      [40, 'm1'],
+      [40, 's1'],
+      [50, 'm3 (and 1 more like it since the last line, not logged)'],
+    ]);
   });
 });

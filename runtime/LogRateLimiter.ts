@@ -49,8 +49,10 @@ export class LogRateLimiter {
       return;
     }
     if (s !== undefined && s.suppressed > 0) {
-      this.#logger?.[level]({ ...fields, kind, suppressed: s.suppressed },
-        `${msg} (and ${s.suppressed} more like it ${t >= s.since ? `in the last ${formatSeconds(t - s.since)}` : 'since the last line'}, not logged)`);
+      this.#logger?.[level](
+        { ...fields, kind, suppressed: s.suppressed },
+        `${msg} (and ${s.suppressed} more like it ${t >= s.since ? `in the last ${formatSeconds(t - s.since)}` : 'since the last line'}, not logged)`,
+      );
     } else {
       this.#logger?.[level](fields, msg);
     }
@@ -61,7 +63,10 @@ export class LogRateLimiter {
   flush(level: Level = 'warn'): void {
     for (const [kind, s] of this.#kinds) {
       if (s.suppressed === 0) continue;
-      this.#logger?.[level]({ kind, suppressed: s.suppressed }, `${s.suppressed} more "${kind}" line(s) were not logged (rate limit: one per ${this.#intervalSec} s)`);
+      this.#logger?.[level](
+        { kind, suppressed: s.suppressed },
+        `${s.suppressed} more "${kind}" line(s) were not logged (rate limit: one per ${this.#intervalSec} s)`,
+      );
       s.suppressed = 0;
     }
   }

@@ -4,13 +4,24 @@ import type { Clock } from './clock/Clock.js';
 import { SimClock } from './clock/SimClock.js';
 import { Context } from './Context.js';
 import {
-  Lifecycle, type LifecycleState, type LifecycleTransition, type TransitionCallback, type TransitionOutcome,
+  Lifecycle,
+  type LifecycleState,
+  type LifecycleTransition,
+  type TransitionCallback,
+  type TransitionOutcome,
 } from './Lifecycle.js';
 import type { MessageOf } from './msg/MessageTypes.js';
 import { OutpostError, describeValue } from './OutpostError.js';
 import {
-  Parameter, ParameterDescriptor, ParameterType, coerceParameterValue, parameterTypeFromName, parameterTypeName,
-  type ParameterSpec, type ParameterValue, type SetParametersResult,
+  Parameter,
+  ParameterDescriptor,
+  ParameterType,
+  coerceParameterValue,
+  parameterTypeFromName,
+  parameterTypeName,
+  type ParameterSpec,
+  type ParameterValue,
+  type SetParametersResult,
 } from './Parameter.js';
 import { Publisher } from './Publisher.js';
 import { QoS, resolveQoS, type QoSLike } from './QoS.js';
@@ -95,7 +106,9 @@ export class Node {
     this.#lifecycle.register('error', (prev) => this.onError(prev));
 
     const useSimTime = this.declareParameter('use_sim_time', {
-      type: 'bool', default: false, description: 'Take time from /clock (simulation) instead of the system clock.',
+      type: 'bool',
+      default: false,
+      description: 'Take time from /clock (simulation) instead of the system clock.',
     }) as boolean;
     if (options.clock !== undefined) this.#clock = options.clock;
     else if (useSimTime) {
@@ -104,8 +117,11 @@ export class Node {
       // The clock callback feeds the clock directly, not through the executor: timers due at the
       // new time are then queued in order behind it, exactly once.
       const sub = new Subscription('/clock', 'rosgraph_msgs/msg/Clock', resolveQoS(QoS.profileClock));
-      sub.attach(this.#handle.subscribe('/clock', 'rosgraph_msgs/msg/Clock', sub.qos,
-        (m) => sim.onClockMessage(m as MessageOf<'rosgraph_msgs/msg/Clock'>)));
+      sub.attach(
+        this.#handle.subscribe('/clock', 'rosgraph_msgs/msg/Clock', sub.qos, (m) =>
+          sim.onClockMessage(m as MessageOf<'rosgraph_msgs/msg/Clock'>),
+        ),
+      );
       this.#subscriptions.add(sub);
     } else this.#clock = this.context.wallClock;
 
@@ -114,7 +130,8 @@ export class Node {
     // (KindNode checks endpoints against its kind's spec) is not ready while this constructor runs,
     // and these endpoints belong to every node, not to a kind.
     this.#rosout?.attach(this.#makePublisher('rcl_interfaces/msg/Log', '/rosout', { qos: ROSOUT_QOS }, false));
-    const builtin: BuiltinServiceFactory = (typeName, serviceName, callback) => this.#makeService(typeName, serviceName, callback);
+    const builtin: BuiltinServiceFactory = (typeName, serviceName, callback) =>
+      this.#makeService(typeName, serviceName, callback);
     advertiseParameterServices(this, builtin);
     advertiseLifecycleServices(this, builtin);
   }
@@ -164,13 +181,20 @@ export class Node {
   }
 
   createSubscription<T extends string>(
-    typeName: T, topic: string, options: EndpointOptions, callback: SubscriptionCallback<T>,
+    typeName: T,
+    topic: string,
+    options: EndpointOptions,
+    callback: SubscriptionCallback<T>,
   ): Subscription<T> {
     this.#alive();
     this.#knownType(typeName);
     const resolved = this.resolveTopicName(topic);
     const sub = new Subscription(resolved, typeName, resolveQoS(options.qos));
-    const deliver = sub.makeDeliver(this.context.executor, callback, `subscription ${resolved} @ ${this.getFullyQualifiedName()}`);
+    const deliver = sub.makeDeliver(
+      this.context.executor,
+      callback,
+      `subscription ${resolved} @ ${this.getFullyQualifiedName()}`,
+    );
     sub.attach(this.#handle.subscribe(resolved, typeName, sub.qos, deliver));
     this.#subscriptions.add(sub as Subscription);
     return sub;
@@ -182,11 +206,18 @@ export class Node {
   createTimer(periodNs: bigint, callback: () => unknown): Timer {
     this.#alive();
     if (typeof periodNs !== 'bigint' || periodNs <= 0n) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
-        `createTimer: expected a positive period in nanoseconds as a bigint (e.g. 100_000_000n), got ${describeValue(periodNs)}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `createTimer: expected a positive period in nanoseconds as a bigint (e.g. 100_000_000n), got ${describeValue(periodNs)}`,
+      );
     }
-    const timer = new Timer(periodNs, this.#clock, this.context.executor, callback,
-      `timer ${periodNs} ns @ ${this.getFullyQualifiedName()}`);
+    const timer = new Timer(
+      periodNs,
+      this.#clock,
+      this.context.executor,
+      callback,
+      `timer ${periodNs} ns @ ${this.getFullyQualifiedName()}`,
+    );
     this.#timers.add(timer);
     return timer;
   }
@@ -202,8 +233,13 @@ export class Node {
     this.#knownService(typeName);
     const resolved = this.resolveTopicName(serviceName);
     const service = new Service(resolved, typeName);
-    service.attach(this.#handle.advertiseService(resolved, typeName,
-      Service.makeHandler(this.context.executor, callback, `service ${resolved} @ ${this.getFullyQualifiedName()}`)));
+    service.attach(
+      this.#handle.advertiseService(
+        resolved,
+        typeName,
+        Service.makeHandler(this.context.executor, callback, `service ${resolved} @ ${this.getFullyQualifiedName()}`),
+      ),
+    );
     this.#services.add(service as Service);
     return service;
   }
@@ -212,7 +248,12 @@ export class Node {
     this.#alive();
     this.#knownService(typeName);
     const resolved = this.resolveTopicName(serviceName);
-    const client = new Client(resolved, typeName, this.#handle.createClient(resolved, typeName), this.context.transport);
+    const client = new Client(
+      resolved,
+      typeName,
+      this.#handle.createClient(resolved, typeName),
+      this.context.transport,
+    );
     this.#clients.add(client as Client);
     return client;
   }
@@ -237,8 +278,11 @@ export class Node {
       }
       name = a.name;
       spec = {
-        type: typeName, default: a.value, description: d?.description ?? '',
-        ...(d?.range ? { range: d.range } : {}), ...(d?.choices ? { choices: d.choices } : {}),
+        type: typeName,
+        default: a.value,
+        description: d?.description ?? '',
+        ...(d?.range ? { range: d.range } : {}),
+        ...(d?.choices ? { choices: d.choices } : {}),
         ...(d?.readOnly ? { readOnly: true } : {}),
       };
     } else {
@@ -246,15 +290,28 @@ export class Node {
       spec = b as ParameterSpec;
     }
     if (this.#parameters.has(name)) {
-      throw new OutpostError('OUTPOST_ERR_PARAMETER_ALREADY_DECLARED', `node ${this.getFullyQualifiedName()}: parameter "${name}" is already declared`);
+      throw new OutpostError(
+        'OUTPOST_ERR_PARAMETER_ALREADY_DECLARED',
+        `node ${this.getFullyQualifiedName()}: parameter "${name}" is already declared`,
+      );
     }
     const where = `node ${this.getFullyQualifiedName()} parameter "${name}"`;
     const raw = Object.hasOwn(this.#overrides, name) ? this.#overrides[name] : spec.default;
     if (raw === undefined) {
-      throw new OutpostError('OUTPOST_ERR_PARAMETER_TYPE', `${where}: no value given and no default; expected ${spec.type}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_PARAMETER_TYPE',
+        `${where}: no value given and no default; expected ${spec.type}`,
+      );
     }
     const value = coerceParameterValue(where, spec, raw);
-    const descriptor = new ParameterDescriptor(name, parameterTypeFromName(spec.type), spec.description, spec.readOnly ?? false, spec.range, spec.choices);
+    const descriptor = new ParameterDescriptor(
+      name,
+      parameterTypeFromName(spec.type),
+      spec.description,
+      spec.readOnly ?? false,
+      spec.range,
+      spec.choices,
+    );
     this.#parameters.set(name, { descriptor, spec, value });
     return value;
   }
@@ -266,8 +323,10 @@ export class Node {
   getParameter(name: string): Parameter {
     const p = this.#parameters.get(name);
     if (p === undefined) {
-      throw new OutpostError('OUTPOST_ERR_PARAMETER_NOT_DECLARED',
-        `node ${this.getFullyQualifiedName()}: parameter "${name}" is not declared (declared: ${[...this.#parameters.keys()].join(', ')})`);
+      throw new OutpostError(
+        'OUTPOST_ERR_PARAMETER_NOT_DECLARED',
+        `node ${this.getFullyQualifiedName()}: parameter "${name}" is not declared (declared: ${[...this.#parameters.keys()].join(', ')})`,
+      );
     }
     return new Parameter(name, p.descriptor.type, p.value);
   }
@@ -326,11 +385,21 @@ export class Node {
     return this.#lifecycle.state;
   }
 
-  configure(): Promise<TransitionOutcome> { return this.#lifecycle.trigger('configure'); }
-  activate(): Promise<TransitionOutcome> { return this.#lifecycle.trigger('activate'); }
-  deactivate(): Promise<TransitionOutcome> { return this.#lifecycle.trigger('deactivate'); }
-  cleanup(): Promise<TransitionOutcome> { return this.#lifecycle.trigger('cleanup'); }
-  shutdown(): Promise<TransitionOutcome> { return this.#lifecycle.trigger('shutdown'); }
+  configure(): Promise<TransitionOutcome> {
+    return this.#lifecycle.trigger('configure');
+  }
+  activate(): Promise<TransitionOutcome> {
+    return this.#lifecycle.trigger('activate');
+  }
+  deactivate(): Promise<TransitionOutcome> {
+    return this.#lifecycle.trigger('deactivate');
+  }
+  cleanup(): Promise<TransitionOutcome> {
+    return this.#lifecycle.trigger('cleanup');
+  }
+  shutdown(): Promise<TransitionOutcome> {
+    return this.#lifecycle.trigger('shutdown');
+  }
 
   isTransitionValid(transition: LifecycleTransition): boolean {
     return this.#lifecycle.isValid(transition);
@@ -340,31 +409,56 @@ export class Node {
     return this.#lifecycle.onTransition(listener);
   }
 
-  registerOnConfigure(cb: TransitionCallback): void { this.#extra.set('configure', cb); }
-  registerOnActivate(cb: TransitionCallback): void { this.#extra.set('activate', cb); }
-  registerOnDeactivate(cb: TransitionCallback): void { this.#extra.set('deactivate', cb); }
-  registerOnCleanup(cb: TransitionCallback): void { this.#extra.set('cleanup', cb); }
-  registerOnShutdown(cb: TransitionCallback): void { this.#extra.set('shutdown', cb); }
+  registerOnConfigure(cb: TransitionCallback): void {
+    this.#extra.set('configure', cb);
+  }
+  registerOnActivate(cb: TransitionCallback): void {
+    this.#extra.set('activate', cb);
+  }
+  registerOnDeactivate(cb: TransitionCallback): void {
+    this.#extra.set('deactivate', cb);
+  }
+  registerOnCleanup(cb: TransitionCallback): void {
+    this.#extra.set('cleanup', cb);
+  }
+  registerOnShutdown(cb: TransitionCallback): void {
+    this.#extra.set('shutdown', cb);
+  }
 
   #extra = new Map<LifecycleTransition, TransitionCallback>();
 
   /** Acquire resources (open ports, load models, create publishers). */
-  protected onConfigure(_previous: LifecycleState): ReturnType<TransitionCallback> { return 'success'; }
+  protected onConfigure(_previous: LifecycleState): ReturnType<TransitionCallback> {
+    return 'success';
+  }
   /** Start work (timers, streaming). */
-  protected onActivate(_previous: LifecycleState): ReturnType<TransitionCallback> { return 'success'; }
+  protected onActivate(_previous: LifecycleState): ReturnType<TransitionCallback> {
+    return 'success';
+  }
   /** Stop work; the node may be activated again. */
-  protected onDeactivate(_previous: LifecycleState): ReturnType<TransitionCallback> { return 'success'; }
+  protected onDeactivate(_previous: LifecycleState): ReturnType<TransitionCallback> {
+    return 'success';
+  }
   /** Release what configure acquired. */
-  protected onCleanup(_previous: LifecycleState): ReturnType<TransitionCallback> { return 'success'; }
+  protected onCleanup(_previous: LifecycleState): ReturnType<TransitionCallback> {
+    return 'success';
+  }
   /** Last words before the node is destroyed. */
-  protected onShutdown(_previous: LifecycleState): ReturnType<TransitionCallback> { return 'success'; }
+  protected onShutdown(_previous: LifecycleState): ReturnType<TransitionCallback> {
+    return 'success';
+  }
   /** Recover after a transition raised an error: 'success' → unconfigured, else finalized. */
-  protected onError(_previous: LifecycleState): ReturnType<TransitionCallback> { return 'failure'; }
+  protected onError(_previous: LifecycleState): ReturnType<TransitionCallback> {
+    return 'failure';
+  }
 
   async #hook(t: LifecycleTransition, prev: LifecycleState) {
     const table = {
-      configure: this.onConfigure, activate: this.onActivate, deactivate: this.onDeactivate,
-      cleanup: this.onCleanup, shutdown: this.onShutdown,
+      configure: this.onConfigure,
+      activate: this.onActivate,
+      deactivate: this.onDeactivate,
+      cleanup: this.onCleanup,
+      shutdown: this.onShutdown,
     } as const;
     const own = await table[t].call(this, prev);
     if (own === 'failure' || own === 'error' || own === false) return own;
@@ -409,16 +503,24 @@ export class Node {
     this.#handle.destroy();
   }
 
-  #makePublisher<T extends string>(typeName: T, topic: string, options: EndpointOptions, lifecycle: boolean): Publisher<T> {
+  #makePublisher<T extends string>(
+    typeName: T,
+    topic: string,
+    options: EndpointOptions,
+    lifecycle: boolean,
+  ): Publisher<T> {
     this.#alive();
     this.#knownType(typeName);
     const resolved = this.resolveTopicName(topic);
     const qos = resolveQoS(options.qos);
     const gate = lifecycle ? () => this.#lifecycle.state === 'active' : undefined;
-    const onDrop = lifecycle ? () => {
-      // Like rclcpp's LifecyclePublisher: warn once, not per message.
-      if (this.#droppedInactive++ === 0) this.#logger.warn(`publishing on ${resolved} while ${this.#lifecycle.state}: message dropped`);
-    } : undefined;
+    const onDrop = lifecycle
+      ? () => {
+          // Like rclcpp's LifecyclePublisher: warn once, not per message.
+          if (this.#droppedInactive++ === 0)
+            this.#logger.warn(`publishing on ${resolved} while ${this.#lifecycle.state}: message dropped`);
+        }
+      : undefined;
     const pub = new Publisher(resolved, typeName, qos, this.#handle.advertise(resolved, typeName, qos), gate, onDrop);
     this.#publishers.add(pub as Publisher);
     return pub;
@@ -436,8 +538,10 @@ export class Node {
 
   #knownService(typeName: string): void {
     if (!this.context.registry.hasService(typeName)) {
-      throw new OutpostError('OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE',
-        `service type ${describeValue(typeName)} is not known; expected e.g. "std_srvs/srv/Trigger"`);
+      throw new OutpostError(
+        'OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE',
+        `service type ${describeValue(typeName)} is not known; expected e.g. "std_srvs/srv/Trigger"`,
+      );
     }
   }
 }

@@ -40,15 +40,17 @@ export const ERROR_CODES = {
   OUTPOST_ERR_CLI_USAGE: 'the command line is not one the CLI understands',
   OUTPOST_ERR_FLEET_PAYLOAD: 'a fleet-link MQTT payload is truncated, garbage or oversized (counted and dropped)',
   OUTPOST_ERR_FLEET_TYPE_MISMATCH: 'a fleet envelope names a message type whose definition hash differs from ours',
-  OUTPOST_ERR_FLEET_AUTH: 'a fleet broker refused credentials, or a robot published or subscribed outside its namespace',
+  OUTPOST_ERR_FLEET_AUTH:
+    'a fleet broker refused credentials, or a robot published or subscribed outside its namespace',
   OUTPOST_ERR_FLEET_ROUTE: 'a fleet route is unknown or its settings are invalid',
-  OUTPOST_ERR_FLEET_QUEUE_FULL: "a message was rejected because its route's byte cap is full (drop policy \"reject\")",
+  OUTPOST_ERR_FLEET_QUEUE_FULL: 'a message was rejected because its route\'s byte cap is full (drop policy "reject")',
   OUTPOST_ERR_FLEET_OUTBOX: 'the on-disk fleet outbox or inbox cannot be opened or written',
   OUTPOST_ERR_FLEET_BROKER: 'a fleet MQTT broker (embedded Aedes or Mosquitto) cannot be started or reached',
-  OUTPOST_ERR_FLEET_DIAGNOSTICS: 'a fleet_link diagnostic status lacks a figure, repeats one or has one that is not a count (the status is dropped)',
+  OUTPOST_ERR_FLEET_DIAGNOSTICS:
+    'a fleet_link diagnostic status lacks a figure, repeats one or has one that is not a count (the status is dropped)',
   OUTPOST_ERR_MAP_TILE: 'a map tile or tile batch is malformed, out of bounds or has invalid cells',
   OUTPOST_ERR_MAP_SUMMARY: 'a map tile summary (origin → tile → version) is truncated or malformed',
-  OUTPOST_ERR_MAP_GEOMETRY: 'a peer\'s map has a different size, resolution or tile size than ours',
+  OUTPOST_ERR_MAP_GEOMETRY: "a peer's map has a different size, resolution or tile size than ours",
   OUTPOST_ERR_UNKNOWN_POLICY: 'a launch file or a caller names a policy that is not in its policy table',
   OUTPOST_ERR_WORLD_FILE: 'a world map (map_server YAML and its PGM/PNG image) is missing, malformed or unsupported',
   OUTPOST_ERR_UNKNOWN_WORLD_GENERATOR: 'a world generator name is not in the generator table',
@@ -56,14 +58,18 @@ export const ERROR_CODES = {
   OUTPOST_ERR_UNKNOWN_VEHICLE_MODEL: 'a vehicle model name is not in the vehicle model table',
   OUTPOST_ERR_UNKNOWN_FIRMWARE_MODEL: 'a simulated firmware name is not in the firmware model table',
   OUTPOST_ERR_MODEL_CARD: 'a model card (*.card.json) is missing, not JSON, or has a missing or malformed field',
-  OUTPOST_ERR_MODEL_LOAD: 'a policy model file is missing, corrupt, differs from its card\'s checksum, or fails its warm-up run',
-  OUTPOST_ERR_MODEL_CONTRACT: 'a policy model\'s inputs or outputs (name, dtype, shape) differ from its model card',
-  OUTPOST_ERR_POLICY_INPUT: 'the tensors given for one policy decision do not match the model card (the decision falls back)',
+  OUTPOST_ERR_MODEL_LOAD:
+    "a policy model file is missing, corrupt, differs from its card's checksum, or fails its warm-up run",
+  OUTPOST_ERR_MODEL_CONTRACT: "a policy model's inputs or outputs (name, dtype, shape) differ from its model card",
+  OUTPOST_ERR_POLICY_INPUT:
+    'the tensors given for one policy decision do not match the model card (the decision falls back)',
   OUTPOST_ERR_POLICY_RUN: 'the policy model threw while deciding (the decision falls back)',
   OUTPOST_ERR_POLICY_DEADLINE: 'the policy model answered after its latency budget (the decision falls back)',
-  OUTPOST_ERR_FIRMWARE_LINK: 'a firmware link URL is malformed, or its serial port, TCP or UDP endpoint cannot be opened',
-  OUTPOST_ERR_UNKNOWN_LINK_SCHEME: 'a firmware link URL\'s scheme is not in the link scheme table',
-  OUTPOST_ERR_FIRMWARE_COMMAND: 'a command to an autopilot was refused (COMMAND_ACK result) or got no acknowledgement after its retries',
+  OUTPOST_ERR_FIRMWARE_LINK:
+    'a firmware link URL is malformed, or its serial port, TCP or UDP endpoint cannot be opened',
+  OUTPOST_ERR_UNKNOWN_LINK_SCHEME: "a firmware link URL's scheme is not in the link scheme table",
+  OUTPOST_ERR_FIRMWARE_COMMAND:
+    'a command to an autopilot was refused (COMMAND_ACK result) or got no acknowledgement after its retries',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;

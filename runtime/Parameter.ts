@@ -16,8 +16,15 @@ export enum ParameterType {
 
 /** The type names used in node-kind parameter specs and in `outpost nodes`. */
 export type ParameterTypeName =
-  | 'bool' | 'integer' | 'double' | 'string' | 'byte_array'
-  | 'bool_array' | 'integer_array' | 'double_array' | 'string_array';
+  | 'bool'
+  | 'integer'
+  | 'double'
+  | 'string'
+  | 'byte_array'
+  | 'bool_array'
+  | 'integer_array'
+  | 'double_array'
+  | 'string_array';
 
 export type ParameterValue = boolean | number | string | number[] | boolean[] | string[];
 
@@ -97,23 +104,33 @@ export interface SetParametersResult {
  * accepted as doubles; a string given to a numeric or boolean parameter is not). Throws an
  * OutpostError naming the parameter, what was expected and what came.
  */
-export function coerceParameterValue(where: string, spec: Pick<ParameterSpec, 'type' | 'range' | 'choices' | 'check'>, value: unknown): ParameterValue {
+export function coerceParameterValue(
+  where: string,
+  spec: Pick<ParameterSpec, 'type' | 'range' | 'choices' | 'check'>,
+  value: unknown,
+): ParameterValue {
   const coerced = coerceType(where, spec, value);
   const problem = spec.check?.(coerced);
   if (problem !== undefined) throw new OutpostError('OUTPOST_ERR_PARAMETER_RANGE', `${where}: ${problem}`);
   return coerced;
 }
 
-function coerceType(where: string, spec: Pick<ParameterSpec, 'type' | 'range' | 'choices'>, value: unknown): ParameterValue {
+function coerceType(
+  where: string,
+  spec: Pick<ParameterSpec, 'type' | 'range' | 'choices'>,
+  value: unknown,
+): ParameterValue {
   const fail = (code: 'OUTPOST_ERR_PARAMETER_TYPE' | 'OUTPOST_ERR_PARAMETER_RANGE', expected: string): never => {
     throw new OutpostError(code, `${where}: expected ${expected}, got ${describeValue(value)}`);
   };
   const num = (v: unknown, integer: boolean): number => {
     if (typeof v === 'bigint' && integer) {
-      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) fail('OUTPOST_ERR_PARAMETER_RANGE', 'a safe integer');
+      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
+        fail('OUTPOST_ERR_PARAMETER_RANGE', 'a safe integer');
       return Number(v);
     }
-    if (typeof v !== 'number' || Number.isNaN(v)) return fail('OUTPOST_ERR_PARAMETER_TYPE', integer ? 'an integer' : 'a number (double)');
+    if (typeof v !== 'number' || Number.isNaN(v))
+      return fail('OUTPOST_ERR_PARAMETER_TYPE', integer ? 'an integer' : 'a number (double)');
     if (integer && !Number.isInteger(v)) fail('OUTPOST_ERR_PARAMETER_TYPE', 'an integer');
     return v;
   };
@@ -121,7 +138,11 @@ function coerceType(where: string, spec: Pick<ParameterSpec, 'type' | 'range' | 
     const r = spec.range;
     if (r === undefined) return;
     if (v < r.from || v > r.to) fail('OUTPOST_ERR_PARAMETER_RANGE', `a value in [${r.from}, ${r.to}]`);
-    if (r.step !== undefined && r.step > 0 && Math.abs(((v - r.from) / r.step) - Math.round((v - r.from) / r.step)) > 1e-9) {
+    if (
+      r.step !== undefined &&
+      r.step > 0 &&
+      Math.abs((v - r.from) / r.step - Math.round((v - r.from) / r.step)) > 1e-9
+    ) {
       fail('OUTPOST_ERR_PARAMETER_RANGE', `a value from ${r.from} in steps of ${r.step}`);
     }
   };
@@ -133,8 +154,16 @@ function coerceType(where: string, spec: Pick<ParameterSpec, 'type' | 'range' | 
     case 'bool':
       if (typeof value !== 'boolean') fail('OUTPOST_ERR_PARAMETER_TYPE', 'a boolean (true or false)');
       return value as boolean;
-    case 'integer': { const v = num(value, true); inRange(v); return v; }
-    case 'double': { const v = num(value, false); inRange(v); return v; }
+    case 'integer': {
+      const v = num(value, true);
+      inRange(v);
+      return v;
+    }
+    case 'double': {
+      const v = num(value, false);
+      inRange(v);
+      return v;
+    }
     case 'string':
       if (typeof value !== 'string') fail('OUTPOST_ERR_PARAMETER_TYPE', 'a string');
       if (spec.choices !== undefined && !spec.choices.includes(value as string)) {
@@ -142,7 +171,9 @@ function coerceType(where: string, spec: Pick<ParameterSpec, 'type' | 'range' | 
       }
       return value as string;
     case 'bool_array':
-      return arr((v) => (typeof v === 'boolean' ? v : fail('OUTPOST_ERR_PARAMETER_TYPE', 'an array of booleans'))) as boolean[];
+      return arr((v) =>
+        typeof v === 'boolean' ? v : fail('OUTPOST_ERR_PARAMETER_TYPE', 'an array of booleans'),
+      ) as boolean[];
     case 'integer_array':
     case 'byte_array':
       return arr((v) => {
@@ -152,8 +183,14 @@ function coerceType(where: string, spec: Pick<ParameterSpec, 'type' | 'range' | 
         return n;
       }) as number[];
     case 'double_array':
-      return arr((v) => { const n = num(v, false); inRange(n); return n; }) as number[];
+      return arr((v) => {
+        const n = num(v, false);
+        inRange(n);
+        return n;
+      }) as number[];
     case 'string_array':
-      return arr((v) => (typeof v === 'string' ? v : fail('OUTPOST_ERR_PARAMETER_TYPE', 'an array of strings'))) as string[];
+      return arr((v) =>
+        typeof v === 'string' ? v : fail('OUTPOST_ERR_PARAMETER_TYPE', 'an array of strings'),
+      ) as string[];
   }
 }

@@ -13,7 +13,12 @@ describe("a node's parameter and lifecycle services", () => {
   it('get, set (checked against the spec), list and describe through rcl_interfaces services', async () => {
     const ctx = quiet();
     const node = new Node('ctl', 'r1', ctx);
-    node.declareParameter('speed', { type: 'double', default: 0.5, range: { from: 0, to: 2 }, description: 'Forward speed.' });
+    node.declareParameter('speed', {
+      type: 'double',
+      default: 0.5,
+      range: { from: 0, to: 2 },
+      description: 'Forward speed.',
+    });
     node.declareParameter('mode', { type: 'string', default: 'a', choices: ['a', 'b'], description: 'Mode.' });
     node.declareParameter('ids', { type: 'integer_array', default: [1, 2], description: 'Ids.' });
     const tool = new Node('tool', '', ctx);
@@ -23,13 +28,19 @@ describe("a node's parameter and lifecycle services", () => {
     const describe_ = tool.createClient('rcl_interfaces/srv/DescribeParameters', '/r1/ctl/describe_parameters');
 
     const got = await get.sendRequestAsync({ names: ['speed', 'ids', 'nope'] });
-    expect(got.values.map((v) => [v.type, fromParameterValueMsg(v)])).toEqual([[3, 0.5], [7, [1, 2]], [0, undefined]]);
-    const r = await set.sendRequestAsync({ parameters: [
-      { name: 'speed', value: toParameterValueMsg(ParameterType.PARAMETER_INTEGER, 1) }, // an integer is a fine double
-      { name: 'speed', value: toParameterValueMsg(ParameterType.PARAMETER_DOUBLE, 9) },
-      { name: 'mode', value: toParameterValueMsg(ParameterType.PARAMETER_STRING, 'c') },
-      { name: 'ghost', value: toParameterValueMsg(ParameterType.PARAMETER_BOOL, true) },
-    ] });
+    expect(got.values.map((v) => [v.type, fromParameterValueMsg(v)])).toEqual([
+      [3, 0.5],
+      [7, [1, 2]],
+      [0, undefined],
+    ]);
+    const r = await set.sendRequestAsync({
+      parameters: [
+        { name: 'speed', value: toParameterValueMsg(ParameterType.PARAMETER_INTEGER, 1) }, // an integer is a fine double
+        { name: 'speed', value: toParameterValueMsg(ParameterType.PARAMETER_DOUBLE, 9) },
+        { name: 'mode', value: toParameterValueMsg(ParameterType.PARAMETER_STRING, 'c') },
+        { name: 'ghost', value: toParameterValueMsg(ParameterType.PARAMETER_BOOL, true) },
+      ],
+    });
     expect(r.results).toEqual([
       { successful: true, reason: '' },
       { successful: false, reason: 'parameter "speed": expected a value in [0, 2], got 9' },
@@ -37,21 +48,41 @@ describe("a node's parameter and lifecycle services", () => {
       { successful: false, reason: 'parameter "ghost" is not declared' },
     ]);
     expect(node.getParameter('speed').value).toBe(1);
-    expect((await list.sendRequestAsync({ prefixes: [], depth: 0n })).result.names).toEqual(['use_sim_time', 'speed', 'mode', 'ids']);
+    expect((await list.sendRequestAsync({ prefixes: [], depth: 0n })).result.names).toEqual([
+      'use_sim_time',
+      'speed',
+      'mode',
+      'ids',
+    ]);
     const d = (await describe_.sendRequestAsync({ names: ['speed'] })).descriptors[0]!;
-    expect(d).toMatchObject({ name: 'speed', type: 3, description: 'Forward speed.', floating_point_range: [{ from_value: 0, to_value: 2, step: 0 }] });
+    expect(d).toMatchObject({
+      name: 'speed',
+      type: 3,
+      description: 'Forward speed.',
+      floating_point_range: [{ from_value: 0, to_value: 2, step: 0 }],
+    });
   });
 
   it('every parameter type survives CDR as rcl_interfaces/msg/ParameterValue (what crosses the bus socket)', () => {
     const registry = defaultRegistry();
     const cases: Array<[ParameterType, unknown]> = [
-      [ParameterType.PARAMETER_BOOL, true], [ParameterType.PARAMETER_INTEGER, -7], [ParameterType.PARAMETER_DOUBLE, 0.25],
-      [ParameterType.PARAMETER_STRING, 'frontier'], [ParameterType.PARAMETER_BYTE_ARRAY, [0, 255]],
-      [ParameterType.PARAMETER_BOOL_ARRAY, [true, false]], [ParameterType.PARAMETER_INTEGER_ARRAY, [3, -4]],
-      [ParameterType.PARAMETER_DOUBLE_ARRAY, [1.5]], [ParameterType.PARAMETER_STRING_ARRAY, ['r1=mqtt://x']],
+      [ParameterType.PARAMETER_BOOL, true],
+      [ParameterType.PARAMETER_INTEGER, -7],
+      [ParameterType.PARAMETER_DOUBLE, 0.25],
+      [ParameterType.PARAMETER_STRING, 'frontier'],
+      [ParameterType.PARAMETER_BYTE_ARRAY, [0, 255]],
+      [ParameterType.PARAMETER_BOOL_ARRAY, [true, false]],
+      [ParameterType.PARAMETER_INTEGER_ARRAY, [3, -4]],
+      [ParameterType.PARAMETER_DOUBLE_ARRAY, [1.5]],
+      [ParameterType.PARAMETER_STRING_ARRAY, ['r1=mqtt://x']],
     ];
-    const bytes = registry.encode('rcl_interfaces/srv/GetParameters_Response', { values: cases.map(([t, v]) => toParameterValueMsg(t, v as never)) });
-    const back = registry.decode<{ values: Parameters<typeof fromParameterValueMsg>[0][] }>('rcl_interfaces/srv/GetParameters_Response', bytes);
+    const bytes = registry.encode('rcl_interfaces/srv/GetParameters_Response', {
+      values: cases.map(([t, v]) => toParameterValueMsg(t, v as never)),
+    });
+    const back = registry.decode<{ values: Parameters<typeof fromParameterValueMsg>[0][] }>(
+      'rcl_interfaces/srv/GetParameters_Response',
+      bytes,
+    );
     expect(back.values.map((v) => [v.type, fromParameterValueMsg(v)])).toEqual(cases);
   });
 
@@ -67,21 +98,35 @@ describe("a node's parameter and lifecycle services", () => {
     expect(await change.sendRequestAsync({ transition: { id: 0, label: 'activate' } })).toEqual({ success: true });
     expect(node.lifecycleState).toBe('active');
     const available = tool.createClient('lifecycle_msgs/srv/GetAvailableTransitions', '/cam/get_available_transitions');
-    expect((await available.sendRequestAsync({})).available_transitions.map((t) => [t.transition.label, t.transition.id, t.goal_state.label]))
-      .toEqual([['deactivate', 4, 'inactive'], ['shutdown', 7, 'finalized']]);
+    expect(
+      (await available.sendRequestAsync({})).available_transitions.map((t) => [
+        t.transition.label,
+        t.transition.id,
+        t.goal_state.label,
+      ]),
+    ).toEqual([
+      ['deactivate', 4, 'inactive'],
+      ['shutdown', 7, 'finalized'],
+    ]);
   });
 
   it('are created even when a subclass guards createService/createPublisher with its own private state (as KindNode does)', async () => {
     class Guarded extends Node {
       readonly #allowed = new Set(['~/own']);
-      override createService<T extends string>(typeName: T, serviceName: string, callback: ServiceCallback<T>): Service<T> {
+      override createService<T extends string>(
+        typeName: T,
+        serviceName: string,
+        callback: ServiceCallback<T>,
+      ): Service<T> {
         if (!this.#allowed.has(serviceName)) throw new Error(`undeclared ${serviceName}`);
         return super.createService(typeName, serviceName, callback);
       }
     }
     const ctx = quiet();
     const g = new Guarded('g', '', ctx);
-    expect(() => g.createService('std_srvs/srv/Trigger', '~/other', () => ({ success: true, message: '' }))).toThrow(/undeclared/);
+    expect(() => g.createService('std_srvs/srv/Trigger', '~/other', () => ({ success: true, message: '' }))).toThrow(
+      /undeclared/,
+    );
     const state = new Node('tool', '', ctx).createClient('lifecycle_msgs/srv/GetState', '/g/get_state');
     expect((await state.sendRequestAsync({})).current_state.label).toBe('unconfigured');
   });

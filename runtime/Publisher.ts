@@ -14,7 +14,14 @@ export class Publisher<T extends string = string> {
   published = 0;
 
   /** @internal created by `Node.createPublisher`. */
-  constructor(topic: string, typeName: T, qos: QoSProfile, handle: PublisherHandle, gate?: () => boolean, onDrop?: () => void) {
+  constructor(
+    topic: string,
+    typeName: T,
+    qos: QoSProfile,
+    handle: PublisherHandle,
+    gate?: () => boolean,
+    onDrop?: () => void,
+  ) {
     this.topic = topic;
     this.typeName = typeName;
     this.qos = qos;

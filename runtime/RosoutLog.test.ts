@@ -15,13 +15,24 @@ describe('/rosout', () => {
     const node = new Node('mapper', 'r1', ctx, { clock });
     const watcher = new Node('watcher', '', ctx);
     const got: Log[] = [];
-    watcher.createSubscription('rcl_interfaces/msg/Log', '/rosout', { qos: { durability: 'transient_local', depth: 100 } }, (m) => { got.push(m as Log); });
+    watcher.createSubscription(
+      'rcl_interfaces/msg/Log',
+      '/rosout',
+      { qos: { durability: 'transient_local', depth: 100 } },
+      (m) => {
+        got.push(m as Log);
+      },
+    );
     node.getLogger().debug('not published: below info');
     node.getLogger().info('grid %d×%d', 20, 10);
     node.getLogger().warn({ cell: 3 }, 'scan dropped');
     node.getLogger().child({ part: 'planner' }).error(new Error('no path'));
     await ctx.spinUntilIdle();
-    expect(got.map((m) => [m.level, m.name, m.msg])).toEqual([[20, 'r1.mapper', 'grid 20×10'], [30, 'r1.mapper', 'scan dropped'], [40, 'r1.mapper', 'no path']]);
+    expect(got.map((m) => [m.level, m.name, m.msg])).toEqual([
+      [20, 'r1.mapper', 'grid 20×10'],
+      [30, 'r1.mapper', 'scan dropped'],
+      [40, 'r1.mapper', 'no path'],
+    ]);
     expect(got[0]!.stamp).toEqual({ sec: 1, nanosec: 500_000_000 });
   });
 
@@ -29,7 +40,9 @@ describe('/rosout', () => {
     const ctx = new Context({ logger: pino({ level: 'warn' }, { write: () => undefined }), rosoutLevel: 'debug' });
     const node = new Node('n', '', ctx);
     const got: Log[] = [];
-    new Node('w', '', ctx).createSubscription('rcl_interfaces/msg/Log', '/rosout', { qos: 100 }, (m) => { got.push(m as Log); });
+    new Node('w', '', ctx).createSubscription('rcl_interfaces/msg/Log', '/rosout', { qos: 100 }, (m) => {
+      got.push(m as Log);
+    });
     node.getLogger().info('below the logger level');
     node.getLogger().warn('kept');
     node.getLogger().level = 'info'; // pino swaps its methods; the wrapper must follow
@@ -40,6 +53,8 @@ describe('/rosout', () => {
     const off = new Context({ logger: pino({ level: 'info' }, { write: () => undefined }), rosoutLevel: 'off' });
     new Node('quiet', '', off).getLogger().warn('x');
     expect(off.transport.graph().topics.find((t) => t.name === '/rosout')).toBeUndefined();
-    expect(() => parseRosoutLevel('loud')).toThrow(/rosout level: expected one of debug, info, warn, error, fatal, off, got "loud"/);
+    expect(() => parseRosoutLevel('loud')).toThrow(
+      /rosout level: expected one of debug, info, warn, error, fatal, off, got "loud"/,
+    );
   });
 });

@@ -13,13 +13,20 @@ const ROS_LEVEL: Readonly<Record<string, number>> = { trace: 10, debug: 10, info
 const THRESHOLD: Record<RosoutLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, fatal: 50, off: Infinity };
 
 /** rcl's `rcl_qos_profile_rosout_default`: reliable, transient local, keep last 1000 (lifespan 10 s is not modelled). */
-export const ROSOUT_QOS: QoSProfile = { reliability: 'reliable', durability: 'transient_local', history: 'keep_last', depth: 1000 };
+export const ROSOUT_QOS: QoSProfile = {
+  reliability: 'reliable',
+  durability: 'transient_local',
+  history: 'keep_last',
+  depth: 1000,
+};
 
 export function parseRosoutLevel(value: string): RosoutLevel {
   const v = value.toLowerCase();
   if (Object.hasOwn(THRESHOLD, v)) return v as RosoutLevel;
-  throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
-    `rosout level: expected one of ${Object.keys(THRESHOLD).join(', ')}, got ${describeValue(value)}`);
+  throw new OutpostError(
+    'OUTPOST_ERR_INVALID_ARGUMENT',
+    `rosout level: expected one of ${Object.keys(THRESHOLD).join(', ')}, got ${describeValue(value)}`,
+  );
 }
 
 /**
@@ -61,7 +68,8 @@ export class RosoutLog {
     return new Proxy(logger, {
       get: (target, prop, receiver) => {
         if (prop === 'child') {
-          return (bindings: Record<string, unknown>, options?: Record<string, unknown>) => this.wrap(target.child(bindings, options));
+          return (bindings: Record<string, unknown>, options?: Record<string, unknown>) =>
+            this.wrap(target.child(bindings, options));
         }
         const level = typeof prop === 'string' ? ROS_LEVEL[prop] : undefined;
         const method: unknown = Reflect.get(target, prop, receiver);
@@ -85,7 +93,15 @@ export class RosoutLog {
     if (pub === undefined || this.#publishing) return;
     this.#publishing = true;
     try {
-      pub.publish({ stamp: this.#now().toMsg(), level, name: this.#name, msg: recordText(args), file: '', function: '', line: 0 });
+      pub.publish({
+        stamp: this.#now().toMsg(),
+        level,
+        name: this.#name,
+        msg: recordText(args),
+        file: '',
+        function: '',
+        line: 0,
+      });
     } catch {
       this.failed++;
     } finally {
@@ -101,7 +117,7 @@ function recordText(args: unknown[]): string {
   if (typeof rest[0] === 'string') return format(...(rest as [string, ...unknown[]]));
   if (first instanceof Error) return first.message;
   if (first !== null && typeof first === 'object' && (first as { err?: unknown }).err instanceof Error) {
-    return ((first as { err: Error }).err).message;
+    return (first as { err: Error }).err.message;
   }
   return '';
 }

@@ -25,7 +25,13 @@ export class Service<T extends string = string> {
           try {
             resolve(await callback(request as RequestOf<T>));
           } catch (err) {
-            reject(new OutpostError('OUTPOST_ERR_SERVICE_FAILED', `${origin}: handler threw: ${(err as Error).message ?? String(err)}`, { cause: err }));
+            reject(
+              new OutpostError(
+                'OUTPOST_ERR_SERVICE_FAILED',
+                `${origin}: handler threw: ${(err as Error).message ?? String(err)}`,
+                { cause: err },
+              ),
+            );
             throw err;
           }
         }, origin);

@@ -48,7 +48,11 @@ export class Subscription<T extends string = string> implements QueuedTask<unkno
   }
 
   /** @internal the transport's delivery function for this subscription. */
-  makeDeliver(executor: Executor, callback: SubscriptionCallback<T>, origin: string): (m: unknown, i: MessageInfo) => void {
+  makeDeliver(
+    executor: Executor,
+    callback: SubscriptionCallback<T>,
+    origin: string,
+  ): (m: unknown, i: MessageInfo) => void {
     this.#executor = executor;
     this.#callback = callback as (message: unknown, info: MessageInfo) => unknown;
     this.origin = origin;

@@ -11,7 +11,9 @@ describe('ROS 2 names', () => {
   });
 
   it('remaps after expansion, relative rules expanded in the node namespace', () => {
-    expect(resolveTopicName('cmd_vel', 'ctl', '/r1', [{ from: 'cmd_vel', to: 'base/cmd_vel' }])).toBe('/r1/base/cmd_vel');
+    expect(resolveTopicName('cmd_vel', 'ctl', '/r1', [{ from: 'cmd_vel', to: 'base/cmd_vel' }])).toBe(
+      '/r1/base/cmd_vel',
+    );
     expect(resolveTopicName('cmd_vel', 'ctl', '/r1', [{ from: '/r1/cmd_vel', to: '/cmd' }])).toBe('/cmd');
     expect(resolveTopicName('odom', 'ctl', '/r1', [{ from: 'cmd_vel', to: '/cmd' }])).toBe('/r1/odom');
   });

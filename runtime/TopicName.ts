@@ -9,8 +9,10 @@ const TOKEN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function validateNodeName(name: string): void {
   if (!TOKEN.test(name)) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_NAME',
-      `node name ${describeValue(name)}: expected letters, digits and underscores, not starting with a digit`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_NAME',
+      `node name ${describeValue(name)}: expected letters, digits and underscores, not starting with a digit`,
+    );
   }
 }
 
@@ -21,8 +23,10 @@ export function normalizeNamespace(ns: string | undefined): string {
   const trimmed = withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
   for (const token of trimmed.slice(1).split('/')) {
     if (!TOKEN.test(token)) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_NAME',
-        `namespace ${describeValue(ns)}: token ${describeValue(token)} must be letters, digits and underscores, not starting with a digit`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_NAME',
+        `namespace ${describeValue(ns)}: token ${describeValue(token)} must be letters, digits and underscores, not starting with a digit`,
+      );
     }
   }
   return trimmed;
@@ -36,7 +40,10 @@ export function joinName(ns: string, name: string): string {
 /** Expands a topic or service name for a node: `~/x` → `/ns/node/x`, `x` → `/ns/x`, `/x` stays. */
 export function expandTopicName(name: string, nodeName: string, namespace: string): string {
   if (name === '') {
-    throw new OutpostError('OUTPOST_ERR_INVALID_NAME', 'topic name is empty; expected e.g. "scan", "~/status" or "/clock"');
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_NAME',
+      'topic name is empty; expected e.g. "scan", "~/status" or "/clock"',
+    );
   }
   let expanded: string;
   if (name === '~') expanded = joinName(namespace, nodeName);
@@ -47,9 +54,11 @@ export function expandTopicName(name: string, nodeName: string, namespace: strin
   const tokens = expanded.slice(1).split('/');
   for (const token of tokens) {
     if (!TOKEN.test(token)) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_NAME',
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_NAME',
         `topic name ${describeValue(name)} (expanded ${describeValue(expanded)}): token ${describeValue(token)} ` +
-        'must be letters, digits and underscores, not starting with a digit');
+          'must be letters, digits and underscores, not starting with a digit',
+      );
     }
   }
   return expanded;

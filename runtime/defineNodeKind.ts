@@ -6,14 +6,19 @@ import type { ParameterSpec } from './Parameter.js';
 export type ParameterTable = Readonly<Record<string, ParameterSpec>>;
 
 /** The TypeScript type of a parameter's value, from its spec (`choices` narrow a string). */
-export type ParameterValueOf<S> =
-  S extends { type: 'bool' } ? boolean
-    : S extends { type: 'integer' | 'double' } ? number
-      : S extends { type: 'string'; choices: readonly (infer C extends string)[] } ? C
-        : S extends { type: 'string' } ? string
-          : S extends { type: 'bool_array' } ? readonly boolean[]
-            : S extends { type: 'string_array' } ? readonly string[]
-              : readonly number[];
+export type ParameterValueOf<S> = S extends { type: 'bool' }
+  ? boolean
+  : S extends { type: 'integer' | 'double' }
+    ? number
+    : S extends { type: 'string'; choices: readonly (infer C extends string)[] }
+      ? C
+      : S extends { type: 'string' }
+        ? string
+        : S extends { type: 'bool_array' }
+          ? readonly boolean[]
+          : S extends { type: 'string_array' }
+            ? readonly string[]
+            : readonly number[];
 
 /** A node kind's parameters as one typed, read-only object (kept current when parameters are set). */
 export type ParamsOf<P extends ParameterTable> = { readonly [K in keyof P]: ParameterValueOf<P[K]> };
@@ -59,8 +64,13 @@ export function nodeKindSpec<
   const Srv extends EndpointTable = {},
   const Cli extends EndpointTable = {},
 >(input: {
-  name: string; description: string; parameters: P;
-  publishes?: Pub; subscribes?: Sub; services?: Srv; clients?: Cli;
+  name: string;
+  description: string;
+  parameters: P;
+  publishes?: Pub;
+  subscribes?: Sub;
+  services?: Srv;
+  clients?: Cli;
 }): NodeKindSpec<P, Pub, Sub, Srv, Cli> {
   return {
     name: input.name,
@@ -75,7 +85,8 @@ export function nodeKindSpec<
 
 /** A node kind made from its spec and the function that builds its node. */
 export function defineNodeKind<S extends NodeKindSpec>(
-  spec: S, create: (context: Context, options: NodeKindOptions) => Node,
+  spec: S,
+  create: (context: Context, options: NodeKindOptions) => Node,
 ): NodeKind & S {
   return { ...spec, create };
 }

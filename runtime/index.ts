@@ -15,11 +15,23 @@ export { SimClock } from './clock/SimClock.js';
 export { SteppedClock } from './clock/SteppedClock.js';
 export { QoS, resolveQoS, type QoSProfile, type QoSLike } from './QoS.js';
 export {
-  Parameter, ParameterDescriptor, ParameterType, coerceParameterValue,
-  type ParameterSpec, type ParameterValue, type ParameterTypeName, type SetParametersResult,
+  Parameter,
+  ParameterDescriptor,
+  ParameterType,
+  coerceParameterValue,
+  type ParameterSpec,
+  type ParameterValue,
+  type ParameterTypeName,
+  type SetParametersResult,
 } from './Parameter.js';
 export type { LifecycleState, LifecycleTransition, CallbackReturn, TransitionOutcome } from './Lifecycle.js';
-export { OutpostError, ERROR_CODES, isOutpostError, type OutpostErrorCode, type SourceLocation } from './OutpostError.js';
+export {
+  OutpostError,
+  ERROR_CODES,
+  isOutpostError,
+  type OutpostErrorCode,
+  type SourceLocation,
+} from './OutpostError.js';
 export { MessageRegistry, type MessageCodec } from './msg/MessageRegistry.js';
 export { defaultRegistry } from './msg/defaultRegistry.js';
 export type * from './msg/MessageTypes.js';
@@ -31,10 +43,20 @@ export { createRos2Transport, type Ros2TransportOptions } from './transport/Ros2
 export { expandTopicName, resolveTopicName, normalizeNamespace, type Remap } from './TopicName.js';
 export { NodeKindRegistry, type NodeKind, type NodeKindOptions, type EndpointTable } from './NodeKind.js';
 export {
-  defineNodeKind, nodeKindSpec, type NodeKindSpec, type ParamsOf, type ParameterTable, type ParameterValueOf,
+  defineNodeKind,
+  nodeKindSpec,
+  type NodeKindSpec,
+  type ParamsOf,
+  type ParameterTable,
+  type ParameterValueOf,
 } from './defineNodeKind.js';
 export {
-  KindNode, type CreatedEndpoint, type EndpointRole, type KindPublisherOptions, type KindSubscriptionOptions, type PatternValues,
+  KindNode,
+  type CreatedEndpoint,
+  type EndpointRole,
+  type KindPublisherOptions,
+  type KindSubscriptionOptions,
+  type PatternValues,
 } from './KindNode.js';
 export { EndpointPattern } from './EndpointPattern.js';
 export { wrapAngle } from './geometry/Angles.js';

@@ -15,7 +15,11 @@ describe('relativeTopicCheck', () => {
     const spec = { type: 'string' as const, check: relativeTopicCheck() };
     for (const bad of ['/r1/odom', '~/odom', 'odom/', 'fc odom']) {
       let err: unknown;
-      try { coerceParameterValue('odom_topic', spec, bad); } catch (e) { err = e; }
+      try {
+        coerceParameterValue('odom_topic', spec, bad);
+      } catch (e) {
+        err = e;
+      }
       expect(isOutpostError(err)).toBe(true);
       expect((err as Error).message).toContain(JSON.stringify(bad));
     }

@@ -30,7 +30,13 @@ export class FleetStallLog {
   }
 
   /** One ~/sync answered after `waitedS` wall seconds. Returns the episode it opened or extended, if any. */
-  record(robot: string, peers: readonly string[], simTimeS: number, waitedS: number, settled: boolean): FleetStall | undefined {
+  record(
+    robot: string,
+    peers: readonly string[],
+    simTimeS: number,
+    waitedS: number,
+    settled: boolean,
+  ): FleetStall | undefined {
     if (settled && waitedS < this.#thresholdS) {
       this.#open.delete(robot);
       return undefined;

@@ -1,6 +1,10 @@
 import type { Node } from '../runtime/index.js';
 import type { MissionReport } from './MissionReport.js';
-import { fleetTraffic, readFleetLinkDiagnostics, type FleetLinkDiagnostics } from '../nodes/fleet/FleetLinkDiagnostics.js';
+import {
+  fleetTraffic,
+  readFleetLinkDiagnostics,
+  type FleetLinkDiagnostics,
+} from '../nodes/fleet/FleetLinkDiagnostics.js';
 
 /**
  * Fleet traffic for the report, from each fleet_link's diagnostics on `/diagnostics` (latest value

@@ -76,16 +76,31 @@ export class MissionReport {
   summary(wallTimeS: number, reason: string, startupS = 0): MissionSummary {
     const perRobot = this.#robots.map((r) => {
       let known = 0;
-      if (r.known !== undefined) for (let i = 0; i < r.known.length; i++) if (r.known[i] === 1 && (this.#freeMask?.(i) ?? true)) known++;
-      return { id: r.id, path_length_m: round(r.pathLength, 3), coverage: round(this.#o.freeCells > 0 ? known / this.#o.freeCells : 0, 4) };
+      if (r.known !== undefined)
+        for (let i = 0; i < r.known.length; i++) if (r.known[i] === 1 && (this.#freeMask?.(i) ?? true)) known++;
+      return {
+        id: r.id,
+        path_length_m: round(r.pathLength, 3),
+        coverage: round(this.#o.freeCells > 0 ? known / this.#o.freeCells : 0, 4),
+      };
     });
     return {
-      map: this.#o.map, robots: this.#o.robots, policy: this.#o.policy, radio: this.#o.radio, seed: this.#o.seed,
-      done: reason === 'coverage', reason,
-      sim_time_s: round(this.#simTime, 3), wall_time_s: round(wallTimeS, 3), startup_s: round(startupS, 3), coverage: round(this.#coverage, 4),
+      map: this.#o.map,
+      robots: this.#o.robots,
+      policy: this.#o.policy,
+      radio: this.#o.radio,
+      seed: this.#o.seed,
+      done: reason === 'coverage',
+      reason,
+      sim_time_s: round(this.#simTime, 3),
+      wall_time_s: round(wallTimeS, 3),
+      startup_s: round(startupS, 3),
+      coverage: round(this.#coverage, 4),
       time_to_coverage_s: this.#timeToCoverage === null ? null : round(this.#timeToCoverage, 3),
       max_path_length_m: round(Math.max(0, ...perRobot.map((r) => r.path_length_m)), 3),
-      per_robot: perRobot, contacts: this.contacts, fleet: { ...this.fleet },
+      per_robot: perRobot,
+      contacts: this.contacts,
+      fleet: { ...this.fleet },
       fleet_stalls: this.fleetStalls.episodes.map((e) => ({ ...e, peers: [...e.peers] })),
     };
   }

@@ -30,7 +30,11 @@ describe('Random', () => {
     const n = 50_000;
     let s = 0;
     let s2 = 0;
-    for (let i = 0; i < n; i++) { const x = r.normal(); s += x; s2 += x * x; }
+    for (let i = 0; i < n; i++) {
+      const x = r.normal();
+      s += x;
+      s2 += x * x;
+    }
     expect(Math.abs(s / n)).toBeLessThan(0.02);
     expect(Math.sqrt(s2 / n - (s / n) ** 2)).toBeCloseTo(1, 1);
   });

@@ -10,7 +10,8 @@ export class Random {
 
   /** `seed`: any finite number; its low 32 bits (after truncation) are the state. */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `random: seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed))
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `random: seed must be a finite number, got ${seed}`);
     this.#state = Math.trunc(seed) >>> 0;
   }
 

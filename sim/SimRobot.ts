@@ -28,7 +28,12 @@ export interface SpawnOptions {
 }
 
 /** Spawns robot `name` with `vehicle`: creates its odom and scan publishers, sync client and subscriptions. */
-export function spawnSimRobot(node: KindNode<typeof simulatorSpec>, name: string, vehicle: Vehicle, o: SpawnOptions): SimRobot {
+export function spawnSimRobot(
+  node: KindNode<typeof simulatorSpec>,
+  name: string,
+  vehicle: Vehicle,
+  o: SpawnOptions,
+): SimRobot {
   const robot: SimRobot = {
     name,
     vehicle,
@@ -44,6 +49,10 @@ export function spawnSimRobot(node: KindNode<typeof simulatorSpec>, name: string
     robot.cmd = { linear: m.linear.x, angular: m.angular.z };
     robot.cmdCount++;
   });
-  node.subscription('/{robot}/{coverage_map_topic*}', { qos: 2, with: { robot: name, coverage_map_topic: o.mapTopic } }, (m) => o.onMap(robot, m));
+  node.subscription(
+    '/{robot}/{coverage_map_topic*}',
+    { qos: 2, with: { robot: name, coverage_map_topic: o.mapTopic } },
+    (m) => o.onMap(robot, m),
+  );
   return robot;
 }

@@ -26,7 +26,10 @@ export function loadSimWorld(s: SimWorldSettings): GridWorld {
  */
 export function checkSimMap(v: unknown): string | undefined {
   const m = /^generate:(.*)$/.exec(v as string);
-  if (m !== null) return Object.hasOwn(worldGenerators, m[1]!) ? undefined : `no world generator "${m[1]}"; expected one of ${Object.keys(worldGenerators).join(', ')}`;
+  if (m !== null)
+    return Object.hasOwn(worldGenerators, m[1]!)
+      ? undefined
+      : `no world generator "${m[1]}"; expected one of ${Object.keys(worldGenerators).join(', ')}`;
   try {
     readMapServerMetadata(v as string);
     return undefined;

@@ -8,7 +8,10 @@ import type { GridWorld } from './world/GridWorld.js';
  * for the footprint. Deterministic: a breadth-first ring search from the start cell.
  */
 export function spawnPoses(world: GridWorld, count: number, radius: number, start: readonly number[] = []): Pose2D[] {
-  const [sx, sy] = start.length === 2 ? world.cellOf(start[0]!, start[1]!) : [Math.floor(world.width / 2), Math.floor(world.height / 2)];
+  const [sx, sy] =
+    start.length === 2
+      ? world.cellOf(start[0]!, start[1]!)
+      : [Math.floor(world.width / 2), Math.floor(world.height / 2)];
   const clearance = Math.ceil(radius / world.resolution) + 1;
   const clear = (cx: number, cy: number): boolean => {
     for (let dy = -clearance; dy <= clearance; dy++) {
@@ -33,7 +36,10 @@ export function spawnPoses(world: GridWorld, count: number, radius: number, star
     }
   }
   if (poses.length < count) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `world ${world.name}: room for only ${poses.length} of ${count} robots of radius ${radius} m`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `world ${world.name}: room for only ${poses.length} of ${count} robots of radius ${radius} m`,
+    );
   }
   return poses;
 }

@@ -43,7 +43,10 @@ export class TeamCoverage {
         for (let j = 4 * k; j < 4 * k + 4; j++) {
           if (data[j] === -1) continue;
           known[j] = 1;
-          if (team[j] === 0 && cells[j] === CELL_FREE) { team[j] = 1; added++; }
+          if (team[j] === 0 && cells[j] === CELL_FREE) {
+            team[j] = 1;
+            added++;
+          }
         }
       }
       i = words.length << 2;
@@ -52,7 +55,10 @@ export class TeamCoverage {
       if (data[i] === -1) continue;
       known[i] = 1;
       // Coverage counts ground-truth free cells the team knows; maps only ever gain cells.
-      if (team[i] === 0 && cells[i] === CELL_FREE) { team[i] = 1; added++; }
+      if (team[i] === 0 && cells[i] === CELL_FREE) {
+        team[i] = 1;
+        added++;
+      }
     }
     this.#teamKnownCount += added;
     robot.known = known;

@@ -19,14 +19,24 @@ import { packageRoot } from '../runtime/packageRoot.js';
 import { saveMapServerMap } from '../sim/world/MapServerMap.js';
 import { generateWorld } from '../sim/world/WorldGenerators.js';
 
-export interface WorldSpec { name: string; kind: string; seed: number; width: number; height: number }
+export interface WorldSpec {
+  name: string;
+  kind: string;
+  seed: number;
+  width: number;
+  height: number;
+}
 
 /** Training worlds: rooms and caves only, so warehouse aisles stay an unseen kind for the held-out test. */
 export function trainingWorlds(): WorldSpec[] {
   const out: WorldSpec[] = [];
   for (let seed = 101; seed <= 124; seed++) {
     const kind = seed % 2 === 0 ? 'rooms' : 'cave';
-    const [width, height] = [[160, 120], [200, 150], [240, 160]][seed % 3]!;
+    const [width, height] = [
+      [160, 120],
+      [200, 150],
+      [240, 160],
+    ][seed % 3]!;
     out.push({ name: `train-${kind}-${seed}`, kind, seed, width, height });
   }
   return out;
@@ -62,7 +72,10 @@ function mapList(text: string, root: string): string[] {
   if (text === 'train') {
     const dir = join(root, 'training/data/maps');
     if (!existsSync(dir)) writeWorlds(trainingWorlds(), dir);
-    return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f));
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => join(dir, f));
   }
   if (text === 'heldout') return heldoutWorlds().map((s) => join(root, 'sim/worlds/heldout', `${s.name}.yaml`));
   return text.split(',').map((p) => resolve(p));
@@ -72,18 +85,27 @@ async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
-      out: { type: 'string' }, policy: { type: 'string' }, model: { type: 'string' }, mix: { type: 'string' },
-      maps: { type: 'string' }, seeds: { type: 'string' }, robots: { type: 'string' }, until: { type: 'string' },
+      out: { type: 'string' },
+      policy: { type: 'string' },
+      model: { type: 'string' },
+      mix: { type: 'string' },
+      maps: { type: 'string' },
+      seeds: { type: 'string' },
+      robots: { type: 'string' },
+      until: { type: 'string' },
     },
   });
   const root = packageRoot();
   if (positionals[0] === 'maps') {
-    for (const f of writeWorlds(trainingWorlds(), values.out ?? join(root, 'training/data/maps'))) console.log(`wrote ${f}`);
+    for (const f of writeWorlds(trainingWorlds(), values.out ?? join(root, 'training/data/maps')))
+      console.log(`wrote ${f}`);
     for (const f of writeWorlds(heldoutWorlds(), join(root, 'sim/worlds/heldout'))) console.log(`wrote ${f}`);
     return;
   }
   if (positionals[0] !== 'run' || values.out === undefined) {
-    console.error('usage: collect.js maps | run --out DIR [--policy expert|ir2] [--model M.onnx] [--mix P] [--maps train|heldout|a.yaml,...] [--seeds A-B]');
+    console.error(
+      'usage: collect.js maps | run --out DIR [--policy expert|ir2] [--model M.onnx] [--mix P] [--maps train|heldout|a.yaml,...] [--seeds A-B]',
+    );
     process.exitCode = 2;
     return;
   }
@@ -98,14 +120,22 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       const args: Record<string, string> = {
-        map, robots: values.robots ?? '4', policy: values.policy ?? 'expert', seed: String(seed), until_time: values.until ?? '600',
-        ground_truth: map, record_dir: dir, expert_mix: values.mix ?? '0',
+        map,
+        robots: values.robots ?? '4',
+        policy: values.policy ?? 'expert',
+        seed: String(seed),
+        until_time: values.until ?? '600',
+        ground_truth: map,
+        record_dir: dir,
+        expert_mix: values.mix ?? '0',
       };
       if (values.model !== undefined) args['model'] = resolve(values.model);
       const report = await runMission(args);
       writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2));
-      process.stderr.write(`${basename(map, '.yaml')} seed ${seed}: ${report.reason} coverage ${report.coverage} max path ${report.max_path_length_m} m, ` +
-        `sim ${report.sim_time_s} s, wall ${report.wall_time_s} s (${((performance.now() - t0) / 1000).toFixed(0)} s in all)\n`);
+      process.stderr.write(
+        `${basename(map, '.yaml')} seed ${seed}: ${report.reason} coverage ${report.coverage} max path ${report.max_path_length_m} m, ` +
+          `sim ${report.sim_time_s} s, wall ${report.wall_time_s} s (${((performance.now() - t0) / 1000).toFixed(0)} s in all)\n`,
+      );
     }
   }
 }

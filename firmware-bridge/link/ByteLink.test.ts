@@ -11,11 +11,15 @@ import { SerialLink } from './SerialLink.js';
 import { SocatPair } from './SocatPair.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 function collect(link: ByteLink): { bytes: () => Buffer; until: (n: number) => Promise<Buffer> } {
   const chunks: Buffer[] = [];
-  link.onData((b) => { chunks.push(Buffer.from(b)); });
+  link.onData((b) => {
+    chunks.push(Buffer.from(b));
+  });
   const bytes = () => Buffer.concat(chunks);
   return {
     bytes,
@@ -34,8 +38,12 @@ describe('SerialLink over a socat pty pair', () => {
     cleanups.push(() => pair.stop());
     const a = new SerialLink({ path: pair.a, baudRate: 921600, initialDelay: 0.02, maxDelay: 0.1 });
     const b = new SerialLink({ path: pair.b, baudRate: 921600, initialDelay: 0.02, maxDelay: 0.1 });
-    cleanups.push(() => a.close(), () => b.close());
-    a.open(); b.open();
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    a.open();
+    b.open();
     await Promise.all([a.whenOpen(), b.whenOpen()]);
     const atB = collect(b);
     const atA = collect(a);
@@ -66,7 +74,9 @@ describe('SerialLink over a socat pty pair', () => {
     link.open();
     const err = await link.whenOpen(AbortSignal.timeout(200)).catch((e: unknown) => e);
     expect(isOutpostError(err, 'OUTPOST_ERR_ABORTED')).toBe(true);
-    expect((err as Error).message).toMatch(/serial:\/\/\/nonexistent\/ttyOUTPOST0:115200.*cannot open \/nonexistent\/ttyOUTPOST0/);
+    expect((err as Error).message).toMatch(
+      /serial:\/\/\/nonexistent\/ttyOUTPOST0:115200.*cannot open \/nonexistent\/ttyOUTPOST0/,
+    );
   });
 });
 
@@ -74,14 +84,28 @@ describe('TCP and UDP links', () => {
   it('tcp:// connects, reconnects when the server restarts on the same port', async () => {
     const sockets = new Set<net.Socket>();
     const received: Buffer[] = [];
-    const serve = (port = 0) => new Promise<net.Server>((resolve) => {
-      const s = net.createServer((c) => { sockets.add(c); c.on('data', (d) => { received.push(d); c.write(d); }); });
-      s.listen(port, '127.0.0.1', () => resolve(s));
-    });
+    const serve = (port = 0) =>
+      new Promise<net.Server>((resolve) => {
+        const s = net.createServer((c) => {
+          sockets.add(c);
+          c.on('data', (d) => {
+            received.push(d);
+            c.write(d);
+          });
+        });
+        s.listen(port, '127.0.0.1', () => resolve(s));
+      });
     let server = await serve();
     const port = (server.address() as net.AddressInfo).port;
     const link = createByteLink(`tcp://127.0.0.1:${port}`, { initialDelay: 0.02, maxDelay: 0.1 });
-    cleanups.push(() => new Promise<void>((r) => { for (const c of sockets) c.destroy(); server.close(() => r()); }), () => link.close());
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const c of sockets) c.destroy();
+          server.close(() => r());
+        }),
+      () => link.close(),
+    );
     const echo = collect(link);
     link.open();
     await link.whenOpen(AbortSignal.timeout(2000));
@@ -119,7 +143,9 @@ describe('TCP and UDP links', () => {
   });
 
   it('rejects malformed URLs with what was expected', () => {
-    expect(() => createByteLink('ftp://x')).toThrow(/expected a URL with one of the schemes serial:, tcp:, udp:, udpout:/);
+    expect(() => createByteLink('ftp://x')).toThrow(
+      /expected a URL with one of the schemes serial:, tcp:, udp:, udpout:/,
+    );
     expect(() => createByteLink('serial:/dev/ttyUSB0')).toThrow(/expected serial:\/\/<absolute device path>:<baud>/);
     expect(() => createByteLink('tcp://host')).toThrow(/expected tcp:\/\/host:port/);
   });

@@ -26,7 +26,9 @@ export abstract class LinkBase implements ByteLink {
     this.#delay = this.#initialDelay;
   }
 
-  get state(): LinkState { return this.#state; }
+  get state(): LinkState {
+    return this.#state;
+  }
 
   /** One try at opening the device; resolve when open, reject with the reason otherwise. */
   protected abstract attempt(): Promise<void>;
@@ -46,11 +48,20 @@ export abstract class LinkBase implements ByteLink {
     if (this.#state === 'open') return Promise.resolve();
     return new Promise((resolve, reject) => {
       const off = this.onState((s) => {
-        if (s === 'open') { off(); signal?.removeEventListener('abort', onAbort); resolve(); }
+        if (s === 'open') {
+          off();
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }
       });
       const onAbort = () => {
         off();
-        reject(new OutpostError('OUTPOST_ERR_ABORTED', `waiting for ${this.url} to open: aborted (state ${this.#state}; last error: ${this.stats.lastError || 'none'})`));
+        reject(
+          new OutpostError(
+            'OUTPOST_ERR_ABORTED',
+            `waiting for ${this.url} to open: aborted (state ${this.#state}; last error: ${this.stats.lastError || 'none'})`,
+          ),
+        );
       };
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
@@ -112,7 +123,10 @@ export abstract class LinkBase implements ByteLink {
       this.#schedule();
       return;
     }
-    if (!this.#wanted) { await this.release(); return; }
+    if (!this.#wanted) {
+      await this.release();
+      return;
+    }
     this.#delay = this.#initialDelay;
     if (this.#wasOpen) this.stats.reconnects++;
     this.#wasOpen = true;
@@ -123,7 +137,10 @@ export abstract class LinkBase implements ByteLink {
     if (!this.#wanted) return;
     const delay = this.#delay;
     this.#delay = Math.min(this.#maxDelay, this.#delay * 2);
-    this.#retry = setTimeout(() => { this.#retry = undefined; void this.#try(); }, delay * 1000);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      void this.#try();
+    }, delay * 1000);
     this.#retry.unref?.();
   }
 

@@ -40,12 +40,21 @@ export class SerialLink extends LinkBase {
       port.on('close', (err?: Error & { disconnected?: boolean }) => {
         if (this.#port === port) this.lost(`${this.#o.path} closed${err?.message ? `: ${err.message}` : ''}`);
       });
-      port.on('error', (err: Error) => { if (this.#port === port) this.lost(`${this.#o.path}: ${err.message}`); });
+      port.on('error', (err: Error) => {
+        if (this.#port === port) this.lost(`${this.#o.path}: ${err.message}`);
+      });
       port.open((err) => {
-        if (err) { reject(new Error(`cannot open ${this.#o.path}: ${err.message}`)); return; }
-        this.#presence = setInterval(() => {
-          if (this.#port === port && !existsSync(this.#o.path)) this.lost(`${this.#o.path} vanished (device unplugged)`);
-        }, (this.#o.presencePeriod ?? 0.2) * 1000);
+        if (err) {
+          reject(new Error(`cannot open ${this.#o.path}: ${err.message}`));
+          return;
+        }
+        this.#presence = setInterval(
+          () => {
+            if (this.#port === port && !existsSync(this.#o.path))
+              this.lost(`${this.#o.path} vanished (device unplugged)`);
+          },
+          (this.#o.presencePeriod ?? 0.2) * 1000,
+        );
         this.#presence.unref();
         resolve();
       });

@@ -33,22 +33,38 @@ export class SocatPair {
     return pair;
   }
 
-  get running(): boolean { return this.#proc !== undefined; }
+  get running(): boolean {
+    return this.#proc !== undefined;
+  }
 
   start(): Promise<void> {
     if (this.#proc !== undefined) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       this.#proc = proc;
       let err = '';
-      const timer = setTimeout(() => fail(`no "starting data transfer loop" within ${this.#timeoutMs} ms`), this.#timeoutMs);
+      const timer = setTimeout(
+        () => fail(`no "starting data transfer loop" within ${this.#timeoutMs} ms`),
+        this.#timeoutMs,
+      );
       const fail = (why: string) => {
         clearTimeout(timer);
         proc.kill('SIGKILL');
         this.#proc = undefined;
-        reject(new OutpostError('OUTPOST_ERR_FIRMWARE_LINK', `socat pty pair ${this.a} ↔ ${this.b}: ${why}${err ? `; stderr: ${err.trim().slice(-400)}` : ''}`));
+        reject(
+          new OutpostError(
+            'OUTPOST_ERR_FIRMWARE_LINK',
+            `socat pty pair ${this.a} ↔ ${this.b}: ${why}${err ? `; stderr: ${err.trim().slice(-400)}` : ''}`,
+          ),
+        );
       };
-      proc.once('error', (e) => fail((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'socat is not installed (apt-get install socat)' : e.message));
+      proc.once('error', (e) =>
+        fail(
+          (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'socat is not installed (apt-get install socat)' : e.message,
+        ),
+      );
       proc.once('exit', (code) => {
         if (this.#proc === proc) this.#proc = undefined;
         if (code !== null && code !== 0) fail(`socat exited with ${code}`);

@@ -27,8 +27,12 @@ export class TcpLink extends LinkBase {
       this.#socket = s;
       s.once('connect', () => {
         s.off('error', reject);
-        s.on('error', (err) => { this.stats.lastError = err.message; });
-        s.on('close', () => { if (this.#socket === s) this.lost(`${this.url}: connection closed`); });
+        s.on('error', (err) => {
+          this.stats.lastError = err.message;
+        });
+        s.on('close', () => {
+          if (this.#socket === s) this.lost(`${this.url}: connection closed`);
+        });
         resolve();
       });
       s.once('error', reject);

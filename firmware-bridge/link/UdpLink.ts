@@ -22,13 +22,20 @@ export class UdpLink extends LinkBase {
   #peer: { address: string; port: number } | undefined;
 
   constructor(o: UdpLinkOptions) {
-    super(o.remotePort !== undefined ? `udpout://${o.remoteHost ?? '127.0.0.1'}:${o.remotePort}` : `udp://${o.bindHost}:${o.bindPort}`, o);
+    super(
+      o.remotePort !== undefined
+        ? `udpout://${o.remoteHost ?? '127.0.0.1'}:${o.remotePort}`
+        : `udp://${o.bindHost}:${o.bindPort}`,
+      o,
+    );
     this.#o = o;
     if (o.remotePort !== undefined) this.#peer = { address: o.remoteHost ?? '127.0.0.1', port: o.remotePort };
   }
 
   /** The bound local port (useful with port 0). */
-  get localPort(): number | undefined { return this.#socket?.address().port; }
+  get localPort(): number | undefined {
+    return this.#socket?.address().port;
+  }
 
   protected attempt(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -41,7 +48,9 @@ export class UdpLink extends LinkBase {
       });
       s.bind(this.#o.bindPort, this.#o.bindHost, () => {
         s.off('error', reject);
-        s.on('error', (err) => { this.stats.lastError = err.message; });
+        s.on('error', (err) => {
+          this.stats.lastError = err.message;
+        });
         resolve();
       });
     });

@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { MavlinkEncoder } from './MavlinkEncoder.js';
-import { COMMAND_ACK, COMMAND_LONG, HEARTBEAT, SET_POSITION_TARGET_LOCAL_NED, decodePayload } from './MavlinkMessages.js';
+import {
+  COMMAND_ACK,
+  COMMAND_LONG,
+  HEARTBEAT,
+  SET_POSITION_TARGET_LOCAL_NED,
+  decodePayload,
+} from './MavlinkMessages.js';
 import { MavlinkParser, type MavlinkFrame } from './MavlinkParser.js';
 import { SIGNING_EPOCH_MS } from './MavlinkSigning.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const parseAll = (p: MavlinkParser, bytes: Uint8Array, chunk = bytes.length) => {
   const frames: Array<Omit<MavlinkFrame, 'payload'> & { payload: Uint8Array }> = [];
-  for (let i = 0; i < bytes.length; i += chunk) p.push(bytes.subarray(i, i + chunk), (f) => frames.push({ ...f, payload: f.payload.slice() }));
+  for (let i = 0; i < bytes.length; i += chunk)
+    p.push(bytes.subarray(i, i + chunk), (f) => frames.push({ ...f, payload: f.payload.slice() }));
   return frames;
 };
 
@@ -15,7 +22,14 @@ describe('MAVLink 2 wire format', () => {
   it('encodes the hand-checked HEARTBEAT vector (sys 255, comp 190, seq 7, type 18, autopilot 8)', () => {
     const enc = new MavlinkEncoder({ systemId: 255, componentId: 190 });
     for (let i = 0; i < 7; i++) enc.encode(HEARTBEAT, {});
-    const frame = enc.encode(HEARTBEAT, { type: 18, autopilot: 8, base_mode: 0, custom_mode: 0, system_status: 4, mavlink_version: 3 });
+    const frame = enc.encode(HEARTBEAT, {
+      type: 18,
+      autopilot: 8,
+      base_mode: 0,
+      custom_mode: 0,
+      system_status: 4,
+      mavlink_version: 3,
+    });
     expect(hex(frame)).toBe('fd09000007ffbe00000000000000120800040362a8');
   });
 
@@ -26,17 +40,32 @@ describe('MAVLink 2 wire format', () => {
     expect(frame[1]).toBe(2);
     expect(hex(frame.subarray(0, 12))).toBe('fd0200000001014d0000' + '9001');
     const [f] = parseAll(new MavlinkParser(), frame);
-    expect(decodePayload(COMMAND_ACK, f!.payload)).toMatchObject({ command: 400, result: 0, progress: 0, result_param2: 0 });
+    expect(decodePayload(COMMAND_ACK, f!.payload)).toMatchObject({
+      command: 400,
+      result: 0,
+      progress: 0,
+      result_param2: 0,
+    });
     // An all-zero payload keeps its first byte.
     expect(enc.encode(HEARTBEAT, {})[1]).toBe(1);
   });
 
   it('puts a 24-bit message id little endian in the header', () => {
     const enc = new MavlinkEncoder({ systemId: 1, componentId: 191 });
-    const f = enc.encode(SET_POSITION_TARGET_LOCAL_NED, { vx: 1, type_mask: 0x0dc7, coordinate_frame: 1, target_system: 1, target_component: 1 });
+    const f = enc.encode(SET_POSITION_TARGET_LOCAL_NED, {
+      vx: 1,
+      type_mask: 0x0dc7,
+      coordinate_frame: 1,
+      target_system: 1,
+      target_component: 1,
+    });
     expect([f[7], f[8], f[9]]).toEqual([84, 0, 0]);
     const [g] = parseAll(new MavlinkParser(), f);
-    expect(decodePayload(SET_POSITION_TARGET_LOCAL_NED, g!.payload)).toMatchObject({ vx: 1, type_mask: 0x0dc7, coordinate_frame: 1 });
+    expect(decodePayload(SET_POSITION_TARGET_LOCAL_NED, g!.payload)).toMatchObject({
+      vx: 1,
+      type_mask: 0x0dc7,
+      coordinate_frame: 1,
+    });
   });
 
   it('resyncs after garbage, truncated frames and bad CRCs, counting each', () => {
@@ -46,7 +75,16 @@ describe('MAVLink 2 wire format', () => {
     bad[12] ^= 0xff; // corrupt the payload: CRC mismatch
     const truncated = good().subarray(0, 20);
     const garbage = Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 0xff).map((b) => (b === 0xfd ? 0 : b));
-    const stream = Buffer.concat([garbage, good(), truncated, good(), bad, good(), Uint8Array.of(0xfd, 0xfd, 0xfd), good()]);
+    const stream = Buffer.concat([
+      garbage,
+      good(),
+      truncated,
+      good(),
+      bad,
+      good(),
+      Uint8Array.of(0xfd, 0xfd, 0xfd),
+      good(),
+    ]);
     for (const chunk of [1, 7, stream.length]) {
       const p = new MavlinkParser();
       const frames = parseAll(p, stream, chunk);
@@ -65,7 +103,9 @@ describe('MAVLink 2 wire format', () => {
     const frames = parseAll(p, Buffer.concat([unknown, enc.encode(HEARTBEAT, { type: 2 })]));
     expect(frames.map((f) => f.msgid)).toEqual([0]);
     expect(p.stats.unknownMessages).toBe(1);
-    expect(p.stats.lastError).toBe('message id: expected one in the message table, got 1193046 (frame of 17 bytes skipped)');
+    expect(p.stats.lastError).toBe(
+      'message id: expected one in the message table, got 1193046 (frame of 17 bytes skipped)',
+    );
   });
 });
 

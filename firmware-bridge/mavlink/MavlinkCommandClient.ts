@@ -40,7 +40,12 @@ export class MavlinkCommandClient {
 
   send(command: number, params: readonly number[], o: CommandOptions, signal?: AbortSignal): Promise<void> {
     if (this.#pending.has(command)) {
-      return Promise.reject(new OutpostError('OUTPOST_ERR_FIRMWARE_COMMAND', `COMMAND_LONG ${commandName(command)}: one is already waiting for its COMMAND_ACK`));
+      return Promise.reject(
+        new OutpostError(
+          'OUTPOST_ERR_FIRMWARE_COMMAND',
+          `COMMAND_LONG ${commandName(command)}: one is already waiting for its COMMAND_ACK`,
+        ),
+      );
     }
     return new Promise<void>((resolve, reject) => {
       let attempt = 0;
@@ -49,17 +54,24 @@ export class MavlinkCommandClient {
         p?.cancelTimer();
         this.#pending.delete(command);
         signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err); else resolve();
+        if (err) reject(err);
+        else resolve();
       };
-      const onAbort = () => finish(new OutpostError('OUTPOST_ERR_ABORTED', `COMMAND_LONG ${commandName(command)}: aborted`));
-      const arm = (): (() => void) => this.#clock.schedule(this.#clock.now().nanoseconds + secondsToNs(o.timeout), () => {
-        if (attempt > o.retries) {
-          finish(new OutpostError('OUTPOST_ERR_FIRMWARE_COMMAND',
-            `COMMAND_LONG ${commandName(command)}: expected a COMMAND_ACK, got none after ${attempt} attempts ${o.timeout} s apart`));
-          return;
-        }
-        tryOnce();
-      });
+      const onAbort = () =>
+        finish(new OutpostError('OUTPOST_ERR_ABORTED', `COMMAND_LONG ${commandName(command)}: aborted`));
+      const arm = (): (() => void) =>
+        this.#clock.schedule(this.#clock.now().nanoseconds + secondsToNs(o.timeout), () => {
+          if (attempt > o.retries) {
+            finish(
+              new OutpostError(
+                'OUTPOST_ERR_FIRMWARE_COMMAND',
+                `COMMAND_LONG ${commandName(command)}: expected a COMMAND_ACK, got none after ${attempt} attempts ${o.timeout} s apart`,
+              ),
+            );
+            return;
+          }
+          tryOnce();
+        });
       const tryOnce = () => {
         this.#send(command, params, attempt);
         attempt++;
@@ -73,8 +85,16 @@ export class MavlinkCommandClient {
         attempt = o.retries + 1; // no more resends: the autopilot is working on it
         p.cancelTimer = arm();
       };
-      this.#pending.set(command, { resolve: () => finish(), reject: (e) => finish(e), cancelTimer: () => undefined, extend });
-      if (signal?.aborted) { onAbort(); return; }
+      this.#pending.set(command, {
+        resolve: () => finish(),
+        reject: (e) => finish(e),
+        cancelTimer: () => undefined,
+        extend,
+      });
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
       tryOnce();
     });
@@ -86,11 +106,18 @@ export class MavlinkCommandClient {
     if (p === undefined) return;
     if (result === 0) p.resolve();
     else if (result === 5) p.extend();
-    else p.reject(new OutpostError('OUTPOST_ERR_FIRMWARE_COMMAND', `COMMAND_LONG ${commandName(command)}: expected ACCEPTED, the autopilot answered ${resultName(result)}`));
+    else
+      p.reject(
+        new OutpostError(
+          'OUTPOST_ERR_FIRMWARE_COMMAND',
+          `COMMAND_LONG ${commandName(command)}: expected ACCEPTED, the autopilot answered ${resultName(result)}`,
+        ),
+      );
   }
 
   /** Fails everything in flight (the link went away). */
   failAll(why: string): void {
-    for (const [command, p] of [...this.#pending]) p.reject(new OutpostError('OUTPOST_ERR_FIRMWARE_COMMAND', `COMMAND_LONG ${commandName(command)}: ${why}`));
+    for (const [command, p] of [...this.#pending])
+      p.reject(new OutpostError('OUTPOST_ERR_FIRMWARE_COMMAND', `COMMAND_LONG ${commandName(command)}: ${why}`));
   }
 }

@@ -38,7 +38,9 @@ export class MavlinkEncoder {
   }
 
   /** The sequence number the next frame will carry. */
-  get sequence(): number { return this.#seq; }
+  get sequence(): number {
+    return this.#seq;
+  }
 
   encode(def: MessageDef, fields: MessageFields): Uint8Array {
     this.#scratch.fill(0, 0, def.maxLength);
@@ -70,7 +72,10 @@ export class MavlinkEncoder {
       const sig = signatureOf(this.#signing.key, frame.subarray(0, at), this.#signing.linkId, ts);
       const tsBytes = new Uint8Array(6);
       let v = ts;
-      for (let i = 0; i < 6; i++) { tsBytes[i] = v % 256; v = Math.floor(v / 256); }
+      for (let i = 0; i < 6; i++) {
+        tsBytes[i] = v % 256;
+        v = Math.floor(v / 256);
+      }
       frame.set(tsBytes, at + 1);
       frame.set(sig, at + 7);
     }

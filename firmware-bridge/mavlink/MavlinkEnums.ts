@@ -4,7 +4,15 @@ export const MAV_AUTOPILOT = { GENERIC: 0, ARDUPILOTMEGA: 3, INVALID: 8, PX4: 12
 export const MAV_MODE_FLAG = { CUSTOM_MODE_ENABLED: 1, SAFETY_ARMED: 128 } as const;
 export const MAV_STATE = { STANDBY: 3, ACTIVE: 4 } as const;
 export const MAV_CMD = { DO_SET_MODE: 176, COMPONENT_ARM_DISARM: 400 } as const;
-export const MAV_RESULT = ['ACCEPTED', 'TEMPORARILY_REJECTED', 'DENIED', 'UNSUPPORTED', 'FAILED', 'IN_PROGRESS', 'CANCELLED'] as const;
+export const MAV_RESULT = [
+  'ACCEPTED',
+  'TEMPORARILY_REJECTED',
+  'DENIED',
+  'UNSUPPORTED',
+  'FAILED',
+  'IN_PROGRESS',
+  'CANCELLED',
+] as const;
 export const MAV_FRAME_LOCAL_NED = 1;
 /** Velocity in the body frame rotated by heading only (x forward, y right, z down). */
 export const MAV_FRAME_BODY_NED = 8;
@@ -13,7 +21,18 @@ export const MAV_COMP_ID_ONBOARD_COMPUTER = 191;
 
 /** SET_POSITION_TARGET_LOCAL_NED.type_mask bits: a set bit means "ignore this field". */
 export const POSITION_TARGET_IGNORE = {
-  X: 1, Y: 2, Z: 4, VX: 8, VY: 16, VZ: 32, AFX: 64, AFY: 128, AFZ: 256, FORCE: 512, YAW: 1024, YAW_RATE: 2048,
+  X: 1,
+  Y: 2,
+  Z: 4,
+  VX: 8,
+  VY: 16,
+  VZ: 32,
+  AFX: 64,
+  AFY: 128,
+  AFZ: 256,
+  FORCE: 512,
+  YAW: 1024,
+  YAW_RATE: 2048,
 } as const;
 const I = POSITION_TARGET_IGNORE;
 /** Velocity and yaw rate only. */
@@ -25,11 +44,29 @@ export const TYPE_MASK_POSITION = I.VX | I.VY | I.VZ | I.AFX | I.AFY | I.AFZ | I
  * PX4 custom modes as HEARTBEAT.custom_mode carries them: main mode in bits 16–23, sub mode in
  * bits 24–31 (PX4 `px4_custom_mode.h`).
  */
-export const PX4_MAIN_MODE = { MANUAL: 1, ALTCTL: 2, POSCTL: 3, AUTO: 4, ACRO: 5, OFFBOARD: 6, STABILIZED: 7, RATTITUDE: 8 } as const;
-export const PX4_AUTO_SUB_MODE = { READY: 1, TAKEOFF: 2, LOITER: 3, MISSION: 4, RTL: 5, LAND: 6, FOLLOW_TARGET: 8, PRECLAND: 9 } as const;
+export const PX4_MAIN_MODE = {
+  MANUAL: 1,
+  ALTCTL: 2,
+  POSCTL: 3,
+  AUTO: 4,
+  ACRO: 5,
+  OFFBOARD: 6,
+  STABILIZED: 7,
+  RATTITUDE: 8,
+} as const;
+export const PX4_AUTO_SUB_MODE = {
+  READY: 1,
+  TAKEOFF: 2,
+  LOITER: 3,
+  MISSION: 4,
+  RTL: 5,
+  LAND: 6,
+  FOLLOW_TARGET: 8,
+  PRECLAND: 9,
+} as const;
 
 export function px4CustomMode(main: number, sub = 0): number {
-  return ((main & 0xff) << 16 | (sub & 0xff) << 24) >>> 0;
+  return (((main & 0xff) << 16) | ((sub & 0xff) << 24)) >>> 0;
 }
 
 /** "OFFBOARD", "AUTO.LOITER", or CUSTOM(0x...) for a mode this table does not know. */

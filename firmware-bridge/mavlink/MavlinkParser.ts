@@ -84,7 +84,10 @@ export class MavlinkParser {
       const def = this.#table.get(msgid);
       if (def === undefined) {
         this.stats.unknownMessages++;
-        this.#reject(total, `message id: expected one in the message table, got ${msgid} (frame of ${total} bytes skipped)`);
+        this.#reject(
+          total,
+          `message id: expected one in the message table, got ${msgid} (frame of ${total} bytes skipped)`,
+        );
         continue;
       }
       this.#crcExtra[0] = def.crcExtra;
@@ -103,8 +106,13 @@ export class MavlinkParser {
       this.#start = s + total;
       this.stats.frames++;
       onFrame({
-        seq: buf[s + 4]!, systemId: buf[s + 5]!, componentId: buf[s + 6]!, msgid, def,
-        payload: buf.subarray(s + HEADER_LENGTH, s + HEADER_LENGTH + len), signed,
+        seq: buf[s + 4]!,
+        systemId: buf[s + 5]!,
+        componentId: buf[s + 6]!,
+        msgid,
+        def,
+        payload: buf.subarray(s + HEADER_LENGTH, s + HEADER_LENGTH + len),
+        signed,
       });
     }
   }

@@ -9,7 +9,7 @@ describe('differential-drive kinematics', () => {
     const s = wheelSpeedsFor(g, 0, 1); // turning left in place: right wheel forward
     expect(s.left).toBeCloseTo(-3);
     expect(s.right).toBeCloseTo(3);
-    const t = twistFor(g, ...Object.values(wheelSpeedsFor(g, 0.3, -0.7)) as [number, number]);
+    const t = twistFor(g, ...(Object.values(wheelSpeedsFor(g, 0.3, -0.7)) as [number, number]));
     expect(t.linear).toBeCloseTo(0.3);
     expect(t.angular).toBeCloseTo(-0.7);
   });
@@ -34,7 +34,7 @@ describe('differential-drive kinematics', () => {
     expect(odo.x).toBeCloseTo(1, 2);
     expect(odo.y).toBeCloseTo(1, 2);
     expect(odo.yaw).toBeCloseTo(Math.PI / 2, 2);
-    expect(odo.linear).toBeCloseTo((Math.PI / 2) / 1, 1);
+    expect(odo.linear).toBeCloseTo(Math.PI / 2 / 1, 1);
   });
 });
 

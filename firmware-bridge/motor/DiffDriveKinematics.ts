@@ -68,7 +68,7 @@ export class EncoderOdometry {
     const last = this.#last;
     this.#last = { left: leftTicks, right: rightTicks, timeUs };
     if (last === undefined) return false;
-    const back = ((last.timeUs - timeUs) >>> 0);
+    const back = (last.timeUs - timeUs) >>> 0;
     if (back > 0 && back < 0x80000000) return false; // went backwards (a forward wrap reads as > 2^31)
     const perTick = (2 * Math.PI * this.#g.wheelRadius) / this.#ticksPerRev;
     const dl = ((leftTicks - last.left) | 0) * perTick;

@@ -6,7 +6,11 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('COBS', () => {
   it.each([
-    ['00', '010100'], ['0000', '01010100'], ['11220033', '031122023300'], ['11223344', '051122334400'], ['1100', '02110100'],
+    ['00', '010100'],
+    ['0000', '01010100'],
+    ['11220033', '031122023300'],
+    ['11223344', '051122334400'],
+    ['1100', '02110100'],
   ])('%s ↔ %s (Wikipedia examples)', (raw, enc) => {
     expect(hex(cobsEncode(Buffer.from(raw, 'hex'))) + '00').toBe(enc);
     expect(hex(cobsDecode(Buffer.from(enc.slice(0, -2), 'hex'))!)).toBe(raw);
@@ -49,15 +53,25 @@ describe('motor protocol frames', () => {
   });
 
   it('drops and counts bad CRCs, unknown types, wrong lengths and overlong garbage, then resyncs', () => {
-    const cmd = (id: number, seq: number) => encodeMotorMessage({ type: 'wheel_command', commandId: id, left: 0, right: 0 }, seq);
+    const cmd = (id: number, seq: number) =>
+      encodeMotorMessage({ type: 'wheel_command', commandId: id, left: 0, right: 0 }, seq);
     const raw = cobsDecode(cmd(2, 1).subarray(0, -1))!;
     raw[6] ^= 0x40; // a payload bit flipped on the wire: the COBS structure survives, the CRC does not
     const bad = Buffer.concat([cobsEncode(raw), Uint8Array.of(0)]);
     const garbage = Uint8Array.from({ length: 200 }, (_, i) => (i % 250) + 1);
-    const stream = Buffer.concat([cmd(1, 0), bad, garbage, Uint8Array.of(0), Uint8Array.of(0x02, 0x99, 0x00), cmd(3, 3), cmd(4, 9)]);
+    const stream = Buffer.concat([
+      cmd(1, 0),
+      bad,
+      garbage,
+      Uint8Array.of(0),
+      Uint8Array.of(0x02, 0x99, 0x00),
+      cmd(3, 3),
+      cmd(4, 9),
+    ]);
     const got: number[] = [];
     const p = new MotorFrameParser();
-    for (let i = 0; i < stream.length; i += 5) p.push(stream.subarray(i, i + 5), (m) => got.push((m as { commandId: number }).commandId));
+    for (let i = 0; i < stream.length; i += 5)
+      p.push(stream.subarray(i, i + 5), (m) => got.push((m as { commandId: number }).commandId));
     expect(got).toEqual([1, 3, 4]);
     expect(p.stats.crcErrors).toBe(1);
     expect(p.stats.rejectedFrames).toBe(2); // the overlong garbage, the 1-byte frame

@@ -28,10 +28,29 @@ export const MOTOR_FAULT = {
   UNDERVOLTAGE: 0x08,
 } as const;
 
-export interface WheelCommand { type: 'wheel_command'; commandId: number; left: number; right: number }
-export interface Encoders { type: 'encoders'; timeUs: number; leftTicks: number; rightTicks: number }
-export interface Battery { type: 'battery'; voltage: number; current: number; percentage: number }
-export interface MotorStatusReport { type: 'status'; faults: number; lastCommandId: number }
+export interface WheelCommand {
+  type: 'wheel_command';
+  commandId: number;
+  left: number;
+  right: number;
+}
+export interface Encoders {
+  type: 'encoders';
+  timeUs: number;
+  leftTicks: number;
+  rightTicks: number;
+}
+export interface Battery {
+  type: 'battery';
+  voltage: number;
+  current: number;
+  percentage: number;
+}
+export interface MotorStatusReport {
+  type: 'status';
+  faults: number;
+  lastCommandId: number;
+}
 export type MotorMessage = WheelCommand | Encoders | Battery | MotorStatusReport;
 
 /** Payload lengths by type: a frame of another length is rejected. */
@@ -45,10 +64,25 @@ export function encodeMotorMessage(m: MotorMessage, seq: number): Uint8Array {
   raw[0] = type;
   raw[1] = seq & 0xff;
   switch (m.type) {
-    case 'wheel_command': dv.setUint16(2, m.commandId & 0xffff, true); dv.setFloat32(4, m.left, true); dv.setFloat32(8, m.right, true); break;
-    case 'encoders': dv.setUint32(2, m.timeUs >>> 0, true); dv.setInt32(6, m.leftTicks | 0, true); dv.setInt32(10, m.rightTicks | 0, true); break;
-    case 'battery': dv.setUint16(2, Math.round(m.voltage * 1000), true); dv.setInt16(4, Math.round(m.current * 1000), true); raw[6] = Math.round(m.percentage * 100); break;
-    case 'status': dv.setUint16(2, m.faults, true); dv.setUint16(4, m.lastCommandId & 0xffff, true); break;
+    case 'wheel_command':
+      dv.setUint16(2, m.commandId & 0xffff, true);
+      dv.setFloat32(4, m.left, true);
+      dv.setFloat32(8, m.right, true);
+      break;
+    case 'encoders':
+      dv.setUint32(2, m.timeUs >>> 0, true);
+      dv.setInt32(6, m.leftTicks | 0, true);
+      dv.setInt32(10, m.rightTicks | 0, true);
+      break;
+    case 'battery':
+      dv.setUint16(2, Math.round(m.voltage * 1000), true);
+      dv.setInt16(4, Math.round(m.current * 1000), true);
+      raw[6] = Math.round(m.percentage * 100);
+      break;
+    case 'status':
+      dv.setUint16(2, m.faults, true);
+      dv.setUint16(4, m.lastCommandId & 0xffff, true);
+      break;
   }
   const crc = crc16(raw, 0, raw.length - 2);
   dv.setUint16(raw.length - 2, crc, true);
@@ -60,10 +94,29 @@ export function encodeMotorMessage(m: MotorMessage, seq: number): Uint8Array {
 
 function decodeBody(type: number, dv: DataView): MotorMessage {
   switch (type) {
-    case 0x01: return { type: 'wheel_command', commandId: dv.getUint16(2, true), left: dv.getFloat32(4, true), right: dv.getFloat32(8, true) };
-    case 0x81: return { type: 'encoders', timeUs: dv.getUint32(2, true), leftTicks: dv.getInt32(6, true), rightTicks: dv.getInt32(10, true) };
-    case 0x82: return { type: 'battery', voltage: dv.getUint16(2, true) / 1000, current: dv.getInt16(4, true) / 1000, percentage: dv.getUint8(6) / 100 };
-    default: return { type: 'status', faults: dv.getUint16(2, true), lastCommandId: dv.getUint16(4, true) };
+    case 0x01:
+      return {
+        type: 'wheel_command',
+        commandId: dv.getUint16(2, true),
+        left: dv.getFloat32(4, true),
+        right: dv.getFloat32(8, true),
+      };
+    case 0x81:
+      return {
+        type: 'encoders',
+        timeUs: dv.getUint32(2, true),
+        leftTicks: dv.getInt32(6, true),
+        rightTicks: dv.getInt32(10, true),
+      };
+    case 0x82:
+      return {
+        type: 'battery',
+        voltage: dv.getUint16(2, true) / 1000,
+        current: dv.getInt16(4, true) / 1000,
+        percentage: dv.getUint8(6) / 100,
+      };
+    default:
+      return { type: 'status', faults: dv.getUint16(2, true), lastCommandId: dv.getUint16(4, true) };
   }
 }
 
@@ -88,7 +141,10 @@ export class MotorFrameParser {
     for (const b of chunk) {
       if (b !== 0) {
         if (this.#len < MAX_FRAME) this.#block[this.#len++] = b;
-        else { this.#overflow = true; this.stats.discardedBytes++; }
+        else {
+          this.#overflow = true;
+          this.stats.discardedBytes++;
+        }
         continue;
       }
       const len = this.#len;
@@ -100,13 +156,28 @@ export class MotorFrameParser {
       }
       if (len === 0) continue; // back-to-back delimiters: idle fill, not an error
       const raw = cobsDecode(this.#block.subarray(0, len));
-      if (raw === undefined) { this.#drop(len, 'COBS block is malformed (a code byte points past the delimiter)'); continue; }
+      if (raw === undefined) {
+        this.#drop(len, 'COBS block is malformed (a code byte points past the delimiter)');
+        continue;
+      }
       // A lone 0x01 code byte is well-formed COBS for zero bytes: no type to read (found by fuzzing).
-      if (raw.length === 0) { this.#drop(len, 'COBS block decodes to no bytes: expected a frame of type, sequence, payload and CRC'); continue; }
+      if (raw.length === 0) {
+        this.#drop(len, 'COBS block decodes to no bytes: expected a frame of type, sequence, payload and CRC');
+        continue;
+      }
       const type = raw[0]!;
       const want = PAYLOAD_LENGTH[type];
-      if (want === undefined) { this.#drop(len, `message type: expected one of 0x01, 0x81, 0x82, 0x83, got 0x${type.toString(16).padStart(2, '0')}`); continue; }
-      if (raw.length !== want + 4) { this.#drop(len, `type 0x${type.toString(16)}: expected a ${want + 4}-byte frame, got ${raw.length}`); continue; }
+      if (want === undefined) {
+        this.#drop(
+          len,
+          `message type: expected one of 0x01, 0x81, 0x82, 0x83, got 0x${type.toString(16).padStart(2, '0')}`,
+        );
+        continue;
+      }
+      if (raw.length !== want + 4) {
+        this.#drop(len, `type 0x${type.toString(16)}: expected a ${want + 4}-byte frame, got ${raw.length}`);
+        continue;
+      }
       const dv = new DataView(raw.buffer, raw.byteOffset, raw.length);
       const crc = crc16(raw, 0, raw.length - 2);
       const got = dv.getUint16(raw.length - 2, true);

@@ -29,20 +29,28 @@ Examples:
   outpost launch launch/demo.launch.yaml robot:=r2 speed:=0.5
   outpost launch launch/demo.launch.yaml --check`,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { check: { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { check: { type: 'boolean' } },
+    });
     const { file, args } = launchArguments(positionals, this.usage);
     const kinds = builtinNodeKinds();
     const plan = loadLaunchFile(file, { arguments: args, registry: kinds, env: io.env });
     if (values.check === true) {
       io.out(`${relative(process.cwd(), plan.file)}: OK, ${plan.nodes.length} node(s)`);
       for (const n of plan.nodes) {
-        io.out(`  ${n.namespace === '/' ? '' : n.namespace}/${n.name}  (${n.pkg}/${n.kind}${n.process ? ', own process' : ''})`);
+        io.out(
+          `  ${n.namespace === '/' ? '' : n.namespace}/${n.name}  (${n.pkg}/${n.kind}${n.process ? ', own process' : ''})`,
+        );
       }
       return 0;
     }
     const logger = cliLogger(io.env);
     const launcher = new Launcher({ plan, kinds, logger });
-    const stopped = new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+    const stopped = new Promise<void>((resolve) =>
+      io.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     try {
       await launcher.start();
       await stopped;

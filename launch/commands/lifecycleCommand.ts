@@ -26,20 +26,39 @@ Examples:
   outpost lifecycle get /r1/controller
   outpost lifecycle set /r1/controller deactivate`,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { launch: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { launch: { type: 'string' } },
+    });
     const [sub, nodeArg, transition] = positionals;
-    if (sub !== 'get' && sub !== 'set' && sub !== 'list') throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `usage: ${USAGE}`);
+    if (sub !== 'get' && sub !== 'set' && sub !== 'list')
+      throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `usage: ${USAGE}`);
     const nodeName = requireArg(nodeArg, 'NODE', USAGE);
     if (sub === 'set' && (transition === undefined || !TRANSITIONS.includes(transition))) {
-      throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `TRANSITION: expected one of ${TRANSITIONS.join(', ')}, got ${JSON.stringify(transition ?? '')}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_CLI_USAGE',
+        `TRANSITION: expected one of ${TRANSITIONS.join(', ')}, got ${JSON.stringify(transition ?? '')}`,
+      );
     }
     return withLaunch(values.launch, io.env, async (client) => {
       const node = resolveNode(await client.graph(), nodeName);
       const state = async (): Promise<{ id: number; label: string }> =>
-        ((await callService(client, `${node}/get_state`, 'lifecycle_msgs/srv/GetState', {}, TIMEOUT_MS)) as { current_state: { id: number; label: string } }).current_state;
+        (
+          (await callService(client, `${node}/get_state`, 'lifecycle_msgs/srv/GetState', {}, TIMEOUT_MS)) as {
+            current_state: { id: number; label: string };
+          }
+        ).current_state;
       const available = async (): Promise<Array<{ transition: { id: number; label: string } }>> =>
-        ((await callService(client, `${node}/get_available_transitions`, 'lifecycle_msgs/srv/GetAvailableTransitions', {}, TIMEOUT_MS)) as
-          { available_transitions: Array<{ transition: { id: number; label: string } }> }).available_transitions;
+        (
+          (await callService(
+            client,
+            `${node}/get_available_transitions`,
+            'lifecycle_msgs/srv/GetAvailableTransitions',
+            {},
+            TIMEOUT_MS,
+          )) as { available_transitions: Array<{ transition: { id: number; label: string } }> }
+        ).available_transitions;
       if (sub === 'get') {
         const s = await state();
         io.out(`${s.label} [${s.id}]`);
@@ -52,13 +71,24 @@ Examples:
       const allowed = (await available()).map((t) => t.transition.label);
       if (!allowed.includes(transition!)) {
         const s = await state();
-        throw new OutpostError('OUTPOST_ERR_LIFECYCLE_TRANSITION',
-          `node ${node}: cannot ${transition!} from state ${s.label}; expected one of ${allowed.join(', ') || 'none (finalized)'}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_LIFECYCLE_TRANSITION',
+          `node ${node}: cannot ${transition!} from state ${s.label}; expected one of ${allowed.join(', ') || 'none (finalized)'}`,
+        );
       }
-      const r = await callService(client, `${node}/change_state`, 'lifecycle_msgs/srv/ChangeState', { transition: { id: 0, label: transition } }, TIMEOUT_MS) as { success: boolean };
+      const r = (await callService(
+        client,
+        `${node}/change_state`,
+        'lifecycle_msgs/srv/ChangeState',
+        { transition: { id: 0, label: transition } },
+        TIMEOUT_MS,
+      )) as { success: boolean };
       if (!r.success) {
         const s = await state();
-        throw new OutpostError('OUTPOST_ERR_LIFECYCLE_TRANSITION', `Transitioning failed: node ${node} refused ${transition!} and is ${s.label}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_LIFECYCLE_TRANSITION',
+          `Transitioning failed: node ${node} refused ${transition!} and is ${s.label}`,
+        );
       }
       io.out('Transitioning successful');
       return 0;

@@ -21,7 +21,11 @@ Examples:
   outpost node list
   outpost node info /d1/mavlink_bridge`,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { launch: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { launch: { type: 'string' } },
+    });
     const [sub, name] = positionals;
     if (sub !== 'list' && sub !== 'info') throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `usage: ${USAGE}`);
     return withLaunch(values.launch, io.env, async (client) => {
@@ -31,7 +35,8 @@ Examples:
         return 0;
       }
       const node = resolveNode(graph, requireArg(name, 'NODE', USAGE));
-      const lines = (list: Array<{ name: string; type: string }>): string[] => list.map((e) => `    ${e.name}: ${e.type}`);
+      const lines = (list: Array<{ name: string; type: string }>): string[] =>
+        list.map((e) => `    ${e.name}: ${e.type}`);
       io.out(node);
       io.out('  Subscribers:');
       for (const l of lines(graph.topics.filter((t) => t.subscribers.includes(node)))) io.out(l);

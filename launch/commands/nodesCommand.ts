@@ -31,7 +31,9 @@ Examples:
           p.range ? `range [${p.range.from}, ${p.range.to}]${p.range.step ? ` step ${p.range.step}` : ''}` : '',
           p.choices ? `one of ${p.choices.join('|')}` : '',
           p.readOnly ? 'read-only' : '',
-        ].filter(Boolean).join(', ');
+        ]
+          .filter(Boolean)
+          .join(', ');
         io.out(`  ${name} (${p.type}; ${extra})  ${p.description}`);
       }
       for (const role of ['publishes', 'subscribes', 'services', 'clients'] as const) {

@@ -28,19 +28,31 @@ Examples:
   outpost service call /r1/mapper/get_state lifecycle_msgs/srv/GetState`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
+      args: argv,
+      allowPositionals: true,
       options: { launch: { type: 'string' }, t: { type: 'boolean', short: 't' }, timeout: { type: 'string' } },
     });
     const [sub, ...rest] = positionals;
     const action = sub === undefined || !Object.hasOwn(ACTIONS, sub) ? undefined : ACTIONS[sub];
     if (action === undefined) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `usage: ${USAGE}`);
     const timeout = values.timeout === undefined ? 10 : Number(values.timeout);
-    if (!(timeout > 0)) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `--timeout: expected a positive number of seconds, got ${JSON.stringify(values.timeout)}`);
-    return withLaunch(values.launch, io.env, (client) => action(client, rest, { types: values.t === true, timeoutMs: timeout * 1000 }, io));
+    if (!(timeout > 0))
+      throw new OutpostError(
+        'OUTPOST_ERR_CLI_USAGE',
+        `--timeout: expected a positive number of seconds, got ${JSON.stringify(values.timeout)}`,
+      );
+    return withLaunch(values.launch, io.env, (client) =>
+      action(client, rest, { types: values.t === true, timeoutMs: timeout * 1000 }, io),
+    );
   },
 };
 
-type Action = (client: BusClient, args: string[], o: { types: boolean; timeoutMs: number }, io: CliIO) => Promise<number>;
+type Action = (
+  client: BusClient,
+  args: string[],
+  o: { types: boolean; timeoutMs: number },
+  io: CliIO,
+) => Promise<number>;
 
 const ACTIONS: Record<string, Action> = {
   async list(client, _args, o, io) {
@@ -51,7 +63,11 @@ const ACTIONS: Record<string, Action> = {
   async type(client, args, _o, io) {
     const name = requireArg(args[0], 'SERVICE', USAGE);
     const s = (await client.graph()).services.find((x) => x.name === name);
-    if (s === undefined) throw new OutpostError('OUTPOST_ERR_SERVICE_UNAVAILABLE', `no service ${name} in the running launch (see \`outpost service list\`)`);
+    if (s === undefined)
+      throw new OutpostError(
+        'OUTPOST_ERR_SERVICE_UNAVAILABLE',
+        `no service ${name} in the running launch (see \`outpost service list\`)`,
+      );
     io.out(s.type);
     return 0;
   },
@@ -66,13 +82,20 @@ const ACTIONS: Record<string, Action> = {
     for (;;) {
       const s = (await client.graph()).services.find((x) => x.name === name);
       if (s !== undefined) {
-        if (s.type !== type) throw new OutpostError('OUTPOST_ERR_TYPE_MISMATCH', `service ${name} has type ${s.type}, not ${type}`);
+        if (s.type !== type)
+          throw new OutpostError('OUTPOST_ERR_TYPE_MISMATCH', `service ${name} has type ${s.type}, not ${type}`);
         break;
       }
       if (performance.now() >= deadline || io.signal.aborted || client.closed) {
-        throw new OutpostError('OUTPOST_ERR_SERVICE_UNAVAILABLE', `no service ${name} appeared within ${o.timeoutMs / 1000} s (see \`outpost service list\`)`);
+        throw new OutpostError(
+          'OUTPOST_ERR_SERVICE_UNAVAILABLE',
+          `no service ${name} appeared within ${o.timeoutMs / 1000} s (see \`outpost service list\`)`,
+        );
       }
-      if (!warned) { io.err(`waiting for service ${name} to become available...`); warned = true; }
+      if (!warned) {
+        io.err(`waiting for service ${name} to become available...`);
+        warned = true;
+      }
       await sleep(100, io.signal);
     }
     io.out(`requester: making request: ${type} ${JSON.stringify(toPlain(input))}\n`);

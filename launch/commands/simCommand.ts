@@ -26,51 +26,76 @@ Examples:
   outpost sim launch/sim/explore.launch.yaml policy:=utility_greedy --until time=300`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
+      args: argv,
+      allowPositionals: true,
       options: { report: { type: 'string' }, until: { type: 'string' }, seed: { type: 'string' } },
     });
     const { file, args } = launchArguments(positionals, this.usage);
     if (values.seed !== undefined) {
-      if (!/^\d+$/.test(values.seed)) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `--seed: expected a non-negative integer, got ${JSON.stringify(values.seed)}`);
+      if (!/^\d+$/.test(values.seed))
+        throw new OutpostError(
+          'OUTPOST_ERR_CLI_USAGE',
+          `--seed: expected a non-negative integer, got ${JSON.stringify(values.seed)}`,
+        );
       args['seed'] = values.seed;
     }
     if (values.until !== undefined) {
       const m = /^(coverage|time)=([0-9.]+)$/.exec(values.until);
-      if (m === null) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `--until: expected coverage=FRACTION or time=SECONDS, got ${JSON.stringify(values.until)}`);
+      if (m === null)
+        throw new OutpostError(
+          'OUTPOST_ERR_CLI_USAGE',
+          `--until: expected coverage=FRACTION or time=SECONDS, got ${JSON.stringify(values.until)}`,
+        );
       args[m[1] === 'coverage' ? 'until_coverage' : 'until_time'] = m[2]!;
     }
     const kinds = builtinNodeKinds();
     const plan = loadLaunchFile(file, { arguments: args, registry: kinds, env: io.env });
     if (!plan.nodes.some((n) => n.kind === 'simulator')) {
-      throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `${file} starts no simulator node (pkg: outpost, exec: simulator); use \`outpost launch\` for it`);
+      throw new OutpostError(
+        'OUTPOST_ERR_CLI_USAGE',
+        `${file} starts no simulator node (pkg: outpost, exec: simulator); use \`outpost launch\` for it`,
+      );
     }
     const logger = cliLogger({ OUTPOST_LOG_LEVEL: 'warn', ...io.env });
     const launcher = new Launcher({ plan, kinds, logger });
     const tty = process.stdout.isTTY === true;
     let report: string | undefined;
     let finished!: () => void;
-    const done = new Promise<void>((resolve) => { finished = resolve; });
+    const done = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
     io.signal.addEventListener('abort', () => finished(), { once: true });
     try {
       await launcher.start();
-      const simNames = new Set(plan.nodes.filter((n) => n.kind === 'simulator').map((n) => joinName(n.namespace, n.name)));
+      const simNames = new Set(
+        plan.nodes.filter((n) => n.kind === 'simulator').map((n) => joinName(n.namespace, n.name)),
+      );
       const sims = launcher.nodes.filter((n) => simNames.has(n.getFullyQualifiedName()));
       const down = sims.find((n) => n.lifecycleState !== 'active');
       if (down !== undefined) {
         // Its configure failed (the reason is in the log above): no report would ever come.
-        throw new OutpostError('OUTPOST_ERR_LAUNCH_ACTION', `${down.getFullyQualifiedName()} did not start (it is ${down.lifecycleState}); see the error logged above`);
+        throw new OutpostError(
+          'OUTPOST_ERR_LAUNCH_ACTION',
+          `${down.getFullyQualifiedName()} did not start (it is ${down.lifecycleState}); see the error logged above`,
+        );
       }
       const watcher = new Node('sim_cli', '/outpost', launcher.context);
       watcher.createSubscription('outpost_msgs/msg/SimStatus', '/sim/status', { qos: 10 }, (s) => {
-        const line = `coverage ${(100 * s.coverage).toFixed(1)}%  sim ${(s.sim_time.sec + s.sim_time.nanosec / 1e9).toFixed(1)} s  ` +
+        const line =
+          `coverage ${(100 * s.coverage).toFixed(1)}%  sim ${(s.sim_time.sec + s.sim_time.nanosec / 1e9).toFixed(1)} s  ` +
           `wall ${s.wall_time_s.toFixed(1)} s  ×${s.speed_up.toFixed(1)}  longest path ${s.max_path_length_m.toFixed(1)} m  contacts ${s.contacts}`;
         if (tty) process.stdout.write(`\r\x1b[K${line}`);
         else io.out(line);
       });
-      watcher.createSubscription('std_msgs/msg/String', '/sim/report', { qos: { durability: 'transient_local', depth: 1 } }, (m) => {
-        report = m.data;
-        finished();
-      });
+      watcher.createSubscription(
+        'std_msgs/msg/String',
+        '/sim/report',
+        { qos: { durability: 'transient_local', depth: 1 } },
+        (m) => {
+          report = m.data;
+          finished();
+        },
+      );
       await done;
       watcher.destroy();
     } finally {

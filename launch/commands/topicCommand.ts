@@ -33,11 +33,18 @@ Examples:
   outpost topic hz /r1/odom`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
+      args: argv,
+      allowPositionals: true,
       options: {
-        launch: { type: 'string' }, t: { type: 'boolean', short: 't' }, once: { type: 'boolean' },
-        n: { type: 'string', short: 'n' }, json: { type: 'boolean' }, rate: { type: 'string', short: 'r' },
-        times: { type: 'string' }, duration: { type: 'string' }, durability: { type: 'string' },
+        launch: { type: 'string' },
+        t: { type: 'boolean', short: 't' },
+        once: { type: 'boolean' },
+        n: { type: 'string', short: 'n' },
+        json: { type: 'boolean' },
+        rate: { type: 'string', short: 'r' },
+        times: { type: 'string' },
+        duration: { type: 'string' },
+        durability: { type: 'string' },
       },
     });
     const [sub, ...rest] = positionals;
@@ -66,11 +73,16 @@ const ACTIONS: Record<string, Action> = {
 
   async echo(client, args, values, io) {
     const topic = requireArg(args[0], 'TOPIC');
-    const limit = values['once'] === true ? 1 : values['n'] !== undefined ? positiveInt(String(values['n']), '-n') : Infinity;
+    const limit =
+      values['once'] === true ? 1 : values['n'] !== undefined ? positiveInt(String(values['n']), '-n') : Infinity;
     const type = await waitForTopic(client, topic, io);
     const codec = defaultRegistry().codec(type);
-    const qos: Partial<QoSProfile> = { reliability: 'best_effort', history: 'keep_last', depth: 100,
-      ...(values['durability'] === 'transient_local' ? { durability: 'transient_local' } : {}) };
+    const qos: Partial<QoSProfile> = {
+      reliability: 'best_effort',
+      history: 'keep_last',
+      depth: 100,
+      ...(values['durability'] === 'transient_local' ? { durability: 'transient_local' } : {}),
+    };
     let count = 0;
     await new Promise<void>((resolve, reject) => {
       const sub = client.subscribe(topic, type, qos, '/_outpost_cli_echo', (bytes) => {
@@ -84,11 +96,21 @@ const ACTIONS: Record<string, Action> = {
         }
         count++;
         io.out(values['json'] === true ? JSON.stringify(msg) : `${stringify(msg, { lineWidth: 0 }).trimEnd()}\n---`);
-        if (count >= limit) { sub.close(); resolve(); }
+        if (count >= limit) {
+          sub.close();
+          resolve();
+        }
       });
       sub.ready.catch(reject);
       client.onClose(() => resolve());
-      io.signal.addEventListener('abort', () => { sub.close(); resolve(); }, { once: true });
+      io.signal.addEventListener(
+        'abort',
+        () => {
+          sub.close();
+          resolve();
+        },
+        { once: true },
+      );
     });
     return 0;
   },
@@ -105,10 +127,24 @@ const ACTIONS: Record<string, Action> = {
     }
     const msg = buildMessage(registry, type, input);
     const bytes = registry.encode(type, msg);
-    const pub = client.advertise(topic, type, { reliability: 'reliable', durability: 'volatile', history: 'keep_last', depth: 10 }, '/_outpost_cli_pub');
-    const times = values['once'] === true ? 1 : values['times'] !== undefined ? positiveInt(String(values['times']), '--times') : Infinity;
+    const pub = client.advertise(
+      topic,
+      type,
+      { reliability: 'reliable', durability: 'volatile', history: 'keep_last', depth: 10 },
+      '/_outpost_cli_pub',
+    );
+    const times =
+      values['once'] === true
+        ? 1
+        : values['times'] !== undefined
+          ? positiveInt(String(values['times']), '--times')
+          : Infinity;
     const rate = values['rate'] !== undefined ? Number(values['rate']) : 1;
-    if (!(rate > 0)) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `--rate: expected a positive number (Hz), got ${String(values['rate'])}`);
+    if (!(rate > 0))
+      throw new OutpostError(
+        'OUTPOST_ERR_CLI_USAGE',
+        `--rate: expected a positive number (Hz), got ${String(values['rate'])}`,
+      );
     // Like `ros2 topic pub --once`, give subscribers a moment to match before the first message.
     await waitForSubscribers(client, topic, 2000, io.signal);
     for (let i = 0; i < times && !io.signal.aborted && !client.closed; i++) {
@@ -133,11 +169,16 @@ const ACTIONS: Record<string, Action> = {
     const until = values['duration'] !== undefined ? performance.now() + Number(values['duration']) * 1000 : Infinity;
     while (!io.signal.aborted && !client.closed && performance.now() < until) {
       await sleep(1000, io.signal);
-      if (stamps.length < 2) { io.out('no new messages'); continue; }
+      if (stamps.length < 2) {
+        io.out('no new messages');
+        continue;
+      }
       const d = stamps.slice(1).map((t, i) => (t - stamps[i]!) / 1000);
       const mean = d.reduce((a, b) => a + b, 0) / d.length;
       const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
-      io.out(`average rate: ${(1 / mean).toFixed(3)}\n\tmin: ${Math.min(...d).toFixed(3)}s max: ${Math.max(...d).toFixed(3)}s std dev: ${sd.toFixed(5)}s window: ${stamps.length}`);
+      io.out(
+        `average rate: ${(1 / mean).toFixed(3)}\n\tmin: ${Math.min(...d).toFixed(3)}s max: ${Math.max(...d).toFixed(3)}s std dev: ${sd.toFixed(5)}s window: ${stamps.length}`,
+      );
     }
     sub.close();
     return 0;
@@ -149,7 +190,10 @@ async function waitForTopic(client: BusClient, topic: string, io: CliIO): Promis
   while (!io.signal.aborted && !client.closed) {
     const t = (await client.graph()).topics.find((x) => x.name === topic);
     if (t !== undefined) return t.type;
-    if (!warned) { io.err(`waiting for ${topic} to appear...`); warned = true; }
+    if (!warned) {
+      io.err(`waiting for ${topic} to appear...`);
+      warned = true;
+    }
     await sleep(200, io.signal);
   }
   throw new OutpostError('OUTPOST_ERR_ABORTED', `stopped waiting for ${topic}`);
@@ -167,7 +211,14 @@ async function waitForSubscribers(client: BusClient, topic: string, ms: number, 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -178,6 +229,7 @@ function requireArg(v: string | undefined, what: string): string {
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `${flag}: expected a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new OutpostError('OUTPOST_ERR_CLI_USAGE', `${flag}: expected a positive integer, got ${JSON.stringify(v)}`);
   return n;
 }

@@ -1,19 +1,54 @@
 import {
-  KindNode, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type NodeKindOptions, type Publisher,
+  KindNode,
+  defineNodeKind,
+  nodeKindSpec,
+  secondsToNs,
+  type Context,
+  type NodeKindOptions,
+  type Publisher,
 } from '../../runtime/index.js';
 
 const spec = nodeKindSpec({
   name: 'map_revealer',
-  description: 'Example map source: publishes a growing occupancy grid of a procedural world seen along a circular path.',
+  description:
+    'Example map source: publishes a growing occupancy grid of a procedural world seen along a circular path.',
   parameters: {
     width: { type: 'integer', default: 200, range: { from: 8, to: 4096 }, description: 'Map width in cells.' },
     height: { type: 'integer', default: 200, range: { from: 8, to: 4096 }, description: 'Map height in cells.' },
     resolution: { type: 'double', default: 0.1, unit: 'm', range: { from: 0.01, to: 10 }, description: 'Cell edge.' },
-    seed: { type: 'integer', default: 1, range: { from: 0, to: 1e9 }, description: 'World seed (robots of one fleet share it).' },
-    phase: { type: 'double', default: 0, unit: 'rad', range: { from: -7, to: 7 }, description: 'Where on the circle this robot starts.' },
-    angular_speed: { type: 'double', default: 0.3, unit: 'rad/s', range: { from: -10, to: 10 }, description: 'How fast it goes round.' },
-    sensor_range_cells: { type: 'integer', default: 12, range: { from: 1, to: 500 }, description: 'Radius seen around the path, in cells.' },
-    rate_hz: { type: 'double', default: 2, unit: 'Hz', range: { from: 0.1, to: 50 }, description: 'Map publishing rate.' },
+    seed: {
+      type: 'integer',
+      default: 1,
+      range: { from: 0, to: 1e9 },
+      description: 'World seed (robots of one fleet share it).',
+    },
+    phase: {
+      type: 'double',
+      default: 0,
+      unit: 'rad',
+      range: { from: -7, to: 7 },
+      description: 'Where on the circle this robot starts.',
+    },
+    angular_speed: {
+      type: 'double',
+      default: 0.3,
+      unit: 'rad/s',
+      range: { from: -10, to: 10 },
+      description: 'How fast it goes round.',
+    },
+    sensor_range_cells: {
+      type: 'integer',
+      default: 12,
+      range: { from: 1, to: 500 },
+      description: 'Radius seen around the path, in cells.',
+    },
+    rate_hz: {
+      type: 'double',
+      default: 2,
+      unit: 'Hz',
+      range: { from: 0.1, to: 50 },
+      description: 'Map publishing rate.',
+    },
   },
   publishes: { map: 'nav_msgs/msg/OccupancyGrid' },
 });
@@ -62,7 +97,10 @@ export class MapRevealer extends KindNode<typeof spec> {
     this.#pub?.publish({
       header: { stamp: this.now().toMsg(), frame_id: 'map' },
       info: {
-        map_load_time: this.now().toMsg(), resolution: p.resolution, width: w, height: h,
+        map_load_time: this.now().toMsg(),
+        resolution: p.resolution,
+        width: w,
+        height: h,
         origin: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
       },
       data: this.#known,

@@ -1,6 +1,15 @@
 import {
-  KindNode, Time, defineNodeKind, nodeKindSpec, type Context, type NodeKindOptions, type Publisher, type Subscription,
-  type Timer, type MessageOf, secondsToNs,
+  KindNode,
+  Time,
+  defineNodeKind,
+  nodeKindSpec,
+  type Context,
+  type NodeKindOptions,
+  type Publisher,
+  type Subscription,
+  type Timer,
+  type MessageOf,
+  secondsToNs,
 } from '../../runtime/index.js';
 import { wrapAngle } from '../../runtime/geometry/Angles.js';
 import { quaternionFromYaw } from '../../runtime/geometry/Quaternions.js';
@@ -9,8 +18,20 @@ const spec = nodeKindSpec({
   name: 'odometry_integrator',
   description: 'Integrates cmd_vel (unicycle model) into nav_msgs/Odometry on odom.',
   parameters: {
-    rate_hz: { type: 'double', default: 20, unit: 'Hz', range: { from: 0.1, to: 1000 }, description: 'Integration and publishing rate.' },
-    cmd_timeout: { type: 'double', default: 0.5, unit: 's', range: { from: 0, to: 60 }, description: 'A command older than this counts as stop.' },
+    rate_hz: {
+      type: 'double',
+      default: 20,
+      unit: 'Hz',
+      range: { from: 0.1, to: 1000 },
+      description: 'Integration and publishing rate.',
+    },
+    cmd_timeout: {
+      type: 'double',
+      default: 0.5,
+      unit: 's',
+      range: { from: 0, to: 60 },
+      description: 'A command older than this counts as stop.',
+    },
     odom_frame: { type: 'string', default: 'odom', description: 'Frame of the published pose (REP-105).' },
     base_frame: { type: 'string', default: 'base_link', description: 'Child frame of the published pose.' },
   },
@@ -87,15 +108,18 @@ export class OdometryIntegrator extends KindNode<typeof spec> {
       header: { stamp: now.toMsg(), frame_id: frame },
       child_frame_id: this.params.base_frame,
       pose: {
-        pose: {
-          position: { x: this.#x, y: this.#y, z: 0 },
-          orientation: quaternionFromYaw(this.#yaw),
-        },
+        pose: { position: { x: this.#x, y: this.#y, z: 0 }, orientation: quaternionFromYaw(this.#yaw) },
         covariance: new Float64Array(36),
       },
-      twist: { twist: { linear: { x: v, y: 0, z: 0 }, angular: { x: 0, y: 0, z: w } }, covariance: new Float64Array(36) },
+      twist: {
+        twist: { linear: { x: v, y: 0, z: 0 }, angular: { x: 0, y: 0, z: w } },
+        covariance: new Float64Array(36),
+      },
     });
   }
 }
 
-export const odometryIntegratorKind = defineNodeKind(spec, (context, options) => new OdometryIntegrator(context, options));
+export const odometryIntegratorKind = defineNodeKind(
+  spec,
+  (context, options) => new OdometryIntegrator(context, options),
+);

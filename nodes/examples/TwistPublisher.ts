@@ -1,5 +1,12 @@
 import {
-  KindNode, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type NodeKindOptions, type Publisher, type Timer,
+  KindNode,
+  defineNodeKind,
+  nodeKindSpec,
+  secondsToNs,
+  type Context,
+  type NodeKindOptions,
+  type Publisher,
+  type Timer,
 } from '../../runtime/index.js';
 
 const spec = nodeKindSpec({
@@ -7,8 +14,20 @@ const spec = nodeKindSpec({
   description: 'Publishes a constant velocity command (geometry_msgs/Twist) at a fixed rate while active.',
   parameters: {
     linear_x: { type: 'double', default: 0.2, unit: 'm/s', range: { from: -5, to: 5 }, description: 'Forward speed.' },
-    angular_z: { type: 'double', default: 0.1, unit: 'rad/s', range: { from: -6.3, to: 6.3 }, description: 'Yaw rate.' },
-    rate_hz: { type: 'double', default: 10, unit: 'Hz', range: { from: 0.1, to: 1000 }, description: 'Publishing rate.' },
+    angular_z: {
+      type: 'double',
+      default: 0.1,
+      unit: 'rad/s',
+      range: { from: -6.3, to: 6.3 },
+      description: 'Yaw rate.',
+    },
+    rate_hz: {
+      type: 'double',
+      default: 10,
+      unit: 'Hz',
+      range: { from: 0.1, to: 1000 },
+      description: 'Publishing rate.',
+    },
   },
   publishes: { cmd_vel: 'geometry_msgs/msg/Twist' },
 });

@@ -15,7 +15,10 @@ function grid(rows: string[]): { data: Int8Array; w: number; h: number; find: (c
     }
   }
   const find = (ch: string): number => {
-    for (let r = 0; r < h; r++) { const x = rows[r]!.indexOf(ch); if (x >= 0) return (h - 1 - r) * w + x; }
+    for (let r = 0; r < h; r++) {
+      const x = rows[r]!.indexOf(ch);
+      if (x >= 0) return (h - 1 - r) * w + x;
+    }
     throw new Error(`no ${ch}`);
   };
   return { data, w, h, find };
@@ -37,13 +40,7 @@ describe('AStarPlanner', () => {
   });
 
   it('goes around a wall without cutting its corner', () => {
-    const g = grid([
-      '..........',
-      '....#.....',
-      '.S..#..G..',
-      '....#.....',
-      '....#.....',
-    ]);
+    const g = grid(['..........', '....#.....', '.S..#..G..', '....#.....', '....#.....']);
     const cost = bare(g.data, g.w, g.h);
     const r = new AStarPlanner().plan(cost, g.w, g.h, g.find('S'), g.find('G'))!;
     expect(r.cells[0]).toBe(g.find('S'));
@@ -54,9 +51,13 @@ describe('AStarPlanner', () => {
     for (let k = 1; k < r.cells.length; k++) {
       const a = r.cells[k - 1]!;
       const b = r.cells[k]!;
-      const ax = a % g.w; const ay = (a - ax) / g.w; const bx = b % g.w; const by = (b - bx) / g.w;
+      const ax = a % g.w;
+      const ay = (a - ax) / g.w;
+      const bx = b % g.w;
+      const by = (b - bx) / g.w;
       expect(Math.max(Math.abs(ax - bx), Math.abs(ay - by))).toBe(1);
-      if (ax !== bx && ay !== by) { // a diagonal step: neither corner cell is occupied
+      if (ax !== bx && ay !== by) {
+        // a diagonal step: neither corner cell is occupied
         expect(cost[ay * g.w + bx]).not.toBe(LETHAL);
         expect(cost[by * g.w + ax]).not.toBe(LETHAL);
       }
@@ -64,29 +65,27 @@ describe('AStarPlanner', () => {
   });
 
   it('reports an unreachable goal, and treats unknown space as allowUnknown says', () => {
-    const walled = grid([
-      '......###',
-      '.S....#G#',
-      '......###',
-    ]);
-    expect(new AStarPlanner().plan(bare(walled.data, walled.w, walled.h), walled.w, walled.h, walled.find('S'), walled.find('G'))).toBeUndefined();
-    const fog = grid([
-      '....?....',
-      '.S..?..G.',
-      '....?....',
-    ]);
-    expect(new AStarPlanner().plan(bare(fog.data, fog.w, fog.h, true), fog.w, fog.h, fog.find('S'), fog.find('G'))).toBeDefined();
-    expect(new AStarPlanner().plan(bare(fog.data, fog.w, fog.h, false), fog.w, fog.h, fog.find('S'), fog.find('G'))).toBeUndefined();
+    const walled = grid(['......###', '.S....#G#', '......###']);
+    expect(
+      new AStarPlanner().plan(
+        bare(walled.data, walled.w, walled.h),
+        walled.w,
+        walled.h,
+        walled.find('S'),
+        walled.find('G'),
+      ),
+    ).toBeUndefined();
+    const fog = grid(['....?....', '.S..?..G.', '....?....']);
+    expect(
+      new AStarPlanner().plan(bare(fog.data, fog.w, fog.h, true), fog.w, fog.h, fog.find('S'), fog.find('G')),
+    ).toBeDefined();
+    expect(
+      new AStarPlanner().plan(bare(fog.data, fog.w, fog.h, false), fog.w, fog.h, fog.find('S'), fog.find('G')),
+    ).toBeUndefined();
   });
 
   it('moves a goal inside an obstacle to the nearest traversable cell', () => {
-    const g = grid([
-      '..........',
-      '.....###..',
-      '.S...#G#..',
-      '.....###..',
-      '..........',
-    ]);
+    const g = grid(['..........', '.....###..', '.S...#G#..', '.....###..', '..........']);
     g.data[g.find('G')] = 100; // the goal itself is occupied
     const cost = bare(g.data, g.w, g.h);
     const goal = nearestTraversableCell(cost, g.w, g.h, g.find('G'), 5);
@@ -108,7 +107,12 @@ describe('AStarPlanner', () => {
       '.S..................',
       '####################',
     ]);
-    const cost = inflateGrid(g.data, g.w, g.h, { occupiedThreshold: 65, robotRadius: 1, inflationRadius: 3, allowUnknown: true });
+    const cost = inflateGrid(g.data, g.w, g.h, {
+      occupiedThreshold: 65,
+      robotRadius: 1,
+      inflationRadius: 3,
+      allowUnknown: true,
+    });
     const r = new AStarPlanner().plan(cost, g.w, g.h, g.find('S'), g.find('G'), 3)!;
     expect(r).toBeDefined();
     // S sits next to the bottom wall (inscribed); the path climbs to the corridor's middle (rows 3–4).
@@ -122,8 +126,14 @@ describe('AStarPlanner', () => {
     const h = 480;
     const data = new Int8Array(w * h);
     // A serpentine: walls across the map with alternating gaps, so the path snakes through all of it.
-    for (let y = 20; y < h; y += 20) for (let x = 0; x < w; x++) if ((y / 20) % 2 === 1 ? x < w - 10 : x >= 10) data[y * w + x] = 100;
-    const cost = inflateGrid(data, w, h, { occupiedThreshold: 65, robotRadius: 2, inflationRadius: 5, allowUnknown: true });
+    for (let y = 20; y < h; y += 20)
+      for (let x = 0; x < w; x++) if ((y / 20) % 2 === 1 ? x < w - 10 : x >= 10) data[y * w + x] = 100;
+    const cost = inflateGrid(data, w, h, {
+      occupiedThreshold: 65,
+      robotRadius: 2,
+      inflationRadius: 5,
+      allowUnknown: true,
+    });
     const planner = new AStarPlanner();
     const start = 5 * w + 5;
     const goal = (h - 5) * w + 5;
@@ -132,7 +142,11 @@ describe('AStarPlanner', () => {
     const time = (f: () => unknown): number => {
       for (let k = 0; k < 3; k++) f();
       const ms: number[] = [];
-      for (let k = 0; k < 7; k++) { const t0 = performance.now(); f(); ms.push(performance.now() - t0); }
+      for (let k = 0; k < 7; k++) {
+        const t0 = performance.now();
+        f();
+        ms.push(performance.now() - t0);
+      }
       return Math.min(...ms);
     };
     const snake = planner.plan(cost, w, h, start, goal, 1)!;
@@ -140,11 +154,23 @@ describe('AStarPlanner', () => {
     const snakeMs = time(() => planner.plan(cost, w, h, start, goal, 1));
     // Seal the goal in a box: the search exhausts every reachable cell.
     const boxed = new Int8Array(data);
-    for (let d = -3; d <= 3; d++) { boxed[(h - 8) * w + 5 + d] = 100; boxed[(h - 2) * w + 5 + d] = 100; boxed[(h - 5 + d) * w + 2] = 100; boxed[(h - 5 + d) * w + 8] = 100; }
-    const boxedCost = inflateGrid(boxed, w, h, { occupiedThreshold: 65, robotRadius: 0, inflationRadius: 3, allowUnknown: true });
+    for (let d = -3; d <= 3; d++) {
+      boxed[(h - 8) * w + 5 + d] = 100;
+      boxed[(h - 2) * w + 5 + d] = 100;
+      boxed[(h - 5 + d) * w + 2] = 100;
+      boxed[(h - 5 + d) * w + 8] = 100;
+    }
+    const boxedCost = inflateGrid(boxed, w, h, {
+      occupiedThreshold: 65,
+      robotRadius: 0,
+      inflationRadius: 3,
+      allowUnknown: true,
+    });
     expect(planner.plan(boxedCost, w, h, start, goal, 1)).toBeUndefined();
     const noneMs = time(() => planner.plan(boxedCost, w, h, start, goal, 1));
-    console.log(`A* 640×480: serpentine path of ${snake.cells.length} cells, ${snake.expanded} expanded: ${snakeMs.toFixed(1)} ms; unreachable (all reachable cells expanded): ${noneMs.toFixed(1)} ms`);
+    console.log(
+      `A* 640×480: serpentine path of ${snake.cells.length} cells, ${snake.expanded} expanded: ${snakeMs.toFixed(1)} ms; unreachable (all reachable cells expanded): ${noneMs.toFixed(1)} ms`,
+    );
     expect(snakeMs).toBeLessThan(250); // ~30 ms standalone on a 2-core VM; slower while vitest runs files in parallel
     expect(noneMs).toBeLessThan(250);
   });

@@ -38,7 +38,14 @@ export class AStarPlanner {
    * Plans from cell `start` to cell `goal` (row-major indices); undefined when the goal cannot be
    * reached. The goal must be traversable (see nearestTraversableCell).
    */
-  plan(cost: Uint8Array, width: number, height: number, start: number, goal: number, costWeight = 1): AStarResult | undefined {
+  plan(
+    cost: Uint8Array,
+    width: number,
+    height: number,
+    start: number,
+    goal: number,
+    costWeight = 1,
+  ): AStarResult | undefined {
     const n = width * height;
     if (start < 0 || start >= n || goal < 0 || goal >= n) return undefined;
     if (cost[start] === LETHAL || cost[goal]! >= INSCRIBED) return undefined;
@@ -48,7 +55,10 @@ export class AStarPlanner {
       this.#mark = new Uint32Array(n);
       this.#search = 0;
     }
-    if (this.#search >= 0x7ffffffe) { this.#mark.fill(0); this.#search = 0; }
+    if (this.#search >= 0x7ffffffe) {
+      this.#mark.fill(0);
+      this.#search = 0;
+    }
     const open = 2 * ++this.#search; // mark: open = seen in this search, open + 1 = closed
     const closed = open + 1;
     const g = this.#g;
@@ -164,7 +174,13 @@ export class AStarPlanner {
  * `cell` itself when it is traversable; −1 when none is that close. Used for a goal inside an
  * obstacle or its inflation.
  */
-export function nearestTraversableCell(cost: Uint8Array, width: number, height: number, cell: number, maxRadius: number): number {
+export function nearestTraversableCell(
+  cost: Uint8Array,
+  width: number,
+  height: number,
+  cell: number,
+  maxRadius: number,
+): number {
   const x0 = cell % width;
   const y0 = (cell - x0) / width;
   if (cost[cell]! < INSCRIBED) return cell;

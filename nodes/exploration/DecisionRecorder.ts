@@ -27,7 +27,11 @@ export class DecisionRecorder {
     try {
       this.#fd = openSync(path, 'a');
     } catch (err) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `decision recorder: cannot open ${path} for appending: ${(err as Error).message}`, { cause: err });
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `decision recorder: cannot open ${path} for appending: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 
@@ -35,7 +39,10 @@ export class DecisionRecorder {
     if (this.#fd === undefined) return;
     const n = obs.nodes.length;
     if (n > 32767) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `decision recorder ${this.path}: expected a graph of at most 32767 nodes (indices are stored as int16), got ${n}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `decision recorder ${this.path}: expected a graph of at most 32767 nodes (indices are stored as int16), got ${n}`,
+      );
     }
     const buf = Buffer.alloc(24 + n * 6 * 4 + n * MAX_NEIGHBOURS * 2);
     buf.writeUInt32LE(DECISION_MAGIC, 0);

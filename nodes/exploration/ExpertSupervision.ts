@@ -5,7 +5,10 @@ import type { GraphObservation } from './GraphObservation.js';
 import type { SeededDraws } from './GroundTruthSource.js';
 import { PrivilegedExpert, type ExpertTruth } from './PrivilegedExpert.js';
 
-interface Point { x: number; y: number }
+interface Point {
+  x: number;
+  y: number;
+}
 
 /** What the supervision is given; only a simulator has the truth (see GroundTruthSource). */
 export interface ExpertSupervisionOptions {
@@ -58,7 +61,9 @@ export class ExpertSupervision implements ExplorationPolicy {
   }
 
   /** The policy under supervision (undefined when the expert decides alone). */
-  get inner(): ExplorationPolicy | undefined { return this.#inner; }
+  get inner(): ExplorationPolicy | undefined {
+    return this.#inner;
+  }
 
   get recordedDecisions(): number {
     return this.#recorder?.count ?? 0;
@@ -71,13 +76,16 @@ export class ExpertSupervision implements ExplorationPolicy {
 
   choose(obs: GraphObservation, ctx: PolicyContext): number | Promise<number> {
     if (ctx.grid === undefined || ctx.stepObservation === undefined) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
-        'the privileged expert decides on the map and the stepwise observation: expected a PolicyContext with grid and stepObservation, got one without');
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        'the privileged expert decides on the map and the stepwise observation: expected a PolicyContext with grid and stepObservation, got one without',
+      );
     }
     const stepObs = ctx.stepObservation();
     const expert = this.#expert.choose(stepObs, ctx.grid, [...this.#trueMates.values()]);
     this.#recorder?.write(stepObs, expert.slot, ctx.now, this.#o.robotIndex);
-    this.#followedExpert = this.#inner === undefined || (this.#o.draws !== undefined && this.#o.draws.next() < this.#o.mix);
+    this.#followedExpert =
+      this.#inner === undefined || (this.#o.draws !== undefined && this.#o.draws.next() < this.#o.mix);
     if (this.#followedExpert) {
       const t = expert.target >= 0 ? stepObs.nodes[expert.target]! : undefined;
       this.#target = t === undefined ? undefined : { x: t.x, y: t.y };
@@ -101,8 +109,12 @@ export class ExpertSupervision implements ExplorationPolicy {
     }
   }
 
-  activate(): void { this.#inner?.activate?.(); }
-  deactivate(): void { this.#inner?.deactivate?.(); }
+  activate(): void {
+    this.#inner?.activate?.();
+  }
+  deactivate(): void {
+    this.#inner?.deactivate?.();
+  }
 
   cleanup(): void {
     for (const s of this.#subs) s.destroy();

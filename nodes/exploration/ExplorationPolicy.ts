@@ -86,8 +86,12 @@ export const explorationPolicies: Readonly<Record<string, (options: ExplorationP
 export function createExplorationPolicy(name: string, options: ExplorationPolicyOptions = {}): ExplorationPolicy {
   const make = Object.hasOwn(explorationPolicies, name) ? explorationPolicies[name] : undefined;
   if (make === undefined) {
-    throw new OutpostError('OUTPOST_ERR_UNKNOWN_POLICY',
-      `exploration policy "${name}" is not known; expected one of ${Object.keys(explorationPolicies).map((n) => `"${n}"`).join(', ')}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_UNKNOWN_POLICY',
+      `exploration policy "${name}" is not known; expected one of ${Object.keys(explorationPolicies)
+        .map((n) => `"${n}"`)
+        .join(', ')}`,
+    );
   }
   return make(options);
 }

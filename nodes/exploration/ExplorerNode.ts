@@ -1,6 +1,15 @@
 import {
-  KindNode, QoS, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type MessageOf, type NodeKindOptions,
-  type Publisher, type Subscription, type Timer,
+  KindNode,
+  QoS,
+  defineNodeKind,
+  nodeKindSpec,
+  secondsToNs,
+  type Context,
+  type MessageOf,
+  type NodeKindOptions,
+  type Publisher,
+  type Subscription,
+  type Timer,
 } from '../../runtime/index.js';
 import { quaternionFromYaw, yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
 import { join } from 'node:path';
@@ -20,69 +29,207 @@ import { TeammateBeliefs } from './TeammateBeliefs.js';
 import { TeammateGoals } from './TeammateGoals.js';
 import { ViewpointGraph } from './ViewpointGraph.js';
 
-interface Point { x: number; y: number }
+interface Point {
+  x: number;
+  y: number;
+}
 
-const m = (description: string, d: number, from = 0.01, to = 1000) =>
-  ({ type: 'double' as const, default: d, unit: 'm', range: { from, to }, description });
-const s = (description: string, d: number, from = 0, to = 1e6) =>
-  ({ type: 'double' as const, default: d, unit: 's', range: { from, to }, description });
+const m = (description: string, d: number, from = 0.01, to = 1000) => ({
+  type: 'double' as const,
+  default: d,
+  unit: 'm',
+  range: { from, to },
+  description,
+});
+const s = (description: string, d: number, from = 0, to = 1e6) => ({
+  type: 'double' as const,
+  default: d,
+  unit: 's',
+  range: { from, to },
+  description,
+});
 
 const spec = nodeKindSpec({
   name: 'explorer',
-  description: 'IR2-style exploration: viewpoint graph of the merged map, a named policy, goals for the planner, pose sharing with teammates.',
+  description:
+    'IR2-style exploration: viewpoint graph of the merged map, a named policy, goals for the planner, pose sharing with teammates.',
   parameters: {
-    policy: { type: 'string', default: 'nearest_frontier', choices: Object.keys(explorerPolicies), description: 'Exploration policy, by name (explorerPolicies); "ir2": the learned IR2-contract ONNX policy at model_path through the policy host (falls back to the card\'s classical policy); "expert": the privileged expert of imitation learning (simulation only, needs ground_truth_map).' },
+    policy: {
+      type: 'string',
+      default: 'nearest_frontier',
+      choices: Object.keys(explorerPolicies),
+      description:
+        'Exploration policy, by name (explorerPolicies); "ir2": the learned IR2-contract ONNX policy at model_path through the policy host (falls back to the card\'s classical policy); "expert": the privileged expert of imitation learning (simulation only, needs ground_truth_map).',
+    },
     ...policyHostParameters,
-    ground_truth_map: { type: 'string', default: '', description: 'Simulation only: the true world (map_server YAML) for the privileged expert that labels decisions for imitation learning (training/). Empty: none.' },
-    record_dir: { type: 'string', default: '', description: 'Simulation only: append every decision (IR2 observation + the expert\'s choice) to <record_dir>/<robot>.opd (DecisionRecorder format). Needs ground_truth_map.' },
-    expert_mix: { type: 'double', default: 0, range: { from: 0, to: 1 }, description: 'Simulation only (DAgger): probability that a decision follows the expert instead of `policy`. Needs ground_truth_map.' },
-    expert_seed: { type: 'integer', default: 1, description: 'Seed of the expert_mix draws (combined with the robot\'s index).' },
-    ...teamParameters('teammates\' poses come on fleet/{teammate}/pose, their goals on fleet/{teammate}/goal'),
+    ground_truth_map: {
+      type: 'string',
+      default: '',
+      description:
+        'Simulation only: the true world (map_server YAML) for the privileged expert that labels decisions for imitation learning (training/). Empty: none.',
+    },
+    record_dir: {
+      type: 'string',
+      default: '',
+      description:
+        "Simulation only: append every decision (IR2 observation + the expert's choice) to <record_dir>/<robot>.opd (DecisionRecorder format). Needs ground_truth_map.",
+    },
+    expert_mix: {
+      type: 'double',
+      default: 0,
+      range: { from: 0, to: 1 },
+      description:
+        'Simulation only (DAgger): probability that a decision follows the expert instead of `policy`. Needs ground_truth_map.',
+    },
+    expert_seed: {
+      type: 'integer',
+      default: 1,
+      description: "Seed of the expert_mix draws (combined with the robot's index).",
+    },
+    ...teamParameters("teammates' poses come on fleet/{teammate}/pose, their goals on fleet/{teammate}/goal"),
     map_topic: { type: 'string', default: 'fleet/map', description: 'The team-merged nav_msgs/OccupancyGrid.' },
-    status_topics: { type: 'string_array', default: ['planner/status', 'controller/status'], description: 'outpost_msgs/NavStatus topics reporting on the current goal.' },
-    reached_values: { type: 'string_array', default: ['reached'], description: 'NavStatus states meaning the goal was reached: choose the next one.' },
-    failed_values: { type: 'string_array', default: ['unreachable', 'aborted'], description: 'NavStatus states meaning the goal failed: blacklist it and choose another.' },
-    map_frame: { type: 'string', default: 'map', description: 'Frame of goals, shared poses and markers (REP-105); odom poses must be in it.' },
-    decision_hz: { type: 'double', default: 1, unit: 'Hz', range: { from: 0.01, to: 50 }, description: 'How often the policy decides (and the graph is rebuilt if the map changed or the robot moved).' },
-    pose_hz: { type: 'double', default: 2, unit: 'Hz', range: { from: 0.01, to: 50 }, description: 'How often this robot\'s pose is published on `pose` for teammates.' },
-    rebuild_distance: m('The graph is rebuilt when the robot has moved this far since the last build (or the map changed).', 0.3),
+    status_topics: {
+      type: 'string_array',
+      default: ['planner/status', 'controller/status'],
+      description: 'outpost_msgs/NavStatus topics reporting on the current goal.',
+    },
+    reached_values: {
+      type: 'string_array',
+      default: ['reached'],
+      description: 'NavStatus states meaning the goal was reached: choose the next one.',
+    },
+    failed_values: {
+      type: 'string_array',
+      default: ['unreachable', 'aborted'],
+      description: 'NavStatus states meaning the goal failed: blacklist it and choose another.',
+    },
+    map_frame: {
+      type: 'string',
+      default: 'map',
+      description: 'Frame of goals, shared poses and markers (REP-105); odom poses must be in it.',
+    },
+    decision_hz: {
+      type: 'double',
+      default: 1,
+      unit: 'Hz',
+      range: { from: 0.01, to: 50 },
+      description: 'How often the policy decides (and the graph is rebuilt if the map changed or the robot moved).',
+    },
+    pose_hz: {
+      type: 'double',
+      default: 2,
+      unit: 'Hz',
+      range: { from: 0.01, to: 50 },
+      description: "How often this robot's pose is published on `pose` for teammates.",
+    },
+    rebuild_distance: m(
+      'The graph is rebuilt when the robot has moved this far since the last build (or the map changed).',
+      0.3,
+    ),
     goal_tolerance: m('A new choice closer than this to the current goal does not replace it.', 0.3, 0, 1000),
-    min_step: m('Stepwise policies (ir2, expert): neighbours of the current node closer than this are not offered, so each step moves the robot.', 0.6, 0, 1000),
+    min_step: m(
+      'Stepwise policies (ir2, expert): neighbours of the current node closer than this are not offered, so each step moves the robot.',
+      0.6,
+      0,
+      1000,
+    ),
     blacklist_duration: s('How long a failed goal is avoided.', 30),
     blacklist_radius: m('Nodes this close to a failed goal are avoided.', 0.5, 0, 1000),
-    goal_separation: m('Classical policies: nodes this close to the goal of an in-contact teammate earlier in the team list are left to it (0: no deconfliction).', 2, 0, 1000),
-    contact_timeout: s('A teammate not heard for this long counts as out of contact (rendezvous utility toward it).', 5, 0.01),
-    free_threshold: { type: 'integer', default: 25, range: { from: 0, to: 100 }, description: 'Occupancy values up to this one are free (map_server free_thresh × 100).' },
-    occupied_threshold: { type: 'integer', default: 65, range: { from: 1, to: 100 }, description: 'Occupancy values from this one up are occupied (map_server occupied_thresh × 100); values between the thresholds, like −1, are unknown.' },
-    sensor_range: m('Utility range: frontiers within it in line of sight count (IR2 SENSOR_RANGE/UTILITY_CALC_RANGE).', 4),
+    goal_separation: m(
+      'Classical policies: nodes this close to the goal of an in-contact teammate earlier in the team list are left to it (0: no deconfliction).',
+      2,
+      0,
+      1000,
+    ),
+    contact_timeout: s(
+      'A teammate not heard for this long counts as out of contact (rendezvous utility toward it).',
+      5,
+      0.01,
+    ),
+    free_threshold: {
+      type: 'integer',
+      default: 25,
+      range: { from: 0, to: 100 },
+      description: 'Occupancy values up to this one are free (map_server free_thresh × 100).',
+    },
+    occupied_threshold: {
+      type: 'integer',
+      default: 65,
+      range: { from: 1, to: 100 },
+      description:
+        'Occupancy values from this one up are occupied (map_server occupied_thresh × 100); values between the thresholds, like −1, are unknown.',
+    },
+    sensor_range: m(
+      'Utility range: frontiers within it in line of sight count (IR2 SENSOR_RANGE/UTILITY_CALC_RANGE).',
+      4,
+    ),
     local_radius: m('Half-width of the square of dense nodes around the robot (IR2 CUR_AGENT_KNN_RAD).', 4),
-    teammate_radius: m('Half-width of the square of dense nodes around each believed teammate (IR2 OTHER_AGENT_KNN_RAD).', 1),
+    teammate_radius: m(
+      'Half-width of the square of dense nodes around each believed teammate (IR2 OTHER_AGENT_KNN_RAD).',
+      1,
+    ),
     node_spacing: m('Spacing of the dense node lattice.', 0.65),
-    route_spacing: m('Spacing of sparse nodes along the robots\' routes (IR2 GLOBAL_GRAPH_UNIQUE_RAD).', 1.5),
-    offshoot_spacing: m('Spacing of sparse offshoot nodes toward high utility (IR2 GLOBAL_GRAPH_OFFSHOOT_UNIQUE_RAD).', 2),
+    route_spacing: m("Spacing of sparse nodes along the robots' routes (IR2 GLOBAL_GRAPH_UNIQUE_RAD).", 1.5),
+    offshoot_spacing: m(
+      'Spacing of sparse offshoot nodes toward high utility (IR2 GLOBAL_GRAPH_OFFSHOOT_UNIQUE_RAD).',
+      2,
+    ),
     max_edge_length: m('Longest graph edge (IR2 GLOBAL_GRAPH_KNN_RAD).', 8),
-    k: { type: 'integer', default: 30, range: { from: 2, to: 30 }, description: 'Neighbours per node, self included (IR2 K_SIZE; the learned policy expects 30).' },
-    frontier_block: { type: 'integer', default: 4, range: { from: 1, to: 64 }, description: 'Frontiers are found on blocks of this many cells a side (IR2 downsamples by 4).' },
+    k: {
+      type: 'integer',
+      default: 30,
+      range: { from: 2, to: 30 },
+      description: 'Neighbours per node, self included (IR2 K_SIZE; the learned policy expects 30).',
+    },
+    frontier_block: {
+      type: 'integer',
+      default: 4,
+      range: { from: 1, to: 64 },
+      description: 'Frontiers are found on blocks of this many cells a side (IR2 downsamples by 4).',
+    },
     distance_offset: m('utility_greedy / preplanned_rendezvous: score = utility / (path length + this).', 1),
-    switch_ratio: { type: 'double', default: 1.5, range: { from: 1, to: 100 }, description: 'utility_greedy / preplanned_rendezvous: the current goal is kept (while it has utility and is not reached) unless another node scores this many times better; 1 = re-choose from scratch every decision.' },
+    switch_ratio: {
+      type: 'double',
+      default: 1.5,
+      range: { from: 1, to: 100 },
+      description:
+        'utility_greedy / preplanned_rendezvous: the current goal is kept (while it has utility and is not reached) unless another node scores this many times better; 1 = re-choose from scratch every decision.',
+    },
     explore_budget: s('preplanned_rendezvous: exploring time per round.', 120),
     return_allowance: s('preplanned_rendezvous: the meeting is due this long after the exploring budget ends.', 60),
     rendezvous_wait: s('preplanned_rendezvous: how long to wait at the meeting place after the meeting time.', 20),
-    nominal_speed: { type: 'double', default: 0.3, unit: 'm/s', range: { from: 0.01, to: 100 }, description: 'preplanned_rendezvous: speed assumed for the way back, to leave in time.' },
+    nominal_speed: {
+      type: 'double',
+      default: 0.3,
+      unit: 'm/s',
+      range: { from: 0.01, to: 100 },
+      description: 'preplanned_rendezvous: speed assumed for the way back, to leave in time.',
+    },
     arrival_radius: m('preplanned_rendezvous: this close to the meeting place counts as arrived.', 1),
-    rendezvous_xy: { type: 'double_array', default: [] as number[], unit: 'm', description: 'preplanned_rendezvous: meeting place [x, y] in the map frame; empty: where this robot started.', check: (v: unknown) => ((v as number[]).length === 0 || (v as number[]).length === 2 ? undefined : 'expected [] or [x, y]') },
+    rendezvous_xy: {
+      type: 'double_array',
+      default: [] as number[],
+      unit: 'm',
+      description: 'preplanned_rendezvous: meeting place [x, y] in the map frame; empty: where this robot started.',
+      check: (v: unknown) =>
+        (v as number[]).length === 0 || (v as number[]).length === 2 ? undefined : 'expected [] or [x, y]',
+    },
   },
   publishes: {
-    goal: 'geometry_msgs/msg/PoseStamped', pose: 'geometry_msgs/msg/PoseStamped', '~/done': 'std_msgs/msg/Bool',
+    goal: 'geometry_msgs/msg/PoseStamped',
+    pose: 'geometry_msgs/msg/PoseStamped',
+    '~/done': 'std_msgs/msg/Bool',
     '~/graph': 'visualization_msgs/msg/MarkerArray',
     // Policy ir2: the policy host's latency and fallback diagnostics.
     '/diagnostics': 'diagnostic_msgs/msg/DiagnosticArray',
   },
   subscribes: {
     // The topics `map_topic` and `status_topics` name (default fleet/map; planner/status, controller/status).
-    '{map_topic*}': 'nav_msgs/msg/OccupancyGrid', '{status_topic*}': 'outpost_msgs/msg/NavStatus',
+    '{map_topic*}': 'nav_msgs/msg/OccupancyGrid',
+    '{status_topic*}': 'outpost_msgs/msg/NavStatus',
     odom: 'nav_msgs/msg/Odometry',
-    'fleet/{teammate}/goal': 'geometry_msgs/msg/PoseStamped', 'fleet/{teammate}/pose': 'geometry_msgs/msg/PoseStamped',
+    'fleet/{teammate}/goal': 'geometry_msgs/msg/PoseStamped',
+    'fleet/{teammate}/pose': 'geometry_msgs/msg/PoseStamped',
     // Simulation only (ground_truth_map): the teammates' true poses for the privileged expert.
     '/{teammate}/odom': 'nav_msgs/msg/Odometry',
   },
@@ -140,18 +287,28 @@ export class ExplorerNode extends KindNode<typeof spec> {
     this.policy = createExplorerPolicy(p.policy, {
       node: this,
       options: {
-        distanceOffset: p.distance_offset, switchRatio: p.switch_ratio, exploreBudget: p.explore_budget,
-        returnAllowance: p.return_allowance, rendezvousWait: p.rendezvous_wait,
-        nominalSpeed: p.nominal_speed, arrivalRadius: p.arrival_radius,
+        distanceOffset: p.distance_offset,
+        switchRatio: p.switch_ratio,
+        exploreBudget: p.explore_budget,
+        returnAllowance: p.return_allowance,
+        rendezvousWait: p.rendezvous_wait,
+        nominalSpeed: p.nominal_speed,
+        arrivalRadius: p.arrival_radius,
         ...(rv.length === 2 ? { rendezvous: { x: rv[0]!, y: rv[1]! } } : {}),
       },
       expert: {
-        truthRef: p.ground_truth_map, groundTruth: deps.groundTruth, sensorRange: p.sensor_range,
+        truthRef: p.ground_truth_map,
+        groundTruth: deps.groundTruth,
+        sensorRange: p.sensor_range,
         recordPath: p.record_dir !== '' ? join(p.record_dir, `${this.robotName || 'robot'}.opd`) : undefined,
-        mix: p.expert_mix, seed: p.expert_seed * 1000 + this.#robotIndex(), robotIndex: this.#robotIndex(), teammates: mates,
-        subscribeTruePose: (name, onPose) => this.subscription('/{teammate}/odom', { qos: 1, with: { teammate: name } }, (msg) => {
-          onPose({ x: msg.pose.pose.position.x, y: msg.pose.pose.position.y });
-        }),
+        mix: p.expert_mix,
+        seed: p.expert_seed * 1000 + this.#robotIndex(),
+        robotIndex: this.#robotIndex(),
+        teammates: mates,
+        subscribeTruePose: (name, onPose) =>
+          this.subscription('/{teammate}/odom', { qos: 1, with: { teammate: name } }, (msg) => {
+            onPose({ x: msg.pose.pose.position.x, y: msg.pose.pose.position.y });
+          }),
       },
     });
     this.#graph = this.#makeGraph();
@@ -196,27 +353,55 @@ export class ExplorerNode extends KindNode<typeof spec> {
     this.#posePub = this.publisher('pose', { lifecycle: true });
     this.#donePub = this.publisher('~/done', { lifecycle: true, qos: latched });
     this.#graphPub = this.publisher('~/graph', { lifecycle: true });
-    this.#subs.push(this.subscription('{map_topic*}', { qos: 1, with: { map_topic: this.params.map_topic } }, (msg) => this.#onMap(msg)));
+    this.#subs.push(
+      this.subscription('{map_topic*}', { qos: 1, with: { map_topic: this.params.map_topic } }, (msg) =>
+        this.#onMap(msg),
+      ),
+    );
     this.#subs.push(this.subscription('odom', { qos: 5 }, (msg) => this.#onOdom(msg)));
     // The planner and the controller both report on the current goal (outpost_msgs/NavStatus, latched).
     for (const topic of this.params.status_topics) {
-      this.#subs.push(this.subscription('{status_topic*}', { qos: { durability: 'transient_local', depth: 1 }, with: { status_topic: topic } }, (msg) => {
-        // A status about an older goal (still latched from before) says nothing about this one.
-        if (this.#goal !== undefined && Math.hypot(msg.goal.position.x - this.#goal.x, msg.goal.position.y - this.#goal.y) > 1.0 && msg.state !== 'aborted') return;
-        return this.#onStatus(msg.state);
-      }));
+      this.#subs.push(
+        this.subscription(
+          '{status_topic*}',
+          { qos: { durability: 'transient_local', depth: 1 }, with: { status_topic: topic } },
+          (msg) => {
+            // A status about an older goal (still latched from before) says nothing about this one.
+            if (
+              this.#goal !== undefined &&
+              Math.hypot(msg.goal.position.x - this.#goal.x, msg.goal.position.y - this.#goal.y) > 1.0 &&
+              msg.state !== 'aborted'
+            )
+              return;
+            return this.#onStatus(msg.state);
+          },
+        ),
+      );
     }
     this.policy.configure?.();
     for (const name of this.#beliefs.names) {
-      this.#subs.push(this.subscription('fleet/{teammate}/goal', { qos: 5, with: { teammate: name } }, (msg) => {
-        this.#mateGoals.observe(name, msg.pose.position.x, msg.pose.position.y);
-      }));
-      this.#subs.push(this.subscription('fleet/{teammate}/pose', { qos: 5, with: { teammate: name } }, (msg) => {
-        const stamp = msg.header.stamp.sec + msg.header.stamp.nanosec / 1e9;
-        if (this.#beliefs.observe(name, msg.pose.position.x, msg.pose.position.y, stamp, this.now().seconds, this.#grid?.knownCount ?? 0)) {
-          this.#matesChanged = true;
-        }
-      }));
+      this.#subs.push(
+        this.subscription('fleet/{teammate}/goal', { qos: 5, with: { teammate: name } }, (msg) => {
+          this.#mateGoals.observe(name, msg.pose.position.x, msg.pose.position.y);
+        }),
+      );
+      this.#subs.push(
+        this.subscription('fleet/{teammate}/pose', { qos: 5, with: { teammate: name } }, (msg) => {
+          const stamp = msg.header.stamp.sec + msg.header.stamp.nanosec / 1e9;
+          if (
+            this.#beliefs.observe(
+              name,
+              msg.pose.position.x,
+              msg.pose.position.y,
+              stamp,
+              this.now().seconds,
+              this.#grid?.knownCount ?? 0,
+            )
+          ) {
+            this.#matesChanged = true;
+          }
+        }),
+      );
     }
     return 'success' as const;
   }
@@ -257,15 +442,24 @@ export class ExplorerNode extends KindNode<typeof spec> {
   #makeGraph(): ViewpointGraph {
     const p = this.params;
     return new ViewpointGraph({
-      sensorRange: p.sensor_range, localRadius: p.local_radius, teammateRadius: p.teammate_radius,
-      nodeSpacing: p.node_spacing, routeSpacing: p.route_spacing, offshootSpacing: p.offshoot_spacing,
-      maxEdgeLength: p.max_edge_length, k: p.k, frontier: { block: p.frontier_block },
+      sensorRange: p.sensor_range,
+      localRadius: p.local_radius,
+      teammateRadius: p.teammate_radius,
+      nodeSpacing: p.node_spacing,
+      routeSpacing: p.route_spacing,
+      offshootSpacing: p.offshoot_spacing,
+      maxEdgeLength: p.max_edge_length,
+      k: p.k,
+      frontier: { block: p.frontier_block },
     });
   }
 
   #onMap(msg: MessageOf<'nav_msgs/msg/OccupancyGrid'>): void {
     try {
-      this.#grid = this.#gridViews.update(msg, { freeThreshold: this.params.free_threshold, occupiedThreshold: this.params.occupied_threshold });
+      this.#grid = this.#gridViews.update(msg, {
+        freeThreshold: this.params.free_threshold,
+        occupiedThreshold: this.params.occupied_threshold,
+      });
       this.#mapChanged = true;
     } catch (err) {
       this.getLogger().warn({ err }, `map on ${this.params.map_topic} dropped: ${(err as Error).message}`);
@@ -287,7 +481,9 @@ export class ExplorerNode extends KindNode<typeof spec> {
       const until = this.now().seconds + this.params.blacklist_duration;
       this.#blacklist.add(this.#goal, until);
       for (const t of this.policy.failedTargets?.() ?? []) this.#blacklist.add(t, until);
-      this.getLogger().info(`goal (${this.#goal.x.toFixed(2)}, ${this.#goal.y.toFixed(2)}) ${status}: blacklisted for ${this.params.blacklist_duration} s`);
+      this.getLogger().info(
+        `goal (${this.#goal.x.toFixed(2)}, ${this.#goal.y.toFixed(2)}) ${status}: blacklisted for ${this.params.blacklist_duration} s`,
+      );
     } else {
       return; // "planned" and anything else: the planner is on it
     }
@@ -316,12 +512,16 @@ export class ExplorerNode extends KindNode<typeof spec> {
     if (this.#deciding !== undefined) {
       const next = this.#deciding.then(() => this.#decideNow(force, settled));
       this.#deciding = next;
-      return next.finally(() => { if (this.#deciding === next) this.#deciding = undefined; });
+      return next.finally(() => {
+        if (this.#deciding === next) this.#deciding = undefined;
+      });
     }
     const result = this.#decideNow(force, settled);
     if (result === undefined) return;
     this.#deciding = result;
-    return result.finally(() => { if (this.#deciding === result) this.#deciding = undefined; });
+    return result.finally(() => {
+      if (this.#deciding === result) this.#deciding = undefined;
+    });
   }
 
   #decideNow(force: boolean, settled?: Point): void | Promise<void> {
@@ -332,16 +532,28 @@ export class ExplorerNode extends KindNode<typeof spec> {
     this.#blacklist.prune(now);
     // IR2 steps: the learned policy decides again when its step is done (reached, or failed: the
     // status forces a decision), not on every tick, which would turn the robot around mid-edge.
-    if (!force && this.policy.decidesPerStep === true && this.#goal !== undefined &&
-      Math.hypot(pose.x - this.#goal.x, pose.y - this.#goal.y) > this.params.goal_tolerance) return;
-    const moved = this.#builtAt === undefined || Math.hypot(pose.x - this.#builtAt.x, pose.y - this.#builtAt.y) >= this.params.rebuild_distance;
+    if (
+      !force &&
+      this.policy.decidesPerStep === true &&
+      this.#goal !== undefined &&
+      Math.hypot(pose.x - this.#goal.x, pose.y - this.#goal.y) > this.params.goal_tolerance
+    )
+      return;
+    const moved =
+      this.#builtAt === undefined ||
+      Math.hypot(pose.x - this.#builtAt.x, pose.y - this.#builtAt.y) >= this.params.rebuild_distance;
     // Rate limit: the graph is rebuilt only when something it depends on changed. A teammate going
     // out of contact (no message) shows at the next rebuild, which motion or a map update brings.
     if (force || this.#mapChanged || this.#matesChanged || moved || this.#obs === undefined) {
       const timeout = this.params.contact_timeout;
-      const teammates = this.#beliefs.all().map((b) => ({
-        x: b.x, y: b.y, inContact: this.#beliefs.inContact(b.name, now, timeout), mapDelta: Math.max(0, grid.knownCount - b.knownCellsAtContact),
-      }));
+      const teammates = this.#beliefs
+        .all()
+        .map((b) => ({
+          x: b.x,
+          y: b.y,
+          inContact: this.#beliefs.inContact(b.name, now, timeout),
+          mapDelta: Math.max(0, grid.knownCount - b.knownCellsAtContact),
+        }));
       this.#obs = this.#graph.build(grid, pose.x, pose.y, teammates).observation;
       this.#mapChanged = false;
       this.#matesChanged = false;
@@ -372,7 +584,14 @@ export class ExplorerNode extends KindNode<typeof spec> {
     return choice.then((c) => this.#goTo(c, obs, pose, force, step(), settled));
   }
 
-  #goTo(choice: number, obs: GraphObservation, pose: Point & { yaw: number }, force: boolean, stepwise: boolean, settled?: Point): void {
+  #goTo(
+    choice: number,
+    obs: GraphObservation,
+    pose: Point & { yaw: number },
+    force: boolean,
+    stepwise: boolean,
+    settled?: Point,
+  ): void {
     if (choice < 0 || choice >= obs.nodes.length) return;
     const node = obs.nodes[choice]!;
     const tol = this.params.goal_tolerance;
@@ -386,7 +605,10 @@ export class ExplorerNode extends KindNode<typeof spec> {
     this.#goal = { x: node.x, y: node.y };
     this.#goalPub?.publish({
       header: { stamp: this.now().toMsg(), frame_id: this.params.map_frame },
-      pose: { position: { x: node.x, y: node.y, z: 0 }, orientation: quaternionFromYaw(Math.atan2(node.y - pose.y, node.x - pose.x)) },
+      pose: {
+        position: { x: node.x, y: node.y, z: 0 },
+        orientation: quaternionFromYaw(Math.atan2(node.y - pose.y, node.x - pose.x)),
+      },
     });
   }
 
@@ -394,10 +616,15 @@ export class ExplorerNode extends KindNode<typeof spec> {
   #masked(obs: GraphObservation, stepwise: boolean): GraphObservation {
     const p = this.params;
     return maskObservation(obs, stepwise, {
-      blacklist: this.#blacklist, blacklistRadius: p.blacklist_radius, goalSeparation: p.goal_separation, minStep: p.min_step,
+      blacklist: this.#blacklist,
+      blacklistRadius: p.blacklist_radius,
+      goalSeparation: p.goal_separation,
+      minStep: p.min_step,
       claimedGoals: () => {
         const now = this.now().seconds;
-        return this.#mateGoals.claimed(this.#teamNames(), this.robotName, (name) => this.#beliefs.inContact(name, now, p.contact_timeout));
+        return this.#mateGoals.claimed(this.#teamNames(), this.robotName, (name) =>
+          this.#beliefs.inContact(name, now, p.contact_timeout),
+        );
       },
     });
   }
@@ -408,7 +635,6 @@ export class ExplorerNode extends KindNode<typeof spec> {
     this.#donePub?.publish({ data: done });
   }
 }
-
 
 /** The explorer kind, given what only the layers above know (the simulator's ground truth). */
 export function createExplorerKind(deps: ExplorerKindDeps = {}) {

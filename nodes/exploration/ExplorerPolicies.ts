@@ -1,6 +1,11 @@
 import { OutpostError, type Node } from '../../runtime/index.js';
 import { NodePolicyHost } from '../../runtime/policy/NodePolicyHost.js';
-import { createExplorationPolicy, explorationPolicies, type ExplorationPolicy, type ExplorationPolicyOptions } from './ExplorationPolicy.js';
+import {
+  createExplorationPolicy,
+  explorationPolicies,
+  type ExplorationPolicy,
+  type ExplorationPolicyOptions,
+} from './ExplorationPolicy.js';
 import { ExpertSupervision, type ExpertSupervisionOptions } from './ExpertSupervision.js';
 import { Ir2Policy } from './Ir2Policy.js';
 
@@ -31,7 +36,9 @@ export interface ExplorerPolicyDeps {
  * chosen: each entry builds its policy from what it needs.
  */
 export const explorerPolicies: Readonly<Record<string, (deps: ExplorerPolicyDeps) => ExplorationPolicy>> = {
-  ...Object.fromEntries(Object.entries(explorationPolicies).map(([name, make]) => [name, (d: ExplorerPolicyDeps) => make(d.options)])),
+  ...Object.fromEntries(
+    Object.entries(explorationPolicies).map(([name, make]) => [name, (d: ExplorerPolicyDeps) => make(d.options)]),
+  ),
   ir2: (d) => new NodeHostedIr2Policy(new NodePolicyHost(d.node), classicalFallbacks(d.options)),
   expert: (d) => new ExpertSupervision(undefined, supervisionOptions(d.expert)),
 };
@@ -44,13 +51,19 @@ export const explorerPolicies: Readonly<Record<string, (deps: ExplorerPolicyDeps
 export function createExplorerPolicy(name: string, deps: ExplorerPolicyDeps): ExplorationPolicy {
   const make = Object.hasOwn(explorerPolicies, name) ? explorerPolicies[name] : undefined;
   if (make === undefined) {
-    throw new OutpostError('OUTPOST_ERR_UNKNOWN_POLICY',
-      `exploration policy "${name}" is not known; expected one of ${Object.keys(explorerPolicies).map((n) => `"${n}"`).join(', ')}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_UNKNOWN_POLICY',
+      `exploration policy "${name}" is not known; expected one of ${Object.keys(explorerPolicies)
+        .map((n) => `"${n}"`)
+        .join(', ')}`,
+    );
   }
   const e = deps.expert;
   if (e.truthRef === '' && (name === 'expert' || e.recordPath !== undefined || e.mix > 0)) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
-      `explorer ${deps.node.getFullyQualifiedName()}: policy "expert", record_dir and expert_mix need the simulator's ground truth: expected ground_truth_map (a map_server YAML), got ""`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `explorer ${deps.node.getFullyQualifiedName()}: policy "expert", record_dir and expert_mix need the simulator's ground truth: expected ground_truth_map (a map_server YAML), got ""`,
+    );
   }
   if (name === 'expert' || e.truthRef === '') return make(deps);
   return new ExpertSupervision(make(deps), supervisionOptions(e));
@@ -58,8 +71,10 @@ export function createExplorerPolicy(name: string, deps: ExplorerPolicyDeps): Ex
 
 function supervisionOptions(e: ExpertSettings): ExpertSupervisionOptions {
   if (e.groundTruth === undefined) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
-      `ground_truth_map "${e.truthRef}": expected an explorer kind given the simulator's ground truth (createExplorerKind({ groundTruth }), as the built-in registry does), got one without`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `ground_truth_map "${e.truthRef}": expected an explorer kind given the simulator's ground truth (createExplorerKind({ groundTruth }), as the built-in registry does), got one without`,
+    );
   }
   const { truthRef, groundTruth, seed, ...rest } = e;
   return { ...rest, truth: groundTruth.world(truthRef), draws: e.mix > 0 ? groundTruth.draws(seed) : undefined };
@@ -71,7 +86,7 @@ function classicalFallbacks(options: ExplorationPolicyOptions): (name: string) =
   return (name) => {
     const key = name !== '' && Object.hasOwn(explorationPolicies, name) ? name : 'nearest_frontier';
     let p = made.get(key);
-    if (p === undefined) made.set(key, p = createExplorationPolicy(key, options));
+    if (p === undefined) made.set(key, (p = createExplorationPolicy(key, options)));
     return p;
   };
 }
@@ -89,7 +104,13 @@ class NodeHostedIr2Policy extends Ir2Policy {
     this.#load = load;
   }
 
-  activate(): void { this.#load.ready = this.#nodeHost.activate(); }
-  deactivate(): void { this.#nodeHost.deactivate(); }
-  shutdown(): Promise<void> { return this.#nodeHost.close(); }
+  activate(): void {
+    this.#load.ready = this.#nodeHost.activate();
+  }
+  deactivate(): void {
+    this.#nodeHost.deactivate();
+  }
+  shutdown(): Promise<void> {
+    return this.#nodeHost.close();
+  }
 }

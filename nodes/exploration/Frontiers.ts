@@ -109,12 +109,15 @@ export function findFrontiers(grid: GridView, options: FrontierOptions = {}, ran
         }
       }
       if (unknown >= minUnknown && unknown < 8) {
-        pts.push(Math.min(grid.width - 1, bx * block + (block >> 1)), Math.min(grid.height - 1, by * block + (block >> 1)));
+        pts.push(
+          Math.min(grid.width - 1, bx * block + (block >> 1)),
+          Math.min(grid.height - 1, by * block + (block >> 1)),
+        );
       }
     }
   }
   const frontiers = new Frontiers(Int32Array.from(pts), grid.width, grid.height, rangeHint);
-  if (perGrid === undefined) found.set(grid, perGrid = new Map());
+  if (perGrid === undefined) found.set(grid, (perGrid = new Map()));
   perGrid.set(key, frontiers);
   return frontiers;
 }
@@ -124,7 +127,14 @@ export function findFrontiers(grid: GridView, options: FrontierOptions = {}, ran
  * are in line of sight (no occupied or unknown cell between) — what a sensor there would observe.
  * When `seen` (one byte per frontier point) is given, the points counted are marked 1 in it.
  */
-export function visibleFrontierCount(grid: GridView, frontiers: Frontiers, cx: number, cy: number, range: number, seen?: Uint8Array): number {
+export function visibleFrontierCount(
+  grid: GridView,
+  frontiers: Frontiers,
+  cx: number,
+  cy: number,
+  range: number,
+  seen?: Uint8Array,
+): number {
   let n = 0;
   frontiers.forEachWithin(cx, cy, range, (x, y, i) => {
     if (grid.lineClear(cx, cy, x, y)) {
@@ -177,7 +187,10 @@ export function coarsen(grid: GridView, block: number, bw: number, bh: number): 
         const end = y * w + x1;
         for (let i = y * w + x0; i < end; i++) {
           const c = cells[i]!;
-          if (c === CELL_OCCUPIED) { v = CELL_OCCUPIED; break scan; }
+          if (c === CELL_OCCUPIED) {
+            v = CELL_OCCUPIED;
+            break scan;
+          }
           if (c === CELL_UNKNOWN) v = CELL_UNKNOWN;
         }
       }

@@ -1,4 +1,7 @@
-interface Point { x: number; y: number }
+interface Point {
+  x: number;
+  y: number;
+}
 
 /** Places whose goal failed (unreachable, aborted), avoided until their time is up. */
 export class GoalBlacklist {

@@ -14,7 +14,11 @@ const EDGE: Color = { r: 0.3, g: 0.5, b: 0.9, a: 0.35 };
  * brighter with more, red at the robot, orange where a teammate is believed to be) and `edges`
  * (LINE_LIST, each undirected edge once). z = 0 in `frame`.
  */
-export function graphMarkers(obs: GraphObservation, frame: string, stamp: TimeMsg): MessageOf<'visualization_msgs/msg/MarkerArray'> {
+export function graphMarkers(
+  obs: GraphObservation,
+  frame: string,
+  stamp: TimeMsg,
+): MessageOf<'visualization_msgs/msg/MarkerArray'> {
   const maxUtility = Math.max(1, ...obs.nodes.map((n) => n.utility));
   const points = obs.nodes.map((n) => ({ x: n.x, y: n.y, z: 0 }));
   const colors = obs.nodes.map((n, i): Color => {
@@ -40,15 +44,35 @@ export function graphMarkers(obs: GraphObservation, frame: string, stamp: TimeMs
 }
 
 function marker(
-  frame: string, stamp: TimeMsg, ns: string, id: number, type: number, scale: { x: number; y: number; z: number },
-  color: Color, points: Marker['points'], colors: Color[],
+  frame: string,
+  stamp: TimeMsg,
+  ns: string,
+  id: number,
+  type: number,
+  scale: { x: number; y: number; z: number },
+  color: Color,
+  points: Marker['points'],
+  colors: Color[],
 ): Marker {
   return {
-    header: { stamp, frame_id: frame }, ns, id, type, action: 0,
+    header: { stamp, frame_id: frame },
+    ns,
+    id,
+    type,
+    action: 0,
     pose: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
-    scale, color, lifetime: { sec: 0, nanosec: 0 }, frame_locked: false, points, colors,
-    texture_resource: '', texture: { header: { stamp, frame_id: '' }, format: '', data: new Uint8Array(0) },
-    uv_coordinates: [], text: '', mesh_resource: '', mesh_file: { filename: '', data: new Uint8Array(0) },
+    scale,
+    color,
+    lifetime: { sec: 0, nanosec: 0 },
+    frame_locked: false,
+    points,
+    colors,
+    texture_resource: '',
+    texture: { header: { stamp, frame_id: '' }, format: '', data: new Uint8Array(0) },
+    uv_coordinates: [],
+    text: '',
+    mesh_resource: '',
+    mesh_file: { filename: '', data: new Uint8Array(0) },
     mesh_use_embedded_materials: false,
   };
 }

@@ -86,6 +86,8 @@ export function ir2NodeInputs(obs: GraphObservation, scaling: Ir2Scaling = {}): 
 export function ir2EdgeMask(obs: GraphObservation): Float32Array {
   const n = obs.nodes.length;
   const mask = new Float32Array(n * n).fill(1);
-  obs.edges.forEach((list, i) => { for (const j of list) mask[i * n + j] = 0; });
+  obs.edges.forEach((list, i) => {
+    for (const j of list) mask[i * n + j] = 0;
+  });
   return mask;
 }

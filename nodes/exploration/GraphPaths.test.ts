@@ -5,12 +5,20 @@ import { pathTo, shortestPaths, shortestPathsReference } from './GraphPaths.js';
 describe('shortestPaths (typed adjacency, each neighbour once)', () => {
   it('gives bit-identical distances and predecessors to the straightforward Dijkstra on random graphs', () => {
     let seed = 17;
-    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
     for (let trial = 0; trial < 200; trial++) {
       const n = 1 + rand(120);
       // Lattice positions so equal lengths (ties) are common, as on IR2's node lattice.
       const nodes: GraphNode[] = Array.from({ length: n }, () => ({
-        x: rand(15) * 0.65 + 0.05, y: rand(15) * 0.65 - 3, utility: 0, rendezvousUtility: 0, visits: 0, occupied: 0,
+        x: rand(15) * 0.65 + 0.05,
+        y: rand(15) * 0.65 - 3,
+        utility: 0,
+        rendezvousUtility: 0,
+        visits: 0,
+        occupied: 0,
       }));
       // k-nearest-like lists: self first, some neighbours listed from both ends, some nodes isolated.
       const edges = nodes.map((_, i) => {
@@ -30,11 +38,21 @@ describe('shortestPaths (typed adjacency, each neighbour once)', () => {
   });
 
   it('finds the shorter of two routes and the path to it', () => {
-    const node = (x: number, y: number): GraphNode => ({ x, y, utility: 0, rendezvousUtility: 0, visits: 0, occupied: 0 });
+    const node = (x: number, y: number): GraphNode => ({
+      x,
+      y,
+      utility: 0,
+      rendezvousUtility: 0,
+      visits: 0,
+      occupied: 0,
+    });
     const obs: GraphObservation = {
       nodes: [node(0, 0), node(1, 0), node(2, 0), node(1, 5)],
       edges: [[0, 1, 3], [1, 2], [2], [3, 2]],
-      currentIndex: 0, resolution: 0.1, originX: 0, originY: 0,
+      currentIndex: 0,
+      resolution: 0.1,
+      originX: 0,
+      originY: 0,
     };
     const p = shortestPaths(obs, 0);
     expect(p.dist[2]).toBe(2);
@@ -43,7 +61,14 @@ describe('shortestPaths (typed adjacency, each neighbour once)', () => {
 });
 
 describe('shortestPaths memo (same edge lists searched again)', () => {
-  const node = (x: number, y: number): GraphNode => ({ x, y, utility: 0, rendezvousUtility: 0, visits: 0, occupied: 0 });
+  const node = (x: number, y: number): GraphNode => ({
+    x,
+    y,
+    utility: 0,
+    rendezvousUtility: 0,
+    visits: 0,
+    occupied: 0,
+  });
   const same = (obs: GraphObservation, source: number): void => {
     const fast = shortestPaths(obs, source);
     const ref = shortestPathsReference(obs, source);

@@ -38,7 +38,10 @@ function snapshot(obs: GraphObservation): Snapshot {
   const n = obs.nodes.length;
   const xs = new Float64Array(n);
   const ys = new Float64Array(n);
-  obs.nodes.forEach((v, i) => { xs[i] = v.x; ys[i] = v.y; });
+  obs.nodes.forEach((v, i) => {
+    xs[i] = v.x;
+    ys[i] = v.y;
+  });
   let total = obs.edges.length;
   for (const list of obs.edges) total += list.length;
   const edges = new Int32Array(total);
@@ -53,7 +56,8 @@ function snapshot(obs: GraphObservation): Snapshot {
 function sameGraph(s: Snapshot, obs: GraphObservation): boolean {
   const n = obs.nodes.length;
   if (s.xs.length !== n || s.edges.length < obs.edges.length) return false;
-  for (let i = 0; i < n; i++) if (!Object.is(obs.nodes[i]!.x, s.xs[i]) || !Object.is(obs.nodes[i]!.y, s.ys[i])) return false;
+  for (let i = 0; i < n; i++)
+    if (!Object.is(obs.nodes[i]!.x, s.xs[i]) || !Object.is(obs.nodes[i]!.y, s.ys[i])) return false;
   const lists = obs.edges.length;
   let at = lists;
   for (let i = 0; i < lists; i++) {
@@ -108,7 +112,11 @@ function dijkstra(obs: GraphObservation, source: number): ShortestPaths {
   for (;;) {
     let u = -1;
     let best = Infinity;
-    for (let i = 0; i < n; i++) if (done[i] === 0 && dist[i]! < best) { best = dist[i]!; u = i; }
+    for (let i = 0; i < n; i++)
+      if (done[i] === 0 && dist[i]! < best) {
+        best = dist[i]!;
+        u = i;
+      }
     if (u < 0) break;
     done[u] = 1;
     const a = nodes[u]!;
@@ -117,7 +125,10 @@ function dijkstra(obs: GraphObservation, source: number): ShortestPaths {
       if (done[v] === 1) continue;
       const b = nodes[v]!;
       const d = best + Math.hypot(a.x - b.x, a.y - b.y);
-      if (d < dist[v]!) { dist[v] = d; prev[v] = u; }
+      if (d < dist[v]!) {
+        dist[v] = d;
+        prev[v] = u;
+      }
     }
   }
   return { dist, prev };
@@ -142,7 +153,11 @@ export function shortestPathsReference(obs: GraphObservation, source: number): S
   for (;;) {
     let u = -1;
     let best = Infinity;
-    for (let i = 0; i < n; i++) if (done[i] === 0 && dist[i]! < best) { best = dist[i]!; u = i; }
+    for (let i = 0; i < n; i++)
+      if (done[i] === 0 && dist[i]! < best) {
+        best = dist[i]!;
+        u = i;
+      }
     if (u < 0) break;
     done[u] = 1;
     const a = obs.nodes[u]!;
@@ -150,7 +165,10 @@ export function shortestPathsReference(obs: GraphObservation, source: number): S
       if (done[v] === 1) continue;
       const b = obs.nodes[v]!;
       const d = best + Math.hypot(a.x - b.x, a.y - b.y);
-      if (d < dist[v]!) { dist[v] = d; prev[v] = u; }
+      if (d < dist[v]!) {
+        dist[v] = d;
+        prev[v] = u;
+      }
     }
   }
   return { dist, prev };
@@ -170,7 +188,10 @@ export function nearestNode(obs: GraphObservation, x: number, y: number): number
   let bd = Infinity;
   obs.nodes.forEach((n, i) => {
     const d = (n.x - x) ** 2 + (n.y - y) ** 2;
-    if (d < bd) { bd = d; best = i; }
+    if (d < bd) {
+      bd = d;
+      best = i;
+    }
   });
   return best;
 }

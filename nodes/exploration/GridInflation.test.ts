@@ -7,7 +7,12 @@ describe('inflateGrid', () => {
     const w = 21;
     const data = new Int8Array(w * w); // free
     data[10 * w + 10] = 100; // one obstacle in the middle
-    const cost = inflateGrid(data, w, w, { occupiedThreshold: 65, robotRadius: 2, inflationRadius: 5, allowUnknown: true });
+    const cost = inflateGrid(data, w, w, {
+      occupiedThreshold: 65,
+      robotRadius: 2,
+      inflationRadius: 5,
+      allowUnknown: true,
+    });
     const at = (x: number, y: number) => cost[y * w + x]!;
     expect(at(10, 10)).toBe(LETHAL);
     expect(at(12, 10)).toBe(INSCRIBED);
@@ -23,9 +28,15 @@ describe('inflateGrid', () => {
 
   it('treats unknown cells per allowUnknown and values below the threshold as free', () => {
     const data = Int8Array.from([-1, 64, 65, 0]);
-    expect([...inflateGrid(data, 4, 1, { occupiedThreshold: 65, robotRadius: 0, inflationRadius: 0, allowUnknown: true })]).toEqual([0, 0, LETHAL, 0]);
-    expect([...inflateGrid(data, 4, 1, { occupiedThreshold: 65, robotRadius: 0, inflationRadius: 0, allowUnknown: false })]).toEqual([UNKNOWN, 0, LETHAL, 0]);
-    expect(() => inflateGrid(data, 3, 1, { occupiedThreshold: 65, robotRadius: 0, inflationRadius: 0, allowUnknown: true })).toThrow(/expected 3 cells/);
+    expect([
+      ...inflateGrid(data, 4, 1, { occupiedThreshold: 65, robotRadius: 0, inflationRadius: 0, allowUnknown: true }),
+    ]).toEqual([0, 0, LETHAL, 0]);
+    expect([
+      ...inflateGrid(data, 4, 1, { occupiedThreshold: 65, robotRadius: 0, inflationRadius: 0, allowUnknown: false }),
+    ]).toEqual([UNKNOWN, 0, LETHAL, 0]);
+    expect(() =>
+      inflateGrid(data, 3, 1, { occupiedThreshold: 65, robotRadius: 0, inflationRadius: 0, allowUnknown: true }),
+    ).toThrow(/expected 3 cells/);
   });
 
   it('inflates a cluttered 640×480 map in a few ms', () => {
@@ -33,14 +44,18 @@ describe('inflateGrid', () => {
     const h = 480;
     const data = new Int8Array(w * h);
     // Worst-ish case: a wall every 8 cells each way with gaps, so most obstacle cells are boundary cells.
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if ((x % 8 === 0 || y % 8 === 0) && (x + y) % 5 !== 0) data[y * w + x] = 100;
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) if ((x % 8 === 0 || y % 8 === 0) && (x + y) % 5 !== 0) data[y * w + x] = 100;
     const out = new Uint8Array(w * h);
     inflateGrid(data, w, h, { occupiedThreshold: 65, robotRadius: 2, inflationRadius: 5, allowUnknown: true }, out);
     const t0 = performance.now();
     const runs = 5;
-    for (let k = 0; k < runs; k++) inflateGrid(data, w, h, { occupiedThreshold: 65, robotRadius: 2, inflationRadius: 5, allowUnknown: true }, out);
+    for (let k = 0; k < runs; k++)
+      inflateGrid(data, w, h, { occupiedThreshold: 65, robotRadius: 2, inflationRadius: 5, allowUnknown: true }, out);
     const ms = (performance.now() - t0) / runs;
-    console.log(`inflateGrid 640×480, ${data.filter((v) => v === 100).length} obstacle cells, radius 2/5 cells: ${ms.toFixed(1)} ms`);
+    console.log(
+      `inflateGrid 640×480, ${data.filter((v) => v === 100).length} obstacle cells, radius 2/5 cells: ${ms.toFixed(1)} ms`,
+    );
     expect(ms).toBeLessThan(100);
   });
 
@@ -48,7 +63,10 @@ describe('inflateGrid', () => {
     const w = 150;
     const h = 110;
     let seed = 7;
-    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const data = new Int8Array(w * h).fill(-1);
     const inc = new IncrementalInflation(16);
     for (const allowUnknown of [false, true]) {
@@ -81,7 +99,10 @@ describe('inflateGrid', () => {
     const w = 151;
     const h = 109; // w × h is odd: cells after the last whole word
     let seed = 5;
-    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const data = new Int8Array(w * h).fill(-1);
     const fromInt8 = new IncrementalInflation(16);
     const fromArray = new IncrementalInflation(16);

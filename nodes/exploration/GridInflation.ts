@@ -33,9 +33,16 @@ export function isTraversable(cost: number): boolean {
 }
 
 /** Inflates `data` (width × height, row-major) into `out` (reused when large enough) and returns it. */
-export function inflateGrid(data: ArrayLike<number>, width: number, height: number, p: InflationParams, out?: Uint8Array): Uint8Array {
+export function inflateGrid(
+  data: ArrayLike<number>,
+  width: number,
+  height: number,
+  p: InflationParams,
+  out?: Uint8Array,
+): Uint8Array {
   const n = width * height;
-  if (data.length !== n) throw new RangeError(`inflateGrid: expected ${n} cells (${width}×${height}), got ${data.length}`);
+  if (data.length !== n)
+    throw new RangeError(`inflateGrid: expected ${n} cells (${width}×${height}), got ${data.length}`);
   const cost = out !== undefined && out.length === n ? out : new Uint8Array(n);
   inflateRegion(data, width, height, p, cost, 0, 0, width - 1, height - 1);
   return cost;
@@ -48,8 +55,15 @@ export function inflateGrid(data: ArrayLike<number>, width: number, height: numb
  * radius of the window are re-stamped, writing inside the window only.
  */
 export function inflateRegion(
-  data: ArrayLike<number>, width: number, height: number, p: InflationParams, cost: Uint8Array,
-  x0: number, y0: number, x1: number, y1: number,
+  data: ArrayLike<number>,
+  width: number,
+  height: number,
+  p: InflationParams,
+  cost: Uint8Array,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
 ): void {
   const { offX, offY, offD2, costOfD2, reach } = stampFor(p);
   const thr = p.occupiedThreshold;
@@ -71,8 +85,11 @@ export function inflateRegion(
     for (let x = sx0; x <= sx1; x++) {
       const i = y * width + x;
       if (!occ(data[i]!)) continue;
-      const boundary = (x > 0 && !occ(data[i - 1]!)) || (x < width - 1 && !occ(data[i + 1]!))
-        || (y > 0 && !occ(data[i - width]!)) || (y < height - 1 && !occ(data[i + width]!));
+      const boundary =
+        (x > 0 && !occ(data[i - 1]!)) ||
+        (x < width - 1 && !occ(data[i + 1]!)) ||
+        (y > 0 && !occ(data[i - width]!)) ||
+        (y < height - 1 && !occ(data[i + width]!));
       if (!boundary) continue;
       const inside = x - reach >= x0 && y - reach >= y0 && x + reach <= x1 && y + reach <= y1;
       for (let j = 0; j < k; j++) {
@@ -90,7 +107,13 @@ export function inflateRegion(
   }
 }
 
-interface Stamp { offX: Int32Array; offY: Int32Array; offD2: Int32Array; costOfD2: Uint8Array; reach: number }
+interface Stamp {
+  offX: Int32Array;
+  offY: Int32Array;
+  offD2: Int32Array;
+  costOfD2: Uint8Array;
+  reach: number;
+}
 let lastStamp: { key: string; stamp: Stamp } | undefined;
 
 /** Disk offsets within the inflation radius and the cost of each squared distance (cached for the last parameters). */
@@ -106,7 +129,11 @@ function stampFor(p: InflationParams): Stamp {
   for (let dy = -reach; dy <= reach; dy++) {
     for (let dx = -reach; dx <= reach; dx++) {
       const d2 = dx * dx + dy * dy;
-      if (d2 <= R2 && d2 > 0) { offX.push(dx); offY.push(dy); offD2.push(d2); }
+      if (d2 <= R2 && d2 > 0) {
+        offX.push(dx);
+        offY.push(dy);
+        offD2.push(d2);
+      }
     }
   }
   const maxD2 = Math.floor(R2);
@@ -117,7 +144,13 @@ function stampFor(p: InflationParams): Stamp {
     if (d <= r) costOfD2[d2] = INSCRIBED;
     else costOfD2[d2] = R > r ? Math.min(MAX_PENALTY, Math.round((MAX_PENALTY * (R - d)) / (R - r))) : 0;
   }
-  const stamp = { offX: Int32Array.from(offX), offY: Int32Array.from(offY), offD2: Int32Array.from(offD2), costOfD2, reach };
+  const stamp = {
+    offX: Int32Array.from(offX),
+    offY: Int32Array.from(offY),
+    offD2: Int32Array.from(offD2),
+    costOfD2,
+    reach,
+  };
   lastStamp = { key, stamp };
   return stamp;
 }
@@ -155,7 +188,8 @@ export class IncrementalInflation {
       this.lastRecomputed = n;
       return this.#cost;
     }
-    if (data.length !== n) throw new RangeError(`inflateGrid: expected ${n} cells (${width}×${height}), got ${data.length}`);
+    if (data.length !== n)
+      throw new RangeError(`inflateGrid: expected ${n} cells (${width}×${height}), got ${data.length}`);
     const b = this.#block;
     const bw = Math.ceil(width / b);
     const bh = Math.ceil(height / b);
@@ -185,7 +219,10 @@ export class IncrementalInflation {
         const row = Math.floor(y / b) * bw;
         for (let x = 0, i = y * width; x < width; x++, i++) {
           const c = classOf(data[i]!);
-          if (c !== classes[i]) { classes[i] = c; dirty[row + Math.floor(x / b)] = 1; }
+          if (c !== classes[i]) {
+            classes[i] = c;
+            dirty[row + Math.floor(x / b)] = 1;
+          }
         }
       }
       this.#prev = data instanceof Int8Array ? data.slice() : undefined;

@@ -43,13 +43,28 @@ export class GridView {
   readonly knownCount: number;
 
   /** `knownCount`: the number of cells that are not CELL_UNKNOWN, when the caller counted them already. */
-  constructor(width: number, height: number, resolution: number, originX: number, originY: number, cells: Uint8Array, knownCount?: number) {
+  constructor(
+    width: number,
+    height: number,
+    resolution: number,
+    originX: number,
+    originY: number,
+    cells: Uint8Array,
+    knownCount?: number,
+  ) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected positive integer width and height, got ${width}×${height}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `grid: expected positive integer width and height, got ${width}×${height}`,
+      );
     }
-    if (!(resolution > 0)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected resolution > 0 m, got ${resolution}`);
+    if (!(resolution > 0))
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected resolution > 0 m, got ${resolution}`);
     if (cells.length !== width * height) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected ${width * height} cells (${width}×${height}), got ${cells.length}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `grid: expected ${width * height} cells (${width}×${height}), got ${cells.length}`,
+      );
     }
     this.width = width;
     this.height = height;
@@ -85,18 +100,32 @@ export class GridView {
         // For integer thresholds, whether four known values are all free or all occupied is one
         // add per word: a byte b (0..127) plus 127 − free carries into its top bit iff b > free,
         // plus 128 − occupied iff b ≥ occupied.
-        const swar = Number.isInteger(free) && free >= 0 && free <= 126 && Number.isInteger(occupied) && occupied >= 1 && occupied <= 127;
+        const swar =
+          Number.isInteger(free) &&
+          free >= 0 &&
+          free <= 126 &&
+          Number.isInteger(occupied) &&
+          occupied >= 1 &&
+          occupied <= 127;
         const freeBias = (127 - free) * 0x01010101;
         const occupiedBias = (128 - occupied) * 0x01010101;
         const occupied4 = CELL_OCCUPIED * 0x01010101;
         for (let k = 0; k < words.length; k++) {
           const w = words[k]!;
           if (swar && (w & 0x80808080) === 0) {
-            if (((w + freeBias) & 0x80808080) === 0) { out[k] = 0; known += 4; continue; } // CELL_FREE × 4
-            if (((w + occupiedBias) & 0x80808080) === (0x80808080 | 0)) { out[k] = occupied4; known += 4; continue; }
+            if (((w + freeBias) & 0x80808080) === 0) {
+              out[k] = 0;
+              known += 4;
+              continue;
+            } // CELL_FREE × 4
+            if (((w + occupiedBias) & 0x80808080) === (0x80808080 | 0)) {
+              out[k] = occupied4;
+              known += 4;
+              continue;
+            }
           }
           const b = w & 255;
-          if (w === (b * 0x01010101 | 0)) {
+          if (w === ((b * 0x01010101) | 0)) {
             const c = table[b]!;
             out[k] = c * 0x01010101;
             if (c !== CELL_UNKNOWN) known += 4;
@@ -130,11 +159,16 @@ export class GridView {
     const { width, height, origin } = msg.info;
     const q = origin.orientation;
     if (Math.abs(q.x) > 1e-6 || Math.abs(q.y) > 1e-6 || Math.abs(q.z) > 1e-6) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
-        `grid: expected an unrotated map origin (orientation x=y=z=0), got (${q.x}, ${q.y}, ${q.z}, ${q.w})`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `grid: expected an unrotated map origin (orientation x=y=z=0), got (${q.x}, ${q.y}, ${q.z}, ${q.w})`,
+      );
     }
     if (msg.data.length !== width * height) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: info says ${width}×${height} = ${width * height} cells, data has ${msg.data.length}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `grid: info says ${width}×${height} = ${width * height} cells, data has ${msg.data.length}`,
+      );
     }
   }
 
@@ -145,10 +179,18 @@ export class GridView {
     const cells = new Uint8Array(width * height);
     const code: Record<string, number> = { '.': CELL_FREE, '#': CELL_OCCUPIED, '?': CELL_UNKNOWN };
     rows.forEach((row, r) => {
-      if (row.length !== width) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: row ${r} has ${row.length} cells, expected ${width}`);
+      if (row.length !== width)
+        throw new OutpostError(
+          'OUTPOST_ERR_INVALID_ARGUMENT',
+          `grid: row ${r} has ${row.length} cells, expected ${width}`,
+        );
       for (let x = 0; x < width; x++) {
         const c = code[row[x]!];
-        if (c === undefined) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: row ${r} has "${row[x]}", expected one of . # ?`);
+        if (c === undefined)
+          throw new OutpostError(
+            'OUTPOST_ERR_INVALID_ARGUMENT',
+            `grid: row ${r} has "${row[x]}", expected one of . # ?`,
+          );
         cells[(height - 1 - r) * width + x] = c;
       }
     });
@@ -206,7 +248,13 @@ export class GridView {
       let c = y0 * w + x0;
       const rowStep = sy * w;
       for (let i = 1; i < steps; i++) {
-        if (err > 0) { c += sx; err -= dy; } else { c += rowStep; err += dx; }
+        if (err > 0) {
+          c += sx;
+          err -= dy;
+        } else {
+          c += rowStep;
+          err += dx;
+        }
         if (cells[c] !== CELL_FREE) return false;
       }
       return true;
@@ -214,7 +262,13 @@ export class GridView {
     let x = x0;
     let y = y0;
     for (let i = 1; i < steps; i++) {
-      if (err > 0) { x += sx; err -= dy; } else { y += sy; err += dx; }
+      if (err > 0) {
+        x += sx;
+        err -= dy;
+      } else {
+        y += sy;
+        err += dx;
+      }
       if (x < 0 || y < 0 || x >= w || y >= this.height) return false;
       if (cells[y * w + x] !== CELL_FREE) return false;
     }
@@ -227,7 +281,10 @@ export function gridThresholds(options: GridViewOptions): { free: number; occupi
   const free = options.freeThreshold ?? 25;
   const occupied = options.occupiedThreshold ?? 65;
   if (!(occupied > free)) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `grid: expected occupied threshold > free threshold, got ${occupied} ≤ ${free}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `grid: expected occupied threshold > free threshold, got ${occupied} ≤ ${free}`,
+    );
   }
   return { free, occupied };
 }

@@ -4,15 +4,27 @@ import { IncrementalGridView } from './IncrementalGridView.js';
 
 const grid = (w: number, h: number, data: Int8Array | number[], ox = 0) => ({
   header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' },
-  info: { map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.1, width: w, height: h, origin: { position: { x: ox, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } },
+  info: {
+    map_load_time: { sec: 0, nanosec: 0 },
+    resolution: 0.1,
+    width: w,
+    height: h,
+    origin: { position: { x: ox, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+  },
   data,
 });
 
 describe('IncrementalGridView', () => {
   it('equals a full classification after every update of a growing, changing map', () => {
     let seed = 19;
-    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };
-    for (const [w, h] of [[640, 48], [67, 45]] as const) {
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    for (const [w, h] of [
+      [640, 48],
+      [67, 45],
+    ] as const) {
       const inc = new IncrementalGridView();
       const data = new Int8Array(w * h).fill(-1);
       const views: GridView[] = [];
@@ -20,10 +32,21 @@ describe('IncrementalGridView', () => {
         // A patch of new or changed values, some cells back to unknown, the last cell now and then.
         const x0 = rand(w);
         const y0 = rand(h);
-        for (let y = y0; y < Math.min(h, y0 + rand(12)); y++) for (let x = x0; x < Math.min(w, x0 + rand(12)); x++) data[y * w + x] = [-1, 0, 12, 25, 26, 40, 65, 100, rand(101)][rand(9)]!;
+        for (let y = y0; y < Math.min(h, y0 + rand(12)); y++)
+          for (let x = x0; x < Math.min(w, x0 + rand(12)); x++)
+            data[y * w + x] = [-1, 0, 12, 25, 26, 40, 65, 100, rand(101)][rand(9)]!;
         if (step % 9 === 4) data[w * h - 1] = data[w * h - 1] === -1 ? 80 : -1;
         // Each message is a new array, as a publisher sends it; every 13th is unaligned or a number[].
-        const msgData = step % 13 === 6 ? Array.from(data) : step % 13 === 7 ? (() => { const u = new Int8Array(w * h + 1); u.set(data, 1); return u.subarray(1); })() : data.slice();
+        const msgData =
+          step % 13 === 6
+            ? Array.from(data)
+            : step % 13 === 7
+              ? (() => {
+                  const u = new Int8Array(w * h + 1);
+                  u.set(data, 1);
+                  return u.subarray(1);
+                })()
+              : data.slice();
         const freeThreshold = step < 30 ? 25 : 50;
         const occupiedThreshold = step < 35 ? 65 : 80;
         const got = inc.update(grid(w, h, msgData), { freeThreshold, occupiedThreshold });

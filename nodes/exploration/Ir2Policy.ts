@@ -45,10 +45,15 @@ export class Ir2Policy implements ExplorationPolicy {
   /** The observation settings the running model's card declares (`observation.coords_scale`, `utility_scale`, `relative_coords`); IR2's otherwise. */
   #scaling(): Ir2Scaling {
     const o = this.#host.card?.observation ?? {};
-    const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+    const num = (v: unknown): number | undefined =>
+      typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
     const coords = num(o['coords_scale']);
     const utility = num(o['utility_scale']);
-    return { ...(coords !== undefined ? { coords } : {}), ...(utility !== undefined ? { utility } : {}), relative: o['relative_coords'] === true };
+    return {
+      ...(coords !== undefined ? { coords } : {}),
+      ...(utility !== undefined ? { utility } : {}),
+      relative: o['relative_coords'] === true,
+    };
   }
 
   async choose(obs: GraphObservation, ctx: PolicyContext): Promise<number> {

@@ -30,12 +30,17 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
   afterAll(() => host.close());
 
   it('matches PyTorch on the exported test vectors', async () => {
-    const vectors = JSON.parse(readFileSync(testModel('ir2-random').replace(/\.onnx$/, '.testvectors.json'), 'utf8')) as Vectors;
+    const vectors = JSON.parse(
+      readFileSync(testModel('ir2-random').replace(/\.onnx$/, '.testvectors.json'), 'utf8'),
+    ) as Vectors;
     expect(vectors.cases.length).toBeGreaterThanOrEqual(2);
     for (const c of vectors.cases) {
       const feeds: Record<string, Feed> = {};
       for (const [name, t] of Object.entries(c.inputs)) {
-        feeds[name] = { dims: t.dims, data: t.dtype === 'int64' ? BigInt64Array.from(t.data, (v) => BigInt(v)) : Float32Array.from(t.data) };
+        feeds[name] = {
+          dims: t.dims,
+          data: t.dtype === 'int64' ? BigInt64Array.from(t.data, (v) => BigInt(v)) : Float32Array.from(t.data),
+        };
       }
       const d = await host.decide(feeds);
       if (d.source !== 'model') throw new Error(`fallback: ${d.reason} ${d.error?.message}`);
@@ -43,7 +48,8 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
       expect(got.dims).toEqual(c.outputs.logp.dims);
       c.outputs.logp.data.forEach((want, i) => {
         const g = (got.data as Float32Array)[i]!;
-        if (want < -1e6) expect(g).toBeLessThan(-1e6); // blocked slot
+        if (want < -1e6)
+          expect(g).toBeLessThan(-1e6); // blocked slot
         else expect(Math.abs(g - want)).toBeLessThan(1e-4);
       });
     }
@@ -60,9 +66,13 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
       const p = Array.from(logp.data as Float32Array, Math.exp);
       expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
       const padding = feeds['edge_padding_mask']!.data as BigInt64Array;
-      const open = Array.from(padding).slice(1).some((v) => v === 0n);
+      const open = Array.from(padding)
+        .slice(1)
+        .some((v) => v === 0n);
       if (open) expect(p[0]).toBeLessThan(1e-6); // "don't stay" unless nothing else is selectable
-      padding.forEach((v, i) => { if (i > 0 && v === 1n) expect(p[i]).toBeLessThan(1e-6); });
+      padding.forEach((v, i) => {
+        if (i > 0 && v === 1n) expect(p[i]).toBeLessThan(1e-6);
+      });
       const action = p.indexOf(Math.max(...p));
       const next = (feeds['edge_inputs']!.data as BigInt64Array)[action]!;
       expect(Number(next)).toBeGreaterThanOrEqual(0);
@@ -82,7 +92,9 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
     expect(host.buffer('node_inputs')).toBeUndefined(); // N is symbolic
     const pooled = await host.decide(feeds);
     if (direct.source !== 'model' || pooled.source !== 'model') throw new Error('expected model decisions');
-    expect(Array.from(pooled.outputs['logp']!.data as Float32Array)).toEqual(Array.from(direct.outputs['logp']!.data as Float32Array));
+    expect(Array.from(pooled.outputs['logp']!.data as Float32Array)).toEqual(
+      Array.from(direct.outputs['logp']!.data as Float32Array),
+    );
   });
 
   it('a node count that differs between inputs is refused, naming the symbol', async () => {
@@ -90,6 +102,9 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
     feeds['edge_mask'] = { data: new Float32Array(49 * 49), dims: [1, 49, 49] };
     const d = await host.decide(feeds);
     expect(d).toMatchObject({ source: 'fallback', reason: 'invalid_input', fallback: 'nearest_frontier' });
-    if (d.source === 'fallback') expect(d.error?.message).toMatch(/input "edge_mask": expected float32 \[1,N,N\] with N=50, got float32 \[1,49,49\]/);
+    if (d.source === 'fallback')
+      expect(d.error?.message).toMatch(
+        /input "edge_mask": expected float32 \[1,N,N\] with N=50, got float32 \[1,49,49\]/,
+      );
   });
 });

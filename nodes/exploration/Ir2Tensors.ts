@@ -68,7 +68,10 @@ export function ir2Choice(logp: ArrayLike<number>, feeds: Ir2Feeds): number {
   for (let s = 1; s < slots.length; s++) {
     if (blocked[s] !== 0n) continue;
     const lp = logp[s]!;
-    if (lp > bestLp) { bestLp = lp; best = s; }
+    if (lp > bestLp) {
+      bestLp = lp;
+      best = s;
+    }
   }
   return best < 0 ? -1 : Number(slots[best]);
 }

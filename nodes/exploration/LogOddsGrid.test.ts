@@ -55,7 +55,13 @@ describe('LogOddsGrid', () => {
 
   it('skips invalid returns, lets a wall that moved away become free again, and clips beams leaving the grid', () => {
     const g = new LogOddsGrid(geometry);
-    const one = (r: number): ScanBeams => ({ angleMin: 0, angleIncrement: 0, rangeMin: 0.1, rangeMax: 20, ranges: [r] });
+    const one = (r: number): ScanBeams => ({
+      angleMin: 0,
+      angleIncrement: 0,
+      rangeMin: 0.1,
+      rangeMax: 20,
+      ranges: [r],
+    });
     expect(g.integrateScan({ x: 0, y: 0, yaw: 0 }, one(Number.NaN))).toBe(0);
     expect(g.integrateScan({ x: 0, y: 0, yaw: 0 }, one(-Infinity))).toBe(0);
     expect(g.integrateScan({ x: 0, y: 0, yaw: 0 }, one(0.05))).toBe(0); // below range_min
@@ -82,14 +88,22 @@ describe('LogOddsGrid', () => {
     g.integrateScan({ x: 0.05, y: 0, yaw: Math.PI / 2 }, one(1.99), { hitOffset: 0.03 });
     expect(g.value(...g.cellOf(0.05, 1.95))).toBe(40); // free
     expect(g.value(...g.cellOf(0.05, 2.05))).toBe(70); // the wall
-    expect(() => g.integrateScan({ x: 0, y: 0, yaw: 0 }, one(1), { hitOffset: -0.1 })).toThrow(/hitOffset must be ≥ 0 m, got -0.1/);
+    expect(() => g.integrateScan({ x: 0, y: 0, yaw: 0 }, one(1), { hitOffset: -0.1 })).toThrow(
+      /hitOffset must be ≥ 0 m, got -0.1/,
+    );
   });
 
   it('drops returns that end on an ignored disc (a teammate): free up to it, nothing occupied, counted', () => {
     const g = new LogOddsGrid(geometry);
     // A teammate at (0, 1.2), radius 0.35; the corridor's walls at ±1.05 are outside its disc.
     const teammate = { x: 0.05, y: 1.2, radius: 0.35 };
-    const one = (r: number, yaw: number): ScanBeams => ({ angleMin: yaw, angleIncrement: 0, rangeMin: 0.1, rangeMax: 8, ranges: [r] });
+    const one = (r: number, yaw: number): ScanBeams => ({
+      angleMin: yaw,
+      angleIncrement: 0,
+      rangeMin: 0.1,
+      rangeMax: 8,
+      ranges: [r],
+    });
     g.integrateScan({ x: 0.05, y: 0, yaw: 0 }, one(0.99, Math.PI / 2), { ignore: [teammate] }); // its body's near face
     expect(g.ignoredReturns).toBe(1);
     expect(g.value(...g.cellOf(0.05, 1.05))).toBe(-1); // the end cell: unknown, not occupied
@@ -102,7 +116,13 @@ describe('LogOddsGrid', () => {
   it('integrates a 360-beam scan at 8 m on 0.1 m cells in well under 1 ms', () => {
     const g = new LogOddsGrid({ width: 400, height: 400, resolution: 0.1, originX: -20, originY: -20 });
     // Worst case for the ray walk: no returns, every beam runs the full 8 m (80 cells).
-    const open: ScanBeams = { angleMin: -Math.PI, angleIncrement: (2 * Math.PI) / 360, rangeMin: 0.1, rangeMax: 8, ranges: new Float32Array(360).fill(Infinity) };
+    const open: ScanBeams = {
+      angleMin: -Math.PI,
+      angleIncrement: (2 * Math.PI) / 360,
+      rangeMin: 0.1,
+      rangeMax: 8,
+      ranges: new Float32Array(360).fill(Infinity),
+    };
     const room = corridorScan(1.05, 8);
     for (let k = 0; k < 200; k++) g.integrateScan({ x: (k % 10) * 0.03, y: 0, yaw: k * 0.01 }, k % 2 ? open : room);
     // Median of 20 batches of 50 scans, so a busy CI box (vitest runs files in parallel) does not decide it.

@@ -91,10 +91,14 @@ export class LogOddsGrid {
   constructor(geometry: GridGeometry, params: LogOddsParams = DEFAULT_LOG_ODDS) {
     const { width, height, resolution } = geometry;
     if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || !(resolution > 0)) {
-      throw new RangeError(`grid geometry: expected positive integer width/height and resolution > 0, got ${width}×${height} @ ${resolution} m`);
+      throw new RangeError(
+        `grid geometry: expected positive integer width/height and resolution > 0, got ${width}×${height} @ ${resolution} m`,
+      );
     }
     if (!(params.lOcc > 0) || !(params.lFree < 0) || !(params.lMin < 0) || !(params.lMax > 0)) {
-      throw new RangeError(`log-odds: expected l_occ > 0, l_free < 0, l_min < 0 < l_max, got ${JSON.stringify(params)}`);
+      throw new RangeError(
+        `log-odds: expected l_occ > 0, l_free < 0, l_min < 0 < l_max, got ${JSON.stringify(params)}`,
+      );
     }
     this.geometry = { ...geometry };
     this.params = { ...params };
@@ -158,9 +162,18 @@ export class LogOddsGrid {
       const r = scan.ranges[i]!;
       let hit = 1;
       let d = r;
-      if (!(r >= scan.rangeMin)) { ends[3 * i + 2] = -1; continue; } // NaN, −Inf, too close: no information
-      if (!(r < maxR)) { hit = 0; d = maxR; } // +Inf or at/over range_max: no return within range
-      if (!(d > 0) || !Number.isFinite(d)) { ends[3 * i + 2] = -1; continue; }
+      if (!(r >= scan.rangeMin)) {
+        ends[3 * i + 2] = -1;
+        continue;
+      } // NaN, −Inf, too close: no information
+      if (!(r < maxR)) {
+        hit = 0;
+        d = maxR;
+      } // +Inf or at/over range_max: no return within range
+      if (!(d > 0) || !Number.isFinite(d)) {
+        ends[3 * i + 2] = -1;
+        continue;
+      }
       const a = sensor.yaw + scan.angleMin + i * scan.angleIncrement;
       const ca = Math.cos(a);
       const sa = Math.sin(a);
@@ -168,7 +181,10 @@ export class LogOddsGrid {
         const wx = sensor.x + ca * d;
         const wy = sensor.y + sa * d;
         for (const o of ignore) {
-          if ((wx - o.x) ** 2 + (wy - o.y) ** 2 <= o.radius * o.radius) { hit = 2; break; }
+          if ((wx - o.x) ** 2 + (wy - o.y) ** 2 <= o.radius * o.radius) {
+            hit = 2;
+            break;
+          }
         }
         if (hit === 2) this.ignoredReturns++;
       }
@@ -233,17 +249,29 @@ export class LogOddsGrid {
     let t1 = 1;
     const xHi = W - 1e-9;
     const yHi = H - 1e-9;
-    if (dx === 0) { if (x0 < 0 || x0 > xHi) return 0; } else {
+    if (dx === 0) {
+      if (x0 < 0 || x0 > xHi) return 0;
+    } else {
       let ta = -x0 / dx;
       let tb = (xHi - x0) / dx;
-      if (ta > tb) { const t = ta; ta = tb; tb = t; }
+      if (ta > tb) {
+        const t = ta;
+        ta = tb;
+        tb = t;
+      }
       if (ta > t0) t0 = ta;
       if (tb < t1) t1 = tb;
     }
-    if (dy === 0) { if (y0 < 0 || y0 > yHi) return 0; } else {
+    if (dy === 0) {
+      if (y0 < 0 || y0 > yHi) return 0;
+    } else {
       let ta = -y0 / dy;
       let tb = (yHi - y0) / dy;
-      if (ta > tb) { const t = ta; ta = tb; tb = t; }
+      if (ta > tb) {
+        const t = ta;
+        ta = tb;
+        tb = t;
+      }
       if (ta > t0) t0 = ta;
       if (tb < t1) t1 = tb;
     }
@@ -257,11 +285,23 @@ export class LogOddsGrid {
     let ady = by - ay;
     let offA = 1; // step along the dominant axis
     let offB = W; // step along the other axis
-    if (adx < 0) { adx = -adx; offA = -1; }
-    if (ady < 0) { ady = -ady; offB = -W; }
+    if (adx < 0) {
+      adx = -adx;
+      offA = -1;
+    }
+    if (ady < 0) {
+      ady = -ady;
+      offB = -W;
+    }
     let major = adx;
     let minor = ady;
-    if (ady > adx) { major = ady; minor = adx; const t = offA; offA = offB; offB = t; }
+    if (ady > adx) {
+      major = ady;
+      minor = adx;
+      const t = offA;
+      offA = offB;
+      offB = t;
+    }
     const mark = this.#mark;
     const { lFree, lMin, lMax } = this.params;
     const logOdds = this.logOdds;
@@ -284,7 +324,10 @@ export class LogOddsGrid {
       }
       c += offA;
       err += minor;
-      if (err >= major) { err -= major; c += offB; }
+      if (err >= major) {
+        err -= major;
+        c += offB;
+      }
     }
     return updated;
   }

@@ -8,7 +8,8 @@ const LATCHED = { qos: { durability: 'transient_local', depth: 1 } } as const;
 
 function odom(x: number, y: number, yaw: number): MessageOf<'nav_msgs/msg/Odometry'> {
   return {
-    header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' }, child_frame_id: 'r1/base_link',
+    header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' },
+    child_frame_id: 'r1/base_link',
     pose: { pose: { position: { x, y, z: 0 }, orientation: quaternionFromYaw(yaw) }, covariance: new Float64Array(36) },
     twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } }, covariance: new Float64Array(36) },
   };
@@ -24,8 +25,16 @@ function wallScan(d: number): MessageOf<'sensor_msgs/msg/LaserScan'> {
     ranges[i] = r < 6 ? r : Infinity;
   }
   return {
-    header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'r1/laser' }, angle_min: -Math.PI / 2, angle_max: Math.PI / 2,
-    angle_increment: Math.PI / (n - 1), time_increment: 0, scan_time: 0.1, range_min: 0.1, range_max: 6, ranges, intensities: [],
+    header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'r1/laser' },
+    angle_min: -Math.PI / 2,
+    angle_max: Math.PI / 2,
+    angle_increment: Math.PI / (n - 1),
+    time_increment: 0,
+    scan_time: 0.1,
+    range_min: 0.1,
+    range_max: 6,
+    ranges,
+    intensities: [],
   };
 }
 
@@ -34,13 +43,24 @@ describe('mapper node', () => {
     const ctx = quiet();
     const clock = new ManualClock();
     const sim = new Node('sim', '', ctx, { clock });
-    sim.createPublisher('nav_msgs/msg/MapMetaData', '/map_metadata', LATCHED).publish({
-      map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.1, width: 100, height: 60,
-      origin: { position: { x: -2, y: -3, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
-    });
+    sim
+      .createPublisher('nav_msgs/msg/MapMetaData', '/map_metadata', LATCHED)
+      .publish({
+        map_load_time: { sec: 0, nanosec: 0 },
+        resolution: 0.1,
+        width: 100,
+        height: 60,
+        origin: { position: { x: -2, y: -3, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+      });
     const scanPub = sim.createPublisher('sensor_msgs/msg/LaserScan', '/r1/scan');
     const odomPub = sim.createPublisher('nav_msgs/msg/Odometry', '/r1/odom');
-    const mapper = mapperKind.create(ctx, { name: 'mapper', namespace: '/r1', parameterOverrides: { publish_hz: 2 }, remappings: [], clock }) as MapperNode;
+    const mapper = mapperKind.create(ctx, {
+      name: 'mapper',
+      namespace: '/r1',
+      parameterOverrides: { publish_hz: 2 },
+      remappings: [],
+      clock,
+    }) as MapperNode;
     await mapper.configure();
     await mapper.activate();
     await ctx.spinUntilIdle();
@@ -51,7 +71,9 @@ describe('mapper node', () => {
 
     // Robot at (1, 0) facing +x, lidar 0.2 m ahead of base_link: the wall at x = 1 + 0.2 + 3.05 = 4.25.
     const maps: Array<MessageOf<'nav_msgs/msg/OccupancyGrid'>> = [];
-    new Node('viewer', '', ctx).createSubscription('nav_msgs/msg/OccupancyGrid', '/r1/map', LATCHED, (m) => { maps.push(m); });
+    new Node('viewer', '', ctx).createSubscription('nav_msgs/msg/OccupancyGrid', '/r1/map', LATCHED, (m) => {
+      maps.push(m);
+    });
     mapper.setParameters([{ name: 'sensor_x', value: 0.2 }]);
     odomPub.publish(odom(1, 0, 0));
     await ctx.spinUntilIdle();
@@ -81,7 +103,7 @@ describe('mapper node', () => {
     await mapper.shutdownAndDestroy();
   });
 
-  it('does not map a teammate\'s body while its shared pose is fresh, and does once the pose is stale', async () => {
+  it("does not map a teammate's body while its shared pose is fresh, and does once the pose is stale", async () => {
     const ctx = quiet();
     const clock = new ManualClock();
     const sim = new Node('sim', '', ctx, { clock });
@@ -89,7 +111,10 @@ describe('mapper node', () => {
     const odomPub = sim.createPublisher('nav_msgs/msg/Odometry', '/r1/odom');
     const matePub = sim.createPublisher('geometry_msgs/msg/PoseStamped', '/r1/fleet/r2/pose');
     const mapper = mapperKind.create(ctx, {
-      name: 'mapper', namespace: '/r1', remappings: [], clock,
+      name: 'mapper',
+      namespace: '/r1',
+      remappings: [],
+      clock,
       parameterOverrides: { width: 100, height: 60, resolution: 0.1, origin_x: -2, origin_y: -3, fleet_size: 3 },
     }) as MapperNode;
     expect(mapper.teammates).toEqual(['r2', 'r3']);
@@ -98,7 +123,10 @@ describe('mapper node', () => {
     odomPub.publish(odom(1, 0, 0));
     clock.advance(10_000_000_000n); // t = 10 s
     // r2 stands 2 m ahead (its body's face at x = 2.8, inside the "wall" of this scan at 3 − 0.2).
-    const pose = (sec: number) => ({ header: { stamp: { sec, nanosec: 0 }, frame_id: 'map' }, pose: { position: { x: 3.05, y: 0.05, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } });
+    const pose = (sec: number) => ({
+      header: { stamp: { sec, nanosec: 0 }, frame_id: 'map' },
+      pose: { position: { x: 3.05, y: 0.05, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+    });
     matePub.publish(pose(10));
     await ctx.spinUntilIdle();
     const body = () => mapper.grid!.value(...mapper.grid!.cellOf(2.85, 0.05));
@@ -118,10 +146,17 @@ describe('mapper node', () => {
 
   it('uses its own geometry parameters when given, and rejects bad log-odds parameters at launch-file check', async () => {
     const ctx = quiet();
-    const mapper = mapperKind.create(ctx, { name: 'mapper', namespace: '/r2', parameterOverrides: { width: 10, height: 20, resolution: 0.5, origin_x: 1 }, remappings: [] }) as MapperNode;
+    const mapper = mapperKind.create(ctx, {
+      name: 'mapper',
+      namespace: '/r2',
+      parameterOverrides: { width: 10, height: 20, resolution: 0.5, origin_x: 1 },
+      remappings: [],
+    }) as MapperNode;
     await mapper.configure();
     expect(mapper.grid?.geometry).toEqual({ width: 10, height: 20, resolution: 0.5, originX: 1, originY: 0 });
-    expect(() => mapperKind.create(ctx, { name: 'm2', namespace: '/r2', parameterOverrides: { l_free: 0.3 }, remappings: [] })).toThrow(/l_free.*\[-10, -0.01\]/);
+    expect(() =>
+      mapperKind.create(ctx, { name: 'm2', namespace: '/r2', parameterOverrides: { l_free: 0.3 }, remappings: [] }),
+    ).toThrow(/l_free.*\[-10, -0.01\]/);
     await mapper.shutdownAndDestroy();
   });
 });

@@ -1,5 +1,13 @@
 import {
-  KindNode, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type MessageOf, type NodeKindOptions, type Publisher, type Timer,
+  KindNode,
+  defineNodeKind,
+  nodeKindSpec,
+  secondsToNs,
+  type Context,
+  type MessageOf,
+  type NodeKindOptions,
+  type Publisher,
+  type Timer,
 } from '../../runtime/index.js';
 import { yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
 import { LogOddsGrid, type Pose2D } from './LogOddsGrid.js';
@@ -7,35 +15,126 @@ import { SharedPoses, teamParameters, teammateNames } from './SharedPoses.js';
 
 const LATCHED = { durability: 'transient_local', depth: 1 } as const;
 
-const dim = (what: string) => ({ type: 'integer' as const, default: 0, range: { from: 0, to: 100_000 }, description: `Grid ${what} in cells; 0 = take the geometry from /map_metadata.` });
+const dim = (what: string) => ({
+  type: 'integer' as const,
+  default: 0,
+  range: { from: 0, to: 100_000 },
+  description: `Grid ${what} in cells; 0 = take the geometry from /map_metadata.`,
+});
 
 const spec = nodeKindSpec({
   name: 'mapper',
-  description: 'Log-odds occupancy mapping of scan at the odom pose (map frame); publishes this robot\'s own map.',
+  description: "Log-odds occupancy mapping of scan at the odom pose (map frame); publishes this robot's own map.",
   parameters: {
     width: dim('width'),
     height: dim('height'),
-    resolution: { type: 'double', default: 0, unit: 'm', range: { from: 0, to: 100 }, description: 'Cell edge; 0 = from /map_metadata.' },
-    origin_x: { type: 'double', default: 0, unit: 'm', description: 'World x of cell (0,0)\'s lower-left corner (used when the geometry is given here).' },
-    origin_y: { type: 'double', default: 0, unit: 'm', description: 'World y of cell (0,0)\'s lower-left corner.' },
-    publish_hz: { type: 'double', default: 2, unit: 'Hz', range: { from: 0.01, to: 100 }, description: 'How often the map is published (only when it changed).' },
-    map_frame: { type: 'string', default: 'map', description: 'frame_id of the published map (the fleet\'s shared map frame in simulation).' },
+    resolution: {
+      type: 'double',
+      default: 0,
+      unit: 'm',
+      range: { from: 0, to: 100 },
+      description: 'Cell edge; 0 = from /map_metadata.',
+    },
+    origin_x: {
+      type: 'double',
+      default: 0,
+      unit: 'm',
+      description: "World x of cell (0,0)'s lower-left corner (used when the geometry is given here).",
+    },
+    origin_y: { type: 'double', default: 0, unit: 'm', description: "World y of cell (0,0)'s lower-left corner." },
+    publish_hz: {
+      type: 'double',
+      default: 2,
+      unit: 'Hz',
+      range: { from: 0.01, to: 100 },
+      description: 'How often the map is published (only when it changed).',
+    },
+    map_frame: {
+      type: 'string',
+      default: 'map',
+      description: "frame_id of the published map (the fleet's shared map frame in simulation).",
+    },
     sensor_x: { type: 'double', default: 0, unit: 'm', description: 'Lidar position in base_link, forward.' },
     sensor_y: { type: 'double', default: 0, unit: 'm', description: 'Lidar position in base_link, left.' },
-    sensor_yaw: { type: 'double', default: 0, unit: 'rad', range: { from: -7, to: 7 }, description: 'Lidar yaw in base_link.' },
-    max_range: { type: 'double', default: 0, unit: 'm', range: { from: 0, to: 1000 }, description: 'Use returns up to this range (shorter beams are cheaper and less noisy); 0 = the scan\'s range_max.' },
-    hit_offset: { type: 'double', default: 0.03, unit: 'm', range: { from: 0, to: 1 }, description: 'Occupied marks go this far beyond the measured range, so a return from a surface on a cell boundary marks the obstacle\'s cell, not the free cell in front of it (walls would grow towards the robot and narrow doorways).' },
-    ...teamParameters('teammates\' shared poses come on fleet/{teammate}/pose and their bodies are not mapped as obstacles'),
-    teammate_radius: { type: 'double', default: 0.35, unit: 'm', range: { from: 0, to: 10 }, description: 'Returns within this distance of a teammate\'s shared pose are its body, not an obstacle (footprint plus a margin); 0 = map teammates as obstacles.' },
-    teammate_speed: { type: 'double', default: 1.0, unit: 'm/s', range: { from: 0, to: 50 }, description: 'The fastest a teammate moves: the radius grows by this much per second of the pose\'s age.' },
-    teammate_max_age: { type: 'double', default: 1.0, unit: 's', range: { from: 0, to: 60 }, description: 'Older shared poses are not used to filter scans (the teammate may be anywhere).' },
-    l_occ: { type: 'double', default: 0.85, range: { from: 0.01, to: 10 }, description: 'Log-odds added at a hit (0.85 ≈ p 0.7, OctoMap\'s default).' },
-    l_free: { type: 'double', default: -0.4, range: { from: -10, to: -0.01 }, description: 'Log-odds added along a beam (−0.4 ≈ p 0.4).' },
-    l_min: { type: 'double', default: -2, range: { from: -20, to: -0.01 }, description: 'Lower clamp of a cell\'s log-odds (−2 ≈ p 0.12).' },
-    l_max: { type: 'double', default: 3.5, range: { from: 0.01, to: 20 }, description: 'Upper clamp of a cell\'s log-odds (3.5 ≈ p 0.97).' },
+    sensor_yaw: {
+      type: 'double',
+      default: 0,
+      unit: 'rad',
+      range: { from: -7, to: 7 },
+      description: 'Lidar yaw in base_link.',
+    },
+    max_range: {
+      type: 'double',
+      default: 0,
+      unit: 'm',
+      range: { from: 0, to: 1000 },
+      description: "Use returns up to this range (shorter beams are cheaper and less noisy); 0 = the scan's range_max.",
+    },
+    hit_offset: {
+      type: 'double',
+      default: 0.03,
+      unit: 'm',
+      range: { from: 0, to: 1 },
+      description:
+        "Occupied marks go this far beyond the measured range, so a return from a surface on a cell boundary marks the obstacle's cell, not the free cell in front of it (walls would grow towards the robot and narrow doorways).",
+    },
+    ...teamParameters(
+      "teammates' shared poses come on fleet/{teammate}/pose and their bodies are not mapped as obstacles",
+    ),
+    teammate_radius: {
+      type: 'double',
+      default: 0.35,
+      unit: 'm',
+      range: { from: 0, to: 10 },
+      description:
+        "Returns within this distance of a teammate's shared pose are its body, not an obstacle (footprint plus a margin); 0 = map teammates as obstacles.",
+    },
+    teammate_speed: {
+      type: 'double',
+      default: 1.0,
+      unit: 'm/s',
+      range: { from: 0, to: 50 },
+      description: "The fastest a teammate moves: the radius grows by this much per second of the pose's age.",
+    },
+    teammate_max_age: {
+      type: 'double',
+      default: 1.0,
+      unit: 's',
+      range: { from: 0, to: 60 },
+      description: 'Older shared poses are not used to filter scans (the teammate may be anywhere).',
+    },
+    l_occ: {
+      type: 'double',
+      default: 0.85,
+      range: { from: 0.01, to: 10 },
+      description: "Log-odds added at a hit (0.85 ≈ p 0.7, OctoMap's default).",
+    },
+    l_free: {
+      type: 'double',
+      default: -0.4,
+      range: { from: -10, to: -0.01 },
+      description: 'Log-odds added along a beam (−0.4 ≈ p 0.4).',
+    },
+    l_min: {
+      type: 'double',
+      default: -2,
+      range: { from: -20, to: -0.01 },
+      description: "Lower clamp of a cell's log-odds (−2 ≈ p 0.12).",
+    },
+    l_max: {
+      type: 'double',
+      default: 3.5,
+      range: { from: 0.01, to: 20 },
+      description: "Upper clamp of a cell's log-odds (3.5 ≈ p 0.97).",
+    },
   },
   publishes: { map: 'nav_msgs/msg/OccupancyGrid' },
-  subscribes: { scan: 'sensor_msgs/msg/LaserScan', odom: 'nav_msgs/msg/Odometry', '/map_metadata': 'nav_msgs/msg/MapMetaData', 'fleet/{teammate}/pose': 'geometry_msgs/msg/PoseStamped' },
+  subscribes: {
+    scan: 'sensor_msgs/msg/LaserScan',
+    odom: 'nav_msgs/msg/Odometry',
+    '/map_metadata': 'nav_msgs/msg/MapMetaData',
+    'fleet/{teammate}/pose': 'geometry_msgs/msg/PoseStamped',
+  },
 });
 
 /**
@@ -85,12 +184,26 @@ export class MapperNode extends KindNode<typeof spec> {
       this.#makeGrid({ width, height, resolution, originX: p.origin_x, originY: p.origin_y });
     } else {
       this.subscription('/map_metadata', { qos: LATCHED }, (m) => {
-        const g = { width: m.width, height: m.height, resolution: m.resolution, originX: m.origin.position.x, originY: m.origin.position.y };
+        const g = {
+          width: m.width,
+          height: m.height,
+          resolution: m.resolution,
+          originX: m.origin.position.x,
+          originY: m.origin.position.y,
+        };
         const have = this.#grid?.geometry;
         if (have === undefined) this.#makeGrid(g);
-        else if (have.width !== g.width || have.height !== g.height || have.resolution !== g.resolution
-          || have.originX !== g.originX || have.originY !== g.originY) {
-          this.getLogger().warn({ have, got: g }, 'map_metadata changed after the grid was made; keeping the first geometry');
+        else if (
+          have.width !== g.width ||
+          have.height !== g.height ||
+          have.resolution !== g.resolution ||
+          have.originX !== g.originX ||
+          have.originY !== g.originY
+        ) {
+          this.getLogger().warn(
+            { have, got: g },
+            'map_metadata changed after the grid was made; keeping the first geometry',
+          );
         }
       });
     }
@@ -119,9 +232,10 @@ export class MapperNode extends KindNode<typeof spec> {
     const p = this.params;
     const r0 = p.teammate_radius;
     if (this.#mates === undefined || !(r0 > 0)) return [];
-    return this.#mates.fresh(now, p.teammate_max_age).map((m) => ({ x: m.x, y: m.y, radius: r0 + p.teammate_speed * m.age }));
+    return this.#mates
+      .fresh(now, p.teammate_max_age)
+      .map((m) => ({ x: m.x, y: m.y, radius: r0 + p.teammate_speed * m.age }));
   }
-
 
   protected override onActivate() {
     this.#timer = this.createTimer(secondsToNs(1 / this.params.publish_hz), () => this.publishMap());
@@ -145,7 +259,10 @@ export class MapperNode extends KindNode<typeof spec> {
     const grid = this.#grid;
     const base = this.#pose;
     if (grid === undefined || base === undefined) {
-      if (this.droppedScans++ === 0) this.getLogger().warn(`scan dropped: no ${grid === undefined ? 'map geometry (set width/height/resolution or publish /map_metadata)' : 'pose on odom'} yet`);
+      if (this.droppedScans++ === 0)
+        this.getLogger().warn(
+          `scan dropped: no ${grid === undefined ? 'map geometry (set width/height/resolution or publish /map_metadata)' : 'pose on odom'} yet`,
+        );
       return;
     }
     const p = this.params;
@@ -155,10 +272,17 @@ export class MapperNode extends KindNode<typeof spec> {
     const s = Math.sin(base.yaw);
     const sensor = { x: base.x + c * ox - s * oy, y: base.y + s * ox + c * oy, yaw: base.yaw + p.sensor_yaw };
     const maxRange = p.max_range;
-    grid.integrateScan(sensor, {
-      angleMin: scan.angle_min, angleIncrement: scan.angle_increment, rangeMin: scan.range_min,
-      rangeMax: maxRange > 0 ? Math.min(maxRange, scan.range_max) : scan.range_max, ranges: scan.ranges,
-    }, { hitOffset: p.hit_offset, ignore: this.#teammateDiscs(this.now().seconds) });
+    grid.integrateScan(
+      sensor,
+      {
+        angleMin: scan.angle_min,
+        angleIncrement: scan.angle_increment,
+        rangeMin: scan.range_min,
+        rangeMax: maxRange > 0 ? Math.min(maxRange, scan.range_max) : scan.range_max,
+        ranges: scan.ranges,
+      },
+      { hitOffset: p.hit_offset, ignore: this.#teammateDiscs(this.now().seconds) },
+    );
     this.scansIntegrated++;
   }
 
@@ -172,7 +296,10 @@ export class MapperNode extends KindNode<typeof spec> {
     this.#pub?.publish({
       header: { stamp: now, frame_id: this.params.map_frame },
       info: {
-        map_load_time: now, resolution: g.resolution, width: g.width, height: g.height,
+        map_load_time: now,
+        resolution: g.resolution,
+        width: g.width,
+        height: g.height,
         origin: { position: { x: g.originX, y: g.originY, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
       },
       data: grid.occupancy.slice(),

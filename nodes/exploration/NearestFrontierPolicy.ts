@@ -15,7 +15,8 @@ export class NearestFrontierPolicy implements ExplorationPolicy {
     let best = -1;
     obs.nodes.forEach((n, i) => {
       if (i === obs.currentIndex || n.utility <= 0 || dist[i] === Infinity) return;
-      if (best < 0 || dist[i]! < dist[best]! || (dist[i] === dist[best] && n.utility > obs.nodes[best]!.utility)) best = i;
+      if (best < 0 || dist[i]! < dist[best]! || (dist[i] === dist[best] && n.utility > obs.nodes[best]!.utility))
+        best = i;
     });
     return best;
   }

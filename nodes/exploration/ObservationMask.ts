@@ -36,12 +36,19 @@ export function maskObservation(obs: GraphObservation, stepwise: boolean, o: Obs
   }
   const anyBanned = banned.includes(true);
   if (!anyBanned && !stepwise) return obs;
-  const nodes = anyBanned ? obs.nodes.map((n, i) => (banned[i] ? { ...n, utility: 0, rendezvousUtility: 0 } : n)) : obs.nodes;
+  const nodes = anyBanned
+    ? obs.nodes.map((n, i) => (banned[i] ? { ...n, utility: 0, rendezvousUtility: 0 } : n))
+    : obs.nodes;
   if (!stepwise) return { ...obs, nodes };
   const cur = obs.currentIndex;
   const here = obs.nodes[cur]!;
   const minStep = o.minStep;
-  const edges = obs.edges.map((list, i) => list.filter((j) => j === i || (!banned[j] &&
-    (i !== cur || Math.hypot(obs.nodes[j]!.x - here.x, obs.nodes[j]!.y - here.y) >= minStep))));
+  const edges = obs.edges.map((list, i) =>
+    list.filter(
+      (j) =>
+        j === i ||
+        (!banned[j] && (i !== cur || Math.hypot(obs.nodes[j]!.x - here.x, obs.nodes[j]!.y - here.y) >= minStep)),
+    ),
+  );
   return { ...obs, nodes, edges };
 }

@@ -11,7 +11,8 @@ function step(p: Pose2D, v: number, w: number, dt: number): Pose2D {
 /** Distance from a point to the polyline (0,0)→(3,0)→(3,3). */
 function offL(p: Pose2D): number {
   const seg = (ax: number, ay: number, bx: number, by: number) => {
-    const dx = bx - ax; const dy = by - ay;
+    const dx = bx - ax;
+    const dy = by - ay;
     const t = Math.max(0, Math.min(1, ((p.x - ax) * dx + (p.y - ay) * dy) / (dx * dx + dy * dy)));
     return Math.hypot(ax + t * dx - p.x, ay + t * dy - p.y);
   };
@@ -53,7 +54,13 @@ describe('PathFollower', () => {
 
   it('turns on the spot when the path starts behind it, and slows down near the goal', () => {
     const f = new PathFollower({ maxLinear: 0.5, approachDistance: 1, minLinear: 0.05 });
-    f.setPath([{ x: 0, y: 0 }, { x: -3, y: 0 }], 0);
+    f.setPath(
+      [
+        { x: 0, y: 0 },
+        { x: -3, y: 0 },
+      ],
+      0,
+    );
     const turn = f.update({ x: 0, y: 0, yaw: 0 }, 0);
     expect(turn.v).toBe(0);
     expect(Math.abs(turn.w)).toBeGreaterThan(0.5);
@@ -65,7 +72,13 @@ describe('PathFollower', () => {
 
   it('detects no progress, backs up and rotates, then gives up after max_recoveries', () => {
     const f = new PathFollower({ stuckTime: 2, maxRecoveries: 2, recoveryBackupTime: 1, recoveryRotateTime: 1 });
-    f.setPath([{ x: 0, y: 0 }, { x: 5, y: 0 }], 0);
+    f.setPath(
+      [
+        { x: 0, y: 0 },
+        { x: 5, y: 0 },
+      ],
+      0,
+    );
     let pose: Pose2D = { x: 0, y: 0, yaw: 0 };
     const events: Array<[number, string]> = [];
     let backedUp = false;
@@ -74,7 +87,10 @@ describe('PathFollower', () => {
       const cmd = f.update(pose, t);
       if (cmd.event !== undefined) events.push([Math.round(t * 100) / 100, cmd.event]);
       if (cmd.state === 'recovering' && cmd.v < 0) backedUp = true;
-      if (cmd.state === 'aborted') { expect(cmd).toMatchObject({ v: 0, w: 0 }); break; }
+      if (cmd.state === 'aborted') {
+        expect(cmd).toMatchObject({ v: 0, w: 0 });
+        break;
+      }
       // A box at x = 0.5 stops the robot: it cannot drive forward past x = 0.3.
       const next = step(pose, cmd.v, cmd.w, dt);
       pose = next.x > 0.3 ? { ...next, x: 0.3 } : next;
@@ -83,7 +99,13 @@ describe('PathFollower', () => {
     expect(events.map((e) => e[1])).toEqual(['stuck', 'recovered', 'stuck', 'recovered', 'aborted']);
     expect(f.recoveries).toBe(2);
     // A replan for the same goal does not revive it; a new goal does.
-    f.setPath([{ x: 0.3, y: 0 }, { x: 5, y: 0 }], 40);
+    f.setPath(
+      [
+        { x: 0.3, y: 0 },
+        { x: 5, y: 0 },
+      ],
+      40,
+    );
     expect(f.state).toBe('aborted');
     f.newGoal();
     expect(f.state).toBe('following');
@@ -92,7 +114,13 @@ describe('PathFollower', () => {
 
   it('stops on an empty path', () => {
     const f = new PathFollower();
-    f.setPath([{ x: 0, y: 0 }, { x: 1, y: 0 }], 0);
+    f.setPath(
+      [
+        { x: 0, y: 0 },
+        { x: 1, y: 0 },
+      ],
+      0,
+    );
     expect(f.update({ x: 0, y: 0, yaw: 0 }, 0).v).toBeGreaterThan(0);
     f.setPath([], 1);
     expect(f.update({ x: 0, y: 0, yaw: 0 }, 1)).toEqual({ v: 0, w: 0, state: 'idle', remaining: 0 });

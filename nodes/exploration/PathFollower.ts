@@ -37,9 +37,20 @@ export interface FollowerParams {
 }
 
 export const DEFAULT_FOLLOWER: FollowerParams = {
-  lookahead: 0.4, maxLinear: 0.3, maxAngular: 1.0, minLinear: 0.05, rotateInPlaceAngle: 0.8, angularGain: 2.0,
-  goalTolerance: 0.15, approachDistance: 0.6, stuckTime: 4, stuckDistance: 0.05,
-  recoveryBackupSpeed: 0.1, recoveryBackupTime: 1.5, recoveryRotateTime: 1.5, maxRecoveries: 2,
+  lookahead: 0.4,
+  maxLinear: 0.3,
+  maxAngular: 1.0,
+  minLinear: 0.05,
+  rotateInPlaceAngle: 0.8,
+  angularGain: 2.0,
+  goalTolerance: 0.15,
+  approachDistance: 0.6,
+  stuckTime: 4,
+  stuckDistance: 0.05,
+  recoveryBackupSpeed: 0.1,
+  recoveryBackupTime: 1.5,
+  recoveryRotateTime: 1.5,
+  maxRecoveries: 2,
 };
 
 export type FollowerState = 'idle' | 'following' | 'reached' | 'recovering' | 'aborted';
@@ -55,7 +66,10 @@ export interface FollowerCommand {
   remaining: number;
 }
 
-interface Point { x: number; y: number }
+interface Point {
+  x: number;
+  y: number;
+}
 
 export class PathFollower {
   readonly params: FollowerParams;
@@ -74,14 +88,21 @@ export class PathFollower {
     this.params = { ...DEFAULT_FOLLOWER, ...params };
   }
 
-  get state(): FollowerState { return this.#state; }
-  get recoveries(): number { return this.#recoveries; }
-  get path(): readonly Point[] { return this.#path; }
+  get state(): FollowerState {
+    return this.#state;
+  }
+  get recoveries(): number {
+    return this.#recoveries;
+  }
+  get path(): readonly Point[] {
+    return this.#path;
+  }
 
   /** A new goal: forget recoveries and a reached/aborted state. */
   newGoal(): void {
     this.#recoveries = 0;
-    if (this.#state === 'reached' || this.#state === 'aborted') this.#state = this.#path.length > 0 ? 'following' : 'idle';
+    if (this.#state === 'reached' || this.#state === 'aborted')
+      this.#state = this.#path.length > 0 ? 'following' : 'idle';
     this.#rebase = true;
   }
 
@@ -92,24 +113,36 @@ export class PathFollower {
   setPath(points: readonly Point[], now: number): void {
     const end = this.#path.at(-1);
     const newEnd = points.at(-1);
-    const sameGoal = end !== undefined && newEnd !== undefined && Math.hypot(end.x - newEnd.x, end.y - newEnd.y) <= this.params.goalTolerance;
+    const sameGoal =
+      end !== undefined &&
+      newEnd !== undefined &&
+      Math.hypot(end.x - newEnd.x, end.y - newEnd.y) <= this.params.goalTolerance;
     this.#path = points.map((p) => ({ x: p.x, y: p.y }));
     this.#cum = [0];
     for (let i = 1; i < this.#path.length; i++) {
-      this.#cum.push(this.#cum[i - 1]! + Math.hypot(this.#path[i]!.x - this.#path[i - 1]!.x, this.#path[i]!.y - this.#path[i - 1]!.y));
+      this.#cum.push(
+        this.#cum[i - 1]! +
+          Math.hypot(this.#path[i]!.x - this.#path[i - 1]!.x, this.#path[i]!.y - this.#path[i - 1]!.y),
+      );
     }
     this.#seg = 0;
     this.#rebase = true;
-    if (this.#path.length === 0) { this.#state = 'idle'; return; }
+    if (this.#path.length === 0) {
+      this.#state = 'idle';
+      return;
+    }
     if ((this.#state === 'reached' || this.#state === 'aborted') && sameGoal) return;
     if (this.#state !== 'recovering') this.#state = 'following';
-    if (this.#state === 'following' && !sameGoal) { this.#recoveries = 0; this.#lastProgress = now; }
+    if (this.#state === 'following' && !sameGoal) {
+      this.#recoveries = 0;
+      this.#lastProgress = now;
+    }
   }
 
   update(pose: Pose2D, now: number): FollowerCommand {
     const P = this.params;
     const stop = (state: FollowerState, remaining: number, event?: FollowerCommand['event']): FollowerCommand =>
-      (event === undefined ? { v: 0, w: 0, state, remaining } : { v: 0, w: 0, state, remaining, event });
+      event === undefined ? { v: 0, w: 0, state, remaining } : { v: 0, w: 0, state, remaining, event };
     if (this.#state === 'idle' || this.#state === 'reached' || this.#state === 'aborted' || this.#path.length === 0) {
       return stop(this.#state, 0);
     }
@@ -128,7 +161,8 @@ export class PathFollower {
     if (this.#state === 'recovering') {
       const t = now - this.#recoveryStart;
       if (t < P.recoveryBackupTime) return { v: -P.recoveryBackupSpeed, w: 0, state: 'recovering', remaining };
-      if (t < P.recoveryBackupTime + P.recoveryRotateTime) return { v: 0, w: this.#recoverySign * P.maxAngular * 0.5, state: 'recovering', remaining };
+      if (t < P.recoveryBackupTime + P.recoveryRotateTime)
+        return { v: 0, w: this.#recoverySign * P.maxAngular * 0.5, state: 'recovering', remaining };
       this.#state = 'following';
       this.#lastProgress = now;
       this.#rebase = true;
@@ -137,8 +171,14 @@ export class PathFollower {
 
     // Progress: the remaining distance shrinks, or, turning on the spot, the heading error does.
     const progressMetric = remaining + (Math.abs(alpha) > P.rotateInPlaceAngle ? Math.abs(alpha) * 0.5 : 0);
-    if (this.#rebase) { this.#bestRemaining = progressMetric; this.#rebase = false; }
-    if (progressMetric < this.#bestRemaining - P.stuckDistance) { this.#bestRemaining = progressMetric; this.#lastProgress = now; }
+    if (this.#rebase) {
+      this.#bestRemaining = progressMetric;
+      this.#rebase = false;
+    }
+    if (progressMetric < this.#bestRemaining - P.stuckDistance) {
+      this.#bestRemaining = progressMetric;
+      this.#lastProgress = now;
+    }
     if (now - this.#lastProgress > P.stuckTime) {
       if (this.#recoveries >= P.maxRecoveries) {
         this.#state = 'aborted';

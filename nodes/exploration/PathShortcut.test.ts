@@ -9,7 +9,12 @@ describe('shortcutPath', () => {
     const h = 10;
     const data = new Int8Array(w * h);
     for (let y = 0; y < 7; y++) data[y * w + 10] = 100; // a wall from the bottom, open above row 6
-    const cost = inflateGrid(data, w, h, { occupiedThreshold: 65, robotRadius: 0, inflationRadius: 0, allowUnknown: true });
+    const cost = inflateGrid(data, w, h, {
+      occupiedThreshold: 65,
+      robotRadius: 0,
+      inflationRadius: 0,
+      allowUnknown: true,
+    });
     const path = new AStarPlanner().plan(cost, w, h, 2 * w + 2, 2 * w + 17)!.cells;
     const short = shortcutPath(cost, w, path);
     expect(short[0]).toBe(path[0]);

@@ -45,7 +45,13 @@ export function lineClear(cost: Uint8Array, width: number, a: number, b: number,
     if (e2 >= dy && e2 <= dx) {
       if (cost[y * width + x + sx]! > limit || cost[(y + sy) * width + x]! > limit) return false;
     }
-    if (e2 >= dy) { err += dy; x += sx; }
-    if (e2 <= dx) { err += dx; y += sy; }
+    if (e2 >= dy) {
+      err += dy;
+      x += sx;
+    }
+    if (e2 <= dx) {
+      err += dx;
+      y += sy;
+    }
   }
 }

@@ -15,12 +15,25 @@ async function setup(overrides: Record<string, number> = {}) {
   const goalPub = sim.createPublisher('geometry_msgs/msg/PoseStamped', '/r1/goal');
   const plans: Array<MessageOf<'nav_msgs/msg/Path'>> = [];
   const status: Array<MessageOf<'outpost_msgs/msg/NavStatus'>> = [];
-  sim.createSubscription('nav_msgs/msg/Path', '/r1/plan', LATCHED, (m) => { plans.push(m); });
-  sim.createSubscription('outpost_msgs/msg/NavStatus', '/r1/planner/status', LATCHED, (m) => { status.push(m); });
-  const planner = plannerKind.create(ctx, { name: 'planner', namespace: '/r1', parameterOverrides: { min_replan_interval: 1, ...overrides }, remappings: [], clock }) as PlannerNode;
+  sim.createSubscription('nav_msgs/msg/Path', '/r1/plan', LATCHED, (m) => {
+    plans.push(m);
+  });
+  sim.createSubscription('outpost_msgs/msg/NavStatus', '/r1/planner/status', LATCHED, (m) => {
+    status.push(m);
+  });
+  const planner = plannerKind.create(ctx, {
+    name: 'planner',
+    namespace: '/r1',
+    parameterOverrides: { min_replan_interval: 1, ...overrides },
+    remappings: [],
+    clock,
+  }) as PlannerNode;
   await planner.configure();
   await planner.activate();
-  const step = async (s: number) => { clock.advance(BigInt(Math.round(s * 1e9))); await ctx.spinUntilIdle(); };
+  const step = async (s: number) => {
+    clock.advance(BigInt(Math.round(s * 1e9)));
+    await ctx.spinUntilIdle();
+  };
   return { ctx, clock, mapPub, odomPub, goalPub, plans, status, planner, step };
 }
 
@@ -84,10 +97,16 @@ describe('planner node', () => {
   it('plans around a teammate at its shared pose, replans when one steps onto the path, and forgets a stale pose', async () => {
     const t = await setup({ fleet_size: 2 });
     expect(t.planner.teammates).toEqual(['r2']);
-    const matePub = new Node('r2sim', '', t.ctx, { clock: t.clock }).createPublisher('geometry_msgs/msg/PoseStamped', '/r1/fleet/r2/pose');
+    const matePub = new Node('r2sim', '', t.ctx, { clock: t.clock }).createPublisher(
+      'geometry_msgs/msg/PoseStamped',
+      '/r1/fleet/r2/pose',
+    );
     const mateAt = (x: number, y: number) => {
       const now = t.planner.now().toMsg();
-      matePub.publish({ header: { stamp: now, frame_id: 'map' }, pose: { position: { x, y, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } });
+      matePub.publish({
+        header: { stamp: now, frame_id: 'map' },
+        pose: { position: { x, y, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+      });
     };
     await t.step(10);
     t.mapPub.publish(roomMap(true)); // the only way to x > 3 is the gap at y 3.0–3.9

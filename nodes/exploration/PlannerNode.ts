@@ -1,5 +1,13 @@
 import {
-  KindNode, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type MessageOf, type NodeKindOptions, type Publisher, type Timer,
+  KindNode,
+  defineNodeKind,
+  nodeKindSpec,
+  secondsToNs,
+  type Context,
+  type MessageOf,
+  type NodeKindOptions,
+  type Publisher,
+  type Timer,
 } from '../../runtime/index.js';
 import { quaternionFromYaw, yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
 import { AStarPlanner, nearestTraversableCell } from './AStarPlanner.js';
@@ -18,30 +26,116 @@ interface MapState {
 
 const spec = nodeKindSpec({
   name: 'planner',
-  description: 'A* global planner on the inflated (fleet) map: goal → plan, with ~/status planned / unreachable / reached.',
+  description:
+    'A* global planner on the inflated (fleet) map: goal → plan, with ~/status planned / unreachable / reached.',
   parameters: {
-    map_topic: { type: 'string', default: 'fleet/map', description: 'OccupancyGrid to plan on (latched): the fleet\'s merged map, or `map` for this robot\'s own.' },
-    robot_radius: { type: 'double', default: 0.2, unit: 'm', range: { from: 0, to: 10 }, description: 'Cells closer than this to an obstacle are blocked.' },
-    inflation_radius: { type: 'double', default: 0.5, unit: 'm', range: { from: 0, to: 20 }, description: 'Cells closer than this to an obstacle cost more (falling to 0 here); ≤ robot_radius for none.' },
-    cost_weight: { type: 'double', default: 2, range: { from: 0, to: 100 }, description: 'A step next to the robot radius costs 1 + cost_weight times a free step.' },
-    occupied_threshold: { type: 'integer', default: 65, range: { from: 1, to: 100 }, description: 'Map values at or above this are obstacles (map_server\'s occupied_thresh × 100).' },
-    allow_unknown: { type: 'bool', default: true, description: 'Plan through unknown cells (exploration) or treat them as blocked.' },
-    goal_search_radius: { type: 'double', default: 1.0, unit: 'm', range: { from: 0, to: 100 }, description: 'A goal in an obstacle moves to the nearest traversable cell within this distance.' },
-    goal_tolerance: { type: 'double', default: 0.2, unit: 'm', range: { from: 0, to: 10 }, description: 'The goal is reached within this distance.' },
-    min_replan_interval: { type: 'double', default: 1.0, unit: 's', range: { from: 0, to: 600 }, description: 'Replan on a map change at most this often (at once when the path is blocked).' },
-    replan_period: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 600 }, description: 'Also replan this often while a goal is active; 0 = only on map changes.' },
-    check_hz: { type: 'double', default: 5, unit: 'Hz', range: { from: 0.1, to: 100 }, description: 'How often map changes and arrival are checked.' },
-    simplify: { type: 'bool', default: true, description: 'Shortcut the grid path by line of sight (never closer to walls than the A* path).' },
+    map_topic: {
+      type: 'string',
+      default: 'fleet/map',
+      description: "OccupancyGrid to plan on (latched): the fleet's merged map, or `map` for this robot's own.",
+    },
+    robot_radius: {
+      type: 'double',
+      default: 0.2,
+      unit: 'm',
+      range: { from: 0, to: 10 },
+      description: 'Cells closer than this to an obstacle are blocked.',
+    },
+    inflation_radius: {
+      type: 'double',
+      default: 0.5,
+      unit: 'm',
+      range: { from: 0, to: 20 },
+      description: 'Cells closer than this to an obstacle cost more (falling to 0 here); ≤ robot_radius for none.',
+    },
+    cost_weight: {
+      type: 'double',
+      default: 2,
+      range: { from: 0, to: 100 },
+      description: 'A step next to the robot radius costs 1 + cost_weight times a free step.',
+    },
+    occupied_threshold: {
+      type: 'integer',
+      default: 65,
+      range: { from: 1, to: 100 },
+      description: "Map values at or above this are obstacles (map_server's occupied_thresh × 100).",
+    },
+    allow_unknown: {
+      type: 'bool',
+      default: true,
+      description: 'Plan through unknown cells (exploration) or treat them as blocked.',
+    },
+    goal_search_radius: {
+      type: 'double',
+      default: 1.0,
+      unit: 'm',
+      range: { from: 0, to: 100 },
+      description: 'A goal in an obstacle moves to the nearest traversable cell within this distance.',
+    },
+    goal_tolerance: {
+      type: 'double',
+      default: 0.2,
+      unit: 'm',
+      range: { from: 0, to: 10 },
+      description: 'The goal is reached within this distance.',
+    },
+    min_replan_interval: {
+      type: 'double',
+      default: 1.0,
+      unit: 's',
+      range: { from: 0, to: 600 },
+      description: 'Replan on a map change at most this often (at once when the path is blocked).',
+    },
+    replan_period: {
+      type: 'double',
+      default: 0,
+      unit: 's',
+      range: { from: 0, to: 600 },
+      description: 'Also replan this often while a goal is active; 0 = only on map changes.',
+    },
+    check_hz: {
+      type: 'double',
+      default: 5,
+      unit: 'Hz',
+      range: { from: 0.1, to: 100 },
+      description: 'How often map changes and arrival are checked.',
+    },
+    simplify: {
+      type: 'bool',
+      default: true,
+      description: 'Shortcut the grid path by line of sight (never closer to walls than the A* path).',
+    },
     map_frame: { type: 'string', default: 'map', description: 'frame_id of plan and status.' },
     ...teamParameters('teammates (fleet/{teammate}/pose) are planned around'),
-    teammate_radius: { type: 'double', default: 0.35, unit: 'm', range: { from: 0, to: 10 }, description: 'A teammate blocks a disc this wide (plus robot_radius) around its shared pose; 0 = ignore teammates.' },
-    teammate_max_age: { type: 'double', default: 2, unit: 's', range: { from: 0, to: 60 }, description: 'Older shared poses are not planned around.' },
-    teammate_lookahead: { type: 'double', default: 3, unit: 'm', range: { from: 0, to: 100 }, description: 'A teammate on this much of the path ahead makes the planner plan again.' },
+    teammate_radius: {
+      type: 'double',
+      default: 0.35,
+      unit: 'm',
+      range: { from: 0, to: 10 },
+      description:
+        'A teammate blocks a disc this wide (plus robot_radius) around its shared pose; 0 = ignore teammates.',
+    },
+    teammate_max_age: {
+      type: 'double',
+      default: 2,
+      unit: 's',
+      range: { from: 0, to: 60 },
+      description: 'Older shared poses are not planned around.',
+    },
+    teammate_lookahead: {
+      type: 'double',
+      default: 3,
+      unit: 'm',
+      range: { from: 0, to: 100 },
+      description: 'A teammate on this much of the path ahead makes the planner plan again.',
+    },
   },
   publishes: { plan: 'nav_msgs/msg/Path', '~/status': 'outpost_msgs/msg/NavStatus' },
   subscribes: {
     // The topic `map_topic` names (default fleet/map).
-    '{map_topic*}': 'nav_msgs/msg/OccupancyGrid', odom: 'nav_msgs/msg/Odometry', goal: 'geometry_msgs/msg/PoseStamped',
+    '{map_topic*}': 'nav_msgs/msg/OccupancyGrid',
+    odom: 'nav_msgs/msg/Odometry',
+    goal: 'geometry_msgs/msg/PoseStamped',
     'fleet/{teammate}/pose': 'geometry_msgs/msg/PoseStamped',
   },
 });
@@ -95,7 +189,9 @@ export class PlannerNode extends KindNode<typeof spec> {
     super(spec, context, options);
   }
 
-  get state(): NavState { return this.#state; }
+  get state(): NavState {
+    return this.#state;
+  }
 
   protected override onConfigure() {
     this.#planPub = this.publisher('plan', { lifecycle: true, qos: LATCHED });
@@ -104,7 +200,11 @@ export class PlannerNode extends KindNode<typeof spec> {
       this.#map = { msg: m, version: ++this.#mapVersion };
     });
     this.subscription('odom', { qos: 5 }, (m) => {
-      this.#pose = { x: m.pose.pose.position.x, y: m.pose.pose.position.y, yaw: yawFromQuaternion(m.pose.pose.orientation) };
+      this.#pose = {
+        x: m.pose.pose.position.x,
+        y: m.pose.pose.position.y,
+        yaw: yawFromQuaternion(m.pose.pose.orientation),
+      };
     });
     this.subscription('goal', { qos: 10 }, (m) => {
       if (this.lifecycleState !== 'active') return;
@@ -144,7 +244,8 @@ export class PlannerNode extends KindNode<typeof spec> {
         for (let cx = x0; cx <= x1; cx++) {
           const x = ox + (cx + 0.5) * res;
           const y = oy + (cy + 0.5) * res;
-          if ((x - m.x) ** 2 + (y - m.y) ** 2 <= r * r && (x - pose.x) ** 2 + (y - pose.y) ** 2 > 0.09) out.push(cy * w + cx);
+          if ((x - m.x) ** 2 + (y - m.y) ** 2 <= r * r && (x - pose.x) ** 2 + (y - pose.y) ** 2 > 0.09)
+            out.push(cy * w + cx);
         }
       }
     }
@@ -180,7 +281,10 @@ export class PlannerNode extends KindNode<typeof spec> {
     const map = this.#map;
     const pose = this.#pose;
     if (map === undefined || pose === undefined) {
-      this.#status('waiting', `no ${map === undefined ? `map on ${this.resolveTopicName(this.params.map_topic)}` : 'pose on odom'} yet`);
+      this.#status(
+        'waiting',
+        `no ${map === undefined ? `map on ${this.resolveTopicName(this.params.map_topic)}` : 'pose on odom'} yet`,
+      );
       return;
     }
     if (Math.hypot(goal.x - pose.x, goal.y - pose.y) <= this.params.goal_tolerance) {
@@ -233,7 +337,9 @@ export class PlannerNode extends KindNode<typeof spec> {
     try {
       this.#planOn(cost, map, pose, goal, t0);
     } finally {
-      mates.forEach((c, k) => { cost[c] = saved[k]!; });
+      mates.forEach((c, k) => {
+        cost[c] = saved[k]!;
+      });
     }
   }
 
@@ -250,17 +356,29 @@ export class PlannerNode extends KindNode<typeof spec> {
     this.#plannedVersion = map.version;
     const start = cellOf(pose.x, pose.y);
     const goalCell0 = cellOf(goal.x, goal.y);
-    if (start < 0) { this.#finish('unreachable', 'the robot is outside the map'); return; }
-    if (goalCell0 < 0) { this.#finish('unreachable', 'the goal is outside the map'); return; }
+    if (start < 0) {
+      this.#finish('unreachable', 'the robot is outside the map');
+      return;
+    }
+    if (goalCell0 < 0) {
+      this.#finish('unreachable', 'the goal is outside the map');
+      return;
+    }
     const goalCell = nearestTraversableCell(cost, w, h, goalCell0, Math.round(this.params.goal_search_radius / res));
-    if (goalCell < 0) { this.#finish('unreachable', `no traversable cell within ${this.params.goal_search_radius} m of the goal`); return; }
+    if (goalCell < 0) {
+      this.#finish('unreachable', `no traversable cell within ${this.params.goal_search_radius} m of the goal`);
+      return;
+    }
     // A robot on a cell the map now calls occupied (noise, a teammate's layer) may still drive off it.
     const startCost = cost[start]!;
     if (startCost === LETHAL) cost[start] = INSCRIBED;
     const result = this.astar.plan(cost, w, h, start, goalCell, this.params.cost_weight);
     cost[start] = startCost;
     this.lastPlanMs = performance.now() - t0;
-    if (result === undefined) { this.#finish('unreachable', 'no path to the goal'); return; }
+    if (result === undefined) {
+      this.#finish('unreachable', 'no path to the goal');
+      return;
+    }
     this.#pathCells = result.cells;
     const kept = this.params.simplify ? shortcutPath(cost, w, result.cells) : result.cells;
     const centre = (c: number) => ({ x: ox + ((c % w) + 0.5) * res, y: oy + (Math.floor(c / w) + 0.5) * res });
@@ -271,9 +389,15 @@ export class PlannerNode extends KindNode<typeof spec> {
     this.#publishPath(points);
     const end = points.at(-1)!;
     let length = 0;
-    for (let k = 1; k < points.length; k++) length += Math.hypot(points[k]!.x - points[k - 1]!.x, points[k]!.y - points[k - 1]!.y);
-    this.#status('planned', moved ? `goal moved ${Math.hypot(end.x - goal.x, end.y - goal.y).toFixed(2)} m off an obstacle` : '',
-      length, end, true);
+    for (let k = 1; k < points.length; k++)
+      length += Math.hypot(points[k]!.x - points[k - 1]!.x, points[k]!.y - points[k - 1]!.y);
+    this.#status(
+      'planned',
+      moved ? `goal moved ${Math.hypot(end.x - goal.x, end.y - goal.y).toFixed(2)} m off an obstacle` : '',
+      length,
+      end,
+      true,
+    );
   }
 
   #publishPath(points: Array<{ x: number; y: number }>): void {
@@ -304,7 +428,9 @@ export class PlannerNode extends KindNode<typeof spec> {
   #status(state: NavState, detail = '', distance = 0, goal = this.#goal, force = false): void {
     if (state === this.#state && !force) return;
     this.#state = state;
-    this.#statusPub?.publish(navStatusMessage(this.now(), this.params.map_frame, { state, goal, distanceRemaining: distance, detail }));
+    this.#statusPub?.publish(
+      navStatusMessage(this.now(), this.params.map_frame, { state, goal, distanceRemaining: distance, detail }),
+    );
   }
 }
 

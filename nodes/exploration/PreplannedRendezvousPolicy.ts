@@ -35,10 +35,22 @@ export class PreplannedRendezvousPolicy implements ExplorationPolicy {
     this.#speed = o.nominalSpeed ?? 0.3;
     this.#arrival = o.arrivalRadius ?? 1;
     this.#place = o.rendezvous;
-    for (const [what, v] of [['explore budget', this.#budget], ['return allowance', this.#allowance], ['rendezvous wait', this.#wait]] as const) {
-      if (!(v >= 0)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `preplanned_rendezvous: expected ${what} ≥ 0 s, got ${v}`);
+    for (const [what, v] of [
+      ['explore budget', this.#budget],
+      ['return allowance', this.#allowance],
+      ['rendezvous wait', this.#wait],
+    ] as const) {
+      if (!(v >= 0))
+        throw new OutpostError(
+          'OUTPOST_ERR_INVALID_ARGUMENT',
+          `preplanned_rendezvous: expected ${what} ≥ 0 s, got ${v}`,
+        );
     }
-    if (!(this.#speed > 0)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `preplanned_rendezvous: expected nominal speed > 0 m/s, got ${this.#speed}`);
+    if (!(this.#speed > 0))
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `preplanned_rendezvous: expected nominal speed > 0 m/s, got ${this.#speed}`,
+      );
   }
 
   get phase(): RendezvousPhase {
@@ -65,9 +77,11 @@ export class PreplannedRendezvousPolicy implements ExplorationPolicy {
     if (this.#phase === 'explore') {
       const way = shortestPaths(obs, obs.currentIndex).dist[target]!;
       const length = Number.isFinite(way) ? way : Math.hypot(here.x - place.x, here.y - place.y);
-      if (ctx.now >= this.#roundStart + this.#budget || ctx.now + length / this.#speed >= meeting) this.#phase = 'return';
+      if (ctx.now >= this.#roundStart + this.#budget || ctx.now + length / this.#speed >= meeting)
+        this.#phase = 'return';
     }
-    if (this.#phase === 'return' && Math.hypot(here.x - place.x, here.y - place.y) <= this.#arrival) this.#phase = 'wait';
+    if (this.#phase === 'return' && Math.hypot(here.x - place.x, here.y - place.y) <= this.#arrival)
+      this.#phase = 'wait';
     return this.#phase === 'explore' ? this.#greedy.choose(obs) : target;
   }
 }

@@ -11,9 +11,25 @@ import { firstStepSlot, PrivilegedExpert, type ExpertTruth } from './PrivilegedE
 // A corridor of nodes 1 m apart along y = 0.5: 0 (robot) — 1 — 2 — 3 — 4, where 3 and 4 are
 // frontier nodes. Node 0 sees 1 and 2 directly; 3 only through 2.
 const line: GraphObservation = {
-  nodes: [0, 1, 2, 3, 4].map((i) => ({ x: i + 0.5, y: 0.5, utility: i >= 3 ? 5 : 0, rendezvousUtility: 0, visits: 0, occupied: i === 0 ? -1 : 0 })),
-  edges: [[0, 1, 2], [1, 0, 2], [2, 1, 3, 0], [3, 2, 4], [4, 3]],
-  currentIndex: 0, resolution: 1, originX: 0, originY: 0,
+  nodes: [0, 1, 2, 3, 4].map((i) => ({
+    x: i + 0.5,
+    y: 0.5,
+    utility: i >= 3 ? 5 : 0,
+    rendezvousUtility: 0,
+    visits: 0,
+    occupied: i === 0 ? -1 : 0,
+  })),
+  edges: [
+    [0, 1, 2],
+    [1, 0, 2],
+    [2, 1, 3, 0],
+    [3, 2, 4],
+    [4, 3],
+  ],
+  currentIndex: 0,
+  resolution: 1,
+  originX: 0,
+  originY: 0,
 };
 
 /** A true world 10×1 cells, all free except cell 7 (a wall). */
@@ -65,7 +81,9 @@ describe('DecisionRecorder', () => {
     expect(b.length).toBe(2 * size);
     expect(b.readUInt32LE(0)).toBe(DECISION_MAGIC);
     expect(b.subarray(0, 4).toString('latin1')).toBe('OPD1');
-    expect([b.readUInt32LE(4), b.readUInt32LE(8), b.readInt32LE(12), b.readFloatLE(16), b.readUInt32LE(20)]).toEqual([5, 0, 2, 12.5, 3]);
+    expect([b.readUInt32LE(4), b.readUInt32LE(8), b.readInt32LE(12), b.readFloatLE(16), b.readUInt32LE(20)]).toEqual([
+      5, 0, 2, 12.5, 3,
+    ]);
     expect(b.readFloatLE(24 + 3 * 24 + 2 * 4)).toBeCloseTo(5 / 50, 6); // node 3's utility × 1/50
     const edges0 = 24 + 5 * 24;
     expect([0, 1, 2, 3].map((s) => b.readInt16LE(edges0 + 2 * s))).toEqual([0, 1, 2, -1]);

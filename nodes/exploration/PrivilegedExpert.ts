@@ -51,8 +51,10 @@ export class PrivilegedExpert {
   constructor(truth: ExpertTruth, options: ExpertOptions = {}) {
     this.#truth = truth;
     this.#o = {
-      sensorRange: options.sensorRange ?? 4, rays: options.rays ?? 72,
-      distanceOffset: options.distanceOffset ?? 1, claimedFactor: options.claimedFactor ?? 0.25,
+      sensorRange: options.sensorRange ?? 4,
+      rays: options.rays ?? 72,
+      distanceOffset: options.distanceOffset ?? 1,
+      claimedFactor: options.claimedFactor ?? 0.25,
     };
     this.#seen = new Int32Array(truth.width * truth.height);
   }
@@ -98,7 +100,10 @@ export class PrivilegedExpert {
       if (gain <= 0) return;
       let score = gain / (dist[i]! + this.#o.distanceOffset);
       if (teammates.some((m) => Math.hypot(m.x - n.x, m.y - n.y) < dist[i]!)) score *= this.#o.claimedFactor;
-      if (score > best) { best = score; target = i; }
+      if (score > best) {
+        best = score;
+        target = i;
+      }
     });
     if (target < 0) return { target, slot: -1 };
     return { target, slot: firstStepSlot(obs, target) };
@@ -129,7 +134,10 @@ export function firstStepSlot(obs: GraphObservation, target: number): number {
   list.forEach((j, s) => {
     if (j === cur || toTarget[j] === Infinity) return;
     const len = Math.hypot(obs.nodes[j]!.x - here.x, obs.nodes[j]!.y - here.y) + toTarget[j]!;
-    if (len < best) { best = len; slot = s; }
+    if (len < best) {
+      best = len;
+      slot = s;
+    }
   });
   return slot;
 }

@@ -7,8 +7,13 @@ const rows = Array.from({ length: 20 }, () => '.'.repeat(100));
 const grid = GridView.fromAscii(rows, 0.1);
 
 describe('rendezvous (map-delta) utility', () => {
-  const build = (mapDelta: number, inContact: boolean) => new ViewpointGraph({ nodeSpacing: 0.3, localRadius: 10, teammateRadius: 0.3, maxEdgeLength: 1 })
-    .build(grid, 0.25, 0.25, [{ x: 9.75, y: 0.25, inContact, mapDelta }]).observation;
+  const build = (mapDelta: number, inContact: boolean) =>
+    new ViewpointGraph({ nodeSpacing: 0.3, localRadius: 10, teammateRadius: 0.3, maxEdgeLength: 1 }).build(
+      grid,
+      0.25,
+      0.25,
+      [{ x: 9.75, y: 0.25, inContact, mapDelta }],
+    ).observation;
 
   it('rises along the path toward an out-of-contact teammate that lacks our map, and is 0 next to the robot', () => {
     const obs = build(100, false);
@@ -16,7 +21,8 @@ describe('rendezvous (map-delta) utility', () => {
     expect(onPath.length).toBeGreaterThan(5);
     // Value at the teammate: Δ·8/A + 0.1 = 100·8/2000 + 0.1 = 0.5.
     expect(Math.max(...obs.nodes.map((n) => n.rendezvousUtility))).toBeCloseTo(0.5, 5);
-    const best = (from: number, to: number) => Math.max(...obs.nodes.filter((n) => n.x >= from && n.x < to).map((n) => n.rendezvousUtility));
+    const best = (from: number, to: number) =>
+      Math.max(...obs.nodes.filter((n) => n.x >= from && n.x < to).map((n) => n.rendezvousUtility));
     expect(best(2, 4)).toBeGreaterThan(0.1);
     expect(best(5, 7)).toBeGreaterThan(best(2, 4));
     expect(best(8, 10)).toBeGreaterThan(best(5, 7));

@@ -31,7 +31,12 @@ export interface RendezvousTeammate {
  * to 0.1 at the robot; nodes near the path (in line of sight) take the largest value of any path
  * point; nodes near the robot get 0. Writes `rendezvousUtility` of `obs.nodes` in place.
  */
-export function addRendezvousUtility(obs: GraphObservation, grid: GridView, teammates: readonly RendezvousTeammate[], options: RendezvousOptions = {}): void {
+export function addRendezvousUtility(
+  obs: GraphObservation,
+  grid: GridView,
+  teammates: readonly RendezvousTeammate[],
+  options: RendezvousOptions = {},
+): void {
   const minRatio = options.minDeltaRatio ?? 0.01;
   const norm = options.normFactor ?? 8;
   const minConst = options.minConst ?? 0.1;

@@ -4,9 +4,22 @@ import { fleetRobotNames, ownRobotName } from '../fleet/FleetNames.js';
 /** The fleet parameters of a node that listens to teammates: `robots`, `fleet_size`, `robot_name`. */
 export function teamParameters(what: string) {
   return {
-    robots: { type: 'string_array', default: [] as string[], description: `Names of the fleet's robots (this one may be included): ${what}.` },
-    fleet_size: { type: 'integer', default: 0, range: { from: 0, to: 64 }, description: 'N > 0: the fleet is r1..rN (instead of listing `robots`).' },
-    robot_name: { type: 'string', default: '', description: 'This robot\'s name in the fleet; empty: the last segment of the namespace.' },
+    robots: {
+      type: 'string_array',
+      default: [] as string[],
+      description: `Names of the fleet's robots (this one may be included): ${what}.`,
+    },
+    fleet_size: {
+      type: 'integer',
+      default: 0,
+      range: { from: 0, to: 64 },
+      description: 'N > 0: the fleet is r1..rN (instead of listing `robots`).',
+    },
+    robot_name: {
+      type: 'string',
+      default: '',
+      description: "This robot's name in the fleet; empty: the last segment of the namespace.",
+    },
   } as const;
 }
 

@@ -1,4 +1,7 @@
-interface Point { x: number; y: number }
+interface Point {
+  x: number;
+  y: number;
+}
 
 /**
  * Goal deconfliction for the classical policies (Burgard et al., "Coordinated multi-robot

@@ -21,8 +21,16 @@ export class UtilityGreedyPolicy implements ExplorationPolicy {
   #committed: { x: number; y: number } | undefined;
 
   constructor(distanceOffset = 1, switchRatio = 1.5) {
-    if (!(distanceOffset > 0)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `utility_greedy: expected distance offset > 0 m, got ${distanceOffset}`);
-    if (!(switchRatio >= 1)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `utility_greedy: expected switch ratio ≥ 1, got ${switchRatio}`);
+    if (!(distanceOffset > 0))
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `utility_greedy: expected distance offset > 0 m, got ${distanceOffset}`,
+      );
+    if (!(switchRatio >= 1))
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `utility_greedy: expected switch ratio ≥ 1, got ${switchRatio}`,
+      );
     this.#c = distanceOffset;
     this.#ratio = switchRatio;
   }
@@ -38,9 +46,17 @@ export class UtilityGreedyPolicy implements ExplorationPolicy {
     obs.nodes.forEach((n, i) => {
       if (i === obs.currentIndex || n.utility <= 0 || dist[i] === Infinity) return;
       const score = n.utility / (dist[i]! + this.#c);
-      if (score > bestScore) { bestScore = score; best = i; }
+      if (score > bestScore) {
+        bestScore = score;
+        best = i;
+      }
       // The committed goal: the same place (nodes sit on cell centres), not reached yet.
-      if (c !== undefined && Math.abs(n.x - c.x) < 1e-6 && Math.abs(n.y - c.y) < 1e-6 && Math.hypot(n.x - here.x, n.y - here.y) > 0.3) {
+      if (
+        c !== undefined &&
+        Math.abs(n.x - c.x) < 1e-6 &&
+        Math.abs(n.y - c.y) < 1e-6 &&
+        Math.hypot(n.x - here.x, n.y - here.y) > 0.3
+      ) {
         kept = i;
         keptScore = score;
       }

@@ -27,7 +27,10 @@ export function roomsMap(): { grid: GridView; trail: Array<[number, number]> } {
       }
     }
   }
-  return { grid: new GridView(w, h, res, 0, 0, cells), trail: trail.map(([x, y]) => [(x + 0.5) * res, (y + 0.5) * res]) };
+  return {
+    grid: new GridView(w, h, res, 0, 0, cells),
+    trail: trail.map(([x, y]) => [(x + 0.5) * res, (y + 0.5) * res]),
+  };
 }
 
 /** Cells whose interior the straight segment between two cell centres enters, sampled finely (an independent check). */
@@ -76,7 +79,8 @@ describe('ViewpointGraph', () => {
         const [x1, y1] = cellOf(j);
         for (const [cx, cy] of segmentCells(x0, y0, x1, y1)) {
           if ((cx === x0 && cy === y0) || (cx === x1 && cy === y1)) continue;
-          if (grid.state(cx, cy) !== CELL_FREE) bad.push(`edge ${i}→${j} (${x0},${y0})→(${x1},${y1}) crosses (${cx},${cy})`);
+          if (grid.state(cx, cy) !== CELL_FREE)
+            bad.push(`edge ${i}→${j} (${x0},${y0})→(${x1},${y1}) crosses (${cx},${cy})`);
         }
         checked++;
       }
@@ -90,7 +94,10 @@ describe('ViewpointGraph', () => {
       expect(list.length).toBeLessThanOrEqual(30);
       expect(list[0]).toBe(i);
       expect(new Set(list).size).toBe(list.length);
-      for (const j of list) expect(Math.hypot(obs.nodes[i]!.x - obs.nodes[j]!.x, obs.nodes[i]!.y - obs.nodes[j]!.y)).toBeLessThanOrEqual(8 + 1e-9);
+      for (const j of list)
+        expect(Math.hypot(obs.nodes[i]!.x - obs.nodes[j]!.x, obs.nodes[i]!.y - obs.nodes[j]!.y)).toBeLessThanOrEqual(
+          8 + 1e-9,
+        );
     }
     expect(Math.max(...obs.edges.map((l) => l.length))).toBe(30);
     const small = new ViewpointGraph({ k: 4 }).build(grid, rx, ry).observation;
@@ -118,14 +125,12 @@ describe('ViewpointGraph', () => {
   });
 
   it('only keeps what is connected to the robot: nothing beyond a closed wall or unknown strip', () => {
-    const g = GridView.fromAscii([
-      '.....#.....',
-      '.....#.....',
-      '.....#.....',
-      '.....?.....',
-      '.....#.....',
-    ], 0.1);
-    const o = new ViewpointGraph({ nodeSpacing: 0.1, localRadius: 2, sensorRange: 0.3 }).build(g, 0.15, 0.15).observation;
+    const g = GridView.fromAscii(['.....#.....', '.....#.....', '.....#.....', '.....?.....', '.....#.....'], 0.1);
+    const o = new ViewpointGraph({ nodeSpacing: 0.1, localRadius: 2, sensorRange: 0.3 }).build(
+      g,
+      0.15,
+      0.15,
+    ).observation;
     expect(o.nodes.length).toBe(25);
     for (const n of o.nodes) expect(n.x).toBeLessThan(0.5);
   });
@@ -186,7 +191,9 @@ describe('ViewpointGraph', () => {
       runs.push(performance.now() - t0);
     }
     runs.sort((a, b) => a - b);
-    console.log(`viewpoint graph 640x480: ${obs.nodes.length} nodes, ${obs.edges.reduce((s, l) => s + l.length, 0)} edge entries, ${built.frontierCount} frontiers, median build ${runs[2]!.toFixed(1)} ms`);
+    console.log(
+      `viewpoint graph 640x480: ${obs.nodes.length} nodes, ${obs.edges.reduce((s, l) => s + l.length, 0)} edge entries, ${built.frontierCount} frontiers, median build ${runs[2]!.toFixed(1)} ms`,
+    );
     expect(runs[2]!).toBeLessThan(250); // generous: shared CI machines; the target is tens of ms
   });
 });
@@ -194,7 +201,10 @@ describe('ViewpointGraph', () => {
 describe('kNearestInSight: int32 keys against float64 keys', () => {
   it('gives the same neighbour lists, in the same order, on random maps and node sets with many equal distances', () => {
     let seed = 23;
-    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
     for (let trial = 0; trial < 20; trial++) {
       const w = 90;
       const h = 70;
@@ -204,7 +214,11 @@ describe('kNearestInSight: int32 keys against float64 keys', () => {
       // Lattice points (equal distances everywhere) and free cells anywhere.
       const xs = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 3 + 7 * rand(12) : rand(w)));
       const ys = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 3 + 7 * rand(9) : rand(h)));
-      for (const [k, maxEdge] of [[30, 80], [5, 20], [2, 181]] as const) {
+      for (const [k, maxEdge] of [
+        [30, 80],
+        [5, 20],
+        [2, 181],
+      ] as const) {
         expect(kNearestInSight(grid, xs, ys, k, maxEdge)).toEqual(kNearestInSight(grid, xs, ys, k, maxEdge, true));
       }
     }

@@ -79,12 +79,21 @@ export class ViewpointGraph {
 
   constructor(options: ViewpointGraphOptions = {}) {
     this.#o = {
-      sensorRange: options.sensorRange ?? 4, localRadius: options.localRadius ?? 4, teammateRadius: options.teammateRadius ?? 1,
-      nodeSpacing: options.nodeSpacing ?? 0.65, routeSpacing: options.routeSpacing ?? 1.5, offshootSpacing: options.offshootSpacing ?? 2,
-      offshootsPerBuild: options.offshootsPerBuild ?? 6, maxEdgeLength: options.maxEdgeLength ?? 8, k: options.k ?? MAX_NEIGHBOURS,
+      sensorRange: options.sensorRange ?? 4,
+      localRadius: options.localRadius ?? 4,
+      teammateRadius: options.teammateRadius ?? 1,
+      nodeSpacing: options.nodeSpacing ?? 0.65,
+      routeSpacing: options.routeSpacing ?? 1.5,
+      offshootSpacing: options.offshootSpacing ?? 2,
+      offshootsPerBuild: options.offshootsPerBuild ?? 6,
+      maxEdgeLength: options.maxEdgeLength ?? 8,
+      k: options.k ?? MAX_NEIGHBOURS,
     };
     if (!Number.isInteger(this.#o.k) || this.#o.k < 2 || this.#o.k > MAX_NEIGHBOURS) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `viewpoint graph: expected k an integer in [2, ${MAX_NEIGHBOURS}], got ${this.#o.k}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `viewpoint graph: expected k an integer in [2, ${MAX_NEIGHBOURS}], got ${this.#o.k}`,
+      );
     }
     this.#frontierOptions = options.frontier ?? {};
     this.#rendezvousOptions = options.rendezvous ?? {};
@@ -148,7 +157,12 @@ export class ViewpointGraph {
     // 1b. Utilities of the candidates, then anchors for the frontiers no candidate sees.
     const range = cell(this.#o.sensorRange);
     const frontiers = findFrontiers(grid, this.#frontierOptions, range);
-    const reachedCells = new Set(this.#reached.map(([x, y]) => { const [cx, cy] = grid.cellOf(x, y); return cy * grid.width + cx; }));
+    const reachedCells = new Set(
+      this.#reached.map(([x, y]) => {
+        const [cx, cy] = grid.cellOf(x, y);
+        return cy * grid.width + cx;
+      }),
+    );
     const seen = new Uint8Array(frontiers.count);
     const utilities: number[] = [];
     const utilityOf = (i: number): number => {
@@ -157,9 +171,22 @@ export class ViewpointGraph {
       return reachedCells.has(ys[i]! * grid.width + xs[i]!) ? 0 : u;
     };
     for (let i = 0; i < xs.length; i++) utilities.push(utilityOf(i));
-    this.#anchorOrphanFrontiers(grid, frontiers, seen, xs, ys, add, (i) => utilities.push(utilityOf(i)), range, cell(this.#o.maxEdgeLength));
+    this.#anchorOrphanFrontiers(
+      grid,
+      frontiers,
+      seen,
+      xs,
+      ys,
+      add,
+      (i) => utilities.push(utilityOf(i)),
+      range,
+      cell(this.#o.maxEdgeLength),
+    );
     if (xs.length >= 65536) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `viewpoint graph: ${xs.length} candidate nodes, at most 65535; raise node_spacing or route_spacing`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `viewpoint graph: ${xs.length} candidate nodes, at most 65535; raise node_spacing or route_spacing`,
+      );
     }
 
     // 2. K nearest collision-free neighbours, self first (as IR2's KD-tree query returns it).
@@ -168,15 +195,24 @@ export class ViewpointGraph {
     // 3. Keep the part connected to the robot (IR2 keeps the robot's connected component).
     const keep = connectedFrom(allEdges, 0);
     const newIndex = new Int32Array(xs.length).fill(-1);
-    keep.forEach((old, i) => { newIndex[old] = i; });
+    keep.forEach((old, i) => {
+      newIndex[old] = i;
+    });
     const cells = new Int32Array(keep.length * 2);
-    keep.forEach((old, i) => { cells[2 * i] = xs[old]!; cells[2 * i + 1] = ys[old]!; });
+    keep.forEach((old, i) => {
+      cells[2 * i] = xs[old]!;
+      cells[2 * i + 1] = ys[old]!;
+    });
     const edges = keep.map((old) => allEdges[old]!.map((j) => newIndex[j]!).filter((j) => j >= 0));
 
     // 4. Node features.
     const nodes: GraphNode[] = keep.map((old, i) => ({
-      x: grid.centerX(cells[2 * i]!), y: grid.centerY(cells[2 * i + 1]!),
-      utility: utilities[old]!, rendezvousUtility: 0, visits: 0, occupied: 0,
+      x: grid.centerX(cells[2 * i]!),
+      y: grid.centerY(cells[2 * i + 1]!),
+      utility: utilities[old]!,
+      rendezvousUtility: 0,
+      visits: 0,
+      occupied: 0,
     }));
     for (const [x, y] of this.#trail) nodes[nearest(nodes, x, y)]!.visits++;
     for (const t of teammates) {
@@ -184,7 +220,14 @@ export class ViewpointGraph {
       if (i > 0) nodes[i]!.occupied = 1;
     }
     nodes[0]!.occupied = -1;
-    const observation: GraphObservation = { nodes, edges, currentIndex: 0, resolution: res, originX: grid.originX, originY: grid.originY };
+    const observation: GraphObservation = {
+      nodes,
+      edges,
+      currentIndex: 0,
+      resolution: res,
+      originX: grid.originX,
+      originY: grid.originY,
+    };
     addRendezvousUtility(observation, grid, teammates, this.#rendezvousOptions);
 
     // 5. Offshoots toward high utility join the sparse set, so those places stay in the graph
@@ -205,8 +248,15 @@ export class ViewpointGraph {
    * per point. Candidate positions are cell coordinates; `onAdded(i)` is called for each new node.
    */
   #anchorOrphanFrontiers(
-    grid: GridView, frontiers: Frontiers, seen: Uint8Array, xs: number[], ys: number[],
-    add: (cx: number, cy: number) => void, onAdded: (i: number) => void, range: number, maxEdge: number,
+    grid: GridView,
+    frontiers: Frontiers,
+    seen: Uint8Array,
+    xs: number[],
+    ys: number[],
+    add: (cx: number, cy: number) => void,
+    onAdded: (i: number) => void,
+    range: number,
+    maxEdge: number,
   ): void {
     const pull = 0.9 * range;
     const lim2 = (maxEdge + pull) ** 2;
@@ -226,7 +276,10 @@ export class ViewpointGraph {
         if (t >= 1) continue frontier; // that candidate is within range already: nothing to add
         const px = Math.round(fx + (xs[i]! - fx) * t);
         const py = Math.round(fy + (ys[i]! - fy) * t);
-        if (grid.isFree(px, py)) { ax = px; ay = py; }
+        if (grid.isFree(px, py)) {
+          ax = px;
+          ay = py;
+        }
         break;
       }
       const before = xs.length;
@@ -254,12 +307,14 @@ export class ViewpointGraph {
     let added = 0;
     for (const { n, i } of candidates) {
       if (added >= this.#o.offshootsPerBuild) break;
-      const near = (list: Array<[number, number]>): boolean => list.some(([x, y]) => (x - n.x) ** 2 + (y - n.y) ** 2 < spacing2);
+      const near = (list: Array<[number, number]>): boolean =>
+        list.some(([x, y]) => (x - n.x) ** 2 + (y - n.y) ** 2 < spacing2);
       if (near(this.#route) || near(this.#offshoots)) continue;
       paths ??= shortestPaths(obs, obs.currentIndex);
       for (const p of pathTo(paths, i)) {
         const q = nodes[p]!;
-        if (p !== obs.currentIndex && !this.#offshoots.some(([x, y]) => x === q.x && y === q.y)) this.#offshoots.push([q.x, q.y]);
+        if (p !== obs.currentIndex && !this.#offshoots.some(([x, y]) => x === q.x && y === q.y))
+          this.#offshoots.push([q.x, q.y]);
       }
       added++;
     }
@@ -278,7 +333,14 @@ export class ViewpointGraph {
  * modulo (the sort was ~40% of a graph build's neighbour search in a CPU profile). `wide` forces
  * the Float64Array keys (tests). Both give the same order: the keys are the same integers.
  */
-export function kNearestInSight(grid: GridView, xs: readonly number[], ys: readonly number[], k: number, maxEdge: number, wide = false): number[][] {
+export function kNearestInSight(
+  grid: GridView,
+  xs: readonly number[],
+  ys: readonly number[],
+  k: number,
+  maxEdge: number,
+  wide = false,
+): number[][] {
   const n = xs.length;
   const max2 = maxEdge * maxEdge;
   const narrow = !wide && max2 * 65536 + 65535 <= 0x7fffffff;
@@ -309,12 +371,22 @@ export function kNearestInSight(grid: GridView, xs: readonly number[], ys: reado
 /** Node indices reachable from `source` over edges used both ways, in ascending order of first reach (source first). */
 function connectedFrom(edges: number[][], source: number): number[] {
   const adj: number[][] = edges.map(() => []);
-  edges.forEach((list, i) => { for (const j of list) if (j !== i) { adj[i]!.push(j); adj[j]!.push(i); } });
+  edges.forEach((list, i) => {
+    for (const j of list)
+      if (j !== i) {
+        adj[i]!.push(j);
+        adj[j]!.push(i);
+      }
+  });
   const seen = new Uint8Array(edges.length);
   const order = [source];
   seen[source] = 1;
   for (let q = 0; q < order.length; q++) {
-    for (const j of adj[order[q]!]!) if (seen[j] === 0) { seen[j] = 1; order.push(j); }
+    for (const j of adj[order[q]!]!)
+      if (seen[j] === 0) {
+        seen[j] = 1;
+        order.push(j);
+      }
   }
   return order;
 }
@@ -330,7 +402,10 @@ function nearest(nodes: readonly GraphNode[], x: number, y: number): number {
   let bd = Infinity;
   for (let i = 0; i < nodes.length; i++) {
     const d = (nodes[i]!.x - x) ** 2 + (nodes[i]!.y - y) ** 2;
-    if (d < bd) { bd = d; best = i; }
+    if (d < bd) {
+      bd = d;
+      best = i;
+    }
   }
   return best;
 }

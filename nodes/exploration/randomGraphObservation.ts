@@ -16,13 +16,20 @@ export function randomGraphObservation(n: number, seed = 1, radius = 0.2): Graph
   const xy = Array.from({ length: n }, () => [rand(), rand()] as const);
   const currentIndex = Math.floor(rand() * n);
   const nodes = xy.map(([x, y], i) => ({
-    x, y, utility: Math.floor(rand() * 40), rendezvousUtility: rand() < 0.2 ? rand() * 0.5 : 0, visits: Math.floor(rand() * 3), occupied: i === currentIndex ? -1 : 0,
+    x,
+    y,
+    utility: Math.floor(rand() * 40),
+    rendezvousUtility: rand() < 0.2 ? rand() * 0.5 : 0,
+    visits: Math.floor(rand() * 3),
+    occupied: i === currentIndex ? -1 : 0,
   }));
-  const edges = xy.map(([x, y], i) => xy
-    .map(([u, v], j) => ({ j, d: Math.hypot(u - x, v - y) }))
-    .filter((e) => e.d <= radius)
-    .sort((a, b) => a.d - b.d || (a.j === i ? -1 : 1))
-    .slice(0, MAX_NEIGHBOURS)
-    .map((e) => e.j));
+  const edges = xy.map(([x, y], i) =>
+    xy
+      .map(([u, v], j) => ({ j, d: Math.hypot(u - x, v - y) }))
+      .filter((e) => e.d <= radius)
+      .sort((a, b) => a.d - b.d || (a.j === i ? -1 : 1))
+      .slice(0, MAX_NEIGHBOURS)
+      .map((e) => e.j),
+  );
   return { nodes, edges, currentIndex, resolution: 1, originX: 0, originY: 0 };
 }

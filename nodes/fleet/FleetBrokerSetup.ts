@@ -46,10 +46,14 @@ export async function setUpFleetBroker(robot: string, p: FleetBrokerParams, logg
   }
   const tls = loadFleetTls({ ca: p.tls_ca_file, cert: p.tls_cert_file, key: p.tls_key_file });
   if (p.broker === 'embedded') {
-    if (users.length === 0) throw new Error('fleet_link: the embedded broker needs a credentials_file listing the fleet\'s users');
+    if (users.length === 0)
+      throw new Error("fleet_link: the embedded broker needs a credentials_file listing the fleet's users");
     const broker = new EmbeddedBroker({
-      access: new FleetAccess(p.fleet, users, { deriveInBackground: true }), host: p.broker_host, port: p.broker_port,
-      onRefused: (what, user, detail) => logger.warn({ what, user }, `broker refused ${what} by ${String(user)}: ${detail}`),
+      access: new FleetAccess(p.fleet, users, { deriveInBackground: true }),
+      host: p.broker_host,
+      port: p.broker_port,
+      onRefused: (what, user, detail) =>
+        logger.warn({ what, user }, `broker refused ${what} by ${String(user)}: ${detail}`),
     });
     try {
       await broker.start();

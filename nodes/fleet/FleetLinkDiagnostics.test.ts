@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { isOutpostError } from '../../runtime/OutpostError.js';
 import {
-  fleetLinkDiagnosticStatus, fleetTraffic, readFleetLinkDiagnostics, type FleetLinkDiagnostics,
+  fleetLinkDiagnosticStatus,
+  fleetTraffic,
+  readFleetLinkDiagnostics,
+  type FleetLinkDiagnostics,
 } from './FleetLinkDiagnostics.js';
 
 const figures: FleetLinkDiagnostics = {
   robot: 'r1',
   broker: 'mqtt://127.0.0.1:40001',
   peers: [
-    { name: 'r2', connected: true, queued: 3, sent: 120, acked: 117, resent: 4, bytes: 65_536, mapTiles: { sent: 40, applied: 38 } },
+    {
+      name: 'r2',
+      connected: true,
+      queued: 3,
+      sent: 120,
+      acked: 117,
+      resent: 4,
+      bytes: 65_536,
+      mapTiles: { sent: 40, applied: 38 },
+    },
     { name: 'r3', connected: false, queued: 0, sent: 0, acked: 0, resent: 0, bytes: 0 },
     // A teammate named like the receiver's keys must not be taken for them.
     { name: 'received', connected: true, queued: 1, sent: 2, acked: 1, resent: 0, bytes: 10 },
@@ -41,9 +53,24 @@ describe('FleetLinkDiagnostics', () => {
     expect(status.message).toBe('1/2 teammates in contact');
     expect(status.values.map((kv) => `${kv.key}=${kv.value}`)).toEqual([
       'broker=mqtt://127.0.0.1:40001',
-      'r2.connected=true', 'r2.queued=3', 'r2.sent=120', 'r2.acked=117', 'r2.resent=4', 'r2.bytes=65536', 'r2.map_tiles_sent=40', 'r2.map_tiles_applied=38',
-      'r3.connected=false', 'r3.queued=0', 'r3.sent=0', 'r3.acked=0', 'r3.resent=0', 'r3.bytes=0',
-      'received.delivered=90', 'received.duplicates=2', 'received.malformed=1', 'received.spoofed=0',
+      'r2.connected=true',
+      'r2.queued=3',
+      'r2.sent=120',
+      'r2.acked=117',
+      'r2.resent=4',
+      'r2.bytes=65536',
+      'r2.map_tiles_sent=40',
+      'r2.map_tiles_applied=38',
+      'r3.connected=false',
+      'r3.queued=0',
+      'r3.sent=0',
+      'r3.acked=0',
+      'r3.resent=0',
+      'r3.bytes=0',
+      'received.delivered=90',
+      'received.duplicates=2',
+      'received.malformed=1',
+      'received.spoofed=0',
     ]);
   });
 
@@ -53,17 +80,34 @@ describe('FleetLinkDiagnostics', () => {
   });
 
   it('ignores statuses of other nodes', () => {
-    expect(readFleetLinkDiagnostics({ level: 0, name: 'motor_bridge', message: '', hardware_id: 'r1', values: [{ key: 'r2.sent', value: '5' }] })).toBeUndefined();
+    expect(
+      readFleetLinkDiagnostics({
+        level: 0,
+        name: 'motor_bridge',
+        message: '',
+        hardware_id: 'r1',
+        values: [{ key: 'r2.sent', value: '5' }],
+      }),
+    ).toBeUndefined();
   });
 
   it('refuses a malformed fleet_link status with a clear error', () => {
     const good = fleetLinkDiagnosticStatus(figures);
-    const edit = (f: (values: typeof good.values) => typeof good.values) => ({ ...good, values: f(good.values.map((kv) => ({ ...kv }))) });
-    expect(refusal(edit((v) => v.map((kv) => (kv.key === 'r2.sent' ? { ...kv, value: '12.5' } : kv))))).toMatch(/r2\.sent: expected a count, got "12.5"/);
-    expect(refusal(edit((v) => v.map((kv) => (kv.key === 'r2.connected' ? { ...kv, value: 'yes' } : kv))))).toMatch(/expected true or false/);
+    const edit = (f: (values: typeof good.values) => typeof good.values) => ({
+      ...good,
+      values: f(good.values.map((kv) => ({ ...kv }))),
+    });
+    expect(refusal(edit((v) => v.map((kv) => (kv.key === 'r2.sent' ? { ...kv, value: '12.5' } : kv))))).toMatch(
+      /r2\.sent: expected a count, got "12.5"/,
+    );
+    expect(refusal(edit((v) => v.map((kv) => (kv.key === 'r2.connected' ? { ...kv, value: 'yes' } : kv))))).toMatch(
+      /expected true or false/,
+    );
     expect(refusal(edit((v) => v.filter((kv) => kv.key !== 'r3.bytes')))).toMatch(/no "r3\.bytes" key/);
     expect(refusal(edit((v) => v.filter((kv) => kv.key !== 'broker')))).toMatch(/no "broker" key/);
-    expect(refusal(edit((v) => v.filter((kv) => kv.key !== 'received.spoofed')))).toMatch(/received\.delivered, received\.duplicates, received\.malformed$/);
+    expect(refusal(edit((v) => v.filter((kv) => kv.key !== 'received.spoofed')))).toMatch(
+      /received\.delivered, received\.duplicates, received\.malformed$/,
+    );
     expect(refusal(edit((v) => v.filter((kv) => kv.key !== 'r2.map_tiles_applied')))).toMatch(/come together/);
     expect(refusal(edit((v) => [...v, { key: 'r2.sent', value: '1' }]))).toMatch(/r2\.sent is given twice/);
     expect(refusal(edit((v) => [...v, { key: 'r2.latency', value: '1' }]))).toMatch(/unknown figure "latency"/);

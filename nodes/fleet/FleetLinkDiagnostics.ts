@@ -53,13 +53,19 @@ export function fleetLinkDiagnosticStatus(d: FleetLinkDiagnostics): DiagnosticSt
     values.push({ key: `${p.name}.connected`, value: String(p.connected) });
     for (const k of PEER_COUNTS) values.push({ key: `${p.name}.${k}`, value: String(p[k]) });
     if (p.mapTiles) {
-      values.push({ key: `${p.name}.map_tiles_sent`, value: String(p.mapTiles.sent) }, { key: `${p.name}.map_tiles_applied`, value: String(p.mapTiles.applied) });
+      values.push(
+        { key: `${p.name}.map_tiles_sent`, value: String(p.mapTiles.sent) },
+        { key: `${p.name}.map_tiles_applied`, value: String(p.mapTiles.applied) },
+      );
     }
   }
   if (d.received) for (const k of RECEIVED) values.push({ key: `received.${k}`, value: String(d.received[k]) });
   const connected = d.peers.filter((p) => p.connected).length;
   return {
-    level: 0, name: `${STATUS_PREFIX}${d.robot}`, hardware_id: d.robot, values,
+    level: 0,
+    name: `${STATUS_PREFIX}${d.robot}`,
+    hardware_id: d.robot,
+    values,
     message: `${connected}/${d.peers.length} teammates in contact`,
   };
 }
@@ -75,7 +81,8 @@ export function readFleetLinkDiagnostics(status: DiagnosticStatus): FleetLinkDia
   const bad = (what: string): never => {
     throw new OutpostError('OUTPOST_ERR_FLEET_DIAGNOSTICS', `diagnostic status "${status.name}": ${what}`);
   };
-  if (robot === '' || status.name !== `${STATUS_PREFIX}${robot}`) bad(`expected hardware_id to name the robot of "${status.name}", got ${JSON.stringify(robot)}`);
+  if (robot === '' || status.name !== `${STATUS_PREFIX}${robot}`)
+    bad(`expected hardware_id to name the robot of "${status.name}", got ${JSON.stringify(robot)}`);
   const seen = new Set<string>();
   let broker: string | undefined;
   const peers = new Map<string, Partial<Record<string, number | boolean>>>();
@@ -87,37 +94,66 @@ export function readFleetLinkDiagnostics(status: DiagnosticStatus): FleetLinkDia
   for (const { key, value } of status.values) {
     if (seen.has(key)) bad(`${key} is given twice`);
     seen.add(key);
-    if (key === 'broker') { broker = value; continue; }
+    if (key === 'broker') {
+      broker = value;
+      continue;
+    }
     const dot = key.indexOf('.');
     const [owner, field] = dot < 0 ? [key, ''] : [key.slice(0, dot), key.slice(dot + 1)];
-    if (owner === 'received' && (RECEIVED as readonly string[]).includes(field)) { received[field] = count(key, value); continue; }
-    if (owner === '' || field === '') bad(`expected keys "broker", "PEER.FIGURE" or "received.FIGURE", got ${JSON.stringify(key)}`);
+    if (owner === 'received' && (RECEIVED as readonly string[]).includes(field)) {
+      received[field] = count(key, value);
+      continue;
+    }
+    if (owner === '' || field === '')
+      bad(`expected keys "broker", "PEER.FIGURE" or "received.FIGURE", got ${JSON.stringify(key)}`);
     const peer = peers.get(owner) ?? {};
     peers.set(owner, peer);
     if (field === 'connected') {
       if (value !== 'true' && value !== 'false') bad(`${key}: expected true or false, got ${JSON.stringify(value)}`);
       peer[field] = value === 'true';
-    } else if ((PEER_COUNTS as readonly string[]).includes(field) || field === 'map_tiles_sent' || field === 'map_tiles_applied') {
+    } else if (
+      (PEER_COUNTS as readonly string[]).includes(field) ||
+      field === 'map_tiles_sent' ||
+      field === 'map_tiles_applied'
+    ) {
       peer[field] = count(key, value);
     } else bad(`${key}: unknown figure "${field}"`);
   }
   if (broker === undefined) bad('no "broker" key');
   const figures: FleetLinkDiagnostics = {
-    robot, broker: broker!,
+    robot,
+    broker: broker!,
     peers: [...peers].map(([name, f]) => {
       for (const k of ['connected', ...PEER_COUNTS]) if (f[k] === undefined) bad(`no "${name}.${k}" key`);
-      if ((f['map_tiles_sent'] === undefined) !== (f['map_tiles_applied'] === undefined)) bad(`${name}: map_tiles_sent and map_tiles_applied come together`);
+      if ((f['map_tiles_sent'] === undefined) !== (f['map_tiles_applied'] === undefined))
+        bad(`${name}: map_tiles_sent and map_tiles_applied come together`);
       const n = (k: string) => f[k] as number;
       return {
-        name, connected: f['connected'] as boolean, queued: n('queued'), sent: n('sent'), acked: n('acked'), resent: n('resent'), bytes: n('bytes'),
-        ...(f['map_tiles_sent'] === undefined ? {} : { mapTiles: { sent: n('map_tiles_sent'), applied: n('map_tiles_applied') } }),
+        name,
+        connected: f['connected'] as boolean,
+        queued: n('queued'),
+        sent: n('sent'),
+        acked: n('acked'),
+        resent: n('resent'),
+        bytes: n('bytes'),
+        ...(f['map_tiles_sent'] === undefined
+          ? {}
+          : { mapTiles: { sent: n('map_tiles_sent'), applied: n('map_tiles_applied') } }),
       };
     }),
   };
   const got = RECEIVED.filter((k) => received[k] !== undefined);
   if (got.length === RECEIVED.length) {
-    figures.received = { delivered: received['delivered']!, duplicates: received['duplicates']!, malformed: received['malformed']!, spoofed: received['spoofed']! };
-  } else if (got.length > 0) bad(`expected all of received.${RECEIVED.join(', received.')} or none, got ${got.map((k) => `received.${k}`).join(', ')}`);
+    figures.received = {
+      delivered: received['delivered']!,
+      duplicates: received['duplicates']!,
+      malformed: received['malformed']!,
+      spoofed: received['spoofed']!,
+    };
+  } else if (got.length > 0)
+    bad(
+      `expected all of received.${RECEIVED.join(', received.')} or none, got ${got.map((k) => `received.${k}`).join(', ')}`,
+    );
   return figures;
 }
 

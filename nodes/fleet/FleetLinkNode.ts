@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  KindNode, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type NodeKindOptions, type Publisher,
+  KindNode,
+  defineNodeKind,
+  nodeKindSpec,
+  secondsToNs,
+  type Context,
+  type NodeKindOptions,
+  type Publisher,
 } from '../../runtime/index.js';
 import type { EmbeddedBroker } from '../../runtime/fleet/EmbeddedBroker.js';
 import type { FleetEnvelope } from '../../runtime/fleet/FleetEnvelope.js';
@@ -26,40 +32,138 @@ const LATCHED = { durability: 'transient_local', depth: 1000 } as const;
 
 const spec = nodeKindSpec({
   name: 'fleet_link',
-  description: 'Delay-tolerant fleet link over MQTT: own broker, durable outboxes to teammates, routes and map tile sync.',
+  description:
+    'Delay-tolerant fleet link over MQTT: own broker, durable outboxes to teammates, routes and map tile sync.',
   parameters: {
     fleet: { type: 'string', default: 'outpost', description: 'Fleet name (MQTT topic level outpost/<fleet>/...).' },
-    robot: { type: 'string', default: '', description: 'This robot\'s name; default: the last token of the node\'s namespace.' },
-    broker: { type: 'string', default: 'embedded', description: '"embedded" (Aedes in this process) or the URL of this robot\'s own broker, e.g. mqtt://127.0.0.1:1883 or mqtts://... (Mosquitto).' },
-    broker_host: { type: 'string', default: '127.0.0.1', description: 'Interface the embedded broker listens on (the robot\'s radio interface in the field).' },
-    broker_port: { type: 'integer', default: 0, range: { from: 0, to: 65535 }, description: 'Port of the embedded broker; 0 picks a free one.' },
-    mqtt_version: { type: 'integer', default: 5, range: { from: 4, to: 5 }, description: 'MQTT protocol version for an external broker (5: Mosquitto, with message expiry; 4: 3.1.1). The embedded broker always uses 4.' },
+    robot: {
+      type: 'string',
+      default: '',
+      description: "This robot's name; default: the last token of the node's namespace.",
+    },
+    broker: {
+      type: 'string',
+      default: 'embedded',
+      description:
+        '"embedded" (Aedes in this process) or the URL of this robot\'s own broker, e.g. mqtt://127.0.0.1:1883 or mqtts://... (Mosquitto).',
+    },
+    broker_host: {
+      type: 'string',
+      default: '127.0.0.1',
+      description: "Interface the embedded broker listens on (the robot's radio interface in the field).",
+    },
+    broker_port: {
+      type: 'integer',
+      default: 0,
+      range: { from: 0, to: 65535 },
+      description: 'Port of the embedded broker; 0 picks a free one.',
+    },
+    mqtt_version: {
+      type: 'integer',
+      default: 5,
+      range: { from: 4, to: 5 },
+      description:
+        'MQTT protocol version for an external broker (5: Mosquitto, with message expiry; 4: 3.1.1). The embedded broker always uses 4.',
+    },
     username: { type: 'string', default: '', description: 'Login on brokers; default: the robot name.' },
-    password: { type: 'string', default: '', description: 'Password; default: this user\'s entry in credentials_file.' },
-    credentials_file: { type: 'string', default: '', description: 'YAML file of the fleet\'s users ({users: [{username, password, ground_station?}]}); required by the embedded broker.' },
+    password: { type: 'string', default: '', description: "Password; default: this user's entry in credentials_file." },
+    credentials_file: {
+      type: 'string',
+      default: '',
+      description:
+        "YAML file of the fleet's users ({users: [{username, password, ground_station?}]}); required by the embedded broker.",
+    },
     peers: {
-      type: 'string_array', default: [], description: 'Teammates\' brokers, "NAME=URL" each.',
-      check: (v) => (v as string[]).find((e) => !/^[A-Za-z][A-Za-z0-9_-]*=mqtts?:\/\/.+$/.test(e)) !== undefined
-        ? `peer entries must look like "r2=mqtt://10.0.0.2:1883", got ${JSON.stringify((v as string[]).find((e) => !/^[A-Za-z][A-Za-z0-9_-]*=mqtts?:\/\/.+$/.test(e)))}` : undefined,
+      type: 'string_array',
+      default: [],
+      description: 'Teammates\' brokers, "NAME=URL" each.',
+      check: (v) =>
+        (v as string[]).find((e) => !/^[A-Za-z][A-Za-z0-9_-]*=mqtts?:\/\/.+$/.test(e)) !== undefined
+          ? `peer entries must look like "r2=mqtt://10.0.0.2:1883", got ${JSON.stringify((v as string[]).find((e) => !/^[A-Za-z][A-Za-z0-9_-]*=mqtts?:\/\/.+$/.test(e)))}`
+          : undefined,
     },
-    teammates: { type: 'string_array', default: [], description: 'Teammates expected before their address is known (with discover): what this robot shares is queued for them from the start.' },
-    fleet_size: { type: 'integer', default: 0, range: { from: 0, to: 64 }, description: 'N > 0: the teammates are r1..rN (instead of listing `teammates`).' },
-    discover: { type: 'bool', default: false, description: 'Take peers from the link gate\'s /outpost/fleet/link_routes (simulation).' },
+    teammates: {
+      type: 'string_array',
+      default: [],
+      description:
+        'Teammates expected before their address is known (with discover): what this robot shares is queued for them from the start.',
+    },
+    fleet_size: {
+      type: 'integer',
+      default: 0,
+      range: { from: 0, to: 64 },
+      description: 'N > 0: the teammates are r1..rN (instead of listing `teammates`).',
+    },
+    discover: {
+      type: 'bool',
+      default: false,
+      description: "Take peers from the link gate's /outpost/fleet/link_routes (simulation).",
+    },
     routes: {
-      type: 'string_array', default: [], check: (v) => checkRouteSpecs(v as string[]),
-      description: 'Topics to share, "TOPIC TYPE [reliability=..] [priority=..] [max_rate_hz=..] [expiry_s=..] [byte_cap=..] [drop=..]" each; TOPIC relative to the namespace.',
+      type: 'string_array',
+      default: [],
+      check: (v) => checkRouteSpecs(v as string[]),
+      description:
+        'Topics to share, "TOPIC TYPE [reliability=..] [priority=..] [max_rate_hz=..] [expiry_s=..] [byte_cap=..] [drop=..]" each; TOPIC relative to the namespace.',
     },
-    outbox_dir: { type: 'string', default: '.outpost/fleet', description: 'Folder of the durable outboxes and the inbox (SQLite), <dir>/<fleet>/<robot>/; ":memory:" keeps them in memory (no durability: simulation).' },
-    bytes_per_second: { type: 'double', default: 0, unit: 'B/s', range: { from: 0, to: 1e10 }, description: 'Bandwidth budget per teammate link; 0: unlimited.' },
-    map_topic: { type: 'string', default: 'map', check: relativeTopicCheck(true), description: 'This robot\'s occupancy grid to sync as tiles (relative to the namespace); empty: no map sync.' },
+    outbox_dir: {
+      type: 'string',
+      default: '.outpost/fleet',
+      description:
+        'Folder of the durable outboxes and the inbox (SQLite), <dir>/<fleet>/<robot>/; ":memory:" keeps them in memory (no durability: simulation).',
+    },
+    bytes_per_second: {
+      type: 'double',
+      default: 0,
+      unit: 'B/s',
+      range: { from: 0, to: 1e10 },
+      description: 'Bandwidth budget per teammate link; 0: unlimited.',
+    },
+    map_topic: {
+      type: 'string',
+      default: 'map',
+      check: relativeTopicCheck(true),
+      description: "This robot's occupancy grid to sync as tiles (relative to the namespace); empty: no map sync.",
+    },
     map_frame: { type: 'string', default: 'map', description: 'frame_id of the merged map.' },
-    map_publish_hz: { type: 'double', default: 1, unit: 'Hz', range: { from: 0.01, to: 50 }, description: 'Most often the merged map is published on fleet/map.' },
-    tls_ca_file: { type: 'string', default: '', description: 'PEM CA that signed the brokers\' certificates, for mqtts:// URLs (verified always).' },
-    tls_cert_file: { type: 'string', default: '', description: 'PEM client certificate, where brokers require one (with tls_key_file).' },
+    map_publish_hz: {
+      type: 'double',
+      default: 1,
+      unit: 'Hz',
+      range: { from: 0.01, to: 50 },
+      description: 'Most often the merged map is published on fleet/map.',
+    },
+    tls_ca_file: {
+      type: 'string',
+      default: '',
+      description: "PEM CA that signed the brokers' certificates, for mqtts:// URLs (verified always).",
+    },
+    tls_cert_file: {
+      type: 'string',
+      default: '',
+      description: 'PEM client certificate, where brokers require one (with tls_key_file).',
+    },
     tls_key_file: { type: 'string', default: '', description: 'PEM key of tls_cert_file.' },
-    deliver_on_sync: { type: 'bool', default: false, description: 'Hold what arrives until the next ~/sync call and hand it over in (origin, route, seq) order: repeatable simulations.' },
-    reconnect_period_s: { type: 'double', default: 0.5, unit: 's', range: { from: 0.005, to: 60 }, description: 'Wait between attempts to reach a teammate\'s broker (wall time). A ~/sync request tries its reachable peers at once, so a simulator needs no short period (a short one costs a refused connection every period for every link that is down).' },
-    tile_size: { type: 'integer', default: 32, range: { from: 4, to: 256 }, description: 'Tile edge in cells (all robots of a fleet must agree).' },
+    deliver_on_sync: {
+      type: 'bool',
+      default: false,
+      description:
+        'Hold what arrives until the next ~/sync call and hand it over in (origin, route, seq) order: repeatable simulations.',
+    },
+    reconnect_period_s: {
+      type: 'double',
+      default: 0.5,
+      unit: 's',
+      range: { from: 0.005, to: 60 },
+      description:
+        "Wait between attempts to reach a teammate's broker (wall time). A ~/sync request tries its reachable peers at once, so a simulator needs no short period (a short one costs a refused connection every period for every link that is down).",
+    },
+    tile_size: {
+      type: 'integer',
+      default: 32,
+      range: { from: 4, to: 256 },
+      description: 'Tile edge in cells (all robots of a fleet must agree).',
+    },
   },
   publishes: {
     'fleet/map': 'nav_msgs/msg/OccupancyGrid',
@@ -116,22 +220,42 @@ export class FleetLinkNode extends KindNode<typeof spec> {
 
   constructor(context: Context, options: NodeKindOptions) {
     super(spec, context, options);
-    this.#mapSync = new FleetMapSync({ map: () => this.#ownMap?.map, registry: this.context.registry, now: () => this.now().toMsg() });
+    this.#mapSync = new FleetMapSync({
+      map: () => this.#ownMap?.map,
+      registry: this.context.registry,
+      now: () => this.now().toMsg(),
+    });
     this.#lockStep = new FleetLockStep({
-      wallClock: this.context.wallClock, peers: () => this.peers, receiver: () => this.#receiver,
-      pumpMapBatches: (all) => this.#mapSync.pump(this.peers, all), deliver: (msg, env) => this.#deliver(msg, env),
-      logger: this.getLogger(), robot: () => this.#robot,
+      wallClock: this.context.wallClock,
+      peers: () => this.peers,
+      receiver: () => this.#receiver,
+      pumpMapBatches: (all) => this.#mapSync.pump(this.peers, all),
+      deliver: (msg, env) => this.#deliver(msg, env),
+      logger: this.getLogger(),
+      robot: () => this.#robot,
     });
   }
 
-  get robot(): string { return this.#robot; }
-  get brokerUrl(): string { return this.#login?.url ?? ''; }
-  get map(): TiledMap | undefined { return this.#ownMap?.map; }
-  get receiver(): FleetReceiver | undefined { return this.#receiver; }
+  get robot(): string {
+    return this.#robot;
+  }
+  get brokerUrl(): string {
+    return this.#login?.url ?? '';
+  }
+  get map(): TiledMap | undefined {
+    return this.#ownMap?.map;
+  }
+  get receiver(): FleetReceiver | undefined {
+    return this.#receiver;
+  }
   /** Teammates with a link, by name. */
-  get peers(): ReadonlyMap<string, Peer> { return this.#peers?.all ?? new Map<string, Peer>(); }
+  get peers(): ReadonlyMap<string, Peer> {
+    return this.#peers?.all ?? new Map<string, Peer>();
+  }
   /** Map sync sessions, by teammate. */
-  get sessions(): ReadonlyMap<string, MapSyncSession> { return this.#mapSync.sessions; }
+  get sessions(): ReadonlyMap<string, MapSyncSession> {
+    return this.#mapSync.sessions;
+  }
 
   protected override async onConfigure() {
     const p = this.params;
@@ -147,9 +271,15 @@ export class FleetLinkNode extends KindNode<typeof spec> {
     this.#routes = p.routes.map(parseRouteSpec);
     this.#holdForSync = p.deliver_on_sync;
     this.#peers = new FleetPeers({
-      registry: this.context.registry, fleet: this.#fleet, robot: this.#robot, login: this.#login,
-      routes: () => [...this.#routes, ...mapSyncRoutes()], file: (name) => this.#file(name), settings: p,
-      logger: this.getLogger(), enqueue: (run, origin) => this.context.executor.enqueue(run, origin),
+      registry: this.context.registry,
+      fleet: this.#fleet,
+      robot: this.#robot,
+      login: this.#login,
+      routes: () => [...this.#routes, ...mapSyncRoutes()],
+      file: (name) => this.#file(name),
+      settings: p,
+      logger: this.getLogger(),
+      enqueue: (run, origin) => this.context.executor.enqueue(run, origin),
       onContact: (peer, up) => this.#mapSync.onContact(peer, up),
     });
     this.#forwarder = new FleetRouteForwarder(this, this.#routes);
@@ -160,7 +290,9 @@ export class FleetLinkNode extends KindNode<typeof spec> {
     if (p.map_topic !== '') {
       const mergedPub = this.publisher('fleet/map', { qos: { durability: 'transient_local', depth: 1 } });
       this.#merged = new MergedMapPublisher(mergedPub, p, () => this.now());
-      this.subscription('{map_topic*}', { qos: 2, with: { map_topic: p.map_topic } }, (grid) => this.#ownMap?.update(grid));
+      this.subscription('{map_topic*}', { qos: 2, with: { map_topic: p.map_topic } }, (grid) =>
+        this.#ownMap?.update(grid),
+      );
     }
     this.#diag = this.publisher('/diagnostics');
     this.#brokersPub = this.publisher('/outpost/fleet/brokers', { qos: LATCHED });
@@ -171,9 +303,17 @@ export class FleetLinkNode extends KindNode<typeof spec> {
     this.#active = true;
     const login = this.#login!;
     this.#receiver = new FleetReceiver({
-      inbox: this.#inbox!, registry: this.context.registry, fleet: this.#fleet, robot: this.#robot,
-      url: login.url, username: login.username, password: login.password, protocolVersion: login.protocol,
-      logger: this.getLogger(), now: () => this.now().seconds, handler: (msg, env) => this.#onReceived(msg, env),
+      inbox: this.#inbox!,
+      registry: this.context.registry,
+      fleet: this.#fleet,
+      robot: this.#robot,
+      url: login.url,
+      username: login.username,
+      password: login.password,
+      protocolVersion: login.protocol,
+      logger: this.getLogger(),
+      now: () => this.now().seconds,
+      handler: (msg, env) => this.#onReceived(msg, env),
       ...(login.url.startsWith('mqtts:') && login.tls ? { tls: login.tls } : {}),
     });
     await this.#receiver.start();
@@ -249,18 +389,30 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   #publishDiagnostics(): void {
     const r = this.#receiver?.stats;
     const figures: FleetLinkDiagnostics = {
-      robot: this.#robot, broker: this.brokerUrl,
+      robot: this.#robot,
+      broker: this.brokerUrl,
       peers: [...this.peers.values()].map((peer) => {
         const s = peer.link.sender.stats;
         const m = this.#mapSync.sessions.get(peer.name)?.stats;
         return {
-          name: peer.name, connected: peer.connected, queued: peer.link.outbox.size, sent: s.sent - s.resent, acked: s.acked, resent: s.resent, bytes: s.bytes,
+          name: peer.name,
+          connected: peer.connected,
+          queued: peer.link.outbox.size,
+          sent: s.sent - s.resent,
+          acked: s.acked,
+          resent: s.resent,
+          bytes: s.bytes,
           ...(m ? { mapTiles: { sent: m.tilesSent, applied: m.tilesApplied } } : {}),
         };
       }),
-      ...(r ? { received: { delivered: r.delivered, duplicates: r.duplicates, malformed: r.malformed, spoofed: r.spoofed } } : {}),
+      ...(r
+        ? { received: { delivered: r.delivered, duplicates: r.duplicates, malformed: r.malformed, spoofed: r.spoofed } }
+        : {}),
     };
-    this.#diag?.publish({ header: { stamp: this.now().toMsg(), frame_id: '' }, status: [fleetLinkDiagnosticStatus(figures)] });
+    this.#diag?.publish({
+      header: { stamp: this.now().toMsg(), frame_id: '' },
+      status: [fleetLinkDiagnosticStatus(figures)],
+    });
   }
 }
 

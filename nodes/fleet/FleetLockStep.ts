@@ -37,9 +37,15 @@ export class FleetLockStep {
     this.#parts = parts;
   }
 
-  get peers(): ReadonlyMap<string, Peer> { return this.#parts.peers(); }
-  get #receiver(): FleetReceiver | undefined { return this.#parts.receiver(); }
-  #pumpMapBatches(all: boolean): void { this.#parts.pumpMapBatches(all); }
+  get peers(): ReadonlyMap<string, Peer> {
+    return this.#parts.peers();
+  }
+  get #receiver(): FleetReceiver | undefined {
+    return this.#parts.receiver();
+  }
+  #pumpMapBatches(all: boolean): void {
+    this.#parts.pumpMapBatches(all);
+  }
 
   /** Keeps what arrived for the next settle. */
   hold(msg: unknown, env: FleetEnvelope): void {
@@ -66,14 +72,17 @@ export class FleetLockStep {
       const waiting: string[] = [];
       for (const name of reachable) {
         const p = this.peers.get(name);
-        if (p === undefined) waiting.push(name); // not discovered yet: the link gate announces it
+        if (p === undefined)
+          waiting.push(name); // not discovered yet: the link gate announces it
         else if (!p.connected) {
           // The caller says the link is up: try now rather than at the next periodic attempt.
           p.link.sender.reconnectNow();
           waiting.push(name);
           waits.push(new Promise<void>((r) => p.onConnect.push(r)));
+        } else if (p.link.outbox.size > 0 || p.link.sender.inFlight > 0) {
+          waiting.push(name);
+          waits.push(p.link.sender.drained());
         }
-        else if (p.link.outbox.size > 0 || p.link.sender.inFlight > 0) { waiting.push(name); waits.push(p.link.sender.drained()); }
       }
       await this.#receiver?.idle();
       if (waiting.length === 0) {
@@ -110,7 +119,10 @@ export class FleetLockStep {
       if (p === undefined) return { peer: name, discovered: false };
       const age = p.link.sender.lastAckAgeSec;
       return {
-        peer: name, connected: p.connected, queued: p.link.outbox.size, in_flight: p.link.sender.inFlight,
+        peer: name,
+        connected: p.connected,
+        queued: p.link.outbox.size,
+        in_flight: p.link.sender.inFlight,
         last_ack_age_s: age === undefined ? null : Math.round(age * 10) / 10,
       };
     });
@@ -121,25 +133,47 @@ export class FleetLockStep {
       return;
     }
     this.#syncStuckSinceNs = nowNs;
-    const said = peers.map((p) => ('connected' in p
-      ? `${p.peer} (${p.connected ? 'connected' : 'not connected'}, ${p.queued} queued, ${p.in_flight} in flight, last ack ${p.last_ack_age_s === null ? 'never' : `${p.last_ack_age_s} s ago`})`
-      : `${p.peer} (not discovered)`)).join('; ');
-    logger.warn({ peers }, `fleet link ${this.#parts.robot()}: ~/sync timed out waiting for ${said}; further timeouts at debug until it settles`);
+    const said = peers
+      .map((p) =>
+        'connected' in p
+          ? `${p.peer} (${p.connected ? 'connected' : 'not connected'}, ${p.queued} queued, ${p.in_flight} in flight, last ack ${p.last_ack_age_s === null ? 'never' : `${p.last_ack_age_s} s ago`})`
+          : `${p.peer} (not discovered)`,
+      )
+      .join('; ');
+    logger.warn(
+      { peers },
+      `fleet link ${this.#parts.robot()}: ~/sync timed out waiting for ${said}; further timeouts at debug until it settles`,
+    );
   }
 
   #syncRecovered(nowNs: bigint): void {
     if (this.#syncTimeouts === 0) return;
     const stuckS = Number(nowNs - this.#syncStuckSinceNs) / 1e9;
-    this.#parts.logger.info({ timeouts: this.#syncTimeouts, stuck_s: stuckS },
-      `fleet link ${this.#parts.robot()}: ~/sync settles again, after ${this.#syncTimeouts} timeout(s) over ${stuckS.toFixed(1)} s`);
+    this.#parts.logger.info(
+      { timeouts: this.#syncTimeouts, stuck_s: stuckS },
+      `fleet link ${this.#parts.robot()}: ~/sync settles again, after ${this.#syncTimeouts} timeout(s) over ${stuckS.toFixed(1)} s`,
+    );
     this.#syncTimeouts = 0;
   }
 
   /** Hands over what arrived since the last sync, in an order that does not depend on timing. */
   #deliverHeld(): number {
     const held = this.#held.splice(0);
-    held.sort((a, b) => (a.env.origin < b.env.origin ? -1 : a.env.origin > b.env.origin ? 1
-      : a.env.route < b.env.route ? -1 : a.env.route > b.env.route ? 1 : a.env.seq < b.env.seq ? -1 : a.env.seq > b.env.seq ? 1 : 0));
+    held.sort((a, b) =>
+      a.env.origin < b.env.origin
+        ? -1
+        : a.env.origin > b.env.origin
+          ? 1
+          : a.env.route < b.env.route
+            ? -1
+            : a.env.route > b.env.route
+              ? 1
+              : a.env.seq < b.env.seq
+                ? -1
+                : a.env.seq > b.env.seq
+                  ? 1
+                  : 0,
+    );
     for (const h of held) this.#parts.deliver(h.msg, h.env);
     return held.length;
   }

@@ -9,5 +9,12 @@ export function fleetRobotNames(count: number, listed: readonly string[] = []): 
 
 /** This robot's name: the explicit one, else the last segment of its namespace (`/r2` → `r2`). */
 export function ownRobotName(explicit: string, namespace: string): string {
-  return explicit || (namespace.split('/').filter((s) => s !== '').pop() ?? '');
+  return (
+    explicit ||
+    (namespace
+      .split('/')
+      .filter((s) => s !== '')
+      .pop() ??
+      '')
+  );
 }

@@ -51,10 +51,15 @@ export class FleetPeers {
   /** Opens the outboxes of teammates expected before their address is known. */
   expect(teammates: readonly string[]): void {
     for (const t of teammates) {
-      this.#early.set(t, new FleetOutbox({
-        path: this.#o.file(`to-${t}.sqlite`), routes: this.#o.routes(), logger: this.#o.logger,
-        onDrop: (e) => this.#o.logger.warn({ peer: t, ...e }, `fleet route ${e.route}: dropped (${e.reason})`),
-      }));
+      this.#early.set(
+        t,
+        new FleetOutbox({
+          path: this.#o.file(`to-${t}.sqlite`),
+          routes: this.#o.routes(),
+          logger: this.#o.logger,
+          onDrop: (e) => this.#o.logger.warn({ peer: t, ...e }, `fleet route ${e.route}: dropped (${e.reason})`),
+        }),
+      );
     }
   }
 
@@ -71,7 +76,10 @@ export class FleetPeers {
     const o = this.#o;
     if (name === o.robot || this.all.get(name)?.url === url) return;
     if (this.all.has(name)) {
-      o.logger.warn({ peer: name, url }, `peer ${name} announced at a second address; keeping ${this.all.get(name)!.url}`);
+      o.logger.warn(
+        { peer: name, url },
+        `peer ${name} announced at a second address; keeping ${this.all.get(name)!.url}`,
+      );
       return;
     }
     const routes = o.routes();
@@ -79,16 +87,27 @@ export class FleetPeers {
     this.#early.delete(name);
     const peer: Peer = { name, url, connected: false, onConnect: [], link: undefined as unknown as PeerLink };
     peer.link = new PeerLink({
-      registry: o.registry, fleet: o.fleet, robot: o.robot, peer: name, url,
-      username: o.login.username, password: o.login.password, protocolVersion: o.login.protocol,
-      outboxPath: o.file(`to-${name}.sqlite`), routes, ...(early ? { outbox: early } : {}),
+      registry: o.registry,
+      fleet: o.fleet,
+      robot: o.robot,
+      peer: name,
+      url,
+      username: o.login.username,
+      password: o.login.password,
+      protocolVersion: o.login.protocol,
+      outboxPath: o.file(`to-${name}.sqlite`),
+      routes,
+      ...(early ? { outbox: early } : {}),
       bytesPerSecond: o.settings.bytes_per_second,
       reconnectPeriodSec: o.settings.reconnect_period_s,
       ...(url.startsWith('mqtts:') && o.login.tls ? { tls: o.login.tls } : {}),
       logger: o.logger.child({ peer: name }),
       // A latest-only route superseding its queued message is the route working, not a loss.
-      onDrop: (e) => (e.reason === 'superseded' ? o.logger.debug.bind(o.logger) : o.logger.warn.bind(o.logger))(
-        { peer: name, ...e }, `fleet route ${e.route}: dropped (${e.reason})`),
+      onDrop: (e) =>
+        (e.reason === 'superseded' ? o.logger.debug.bind(o.logger) : o.logger.warn.bind(o.logger))(
+          { peer: name, ...e },
+          `fleet route ${e.route}: dropped (${e.reason})`,
+        ),
       onConnectionChange: (up) => o.enqueue(() => this.#onContact(peer, up), `fleet contact ${name}`),
     });
     this.all.set(name, peer);

@@ -36,7 +36,9 @@ export class FleetRouteForwarder {
     if (pub === undefined) {
       const route = this.#routes.find((r) => r.route === env.route);
       const latched = route?.reliability === 'latest-only';
-      pub = this.#node.createPublisher(env.type, `fleet/${env.origin}/${env.route}`, { qos: latched ? { durability: 'transient_local', depth: 1 } : 100 });
+      pub = this.#node.createPublisher(env.type, `fleet/${env.origin}/${env.route}`, {
+        qos: latched ? { durability: 'transient_local', depth: 1 } : 100,
+      });
       this.#incoming.set(key, pub);
     }
     pub.publish(msg as never);

@@ -1,5 +1,13 @@
 import {
-  KindNode, OutpostError, defineNodeKind, nodeKindSpec, secondsToNs, type Context, type MessageOf, type NodeKindOptions, type Publisher,
+  KindNode,
+  OutpostError,
+  defineNodeKind,
+  nodeKindSpec,
+  secondsToNs,
+  type Context,
+  type MessageOf,
+  type NodeKindOptions,
+  type Publisher,
 } from '../../runtime/index.js';
 import { ProxyLinkGate, type LinkState } from '../../runtime/fleet/LinkGate.js';
 
@@ -7,11 +15,14 @@ const LATCHED = { durability: 'transient_local', depth: 1000 } as const;
 
 const spec = nodeKindSpec({
   name: 'link_gate',
-  description: 'Gates fleet radio links with real TCP proxies, from the simulator\'s link states or a scripted schedule.',
+  description:
+    "Gates fleet radio links with real TCP proxies, from the simulator's link states or a scripted schedule.",
   parameters: {
     schedule: {
-      type: 'string_array', default: [],
-      description: 'Scripted topology, entries "SECONDS: a-b, c-d" (node time); empty: follow /outpost/fleet/link_states.',
+      type: 'string_array',
+      default: [],
+      description:
+        'Scripted topology, entries "SECONDS: a-b, c-d" (node time); empty: follow /outpost/fleet/link_states.',
       check: (v) => {
         try {
           parseSchedule(v as string[]);
@@ -21,9 +32,27 @@ const spec = nodeKindSpec({
         }
       },
     },
-    loop_s: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 1e6 }, description: 'Repeat the schedule with this period; 0: no repeat.' },
-    bytes_per_second: { type: 'double', default: 0, unit: 'B/s', range: { from: 0, to: 1e10 }, description: 'Budget of scheduled links; 0: unlimited.' },
-    latency_s: { type: 'double', default: 0, unit: 's', range: { from: 0, to: 10 }, description: 'One-way latency of scheduled links.' },
+    loop_s: {
+      type: 'double',
+      default: 0,
+      unit: 's',
+      range: { from: 0, to: 1e6 },
+      description: 'Repeat the schedule with this period; 0: no repeat.',
+    },
+    bytes_per_second: {
+      type: 'double',
+      default: 0,
+      unit: 'B/s',
+      range: { from: 0, to: 1e10 },
+      description: 'Budget of scheduled links; 0: unlimited.',
+    },
+    latency_s: {
+      type: 'double',
+      default: 0,
+      unit: 's',
+      range: { from: 0, to: 10 },
+      description: 'One-way latency of scheduled links.',
+    },
   },
   publishes: {
     '/outpost/fleet/link_routes': 'outpost_msgs/msg/FleetLinkRoute',
@@ -68,13 +97,24 @@ export class LinkGateNode extends KindNode<typeof spec> {
     this.#applied = this.publisher('/outpost/fleet/links', { qos: { durability: 'transient_local', depth: 1 } });
     this.subscription('/outpost/fleet/brokers', { qos: LATCHED }, (b) => {
       // Serialised: proxies for one robot are in place before the next robot's are made.
-      this.#pending = this.#pending.then(() => this.#addBroker(b)).catch((err: unknown) => {
-        this.getLogger().error({ err }, `cannot gate the broker of ${b.robot}`);
-      });
+      this.#pending = this.#pending
+        .then(() => this.#addBroker(b))
+        .catch((err: unknown) => {
+          this.getLogger().error({ err }, `cannot gate the broker of ${b.robot}`);
+        });
       return this.#pending;
     });
     this.subscription('/outpost/fleet/link_states', { qos: 10 }, (m) => {
-      this.#request(m.links.map((l) => ({ a: l.a, b: l.b, up: l.up, bytesPerSecond: l.bytes_per_second, loss: l.loss, latencySec: l.latency_s })));
+      this.#request(
+        m.links.map((l) => ({
+          a: l.a,
+          b: l.b,
+          up: l.up,
+          bytesPerSecond: l.bytes_per_second,
+          loss: l.loss,
+          latencySec: l.latency_s,
+        })),
+      );
     });
     return 'success' as const;
   }
@@ -94,7 +134,16 @@ export class LinkGateNode extends KindNode<typeof spec> {
         current = idx;
         const bps = this.params.bytes_per_second;
         const latencySec = this.params.latency_s;
-        this.#request((this.#schedule[idx]?.pairs ?? []).map(([a, b]) => ({ a, b, up: true, bytesPerSecond: bps, loss: 0, latencySec })));
+        this.#request(
+          (this.#schedule[idx]?.pairs ?? []).map(([a, b]) => ({
+            a,
+            b,
+            up: true,
+            bytesPerSecond: bps,
+            loss: 0,
+            latencySec,
+          })),
+        );
       });
     }
     return 'success' as const;
@@ -117,7 +166,14 @@ export class LinkGateNode extends KindNode<typeof spec> {
     this.gate.apply(links);
     this.#applied?.publish({
       stamp: this.now().toMsg(),
-      links: links.map((l) => ({ a: l.a, b: l.b, up: l.up, bytes_per_second: l.bytesPerSecond, loss: l.loss, latency_s: l.latencySec })),
+      links: links.map((l) => ({
+        a: l.a,
+        b: l.b,
+        up: l.up,
+        bytes_per_second: l.bytesPerSecond,
+        loss: l.loss,
+        latency_s: l.latencySec,
+      })),
     });
   }
 
@@ -127,7 +183,10 @@ export class LinkGateNode extends KindNode<typeof spec> {
     await this.gate.addRobot(b.robot, url.hostname, Number(url.port));
     for (const other of known) {
       if (other === b.robot) continue;
-      for (const [from, to] of [[b.robot, other], [other, b.robot]] as const) {
+      for (const [from, to] of [
+        [b.robot, other],
+        [other, b.robot],
+      ] as const) {
         this.#routes?.publish({ from_robot: from, to_robot: to, url: this.gate.urlFor(from, to)! });
       }
     }
@@ -140,15 +199,25 @@ export function parseSchedule(entries: readonly string[]): ScheduleStep[] {
   const steps = entries.map((e) => {
     const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*:(.*)$/.exec(e);
     if (m === null) {
-      throw new OutpostError('OUTPOST_ERR_PARAMETER_RANGE', `link_gate schedule entry ${JSON.stringify(e)}: expected "SECONDS: a-b, c-d"`);
+      throw new OutpostError(
+        'OUTPOST_ERR_PARAMETER_RANGE',
+        `link_gate schedule entry ${JSON.stringify(e)}: expected "SECONDS: a-b, c-d"`,
+      );
     }
-    const pairs = m[2]!.split(',').map((p) => p.trim()).filter((p) => p.length > 0).map((p) => {
-      const ab = p.split('-').map((x) => x.trim());
-      if (ab.length !== 2 || ab[0] === '' || ab[1] === '') {
-        throw new OutpostError('OUTPOST_ERR_PARAMETER_RANGE', `link_gate schedule entry ${JSON.stringify(e)}: pair ${JSON.stringify(p)} is not "robotA-robotB"`);
-      }
-      return [ab[0]!, ab[1]!] as [string, string];
-    });
+    const pairs = m[2]!
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0)
+      .map((p) => {
+        const ab = p.split('-').map((x) => x.trim());
+        if (ab.length !== 2 || ab[0] === '' || ab[1] === '') {
+          throw new OutpostError(
+            'OUTPOST_ERR_PARAMETER_RANGE',
+            `link_gate schedule entry ${JSON.stringify(e)}: pair ${JSON.stringify(p)} is not "robotA-robotB"`,
+          );
+        }
+        return [ab[0]!, ab[1]!] as [string, string];
+      });
     return { atSec: Number(m[1]), pairs };
   });
   return steps.sort((a, b) => a.atSec - b.atSec);

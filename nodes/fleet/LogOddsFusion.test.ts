@@ -28,7 +28,7 @@ describe('LogOddsFusion', () => {
 
   it('does not depend on the order of the values', () => {
     let seed = 7;
-    const rand = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+    const rand = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
     for (let i = 0; i < 500; i++) {
       const values = Array.from({ length: 1 + rand(5) }, () => rand(102) - 1);
       const shuffled = [...values].sort(() => rand(3) - 1);

@@ -14,7 +14,7 @@ function truth(): Int8Array {
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       const border = x === 0 || y === 0 || x === W - 1 || y === H - 1;
-      const wall = x % 40 === 0 && (y % 48) > 6;
+      const wall = x % 40 === 0 && y % 48 > 6;
       const pillar = x % 13 === 5 && y % 11 === 3;
       t[y * W + x] = border || wall || pillar ? 100 : 0;
     }
@@ -38,7 +38,9 @@ function observe(map: TiledMap, x0: number, y0: number, x1: number, y1: number):
 /** Like observe, but with a mapper's uncertain probabilities: cells that deflate poorly (forces many batches). */
 function observeNoisy(map: TiledMap, x0: number, y0: number, x1: number, y1: number): void {
   const cells = [];
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) cells.push({ x, y, value: ((Math.imul(x + 1, 73_856_093) ^ Math.imul(y + 1, 19_349_663)) >>> 0) % 101 });
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++)
+      cells.push({ x, y, value: ((Math.imul(x + 1, 73_856_093) ^ Math.imul(y + 1, 19_349_663)) >>> 0) % 101 });
   map.updateOwn(cells);
 }
 
@@ -46,7 +48,12 @@ type Link = (messages: SyncMessage[]) => SyncMessage[];
 const perfect: Link = (m) => m;
 
 /** Runs one contact to quiescence: both open, messages flow through `link` each way until nothing is left. */
-function contact(a: MapSyncSession, b: MapSyncSession, link: Link = perfect, maxRounds = 50): { bytes: number; messages: SyncMessage[] } {
+function contact(
+  a: MapSyncSession,
+  b: MapSyncSession,
+  link: Link = perfect,
+  maxRounds = 50,
+): { bytes: number; messages: SyncMessage[] } {
   const log: SyncMessage[] = [];
   let toB = [a.open()];
   let toA = [b.open()];
@@ -65,7 +72,10 @@ function contact(a: MapSyncSession, b: MapSyncSession, link: Link = perfect, max
 }
 
 function pair(a: TiledMap, b: TiledMap, maxBatchBytes?: number): [MapSyncSession, MapSyncSession] {
-  return [new MapSyncSession({ map: a, peer: b.self, maxBatchBytes }), new MapSyncSession({ map: b, peer: a.self, maxBatchBytes })];
+  return [
+    new MapSyncSession({ map: a, peer: b.self, maxBatchBytes }),
+    new MapSyncSession({ map: b, peer: a.self, maxBatchBytes }),
+  ];
 }
 
 function same(a: TiledMap, b: TiledMap): boolean {
@@ -114,7 +124,11 @@ describe('MapSyncSession', () => {
     const [a, b, c] = [robot('a'), robot('b'), robot('c')];
     const [ab, ba] = pair(a, b);
     const [bc, cb] = pair(b, c);
-    for (const [x, y] of [[ba, ab], [cb, bc]] as const) y.receive(x.open()).forEach((m) => x.receive(m));
+    for (const [x, y] of [
+      [ba, ab],
+      [cb, bc],
+    ] as const)
+      y.receive(x.open()).forEach((m) => x.receive(m));
     observe(a, 0, 0, 64, 64);
     for (const m of ab.drain()) ba.receive(m);
     for (const m of bc.drain()) cb.receive(m);
@@ -128,7 +142,7 @@ describe('MapSyncSession', () => {
     observe(b, 70, 0, 160, 96);
     const [sa, sb] = pair(a, b, 2048);
     let seed = 42;
-    const rand = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const rand = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const lossy: Link = (msgs) => {
       const out = msgs.filter(() => rand() > 0.3).flatMap((m) => (rand() < 0.3 ? [m, m] : [m]));
       return out.sort(() => rand() - 0.5);
@@ -155,7 +169,15 @@ describe('MapSyncSession', () => {
     sa.close();
     sb.close(); // the link broke
     const arrived = b.layer('a').size;
-    expect(arrived).toBe(delivered.reduce((n, m) => n + decodeTileBatch(defaultRegistry().decode<{ payload: Uint8Array }>(MAP_TILES_TYPE, m.bytes).payload, a.grid).length, 0));
+    expect(arrived).toBe(
+      delivered.reduce(
+        (n, m) =>
+          n +
+          decodeTileBatch(defaultRegistry().decode<{ payload: Uint8Array }>(MAP_TILES_TYPE, m.bytes).payload, a.grid)
+            .length,
+        0,
+      ),
+    );
     const sentBefore = sa.stats.tilesSent;
     contact(sa, sb);
     expect(sa.stats.tilesSent - sentBefore).toBe(a.layer('a').size - arrived);
@@ -221,7 +243,10 @@ describe('MapSyncSession', () => {
     const sa = new MapSyncSession({ map: a, peer: 'b', maxBatchBytes: 2048 });
     const sb = new MapSyncSession({ map: b, peer: 'a', focusTile: () => far });
     sa.receive(sb.open());
-    const first = decodeTileBatch(defaultRegistry().decode<{ payload: Uint8Array }>(MAP_TILES_TYPE, sa.nextBatch()!.bytes).payload, a.grid);
+    const first = decodeTileBatch(
+      defaultRegistry().decode<{ payload: Uint8Array }>(MAP_TILES_TYPE, sa.nextBatch()!.bytes).payload,
+      a.grid,
+    );
     expect(first[0]!.tileId).toBe(far);
     const distances = first.map((t) => a.grid.tileDistance(t.tileId, far));
     expect(distances.length).toBeLessThan(15);
@@ -236,16 +261,46 @@ describe('MapSyncSession', () => {
     const before = a.merged();
     const reg = defaultRegistry();
     const goodSummary = reg.decode<Record<string, unknown>>(MAP_SUMMARY_TYPE, sb.open().bytes);
-    sa.receive({ type: MAP_SUMMARY_TYPE, bytes: reg.encode(MAP_SUMMARY_TYPE, goodSummary) }).forEach((m) => sb.receive(m));
+    sa.receive({ type: MAP_SUMMARY_TYPE, bytes: reg.encode(MAP_SUMMARY_TYPE, goodSummary) }).forEach((m) =>
+      sb.receive(m),
+    );
     const goodTiles = reg.decode<Record<string, unknown>>(MAP_TILES_TYPE, sb.drain()[0]!.bytes);
     sa.close();
     const cases: Array<[SyncMessage, string, RegExp]> = [
-      [{ type: MAP_SUMMARY_TYPE, bytes: new Uint8Array([0, 1, 0]) }, 'OUTPOST_ERR_MAP_SUMMARY', /map sync from b: .*expected at least the 4-byte CDR/],
-      [{ type: MAP_SUMMARY_TYPE, bytes: reg.encode(MAP_SUMMARY_TYPE, { ...goodSummary, payload: new Uint8Array([0x54, 0x53, 1, 0, 5]) }) },
-        'OUTPOST_ERR_MAP_SUMMARY', /tile summary: origin count 5 does not fit/],
-      [{ type: MAP_SUMMARY_TYPE, bytes: reg.encode(MAP_SUMMARY_TYPE, { ...goodSummary, robot: 'z' }) }, 'OUTPOST_ERR_MAP_SUMMARY', /from "z" to "a" reached the session of a with b/],
-      [{ type: MAP_SUMMARY_TYPE, bytes: reg.encode(MAP_SUMMARY_TYPE, { ...goodSummary, width: 200 }) }, 'OUTPOST_ERR_MAP_GEOMETRY', /b's map is 200×96 cells .* ours is 160×96/],
-      [{ type: MAP_TILES_TYPE, bytes: reg.encode(MAP_TILES_TYPE, { ...goodTiles, payload: (goodTiles.payload as Uint8Array).subarray(0, 30) }) }, 'OUTPOST_ERR_MAP_TILE', /tile batch: /],
+      [
+        { type: MAP_SUMMARY_TYPE, bytes: new Uint8Array([0, 1, 0]) },
+        'OUTPOST_ERR_MAP_SUMMARY',
+        /map sync from b: .*expected at least the 4-byte CDR/,
+      ],
+      [
+        {
+          type: MAP_SUMMARY_TYPE,
+          bytes: reg.encode(MAP_SUMMARY_TYPE, { ...goodSummary, payload: new Uint8Array([0x54, 0x53, 1, 0, 5]) }),
+        },
+        'OUTPOST_ERR_MAP_SUMMARY',
+        /tile summary: origin count 5 does not fit/,
+      ],
+      [
+        { type: MAP_SUMMARY_TYPE, bytes: reg.encode(MAP_SUMMARY_TYPE, { ...goodSummary, robot: 'z' }) },
+        'OUTPOST_ERR_MAP_SUMMARY',
+        /from "z" to "a" reached the session of a with b/,
+      ],
+      [
+        { type: MAP_SUMMARY_TYPE, bytes: reg.encode(MAP_SUMMARY_TYPE, { ...goodSummary, width: 200 }) },
+        'OUTPOST_ERR_MAP_GEOMETRY',
+        /b's map is 200×96 cells .* ours is 160×96/,
+      ],
+      [
+        {
+          type: MAP_TILES_TYPE,
+          bytes: reg.encode(MAP_TILES_TYPE, {
+            ...goodTiles,
+            payload: (goodTiles.payload as Uint8Array).subarray(0, 30),
+          }),
+        },
+        'OUTPOST_ERR_MAP_TILE',
+        /tile batch: /,
+      ],
       [{ type: MAP_TILES_TYPE, bytes: new Uint8Array(64).fill(0xff) }, 'OUTPOST_ERR_MAP_TILE', /map sync from b/],
     ];
     for (const [msg, code, message] of cases) {

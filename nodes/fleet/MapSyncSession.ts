@@ -83,13 +83,24 @@ export class MapSyncSession {
   #peerFocus = -1;
   /** open() was called and no reply-requesting summary arrived since (both sides opened at once). */
   #openPending = false;
-  readonly stats: MapSyncStats = { bytesSent: 0, bytesReceived: 0, summariesSent: 0, batchesSent: 0, tilesSent: 0, tilesApplied: 0, tilesStale: 0 };
+  readonly stats: MapSyncStats = {
+    bytesSent: 0,
+    bytesReceived: 0,
+    summariesSent: 0,
+    batchesSent: 0,
+    tilesSent: 0,
+    tilesApplied: 0,
+    tilesStale: 0,
+  };
 
   constructor(options: MapSyncSessionOptions) {
     this.#map = options.map;
     this.peer = options.peer;
     if (typeof this.peer !== 'string' || this.peer.length === 0 || this.peer === this.#map.self) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `map sync: peer must be another robot's id, got ${describeValue(this.peer)}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `map sync: peer must be another robot's id, got ${describeValue(this.peer)}`,
+      );
     }
     this.#registry = options.registry ?? defaultRegistry();
     this.#maxBatchBytes = options.maxBatchBytes ?? 16 * 1024;
@@ -120,7 +131,10 @@ export class MapSyncSession {
   receive(message: SyncMessage): SyncMessage[] {
     if (message.type === MAP_SUMMARY_TYPE) return this.#onSummary(message.bytes);
     if (message.type === MAP_TILES_TYPE) return this.#onTiles(message.bytes);
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `map sync: unknown message type ${describeValue((message as SyncMessage).type)}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `map sync: unknown message type ${describeValue((message as SyncMessage).type)}`,
+    );
   }
 
   /** The next batch of tiles the peer lacks, or undefined when it has everything (or no summary yet). */
@@ -217,9 +231,25 @@ export class MapSyncSession {
     return this.#out(MAP_SUMMARY_TYPE, msg);
   }
 
-  #header(): { stamp: builtin_interfaces.msg.Time; robot: string; peer: string; width: number; height: number; resolution: number; tile_size: number } {
+  #header(): {
+    stamp: builtin_interfaces.msg.Time;
+    robot: string;
+    peer: string;
+    width: number;
+    height: number;
+    resolution: number;
+    tile_size: number;
+  } {
     const g = this.#map.grid;
-    return { stamp: this.#now(), robot: this.#map.self, peer: this.peer, width: g.width, height: g.height, resolution: g.resolution, tile_size: g.tileSize };
+    return {
+      stamp: this.#now(),
+      robot: this.#map.self,
+      peer: this.peer,
+      width: g.width,
+      height: g.height,
+      resolution: g.resolution,
+      tile_size: g.tileSize,
+    };
   }
 
   #out(type: SyncMessage['type'], msg: object): SyncMessage {
@@ -229,7 +259,11 @@ export class MapSyncSession {
   }
 
   /** CDR-decodes and checks sender, addressee and grid; throws `code` (or _GEOMETRY) on mismatch. */
-  #decode<T extends outpost_msgs.msg.MapTiles | outpost_msgs.msg.MapTileSummary>(type: string, bytes: Uint8Array, code: OutpostErrorCode): T {
+  #decode<T extends outpost_msgs.msg.MapTiles | outpost_msgs.msg.MapTileSummary>(
+    type: string,
+    bytes: Uint8Array,
+    code: OutpostErrorCode,
+  ): T {
     let msg: T;
     try {
       msg = this.#registry.decode<T>(type, bytes);
@@ -237,17 +271,27 @@ export class MapSyncSession {
       throw new OutpostError(code, `map sync from ${this.peer}: ${(err as Error).message}`, { cause: err });
     }
     if (msg.robot !== this.peer || msg.peer !== this.#map.self) {
-      throw new OutpostError(code, `map sync: ${type} from "${msg.robot}" to "${msg.peer}" reached the session of ${this.#map.self} with ${this.peer}`);
+      throw new OutpostError(
+        code,
+        `map sync: ${type} from "${msg.robot}" to "${msg.peer}" reached the session of ${this.#map.self} with ${this.peer}`,
+      );
     }
     let theirs: TileGrid | undefined;
     try {
-      theirs = new TileGrid({ width: msg.width, height: msg.height, resolution: msg.resolution, tileSize: msg.tile_size });
+      theirs = new TileGrid({
+        width: msg.width,
+        height: msg.height,
+        resolution: msg.resolution,
+        tileSize: msg.tile_size,
+      });
     } catch {
       theirs = undefined;
     }
     if (theirs === undefined || !theirs.sameAs(this.#map.grid)) {
-      throw new OutpostError('OUTPOST_ERR_MAP_GEOMETRY',
-        `map sync: ${this.peer}'s map is ${msg.width}×${msg.height} cells at ${msg.resolution} m, tiles of ${msg.tile_size}; ours is ${this.#map.grid.describe()}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_MAP_GEOMETRY',
+        `map sync: ${this.peer}'s map is ${msg.width}×${msg.height} cells at ${msg.resolution} m, tiles of ${msg.tile_size}; ours is ${this.#map.grid.describe()}`,
+      );
     }
     return msg;
   }

@@ -13,7 +13,11 @@ export class MergedMapPublisher {
   #seqPublished = -1;
   #lastPublishNs = 0n;
 
-  constructor(pub: Publisher<'nav_msgs/msg/OccupancyGrid'>, settings: { readonly map_publish_hz: number; readonly map_frame: string }, now: () => Time) {
+  constructor(
+    pub: Publisher<'nav_msgs/msg/OccupancyGrid'>,
+    settings: { readonly map_publish_hz: number; readonly map_frame: string },
+    now: () => Time,
+  ) {
     this.#pub = pub;
     this.#settings = settings;
     this.#now = now;
@@ -21,7 +25,11 @@ export class MergedMapPublisher {
 
   publish(map: TiledMap | undefined): void {
     const minGap = secondsToNs(1 / this.#settings.map_publish_hz);
-    if (map !== undefined && map.changeSeq !== this.#seqPublished && this.#now().nanoseconds - this.#lastPublishNs >= minGap) {
+    if (
+      map !== undefined &&
+      map.changeSeq !== this.#seqPublished &&
+      this.#now().nanoseconds - this.#lastPublishNs >= minGap
+    ) {
       this.#seqPublished = map.changeSeq;
       this.#lastPublishNs = this.#now().nanoseconds;
       this.#pub.publish(map.toOccupancyGrid({ stamp: this.#now().toMsg(), frame_id: this.#settings.map_frame }));

@@ -26,17 +26,27 @@ export class OwnMapTiles {
   }
 
   /** The tiled map (own layer and teammates'), once the first own grid came. */
-  get map(): TiledMap | undefined { return this.#map; }
+  get map(): TiledMap | undefined {
+    return this.#map;
+  }
 
   update(grid: MessageOf<'nav_msgs/msg/OccupancyGrid'>): void {
     const { width, height, resolution, origin } = grid.info;
     if (this.#map === undefined) {
       this.#map = new TiledMap({
-        self: this.#o.self, width, height, resolution, originX: origin.position.x, originY: origin.position.y,
+        self: this.#o.self,
+        width,
+        height,
+        resolution,
+        originX: origin.position.x,
+        originY: origin.position.y,
         tileSize: this.#o.settings.tile_size,
       });
     } else if (this.#map.grid.width !== width || this.#map.grid.height !== height) {
-      this.#o.logger.error({ width, height }, `own map changed size to ${width}×${height}; map sync keeps ${this.#map.grid.describe()}`);
+      this.#o.logger.error(
+        { width, height },
+        `own map changed size to ${width}×${height}; map sync keeps ${this.#map.grid.describe()}`,
+      );
       return;
     }
     if (grid.data.length !== width * height) {

@@ -13,31 +13,57 @@ import { defaultRegistry } from '../../runtime/msg/defaultRegistry.js';
  * and publishes what teammate X sent on `<ns>/fleet/X/TOPIC`.
  */
 const KEYS: Record<string, (o: FleetRouteOptions, v: string) => void> = {
-  reliability: (o, v) => { o.reliability = v as FleetRouteOptions['reliability']; },
-  priority: (o, v) => { o.priority = num(v, 'priority'); },
-  max_rate_hz: (o, v) => { o.maxRateHz = num(v, 'max_rate_hz'); },
-  expiry_s: (o, v) => { o.expirySec = num(v, 'expiry_s'); },
-  byte_cap: (o, v) => { o.byteCap = num(v, 'byte_cap'); },
-  drop: (o, v) => { o.dropPolicy = v as FleetRouteOptions['dropPolicy']; },
+  reliability: (o, v) => {
+    o.reliability = v as FleetRouteOptions['reliability'];
+  },
+  priority: (o, v) => {
+    o.priority = num(v, 'priority');
+  },
+  max_rate_hz: (o, v) => {
+    o.maxRateHz = num(v, 'max_rate_hz');
+  },
+  expiry_s: (o, v) => {
+    o.expirySec = num(v, 'expiry_s');
+  },
+  byte_cap: (o, v) => {
+    o.byteCap = num(v, 'byte_cap');
+  },
+  drop: (o, v) => {
+    o.dropPolicy = v as FleetRouteOptions['dropPolicy'];
+  },
 };
 
 export function parseRouteSpec(spec: string): FleetRoute {
   const [topic, type, ...rest] = spec.trim().split(/\s+/);
   if (topic === undefined || type === undefined || topic === '') {
-    throw new OutpostError('OUTPOST_ERR_FLEET_ROUTE', `route ${JSON.stringify(spec)}: expected "TOPIC TYPE [key=value ...]"`);
+    throw new OutpostError(
+      'OUTPOST_ERR_FLEET_ROUTE',
+      `route ${JSON.stringify(spec)}: expected "TOPIC TYPE [key=value ...]"`,
+    );
   }
   if (topic.startsWith('/') || topic.startsWith('~')) {
-    throw new OutpostError('OUTPOST_ERR_FLEET_ROUTE', `route ${JSON.stringify(spec)}: TOPIC must be relative to the robot's namespace (e.g. "pose"), got ${JSON.stringify(topic)}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_FLEET_ROUTE',
+      `route ${JSON.stringify(spec)}: TOPIC must be relative to the robot's namespace (e.g. "pose"), got ${JSON.stringify(topic)}`,
+    );
   }
   if (!defaultRegistry().has(type)) {
-    throw new OutpostError('OUTPOST_ERR_FLEET_ROUTE', `route ${JSON.stringify(spec)}: ${JSON.stringify(type)} is not a known message type`);
+    throw new OutpostError(
+      'OUTPOST_ERR_FLEET_ROUTE',
+      `route ${JSON.stringify(spec)}: ${JSON.stringify(type)} is not a known message type`,
+    );
   }
   const options: FleetRouteOptions = { topic, type };
   for (const kv of rest) {
     const i = kv.indexOf('=');
     const set = i > 0 ? KEYS[kv.slice(0, i)] : undefined;
     if (set === undefined) {
-      throw new OutpostError('OUTPOST_ERR_FLEET_ROUTE', `route ${JSON.stringify(spec)}: ${JSON.stringify(kv)} is not one of ${Object.keys(KEYS).map((k) => `${k}=...`).join(', ')}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_FLEET_ROUTE',
+        `route ${JSON.stringify(spec)}: ${JSON.stringify(kv)} is not one of ${Object.keys(KEYS)
+          .map((k) => `${k}=...`)
+          .join(', ')}`,
+      );
     }
     set(options, kv.slice(i + 1));
   }
@@ -46,7 +72,8 @@ export function parseRouteSpec(spec: string): FleetRoute {
 
 function num(v: string, key: string): number {
   const n = Number(v);
-  if (v === '' || !Number.isFinite(n)) throw new OutpostError('OUTPOST_ERR_FLEET_ROUTE', `${key}: expected a number, got ${JSON.stringify(v)}`);
+  if (v === '' || !Number.isFinite(n))
+    throw new OutpostError('OUTPOST_ERR_FLEET_ROUTE', `${key}: expected a number, got ${JSON.stringify(v)}`);
   return n;
 }
 

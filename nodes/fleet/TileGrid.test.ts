@@ -54,7 +54,8 @@ describe('TileGrid.tilesThatDiffer', () => {
     for (let id = 0; id < g.tileCount; id++) {
       const t = g.tileBounds(id);
       let differs = false;
-      for (let y = t.y0; y < t.y0 + t.h && !differs; y++) for (let x = t.x0; x < t.x0 + t.w; x++) if (a[y * g.width + x] !== b[y * g.width + x]) differs = true;
+      for (let y = t.y0; y < t.y0 + t.h && !differs; y++)
+        for (let x = t.x0; x < t.x0 + t.w; x++) if (a[y * g.width + x] !== b[y * g.width + x]) differs = true;
       if (differs) out.push(id);
     }
     return out;
@@ -63,9 +64,16 @@ describe('TileGrid.tilesThatDiffer', () => {
 
   it('finds exactly the tiles with a changed cell, word-wise on Int8Arrays and cell-wise otherwise', () => {
     let seed = 3;
-    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
     // 67×45 is not a multiple of 4 cells nor of the tile size: clipped tiles and a tail after the words.
-    for (const [w, h, ts] of [[640, 480, 32], [67, 45, 16], [9, 3, 4]] as const) {
+    for (const [w, h, ts] of [
+      [640, 480, 32],
+      [67, 45, 16],
+      [9, 3, 4],
+    ] as const) {
       const g = new TileGrid({ width: w, height: h, tileSize: ts });
       for (const changes of [0, 1, 5, 200]) {
         const a = new Int8Array(w * h).fill(-1);

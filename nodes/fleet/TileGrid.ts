@@ -50,16 +50,29 @@ export class TileGrid {
 
   constructor(options: MapGeometryOptions) {
     const { width, height, resolution = 0.1, originX = 0, originY = 0, tileSize = 32 } = options;
-    for (const [name, v, max] of [['width', width, MAX_MAP_SIDE], ['height', height, MAX_MAP_SIDE], ['tileSize', tileSize, 1024]] as const) {
+    for (const [name, v, max] of [
+      ['width', width, MAX_MAP_SIDE],
+      ['height', height, MAX_MAP_SIDE],
+      ['tileSize', tileSize, 1024],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1 || v > max) {
-        throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `tile grid: ${name} must be an integer in 1..${max}, got ${describeValue(v)}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_INVALID_ARGUMENT',
+          `tile grid: ${name} must be an integer in 1..${max}, got ${describeValue(v)}`,
+        );
       }
     }
     if (!(resolution > 0) || !Number.isFinite(resolution)) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `tile grid: resolution must be a positive number of metres, got ${describeValue(resolution)}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `tile grid: resolution must be a positive number of metres, got ${describeValue(resolution)}`,
+      );
     }
     if (!Number.isFinite(originX) || !Number.isFinite(originY)) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `tile grid: origin must be finite, got (${originX}, ${originY})`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `tile grid: origin must be finite, got (${originX}, ${originY})`,
+      );
     }
     this.width = width;
     this.height = height;
@@ -113,7 +126,10 @@ export class TileGrid {
   tilesThatDiffer(a: ArrayLike<number>, b: ArrayLike<number>): Uint8Array {
     const n = this.width * this.height;
     if (a.length !== n || b.length !== n) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `tilesThatDiffer: expected two maps of ${n} cells, got ${a.length} and ${b.length}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `tilesThatDiffer: expected two maps of ${n} cells, got ${a.length} and ${b.length}`,
+      );
     }
     const out = new Uint8Array(this.tileCount);
     const mark = (i: number): void => {
@@ -137,8 +153,12 @@ export class TileGrid {
 
   /** True when both grids cut the same map the same way (what two peers must agree on). */
   sameAs(other: TileGrid): boolean {
-    return this.width === other.width && this.height === other.height && this.tileSize === other.tileSize &&
-      Math.fround(this.resolution) === Math.fround(other.resolution);
+    return (
+      this.width === other.width &&
+      this.height === other.height &&
+      this.tileSize === other.tileSize &&
+      Math.fround(this.resolution) === Math.fround(other.resolution)
+    );
   }
 
   describe(): string {
@@ -147,15 +167,19 @@ export class TileGrid {
 
   checkTileId(tileId: number): void {
     if (!this.isTileId(tileId)) {
-      throw new OutpostError('OUTPOST_ERR_MAP_TILE',
-        `tile id ${describeValue(tileId)} is outside the map: expected an integer in 0..${this.tileCount - 1} (${this.describe()})`);
+      throw new OutpostError(
+        'OUTPOST_ERR_MAP_TILE',
+        `tile id ${describeValue(tileId)} is outside the map: expected an integer in 0..${this.tileCount - 1} (${this.describe()})`,
+      );
     }
   }
 
   #checkCell(x: number, y: number): void {
     if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= this.width || y >= this.height) {
-      throw new OutpostError('OUTPOST_ERR_MAP_TILE',
-        `cell (${describeValue(x)}, ${describeValue(y)}) is outside the map: expected 0 ≤ x < ${this.width}, 0 ≤ y < ${this.height}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_MAP_TILE',
+        `cell (${describeValue(x)}, ${describeValue(y)}) is outside the map: expected 0 ≤ x < ${this.width}, 0 ≤ y < ${this.height}`,
+      );
     }
   }
 }

@@ -46,8 +46,22 @@ describe('TileSummary', () => {
   });
 
   it('diffs: what the peer lacks or holds older', () => {
-    const mine = summary({ a: [[0, 3], [1, 1], [5, 2]], b: [[2, 1]] });
-    const theirs = summary({ a: [[0, 3], [1, 4], [5, 1]], c: [[9, 9]] });
+    const mine = summary({
+      a: [
+        [0, 3],
+        [1, 1],
+        [5, 2],
+      ],
+      b: [[2, 1]],
+    });
+    const theirs = summary({
+      a: [
+        [0, 3],
+        [1, 4],
+        [5, 1],
+      ],
+      c: [[9, 9]],
+    });
     expect(diff(mine, theirs)).toEqual([
       { origin: 'a', tileId: 5, version: 2 },
       { origin: 'b', tileId: 2, version: 1 },
@@ -60,7 +74,13 @@ describe('TileSummary', () => {
   });
 
   it('rejects garbage, truncation and out-of-range values with a clear error', () => {
-    const good = summary({ r1: [[0, 1], [7, 2]], r2: [[3, 1]] }).encode({ deflate: false });
+    const good = summary({
+      r1: [
+        [0, 1],
+        [7, 2],
+      ],
+      r2: [[3, 1]],
+    }).encode({ deflate: false });
     expectSummaryError(new Uint8Array([0x54]), /expected at least a 4-byte header, got 1 byte/);
     expectSummaryError(new Uint8Array([1, 2, 3, 4, 5]), /bad magic 01 02/);
     expectSummaryError(Uint8Array.from([0x54, 0x53, 9, 0]), /format 9 is not supported/);
@@ -71,14 +91,17 @@ describe('TileSummary', () => {
     expectSummaryError(Uint8Array.from([...good, 0]), /1 unexpected trailing byte/);
     expectSummaryError(good, /tile id 7 of "r1" is outside the map \(5 tiles\)/, 5);
     expectSummaryError(Uint8Array.from([0x54, 0x53, 1, 0, 1, 2, 0x72, 0x31, 1, 0, 0]), /tile 0 of "r1" has version 0/);
-    expectSummaryError(Uint8Array.from([0x54, 0x53, 1, 0, 2, 1, 0x62, 0, 1, 0x61, 0]), /origin "a" is out of order or repeated/);
+    expectSummaryError(
+      Uint8Array.from([0x54, 0x53, 1, 0, 2, 1, 0x62, 0, 1, 0x61, 0]),
+      /origin "a" is out of order or repeated/,
+    );
     expectSummaryError(Uint8Array.from([0x54, 0x53, 1, 0, 0xff, 0xff, 0x03]), /origin count 65535 does not fit/);
     expectSummaryError(Uint8Array.from([0x54, 0x53, 1, 1, 0xde, 0xad, 0xbe, 0xef]), /deflated body does not inflate/);
   });
 
   it('never crashes on random bytes', () => {
     let seed = 11;
-    const rand = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+    const rand = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
     for (let i = 0; i < 2000; i++) {
       const bytes = Uint8Array.from({ length: 4 + rand(40) }, () => rand(256));
       bytes.set([0x54, 0x53, 1, rand(2)]);

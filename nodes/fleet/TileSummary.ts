@@ -98,7 +98,8 @@ export class TileSummary {
     };
     if (!(bytes instanceof Uint8Array)) fail('expected bytes');
     if (bytes.length < 4) fail(`expected at least a 4-byte header, got ${bytes.length} byte(s)`);
-    if (bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1) fail(`bad magic ${hex(bytes.subarray(0, 2))}, expected 54 53 ("TS")`);
+    if (bytes[0] !== MAGIC0 || bytes[1] !== MAGIC1)
+      fail(`bad magic ${hex(bytes.subarray(0, 2))}, expected 54 53 ("TS")`);
     if (bytes[2] !== FORMAT) fail(`format ${bytes[2]} is not supported (expected ${FORMAT})`);
     const flags = bytes[3]!;
     if ((flags & ~FLAG_DEFLATE) !== 0) fail(`unknown flags 0x${flags.toString(16)}`);
@@ -107,7 +108,11 @@ export class TileSummary {
       try {
         body = inflateRawSync(body, { maxOutputLength: MAX_SUMMARY_BODY });
       } catch (err) {
-        throw new OutpostError('OUTPOST_ERR_MAP_SUMMARY', `tile summary: deflated body does not inflate (${(err as Error).message})`, { cause: err });
+        throw new OutpostError(
+          'OUTPOST_ERR_MAP_SUMMARY',
+          `tile summary: deflated body does not inflate (${(err as Error).message})`,
+          { cause: err },
+        );
       }
     }
     const r = new VarintReader(body, 'OUTPOST_ERR_MAP_SUMMARY', 'tile summary');
@@ -118,7 +123,8 @@ export class TileSummary {
     let prevOrigin: string | undefined;
     for (let o = 0; o < originCount; o++) {
       const origin = r.string(`origin ${o} id`, MAX_ORIGIN_BYTES);
-      if (prevOrigin !== undefined && compareUtf8(prevOrigin, origin) >= 0) r.fail(`origin "${origin}" is out of order or repeated`);
+      if (prevOrigin !== undefined && compareUtf8(prevOrigin, origin) >= 0)
+        r.fail(`origin "${origin}" is out of order or repeated`);
       prevOrigin = origin;
       const count = r.uint(`tile count of "${origin}"`);
       if (count * 2 > r.remaining) r.fail(`tile count ${count} of "${origin}" does not fit in ${r.remaining} byte(s)`);
@@ -126,7 +132,8 @@ export class TileSummary {
       let prev = -1;
       for (let i = 0; i < count; i++) {
         const id = prev + 1 + r.uint(`tile id delta ${i} of "${origin}"`);
-        if (tileCount !== undefined && id >= tileCount) r.fail(`tile id ${id} of "${origin}" is outside the map (${tileCount} tiles)`);
+        if (tileCount !== undefined && id >= tileCount)
+          r.fail(`tile id ${id} of "${origin}" is outside the map (${tileCount} tiles)`);
         const version = r.uint(`version of tile ${id} of "${origin}"`);
         if (version === 0) r.fail(`tile ${id} of "${origin}" has version 0 (versions start at 1)`);
         tiles.set(id, version);

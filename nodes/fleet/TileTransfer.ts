@@ -46,7 +46,10 @@ export function encodeTileBatch(tiles: readonly TileRecord[], grid: TileGrid): U
     grid.checkTileId(t.tileId);
     const n = grid.tileCellCount(t.tileId);
     if (t.data.length !== n) {
-      throw new OutpostError('OUTPOST_ERR_MAP_TILE', `tile ${t.tileId} of ${t.origin}: expected ${n} cells, got ${t.data.length}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_MAP_TILE',
+        `tile ${t.tileId} of ${t.origin}: expected ${n} cells, got ${t.data.length}`,
+      );
     }
     w.uint(index.get(t.origin)!).uint(t.tileId).uint(t.version);
     cells += n;
@@ -86,7 +89,8 @@ export function decodeTileBatch(bytes: Uint8Array, grid: TileGrid): TileRecord[]
     const oi = r.uint(`origin index of tile ${i}`);
     if (oi >= originCount) r.fail(`tile ${i} names origin ${oi}, but the batch has ${originCount}`);
     const tileId = r.uint(`tile id ${i}`);
-    if (!grid.isTileId(tileId)) r.fail(`tile id ${tileId} is outside the map (${grid.tileCount} tiles, ${grid.describe()})`);
+    if (!grid.isTileId(tileId))
+      r.fail(`tile id ${tileId} is outside the map (${grid.tileCount} tiles, ${grid.describe()})`);
     const version = r.uint(`version of tile ${tileId}`);
     if (version === 0) r.fail(`tile ${tileId} of "${origins[oi]}" has version 0 (versions start at 1)`);
     const key = `${oi}:${tileId}`;
@@ -101,8 +105,11 @@ export function decodeTileBatch(bytes: Uint8Array, grid: TileGrid): TileRecord[]
   try {
     raw = inflateRawSync(packed, { maxOutputLength: Math.max(cells, 1) });
   } catch (err) {
-    throw new OutpostError('OUTPOST_ERR_MAP_TILE',
-      `tile batch: cells do not inflate to the ${cells} byte(s) its ${count} tile(s) need (${(err as Error).message})`, { cause: err });
+    throw new OutpostError(
+      'OUTPOST_ERR_MAP_TILE',
+      `tile batch: cells do not inflate to the ${cells} byte(s) its ${count} tile(s) need (${(err as Error).message})`,
+      { cause: err },
+    );
   }
   if (raw.length !== cells) r.fail(`cells inflate to ${raw.length} byte(s), expected ${cells} for ${count} tile(s)`);
   const all = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
@@ -111,7 +118,8 @@ export function decodeTileBatch(bytes: Uint8Array, grid: TileGrid): TileRecord[]
   for (const h of heads) {
     const data = all.slice(at, at + h.n);
     for (let i = 0; i < data.length; i++) {
-      if (!isCellValue(data[i]!)) r.fail(`tile ${h.tileId} of "${h.origin}": cell ${i} is ${data[i]}, expected −1..100`);
+      if (!isCellValue(data[i]!))
+        r.fail(`tile ${h.tileId} of "${h.origin}": cell ${i} is ${data[i]}, expected −1..100`);
     }
     out.push({ origin: h.origin, tileId: h.tileId, version: h.version, data });
     at += h.n;
@@ -146,10 +154,17 @@ function deflatedSize(data: Int8Array): number {
  * size, then checked on the real batch; the prefix shrinks until it fits. A tile's `data` must not be
  * changed once packed (its deflated size is remembered per array).
  */
-export function packTileBatch(tiles: readonly TileRecord[], grid: TileGrid, maxBytes: number): { bytes: Uint8Array; count: number } {
+export function packTileBatch(
+  tiles: readonly TileRecord[],
+  grid: TileGrid,
+  maxBytes: number,
+): { bytes: Uint8Array; count: number } {
   const least = minBatchBytes(grid);
   if (!Number.isInteger(maxBytes) || maxBytes < least) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `tile batch budget must be an integer ≥ ${least} bytes (one incompressible tile), got ${maxBytes}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `tile batch budget must be an integer ≥ ${least} bytes (one incompressible tile), got ${maxBytes}`,
+    );
   }
   if (tiles.length === 0) return { bytes: encodeTileBatch([], grid), count: 0 };
   let estimate = 4 + 2;
@@ -164,6 +179,6 @@ export function packTileBatch(tiles: readonly TileRecord[], grid: TileGrid, maxB
   for (;;) {
     const bytes = encodeTileBatch(tiles.slice(0, count), grid);
     if (bytes.length <= maxBytes || count === 1) return { bytes, count };
-    count = Math.max(1, Math.floor(count * maxBytes / bytes.length));
+    count = Math.max(1, Math.floor((count * maxBytes) / bytes.length));
   }
 }

@@ -10,7 +10,13 @@ const header = { stamp: { sec: 12, nanosec: 5 }, frame_id: 'map' };
 describe('TiledMap', () => {
   it('bumps a tile version once per update that changes it, and not for no-op updates', () => {
     const m = new TiledMap({ self: 'r1', width: 64, height: 64 });
-    expect(m.updateOwn([{ x: 1, y: 1, value: 0 }, { x: 2, y: 1, value: 100 }, { x: 40, y: 1, value: 0 }])).toEqual([0, 1]);
+    expect(
+      m.updateOwn([
+        { x: 1, y: 1, value: 0 },
+        { x: 2, y: 1, value: 100 },
+        { x: 40, y: 1, value: 0 },
+      ]),
+    ).toEqual([0, 1]);
     expect(m.tileVersion('r1', 0)).toBe(1);
     expect(m.updateOwn([{ x: 1, y: 1, value: 0 }])).toEqual([]);
     expect(m.tileVersion('r1', 0)).toBe(1);
@@ -39,7 +45,10 @@ describe('TiledMap', () => {
 
   it('merges layers: known beats unknown, known values fuse by log-odds', () => {
     const m = new TiledMap({ self: 'r1', width: 32, height: 32 });
-    m.updateOwn([{ x: 0, y: 0, value: 80 }, { x: 1, y: 0, value: 0 }]);
+    m.updateOwn([
+      { x: 0, y: 0, value: 80 },
+      { x: 1, y: 0, value: 0 },
+    ]);
     const theirs = new Int8Array(1024).fill(-1);
     theirs[0] = 80;
     theirs[2] = 100;
@@ -49,7 +58,7 @@ describe('TiledMap', () => {
 
   it('merges each cell as fuseCells of the layers that hold its tile (one, several or no layer; clipped tiles)', () => {
     let seed = 11;
-    const rand = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+    const rand = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
     const w = 70;
     const h = 40; // tiles of 32: the last column (6 wide) and row (8 high) are clipped
     const m = new TiledMap({ self: 'me', width: w, height: h });
@@ -61,7 +70,8 @@ describe('TiledMap', () => {
       for (const origin of ['a', 'b', 'c'].slice(0, id % 4)) {
         const d = Int8Array.from({ length: b.w * b.h }, () => [-1, 0, 100, rand(101)][rand(4)]!);
         m.applyTile(origin, id, 1, d);
-        for (let y = 0; y < b.h; y++) for (let x = 0; x < b.w; x++) layers.get(origin)![(b.y0 + y) * w + b.x0 + x] = d[y * b.w + x]!;
+        for (let y = 0; y < b.h; y++)
+          for (let x = 0; x < b.w; x++) layers.get(origin)![(b.y0 + y) * w + b.x0 + x] = d[y * b.w + x]!;
       }
     }
     const merged = m.merged();
@@ -71,11 +81,16 @@ describe('TiledMap', () => {
   it('computes the same merged bytes whatever order the tiles arrive in', () => {
     const tiles: Array<[string, number, number, Int8Array]> = [];
     let seed = 3;
-    const rand = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+    const rand = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
     for (const origin of ['a', 'b', 'c', 'd']) {
       for (let id = 0; id < 6; id++) {
         for (let version = 1; version <= 2; version++) {
-          tiles.push([origin, id, version, Int8Array.from({ length: 1024 }, () => [-1, -1, 0, 100, rand(101)][rand(5)]!)]);
+          tiles.push([
+            origin,
+            id,
+            version,
+            Int8Array.from({ length: 1024 }, () => [-1, -1, 0, 100, rand(101)][rand(5)]!),
+          ]);
         }
       }
     }
@@ -97,15 +112,26 @@ describe('TiledMap', () => {
 
   it('produces a nav_msgs/OccupancyGrid that CDR-encodes, row 0 at the origin', () => {
     const m = new TiledMap({ self: 'r1', width: 40, height: 20, resolution: 0.05, originX: -1, originY: 2 });
-    m.updateOwn([{ x: 39, y: 19, value: 100 }, { x: 0, y: 0, value: 0 }]);
+    m.updateOwn([
+      { x: 39, y: 19, value: 100 },
+      { x: 0, y: 0, value: 0 },
+    ]);
     const grid = m.toOccupancyGrid(header);
-    expect(grid.info).toMatchObject({ width: 40, height: 20, resolution: 0.05, map_load_time: { sec: 12, nanosec: 5 } });
+    expect(grid.info).toMatchObject({
+      width: 40,
+      height: 20,
+      resolution: 0.05,
+      map_load_time: { sec: 12, nanosec: 5 },
+    });
     expect(grid.info.origin.position).toEqual({ x: -1, y: 2, z: 0 });
     expect(grid.data).toBeInstanceOf(Int8Array);
     expect(grid.data[0]).toBe(0);
     expect(grid.data[19 * 40 + 39]).toBe(100);
     const registry = defaultRegistry();
-    const back = registry.decode<nav_msgs.msg.OccupancyGrid>('nav_msgs/msg/OccupancyGrid', registry.encode('nav_msgs/msg/OccupancyGrid', grid));
+    const back = registry.decode<nav_msgs.msg.OccupancyGrid>(
+      'nav_msgs/msg/OccupancyGrid',
+      registry.encode('nav_msgs/msg/OccupancyGrid', grid),
+    );
     expect([...back.data]).toEqual([...grid.data]);
   });
 
@@ -117,9 +143,27 @@ describe('TiledMap', () => {
       ['r2', 9, 2, new Int8Array(1024), /tile id 9 is outside the map/],
       ['r2', 2, 1, new Int8Array(1024), /expected 256 cells, got Int8Array of 1024/], // clipped edge tile: 32×8
       ['r2', 0, 0, new Int8Array(1024), /version must be an integer in 1\.\./],
-      ['r2', 0, 2, Int8Array.from({ length: 1024 }, (_, i) => (i === 7 ? 101 : 0)), /cell 7 must be −1 or an integer 0\.\.100, got 101/],
-      ['r2', 0, 2, Int8Array.from({ length: 1024 }, (_, i) => (i === 3 ? -2 : 0)), /cell 3 must be −1 or an integer 0\.\.100, got -2/],
-      ['r2', 0, 2, Array.from({ length: 1024 }, (_, i) => (i === 5 ? 0.5 : 0)), /cell 5 must be −1 or an integer 0\.\.100, got 0\.5/],
+      [
+        'r2',
+        0,
+        2,
+        Int8Array.from({ length: 1024 }, (_, i) => (i === 7 ? 101 : 0)),
+        /cell 7 must be −1 or an integer 0\.\.100, got 101/,
+      ],
+      [
+        'r2',
+        0,
+        2,
+        Int8Array.from({ length: 1024 }, (_, i) => (i === 3 ? -2 : 0)),
+        /cell 3 must be −1 or an integer 0\.\.100, got -2/,
+      ],
+      [
+        'r2',
+        0,
+        2,
+        Array.from({ length: 1024 }, (_, i) => (i === 5 ? 0.5 : 0)),
+        /cell 5 must be −1 or an integer 0\.\.100, got 0\.5/,
+      ],
       ['', 0, 2, new Int8Array(1024), /origin robot id must be a string of 1\.\.64/],
     ];
     for (const [o, id, v, d, message] of bad) {

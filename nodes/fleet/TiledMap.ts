@@ -65,7 +65,10 @@ export class TiledMap {
     const touched = new Map<number, Int8Array>();
     for (const { x, y, value } of cells) {
       if (!isCellValue(value)) {
-        throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `updateOwn: cell (${x}, ${y}) value must be −1 or an integer 0..100, got ${describeValue(value)}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_INVALID_ARGUMENT',
+          `updateOwn: cell (${x}, ${y}) value must be −1 or an integer 0..100, got ${describeValue(value)}`,
+        );
       }
       const id = this.grid.tileIdAt(x, y);
       let data = touched.get(id);
@@ -89,7 +92,8 @@ export class TiledMap {
     if (old !== undefined && equalCells(old.data, cells)) return false;
     if (old === undefined && cells.every((v) => v === -1)) return false;
     const version = (old?.version ?? 0) + 1;
-    if (version > MAX_VARINT) throw new OutpostError('OUTPOST_ERR_MAP_TILE', `tile ${tileId} of ${this.self}: version counter exhausted`);
+    if (version > MAX_VARINT)
+      throw new OutpostError('OUTPOST_ERR_MAP_TILE', `tile ${tileId} of ${this.self}: version counter exhausted`);
     this.#write(layer, tileId, version, cells);
     return true;
   }
@@ -103,7 +107,10 @@ export class TiledMap {
     checkOrigin(origin, 'OUTPOST_ERR_MAP_TILE');
     this.grid.checkTileId(tileId);
     if (!Number.isInteger(version) || version < 1 || version > MAX_VARINT) {
-      throw new OutpostError('OUTPOST_ERR_MAP_TILE', `tile ${tileId} of ${origin}: version must be an integer in 1..${MAX_VARINT}, got ${describeValue(version)}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_MAP_TILE',
+        `tile ${tileId} of ${origin}: version must be an integer in 1..${MAX_VARINT}, got ${describeValue(version)}`,
+      );
     }
     const cells = this.#validCells(tileId, data, 'OUTPOST_ERR_MAP_TILE', origin);
     const layer = this.#layers.get(origin);
@@ -183,7 +190,12 @@ export class TiledMap {
     this.#dirty.add(tileId);
   }
 
-  #validCells(tileId: number, data: ArrayLike<number>, code: 'OUTPOST_ERR_MAP_TILE' | 'OUTPOST_ERR_INVALID_ARGUMENT', origin = this.self): Int8Array {
+  #validCells(
+    tileId: number,
+    data: ArrayLike<number>,
+    code: 'OUTPOST_ERR_MAP_TILE' | 'OUTPOST_ERR_INVALID_ARGUMENT',
+    origin = this.self,
+  ): Int8Array {
     const n = this.grid.tileCellCount(tileId);
     if (data === null || typeof data !== 'object' || data.length !== n) {
       throw new OutpostError(code, `tile ${tileId} of ${origin}: expected ${n} cells, got ${describeValue(data)}`);
@@ -194,7 +206,10 @@ export class TiledMap {
       for (let i = 0; i < n; i++) {
         const v = data[i]!;
         if (v < -1 || v > 100) {
-          throw new OutpostError(code, `tile ${tileId} of ${origin}: cell ${i} must be −1 or an integer 0..100, got ${describeValue(v)}`);
+          throw new OutpostError(
+            code,
+            `tile ${tileId} of ${origin}: cell ${i} must be −1 or an integer 0..100, got ${describeValue(v)}`,
+          );
         }
       }
       return data.slice();
@@ -203,7 +218,10 @@ export class TiledMap {
     for (let i = 0; i < n; i++) {
       const v = data[i]!;
       if (!isCellValue(v)) {
-        throw new OutpostError(code, `tile ${tileId} of ${origin}: cell ${i} must be −1 or an integer 0..100, got ${describeValue(v)}`);
+        throw new OutpostError(
+          code,
+          `tile ${tileId} of ${origin}: cell ${i} must be −1 or an integer 0..100, got ${describeValue(v)}`,
+        );
       }
       cells[i] = v;
     }
@@ -250,7 +268,10 @@ function fuseColumn(tiles: readonly Int8Array[], i: number): number {
 function checkOrigin(origin: string, code: 'OUTPOST_ERR_MAP_TILE' | 'OUTPOST_ERR_INVALID_ARGUMENT'): void {
   const bytes = typeof origin === 'string' ? Buffer.byteLength(origin, 'utf8') : 0;
   if (bytes < 1 || bytes > MAX_ORIGIN_BYTES) {
-    throw new OutpostError(code, `origin robot id must be a string of 1..${MAX_ORIGIN_BYTES} UTF-8 bytes, got ${describeValue(origin)}`);
+    throw new OutpostError(
+      code,
+      `origin robot id must be a string of 1..${MAX_ORIGIN_BYTES} UTF-8 bytes, got ${describeValue(origin)}`,
+    );
   }
 }
 

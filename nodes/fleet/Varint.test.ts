@@ -31,7 +31,14 @@ describe('Varint', () => {
       [new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x7f]), (r) => r.uint('id'), /exceeds 32 bits/],
       [new Uint8Array([2, 0xc3, 0x28]), (r) => r.string('origin', 8), /origin is not valid UTF-8/],
       [new Uint8Array([9, 0x41]), (r) => r.string('origin', 8), /origin length 9 is outside 1\.\.8/],
-      [new Uint8Array([1, 2]), (r) => { r.uint('a'); r.end(); }, /1 unexpected trailing byte/],
+      [
+        new Uint8Array([1, 2]),
+        (r) => {
+          r.uint('a');
+          r.end();
+        },
+        /1 unexpected trailing byte/,
+      ],
     ];
     for (const [bytes, read, message] of cases) {
       let caught: unknown;

@@ -17,7 +17,10 @@ export class VarintWriter {
 
   uint(value: number): this {
     if (!Number.isInteger(value) || value < 0 || value > MAX_VARINT) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `varint: expected an integer in 0..${MAX_VARINT}, got ${value}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `varint: expected an integer in 0..${MAX_VARINT}, got ${value}`,
+      );
     }
     this.#reserve(5);
     let v = value;

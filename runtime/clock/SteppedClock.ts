@@ -46,8 +46,10 @@ export class SteppedClock implements Clock {
   setTime(t: bigint): void {
     if (t < this.#now) {
       // ROS 2 resets timers when sim time jumps back (a restarted bag); we hold instead, loudly.
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
-        `clock time cannot go backwards: now ${this.#now} ns, asked for ${t} ns`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `clock time cannot go backwards: now ${this.#now} ns, asked for ${t} ns`,
+      );
     }
     if (this.#firing) {
       this.#now = t > this.#now ? t : this.#now;

@@ -57,7 +57,9 @@ export class EmbeddedBroker {
           done(err, false);
         };
         // Waits for the user's hash if the access list derives it in the background.
-        access.authenticateAsync(username, password).then(answer, (err: unknown) => done(err as AuthenticateError, false));
+        access
+          .authenticateAsync(username, password)
+          .then(answer, (err: unknown) => done(err as AuthenticateError, false));
       },
       authorizePublish: (client, packet, done) => {
         const user = (client as { fleetUser?: string } | null)?.fleetUser;
@@ -84,8 +86,15 @@ export class EmbeddedBroker {
     });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => reject(new OutpostError('OUTPOST_ERR_FLEET_BROKER',
-        `embedded broker cannot listen on ${this.#options.host ?? '127.0.0.1'}:${this.#options.port ?? 0}: ${err.message}`, { cause: err })));
+      server.once('error', (err) =>
+        reject(
+          new OutpostError(
+            'OUTPOST_ERR_FLEET_BROKER',
+            `embedded broker cannot listen on ${this.#options.host ?? '127.0.0.1'}:${this.#options.port ?? 0}: ${err.message}`,
+            { cause: err },
+          ),
+        ),
+      );
       server.listen(this.#options.port ?? 0, this.#options.host ?? '127.0.0.1', () => resolve());
     });
     this.#port = (server.address() as { port: number }).port;

@@ -5,7 +5,10 @@ import { FleetAccess } from './FleetAccess.js';
 // N brokers × N users in the simulator); sharing must never let one broker's password into another.
 describe('FleetAccess', () => {
   it('accepts the right password and refuses a wrong one or an unknown user', () => {
-    const a = new FleetAccess('f', [{ username: 'r1', password: 'one' }, { username: 'r2', password: 'two' }]);
+    const a = new FleetAccess('f', [
+      { username: 'r1', password: 'one' },
+      { username: 'r2', password: 'two' },
+    ]);
     expect(a.authenticate('r1', 'one')).toBe(true);
     expect(a.authenticate('r1', Buffer.from('one'))).toBe(true);
     expect(a.authenticate('r1', 'two')).toBe(false);
@@ -33,7 +36,10 @@ describe('FleetAccess', () => {
   });
 
   it('keeps the ACL rules', () => {
-    const a = new FleetAccess('f', [{ username: 'r1', password: 'x' }, { username: 'gs', password: 'y', groundStation: true }]);
+    const a = new FleetAccess('f', [
+      { username: 'r1', password: 'x' },
+      { username: 'gs', password: 'y', groundStation: true },
+    ]);
     expect(a.mayPublish('r1', 'outpost/f/r1/pose')).toBe(true);
     expect(a.mayPublish('r1', 'outpost/f/r2/pose')).toBe(false);
     expect(a.mayPublish('gs', 'outpost/f/r2/pose')).toBe(true);
@@ -44,7 +50,10 @@ describe('FleetAccess', () => {
 
 describe('FleetAccess with deriveInBackground (hashes on the thread pool)', () => {
   it('authenticateAsync waits for the hash and accepts and refuses exactly as the constructor does', async () => {
-    const users = [{ username: 'c1', password: 'p1' }, { username: 'c2', password: 'p2' }];
+    const users = [
+      { username: 'c1', password: 'p1' },
+      { username: 'c2', password: 'p2' },
+    ];
     const a = new FleetAccess('f', users, { deriveInBackground: true });
     const b = new FleetAccess('g', users, { deriveInBackground: true });
     for (const acc of [a, b]) {
@@ -66,6 +75,8 @@ describe('FleetAccess with deriveInBackground (hashes on the thread pool)', () =
   });
 
   it('refuses a bad robot name at once', () => {
-    expect(() => new FleetAccess('f', [{ username: 'bad/name', password: 'x' }], { deriveInBackground: true })).toThrow();
+    expect(
+      () => new FleetAccess('f', [{ username: 'bad/name', password: 'x' }], { deriveInBackground: true }),
+    ).toThrow();
   });
 });

@@ -55,7 +55,14 @@ const verified = new Set<string>();
 const userToken = (username: string, password: string): string =>
   createHmac('sha256', CACHE_KEY).update(username).update('\0').update(password).digest('hex');
 const matchToken = (username: string, password: string, salt: Buffer, hash: Buffer): string =>
-  createHmac('sha256', CACHE_KEY).update(username).update('\0').update(password).update('\0').update(salt).update(hash).digest('hex');
+  createHmac('sha256', CACHE_KEY)
+    .update(username)
+    .update('\0')
+    .update(password)
+    .update('\0')
+    .update(salt)
+    .update(hash)
+    .digest('hex');
 
 function finish(d: Derivation, username: string, password: string, hash: Buffer): void {
   if (d.hash !== undefined) return;
@@ -113,7 +120,10 @@ export class FleetAccess {
 
   addUser(u: FleetUser): void {
     assertFleetName('robot', u.username);
-    this.#users.set(u.username, { derivation: derivationFor(u.username, u.password, this.#background), groundStation: u.groundStation === true });
+    this.#users.set(u.username, {
+      derivation: derivationFor(u.username, u.password, this.#background),
+      groundStation: u.groundStation === true,
+    });
   }
 
   /** Constant-time check of a username and password. */
@@ -164,4 +174,3 @@ export class FleetAccess {
     return lines.join('\n');
   }
 }
-

@@ -13,7 +13,10 @@ export function encodeAcks(ids: readonly bigint[]): Uint8Array {
 
 export function decodeAcks(bytes: Uint8Array): bigint[] {
   if (bytes.length === 0 || bytes.length % 8 !== 0) {
-    throw new OutpostError('OUTPOST_ERR_FLEET_PAYLOAD', `ack payload of ${bytes.length} byte(s): expected a non-empty multiple of 8`);
+    throw new OutpostError(
+      'OUTPOST_ERR_FLEET_PAYLOAD',
+      `ack payload of ${bytes.length} byte(s): expected a non-empty multiple of 8`,
+    );
   }
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const ids: bigint[] = [];

@@ -18,17 +18,26 @@ export function loadFleetCredentials(path: string): FleetUser[] {
   try {
     doc = parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new OutpostError('OUTPOST_ERR_FLEET_AUTH', `credentials file ${path}: cannot read it: ${(err as Error).message}`, { cause: err });
+    throw new OutpostError(
+      'OUTPOST_ERR_FLEET_AUTH',
+      `credentials file ${path}: cannot read it: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const users = (doc as { users?: unknown } | null)?.users;
   if (!Array.isArray(users) || users.length === 0) {
-    throw new OutpostError('OUTPOST_ERR_FLEET_AUTH', `credentials file ${path}: expected a non-empty "users" list, got ${describeValue(users)}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_FLEET_AUTH',
+      `credentials file ${path}: expected a non-empty "users" list, got ${describeValue(users)}`,
+    );
   }
   return users.map((u: unknown, i) => {
     const e = u as { username?: unknown; password?: unknown; ground_station?: unknown } | null;
     if (typeof e?.username !== 'string' || typeof e.password !== 'string' || e.password.length === 0) {
-      throw new OutpostError('OUTPOST_ERR_FLEET_AUTH',
-        `credentials file ${path}: users[${i}] needs a text "username" and a non-empty text "password"`);
+      throw new OutpostError(
+        'OUTPOST_ERR_FLEET_AUTH',
+        `credentials file ${path}: users[${i}] needs a text "username" and a non-empty text "password"`,
+      );
     }
     return { username: e.username, password: e.password, groundStation: e.ground_station === true };
   });

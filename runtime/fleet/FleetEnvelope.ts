@@ -54,23 +54,39 @@ export function encodeEnvelope(env: FleetEnvelope, maxBytes = DEFAULT_MAX_ENVELO
   if (route.length === 0 || route.length > 65535) fail(`route must be 1-65535 bytes, got ${route.length}`);
   if (type.length === 0 || type.length > 255) fail(`type must be 1-255 bytes, got ${type.length}`);
   if (env.typeHash.length !== 8) fail(`typeHash must be 8 bytes, got ${env.typeHash.length}`);
-  for (const [k, v] of [['id', env.id], ['seq', env.seq], ['lowSeq', env.lowSeq]] as const) {
+  for (const [k, v] of [
+    ['id', env.id],
+    ['seq', env.seq],
+    ['lowSeq', env.lowSeq],
+  ] as const) {
     if (v < 0n || v > U64_MAX) fail(`${k} must be a uint64, got ${v}`);
   }
   const size = ENVELOPE_HEADER_BYTES + 1 + origin.length + 2 + route.length + 1 + type.length + 4 + env.payload.length;
   if (size > maxBytes) fail(`envelope of ${size} bytes exceeds the limit of ${maxBytes}`);
   const out = Buffer.allocUnsafe(size);
-  out[0] = 0x4f; out[1] = 0x46; out[2] = ENVELOPE_VERSION; out[3] = env.ackRequested ? FLAG_ACK : 0;
+  out[0] = 0x4f;
+  out[1] = 0x46;
+  out[2] = ENVELOPE_VERSION;
+  out[3] = env.ackRequested ? FLAG_ACK : 0;
   out.writeBigUInt64LE(env.id, 4);
   out.writeBigUInt64LE(env.seq, 12);
   out.writeBigUInt64LE(env.lowSeq, 20);
   out.writeBigInt64LE(env.stamp, 28);
   out.set(env.typeHash, 36);
   let o = ENVELOPE_HEADER_BYTES;
-  out[o++] = origin.length; out.set(origin, o); o += origin.length;
-  out.writeUInt16LE(route.length, o); o += 2; out.set(route, o); o += route.length;
-  out[o++] = type.length; out.set(type, o); o += type.length;
-  out.writeUInt32LE(env.payload.length, o); o += 4; out.set(env.payload, o);
+  out[o++] = origin.length;
+  out.set(origin, o);
+  o += origin.length;
+  out.writeUInt16LE(route.length, o);
+  o += 2;
+  out.set(route, o);
+  o += route.length;
+  out[o++] = type.length;
+  out.set(type, o);
+  o += type.length;
+  out.writeUInt32LE(env.payload.length, o);
+  o += 4;
+  out.set(env.payload, o);
   return out;
 }
 
@@ -113,9 +129,16 @@ export function decodeEnvelope(bytes: Uint8Array, maxBytes = DEFAULT_MAX_ENVELOP
   const lowSeq = b.readBigUInt64LE(20);
   if (lowSeq > seq) fail(`lowSeq ${lowSeq} is above seq ${seq}`);
   return {
-    id: b.readBigUInt64LE(4), seq, lowSeq, stamp: b.readBigInt64LE(28),
-    typeHash: new Uint8Array(b.subarray(36, 44)), ackRequested: (flags & FLAG_ACK) !== 0,
-    origin, route, type, payload: new Uint8Array(b.subarray(o, o + payloadLen)),
+    id: b.readBigUInt64LE(4),
+    seq,
+    lowSeq,
+    stamp: b.readBigInt64LE(28),
+    typeHash: new Uint8Array(b.subarray(36, 44)),
+    ackRequested: (flags & FLAG_ACK) !== 0,
+    origin,
+    route,
+    type,
+    payload: new Uint8Array(b.subarray(o, o + payloadLen)),
   };
 }
 
@@ -136,14 +159,18 @@ export function typeHashOf(registry: MessageRegistry, type: string): Uint8Array 
 /** Throws OUTPOST_ERR_FLEET_TYPE_MISMATCH unless the envelope's type is known here with the same hash. */
 export function checkEnvelopeType(registry: MessageRegistry, env: FleetEnvelope): void {
   if (!registry.has(env.type)) {
-    throw new OutpostError('OUTPOST_ERR_FLEET_TYPE_MISMATCH',
-      `envelope ${env.origin}/${env.route}#${env.seq}: type ${describeValue(env.type)} is not known to this registry`);
+    throw new OutpostError(
+      'OUTPOST_ERR_FLEET_TYPE_MISMATCH',
+      `envelope ${env.origin}/${env.route}#${env.seq}: type ${describeValue(env.type)} is not known to this registry`,
+    );
   }
   const ours = typeHashOf(registry, env.type);
   if (Buffer.compare(Buffer.from(ours), Buffer.from(env.typeHash)) !== 0) {
-    throw new OutpostError('OUTPOST_ERR_FLEET_TYPE_MISMATCH',
+    throw new OutpostError(
+      'OUTPOST_ERR_FLEET_TYPE_MISMATCH',
       `envelope ${env.origin}/${env.route}#${env.seq}: type ${env.type} has hash ${hex(env.typeHash)}, ` +
-      `expected ${hex(ours)} (the robots run different definitions of this message)`);
+        `expected ${hex(ours)} (the robots run different definitions of this message)`,
+    );
   }
 }
 
@@ -151,8 +178,13 @@ export function checkEnvelopeType(registry: MessageRegistry, env: FleetEnvelope)
 export function toJsonView(env: FleetEnvelope, registry: MessageRegistry): Record<string, unknown> {
   checkEnvelopeType(registry, env);
   return {
-    id: env.id.toString(), origin: env.origin, route: env.route, seq: env.seq.toString(),
-    stamp: env.stamp.toString(), type: env.type, typeHash: hex(env.typeHash, ''),
+    id: env.id.toString(),
+    origin: env.origin,
+    route: env.route,
+    seq: env.seq.toString(),
+    stamp: env.stamp.toString(),
+    type: env.type,
+    typeHash: hex(env.typeHash, ''),
     message: jsonSafe(registry.decode(env.type, env.payload)),
   };
 }

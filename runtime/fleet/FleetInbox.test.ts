@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FleetInbox, type InboxEntry } from './FleetInbox.js';
 
-const e = (seq: number, lowSeq = 1, origin = 'r1', route = 'a'): InboxEntry =>
-  ({ id: BigInt(seq + 1000), origin, route, seq: BigInt(seq), lowSeq: BigInt(lowSeq) });
+const e = (seq: number, lowSeq = 1, origin = 'r1', route = 'a'): InboxEntry => ({
+  id: BigInt(seq + 1000),
+  origin,
+  route,
+  seq: BigInt(seq),
+  lowSeq: BigInt(lowSeq),
+});
 const seqs = (r: { ready: InboxEntry[] }): number[] => r.ready.map((x) => Number(x.seq));
 
 describe('FleetInbox', () => {
@@ -23,7 +28,7 @@ describe('FleetInbox', () => {
     expect(seqs(inbox.offer(e(1, 1, 'r1', 'b')))).toEqual([1]); // ... and per route
   });
 
-  it("skips gaps the sender no longer holds (lowSeq), delivering what was buffered below it", () => {
+  it('skips gaps the sender no longer holds (lowSeq), delivering what was buffered below it', () => {
     const inbox = new FleetInbox({ path: ':memory:' });
     inbox.offer(e(1));
     inbox.offer(e(4)); // 2, 3 missing

@@ -63,12 +63,20 @@ export class FleetInbox<E extends InboxEntry = InboxEntry> {
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
       this.#db.defaultSafeIntegers(true);
-      this.#db.exec('CREATE TABLE IF NOT EXISTS delivered (origin TEXT NOT NULL, route TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (origin, route))');
+      this.#db.exec(
+        'CREATE TABLE IF NOT EXISTS delivered (origin TEXT NOT NULL, route TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (origin, route))',
+      );
     } catch (err) {
-      throw new OutpostError('OUTPOST_ERR_FLEET_OUTBOX', `cannot open inbox ${options.path}: ${(err as Error).message}`, { cause: err });
+      throw new OutpostError(
+        'OUTPOST_ERR_FLEET_OUTBOX',
+        `cannot open inbox ${options.path}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     this.#get = this.#db.prepare('SELECT seq FROM delivered WHERE origin = ? AND route = ?');
-    this.#set = this.#db.prepare('INSERT INTO delivered (origin, route, seq) VALUES (?, ?, ?) ON CONFLICT(origin, route) DO UPDATE SET seq = excluded.seq');
+    this.#set = this.#db.prepare(
+      'INSERT INTO delivered (origin, route, seq) VALUES (?, ?, ?) ON CONFLICT(origin, route) DO UPDATE SET seq = excluded.seq',
+    );
   }
 
   /** Offers one entry; the caller hands `ready` to subscribers, then calls `commit()`, then acks. */

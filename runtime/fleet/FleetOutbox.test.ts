@@ -11,7 +11,9 @@ import { defineRoute } from './FleetRoute.js';
 const T = 'std_msgs/msg/String';
 const bytes = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill);
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 const tempPath = (): string => {
   const d = mkdtempSync(join(tmpdir(), 'outpost-outbox-'));
   dirs.push(d);
@@ -40,14 +42,21 @@ describe('FleetOutbox', () => {
   });
 
   it('orders batches by priority, then enqueue order, and honours limits and skips', () => {
-    const box = new FleetOutbox({ path: ':memory:', routes: [
-      defineRoute({ topic: '/map', type: T, priority: 10 }), defineRoute({ topic: '/alert', type: T, priority: 250 }),
-    ] });
+    const box = new FleetOutbox({
+      path: ':memory:',
+      routes: [
+        defineRoute({ topic: '/map', type: T, priority: 10 }),
+        defineRoute({ topic: '/alert', type: T, priority: 250 }),
+      ],
+    });
     box.enqueueMany('map', [bytes(1000), bytes(1000), bytes(1000)]);
     box.enqueue('alert', bytes(10));
     const batch = box.nextBatch(10, 1500);
     expect(batch.map((m) => `${m.route}#${m.seq}`)).toEqual(['alert#1', 'map#1']);
-    expect(box.nextBatch(10, 1e9, { ids: batch.map((m) => m.id) }).map((m) => `${m.route}#${m.seq}`)).toEqual(['map#2', 'map#3']);
+    expect(box.nextBatch(10, 1e9, { ids: batch.map((m) => m.id) }).map((m) => `${m.route}#${m.seq}`)).toEqual([
+      'map#2',
+      'map#3',
+    ]);
     expect(box.nextBatch(10, 1e9, { routes: ['map'] }).map((m) => m.route)).toEqual(['alert']);
     expect(box.nextBatch(1, 1).length).toBe(1); // at least one, even over the byte limit
     expect(() => box.enqueue('nope', bytes(1))).toThrow(/route "nope" is not configured/);
@@ -55,11 +64,15 @@ describe('FleetOutbox', () => {
 
   it('applies byte caps with each drop policy, counted and reported', () => {
     const events: DropEvent[] = [];
-    const box = new FleetOutbox({ path: ':memory:', onDrop: (e) => events.push(e), routes: [
-      defineRoute({ topic: '/old', type: T, byteCap: 100, dropPolicy: 'drop-oldest' }),
-      defineRoute({ topic: '/new', type: T, byteCap: 100, dropPolicy: 'drop-newest' }),
-      defineRoute({ topic: '/rej', type: T, byteCap: 100, dropPolicy: 'reject' }),
-    ] });
+    const box = new FleetOutbox({
+      path: ':memory:',
+      onDrop: (e) => events.push(e),
+      routes: [
+        defineRoute({ topic: '/old', type: T, byteCap: 100, dropPolicy: 'drop-oldest' }),
+        defineRoute({ topic: '/new', type: T, byteCap: 100, dropPolicy: 'drop-newest' }),
+        defineRoute({ topic: '/rej', type: T, byteCap: 100, dropPolicy: 'reject' }),
+      ],
+    });
     for (let i = 0; i < 5; i++) box.enqueue('old', bytes(40, i));
     expect(box.bytes('old')).toBe(80);
     expect(box.nextBatch(10, 1e9, { routes: ['new', 'rej'] }).map((m) => m.payload[0])).toEqual([3, 4]);
@@ -67,25 +80,40 @@ describe('FleetOutbox', () => {
     expect(box.bytes('new')).toBe(60);
     box.enqueue('rej', bytes(60));
     let err: unknown;
-    try { box.enqueue('rej', bytes(60)); } catch (e) { err = e; }
+    try {
+      box.enqueue('rej', bytes(60));
+    } catch (e) {
+      err = e;
+    }
     expect(isOutpostError(err, 'OUTPOST_ERR_FLEET_QUEUE_FULL')).toBe(true);
     expect(box.enqueue('rej', bytes(30))).toBeDefined(); // the rejected one did not take a seq
     expect(box.nextBatch(10, 1e9, { routes: ['old', 'new'] }).map((m) => m.seq)).toEqual([1n, 2n]);
     expect(box.enqueue('old', bytes(101))).toBeUndefined();
     expect(box.dropped()).toMatchObject({
-      old: { 'drop-oldest': 3, oversize: 1 }, new: { 'drop-newest': 1 }, rej: { reject: 1 },
+      old: { 'drop-oldest': 3, oversize: 1 },
+      new: { 'drop-newest': 1 },
+      rej: { reject: 1 },
     });
     expect(events.map((e) => `${e.route}:${e.reason}:${e.count}`)).toEqual([
-      'old:drop-oldest:1', 'old:drop-oldest:1', 'old:drop-oldest:1', 'new:drop-newest:1', 'rej:reject:1', 'old:oversize:1',
+      'old:drop-oldest:1',
+      'old:drop-oldest:1',
+      'old:drop-oldest:1',
+      'new:drop-newest:1',
+      'rej:reject:1',
+      'old:oversize:1',
     ]);
   });
 
   it('latest-only keeps the newest message; expiry purges and counts', () => {
     const clock = new ManualClock(1_000_000_000n);
-    const box = new FleetOutbox({ path: ':memory:', clock, routes: [
-      defineRoute({ topic: '/pose', type: T, reliability: 'latest-only' }),
-      defineRoute({ topic: '/hb', type: T, expirySec: 2 }),
-    ] });
+    const box = new FleetOutbox({
+      path: ':memory:',
+      clock,
+      routes: [
+        defineRoute({ topic: '/pose', type: T, reliability: 'latest-only' }),
+        defineRoute({ topic: '/hb', type: T, expirySec: 2 }),
+      ],
+    });
     for (let i = 0; i < 5; i++) box.enqueue('pose', bytes(8, i));
     expect(box.nextBatch(10, 1e9).map((m) => [m.seq, m.payload[0]])).toEqual([[5n, 4]]);
     box.enqueue('hb', bytes(1));
@@ -99,7 +127,10 @@ describe('FleetOutbox', () => {
 
   it('commits the grouped sends of one turn in one transaction, in call order, before any promise resolves', async () => {
     const path = tempPath();
-    const box = new FleetOutbox({ path, routes: [defineRoute({ topic: '/a', type: T }), defineRoute({ topic: '/b', type: T })] });
+    const box = new FleetOutbox({
+      path,
+      routes: [defineRoute({ topic: '/a', type: T }), defineRoute({ topic: '/b', type: T })],
+    });
     const reader = new Database(path, { readonly: true });
     const rows = (): number => (reader.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
     // WAL frames written = growth of the -wal file / (page + frame header); each commit writes at
@@ -111,15 +142,20 @@ describe('FleetOutbox', () => {
     expect(rows()).toBe(0); // nothing committed while the turn runs ...
     expect(box.size).toBe(100); // ... yet counted as queued (a sender's drained() must wait for it)
     let resolvedEarly = false;
-    void stored[0]!.then(() => { resolvedEarly = rows() !== 100; });
+    void stored[0]!.then(() => {
+      resolvedEarly = rows() !== 100;
+    });
     const results = await Promise.all(stored);
     expect(resolvedEarly).toBe(false);
     expect(rows()).toBe(100);
     expect(frames() - before).toBeLessThan(20); // the pages one transaction touched (10 here)
     expect(results.map((r) => r!.id)).toEqual([...results.map((r) => r!.id)].sort((x, y) => (x < y ? -1 : 1)));
     expect(box.nextBatch(1000, 1e9, { routes: ['b'] }).map((m) => m.payload[0])).toEqual(
-      Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 3 !== 0));
-    expect(box.nextBatch(1000, 1e9, { routes: ['a'] }).map((m) => m.seq)).toEqual(Array.from({ length: 34 }, (_, i) => BigInt(i + 1)));
+      Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 3 !== 0),
+    );
+    expect(box.nextBatch(1000, 1e9, { routes: ['a'] }).map((m) => m.seq)).toEqual(
+      Array.from({ length: 34 }, (_, i) => BigInt(i + 1)),
+    );
 
     // The control: awaited one by one, each send is its own commit.
     const one = frames();
@@ -130,7 +166,10 @@ describe('FleetOutbox', () => {
   });
 
   it('keeps call order across grouped and plain enqueues; a rejected send leaves its group committed', async () => {
-    const box = new FleetOutbox({ path: ':memory:', routes: [defineRoute({ topic: '/rej', type: T, byteCap: 100, dropPolicy: 'reject' })] });
+    const box = new FleetOutbox({
+      path: ':memory:',
+      routes: [defineRoute({ topic: '/rej', type: T, byteCap: 100, dropPolicy: 'reject' })],
+    });
     const first = box.enqueueGrouped('rej', bytes(40, 1));
     const plain = box.enqueue('rej', bytes(40, 2)); // commits the waiting group first
     const refused = box.enqueueGrouped('rej', bytes(40, 3));
@@ -138,7 +177,9 @@ describe('FleetOutbox', () => {
     expect((await first)!.seq).toBe(1n);
     expect(plain!.seq).toBe(2n);
     let err: unknown;
-    await refused.catch((e: unknown) => { err = e; });
+    await refused.catch((e: unknown) => {
+      err = e;
+    });
     expect(isOutpostError(err, 'OUTPOST_ERR_FLEET_QUEUE_FULL')).toBe(true);
     expect((await last)!.seq).toBe(3n);
     expect(box.nextBatch(10, 1e9).map((m) => m.payload[0])).toEqual([1, 2, 4]);

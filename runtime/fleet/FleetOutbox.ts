@@ -114,22 +114,33 @@ export class FleetOutbox {
       this.#db.defaultSafeIntegers(true);
       this.#db.exec(SCHEMA);
     } catch (err) {
-      throw new OutpostError('OUTPOST_ERR_FLEET_OUTBOX', `cannot open outbox ${options.path}: ${(err as Error).message}`, { cause: err });
+      throw new OutpostError(
+        'OUTPOST_ERR_FLEET_OUTBOX',
+        `cannot open outbox ${options.path}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const db = this.#db;
     this.#stmt = {
-      insert: db.prepare(`INSERT INTO messages (route, seq, priority, reliability, type, stamp, expires_at, size, payload)
+      insert:
+        db.prepare(`INSERT INTO messages (route, seq, priority, reliability, type, stamp, expires_at, size, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      setSeq: db.prepare('INSERT INTO routes (route, next_seq) VALUES (?, ?) ON CONFLICT(route) DO UPDATE SET next_seq = excluded.next_seq'),
+      setSeq: db.prepare(
+        'INSERT INTO routes (route, next_seq) VALUES (?, ?) ON CONFLICT(route) DO UPDATE SET next_seq = excluded.next_seq',
+      ),
       // Drain order from a cursor: a range scan of messages_drain, no sort. The payload is read only
       // for the messages taken, so passing over a window of in-flight map chunks stays cheap.
-      page: db.prepare(`SELECT id, priority, route, size FROM messages
-        WHERE priority <= ? AND (priority < ? OR id > ?) ORDER BY priority DESC, id LIMIT ?`).raw(),
+      page: db
+        .prepare(`SELECT id, priority, route, size FROM messages
+        WHERE priority <= ? AND (priority < ? OR id > ?) ORDER BY priority DESC, id LIMIT ?`)
+        .raw(),
       take: db.prepare('SELECT seq, reliability, type, stamp, expires_at, payload FROM messages WHERE id = ?').raw(),
       del: db.prepare('DELETE FROM messages WHERE id = ? RETURNING route, size'),
       oldest: db.prepare('SELECT id, size FROM messages WHERE route = ? ORDER BY seq LIMIT 1'),
       allOfRoute: db.prepare('DELETE FROM messages WHERE route = ? RETURNING size'),
-      expired: db.prepare('DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING route, size'),
+      expired: db.prepare(
+        'DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING route, size',
+      ),
       lowSeq: db.prepare('SELECT MIN(seq) AS s FROM messages WHERE route = ?'),
     };
     for (const r of options.routes) this.#routes.set(r.route, r);
@@ -145,7 +156,11 @@ export class FleetOutbox {
       this.#nextSeq.set(row.route, row.next_seq);
     }
     this.#count = 0;
-    for (const row of db.prepare('SELECT route, SUM(size) AS b, COUNT(*) AS n FROM messages GROUP BY route').all() as { route: string; b: bigint; n: bigint }[]) {
+    for (const row of db.prepare('SELECT route, SUM(size) AS b, COUNT(*) AS n FROM messages GROUP BY route').all() as {
+      route: string;
+      b: bigint;
+      n: bigint;
+    }[]) {
       this.#bytes.set(row.route, Number(row.b));
       this.#count += Number(row.n);
     }
@@ -158,7 +173,10 @@ export class FleetOutbox {
   route(name: string): FleetRoute {
     const r = this.#routes.get(name);
     if (r === undefined) {
-      throw new OutpostError('OUTPOST_ERR_FLEET_ROUTE', `route "${name}" is not configured on this link; known: ${[...this.#routes.keys()].join(', ') || 'none'}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_FLEET_ROUTE',
+        `route "${name}" is not configured on this link; known: ${[...this.#routes.keys()].join(', ') || 'none'}`,
+      );
     }
     return r;
   }
@@ -268,7 +286,14 @@ export class FleetOutbox {
     const size = payload.length;
     if (r.reliability === 'latest-only') {
       const removed = this.#stmt.allOfRoute.all(r.route) as { size: bigint }[];
-      if (removed.length > 0) drops.push(this.#drop(r.route, 'superseded', removed.map((x) => Number(x.size))));
+      if (removed.length > 0)
+        drops.push(
+          this.#drop(
+            r.route,
+            'superseded',
+            removed.map((x) => Number(x.size)),
+          ),
+        );
     }
     if (r.byteCap > 0 && (this.#bytes.get(r.route) ?? 0) + size > r.byteCap) {
       if (size > r.byteCap) {
@@ -283,8 +308,10 @@ export class FleetOutbox {
         // Nothing written for this message yet (latest-only leaves 0 bytes, so it never gets here):
         // a grouped commit can refuse this one and keep the rest of its group.
         drops.push(this.#drop(r.route, 'reject', [size], false));
-        throw new OutpostError('OUTPOST_ERR_FLEET_QUEUE_FULL',
-          `route "${r.route}": ${this.#bytes.get(r.route) ?? 0} of ${r.byteCap} bytes queued, cannot take ${size} more (policy reject)`);
+        throw new OutpostError(
+          'OUTPOST_ERR_FLEET_QUEUE_FULL',
+          `route "${r.route}": ${this.#bytes.get(r.route) ?? 0} of ${r.byteCap} bytes queued, cannot take ${size} more (policy reject)`,
+        );
       }
       const evicted: number[] = [];
       while ((this.#bytes.get(r.route) ?? 0) + size > r.byteCap) {
@@ -296,10 +323,20 @@ export class FleetOutbox {
       }
       drops.push(this.#drop(r.route, 'drop-oldest', evicted, false));
     }
-    const seq = (this.#nextSeq.get(r.route) ?? 1n);
+    const seq = this.#nextSeq.get(r.route) ?? 1n;
     const stamp = this.#clock.now().nanoseconds;
     const expiresAt = r.expirySec > 0 ? stamp + BigInt(Math.round(r.expirySec * 1e9)) : null;
-    const info = this.#stmt.insert.run(r.route, seq, r.priority, r.reliability, r.type, stamp, expiresAt, size, payload);
+    const info = this.#stmt.insert.run(
+      r.route,
+      seq,
+      r.priority,
+      r.reliability,
+      r.type,
+      stamp,
+      expiresAt,
+      size,
+      payload,
+    );
     this.#nextSeq.set(r.route, seq + 1n);
     this.#addBytes(r.route, size, 1);
     return { id: BigInt(info.lastInsertRowid), seq };
@@ -312,8 +349,15 @@ export class FleetOutbox {
    * everything up to and including that message in drain order (a sender continuing where its last
    * batch ended, without reading its in-flight messages again).
    */
-  nextBatch(limit: number, maxBytes: number,
-    skip: { ids?: Iterable<bigint> | ReadonlySet<bigint> | ReadonlyMap<bigint, unknown>; routes?: Iterable<string>; after?: DrainCursor } = {}): QueuedMessage[] {
+  nextBatch(
+    limit: number,
+    maxBytes: number,
+    skip: {
+      ids?: Iterable<bigint> | ReadonlySet<bigint> | ReadonlyMap<bigint, unknown>;
+      routes?: Iterable<string>;
+      after?: DrainCursor;
+    } = {},
+  ): QueuedMessage[] {
     this.#assertOpen();
     const ids = skip.ids === undefined ? undefined : 'has' in skip.ids ? skip.ids : new Set(skip.ids);
     const routes = new Set(skip.routes ?? []);
@@ -330,7 +374,17 @@ export class FleetOutbox {
         bytes += Number(size);
         if (out.length > 0 && bytes > maxBytes) return out;
         const [seq, reliability, type, stamp, expiresAt, payload] = this.#stmt.take.get(rowId) as TakenRow;
-        out.push({ id: rowId, route, seq, priority, reliability, type, stamp, expiresAt: expiresAt ?? undefined, payload });
+        out.push({
+          id: rowId,
+          route,
+          seq,
+          priority,
+          reliability,
+          type,
+          stamp,
+          expiresAt: expiresAt ?? undefined,
+          payload,
+        });
         if (out.length >= limit) return out;
       }
       if (rows.length < PAGE) return out;
@@ -340,7 +394,7 @@ export class FleetOutbox {
   /** The lowest seq still queued on `route` (what the receiver may skip up to), or the next seq if none. */
   lowSeq(route: string): bigint {
     const row = this.#stmt.lowSeq.get(route) as { s: bigint | null };
-    return row.s ?? (this.#nextSeq.get(route) ?? 1n);
+    return row.s ?? this.#nextSeq.get(route) ?? 1n;
   }
 
   /** Removes acknowledged (or sent best-effort) messages; unknown ids are ignored. Returns rows removed. */
@@ -415,8 +469,13 @@ export class FleetOutbox {
 
   #report(e: DropEvent): void {
     if (e.count === 0) return;
-    if (e.reason === 'superseded') this.#logger?.debug(e, `fleet outbox: ${e.count} message(s) on "${e.route}" superseded`);
-    else this.#logger?.warn(e, `fleet outbox: dropped ${e.count} message(s) (${e.bytes} bytes) on "${e.route}": ${e.reason}`);
+    if (e.reason === 'superseded')
+      this.#logger?.debug(e, `fleet outbox: ${e.count} message(s) on "${e.route}" superseded`);
+    else
+      this.#logger?.warn(
+        e,
+        `fleet outbox: dropped ${e.count} message(s) (${e.bytes} bytes) on "${e.route}": ${e.reason}`,
+      );
     this.#onDrop?.(e);
   }
 

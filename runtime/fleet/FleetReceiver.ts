@@ -51,8 +51,18 @@ type Dropped = 'malformed' | 'spoofed' | 'typeMismatch' | 'undecodable';
  */
 export class FleetReceiver {
   readonly stats = {
-    received: 0, delivered: 0, duplicates: 0, buffered: 0, overflow: 0, skipped: 0, handlerErrors: 0, acksSent: 0,
-    malformed: 0, spoofed: 0, typeMismatch: 0, undecodable: 0,
+    received: 0,
+    delivered: 0,
+    duplicates: 0,
+    buffered: 0,
+    overflow: 0,
+    skipped: 0,
+    handlerErrors: 0,
+    acksSent: 0,
+    malformed: 0,
+    spoofed: 0,
+    typeMismatch: 0,
+    undecodable: 0,
   };
   readonly #o: FleetReceiverOptions;
   #client: MqttClient | undefined;
@@ -76,9 +86,16 @@ export class FleetReceiver {
   start(): Promise<void> {
     const o = this.#o;
     const client = mqtt.connect(o.url, {
-      clientId: `outpost-${o.fleet}-${o.robot}-rx`, username: o.username, password: o.password,
-      protocolVersion: o.protocolVersion ?? 4, clean: true, resubscribe: false, queueQoSZero: false,
-      reconnectPeriod: (o.reconnectPeriodSec ?? 0.5) * 1000, connectTimeout: 5000, keepalive: 10,
+      clientId: `outpost-${o.fleet}-${o.robot}-rx`,
+      username: o.username,
+      password: o.password,
+      protocolVersion: o.protocolVersion ?? 4,
+      clean: true,
+      resubscribe: false,
+      queueQoSZero: false,
+      reconnectPeriod: (o.reconnectPeriodSec ?? 0.5) * 1000,
+      connectTimeout: 5000,
+      keepalive: 10,
       ...tlsConnectOptions(o.tls),
     });
     this.#client = client;
@@ -96,11 +113,13 @@ export class FleetReceiver {
     client.on('error', (err) => o.logger?.warn({ err: err.message }, `fleet receiver ${o.robot}: ${err.message}`));
     client.on('message', (topic, payload) => {
       this.#queued++;
-      this.#chain = this.#chain.then(() => this.#process(topic, payload)).finally(() => {
-        // Caught up with the socket: acknowledge now (one publish for the whole burst) instead of
-        // holding the sender's window for ackDelaySec.
-        if (--this.#queued === 0) this.#queueFlush();
-      });
+      this.#chain = this.#chain
+        .then(() => this.#process(topic, payload))
+        .finally(() => {
+          // Caught up with the socket: acknowledge now (one publish for the whole burst) instead of
+          // holding the sender's window for ackDelaySec.
+          if (--this.#queued === 0) this.#queueFlush();
+        });
     });
     return this.#subscribed ? Promise.resolve() : new Promise((resolve) => this.#onSubscribed.push(resolve));
   }
@@ -139,7 +158,11 @@ export class FleetReceiver {
     }
     const r = o.inbox.offer(env);
     this.stats.skipped += Number(r.skipped);
-    if (r.skipped > 0n) o.logger?.info({ origin: env.origin, route: env.route, skipped: Number(r.skipped) }, 'fleet receiver: skipped messages the sender no longer holds');
+    if (r.skipped > 0n)
+      o.logger?.info(
+        { origin: env.origin, route: env.route, skipped: Number(r.skipped) },
+        'fleet receiver: skipped messages the sender no longer holds',
+      );
     if (r.status === 'duplicate') {
       this.stats.duplicates++;
       if (env.ackRequested) this.#ack(env.origin, env.id);
@@ -154,7 +177,11 @@ export class FleetReceiver {
         message = o.registry.decode(e.type, e.payload);
       } catch (err) {
         // Counted and acknowledged (resending would not help); its seq is passed, so order holds.
-        this.#drop(isOutpostError(err, 'OUTPOST_ERR_FLEET_TYPE_MISMATCH') ? 'typeMismatch' : 'undecodable', topic, (err as Error).message);
+        this.#drop(
+          isOutpostError(err, 'OUTPOST_ERR_FLEET_TYPE_MISMATCH') ? 'typeMismatch' : 'undecodable',
+          topic,
+          (err as Error).message,
+        );
         if (e.ackRequested) this.#ack(e.origin, e.id);
         continue;
       }
@@ -173,7 +200,11 @@ export class FleetReceiver {
 
   #drop(reason: Dropped, topic: string, detail: string): void {
     this.stats[reason]++;
-    this.#dropLog.warn(reason, { topic, reason }, `fleet receiver: dropped a message on ${topic} (${reason}): ${detail}`);
+    this.#dropLog.warn(
+      reason,
+      { topic, reason },
+      `fleet receiver: dropped a message on ${topic} (${reason}): ${detail}`,
+    );
   }
 
   #ack(origin: string, id: bigint): void {

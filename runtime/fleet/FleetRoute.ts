@@ -59,10 +59,16 @@ export function defineRoute(o: FleetRouteOptions): FleetRoute {
   if (!DROP_POLICIES.includes(dropPolicy)) bad(`dropPolicy must be one of ${DROP_POLICIES.join(', ')}`, dropPolicy);
   const priority = o.priority ?? 100;
   if (!Number.isInteger(priority) || priority < 0 || priority > 255) bad('priority must be an integer 0-255', priority);
-  const nonNeg = (k: string, v: number): number => (Number.isFinite(v) && v >= 0 ? v : bad(`${k} must be a number >= 0`, v));
+  const nonNeg = (k: string, v: number): number =>
+    Number.isFinite(v) && v >= 0 ? v : bad(`${k} must be a number >= 0`, v);
   if (typeof o.type !== 'string' || o.type.length === 0) bad('type must be a ROS 2 type name', o.type);
   return {
-    route, topic: o.topic, type: o.type, reliability, priority, dropPolicy,
+    route,
+    topic: o.topic,
+    type: o.type,
+    reliability,
+    priority,
+    dropPolicy,
     maxRateHz: nonNeg('maxRateHz', o.maxRateHz ?? 0),
     expirySec: nonNeg('expirySec', o.expirySec ?? 0),
     byteCap: nonNeg('byteCap', o.byteCap ?? 64 * 1024 * 1024),

@@ -11,7 +11,15 @@ import { setTcpNoDelay } from './tcpNoDelay.js';
 import { ackTopic, dataTopic } from './FleetTopics.js';
 
 /** Socket errors that mean "the link went away" (retried quietly), as opposed to a misconfiguration. */
-const LINK_LOSS_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const LINK_LOSS_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 export interface FleetSenderOptions {
   outbox: FleetOutbox;
@@ -131,9 +139,16 @@ export class FleetSender {
     this.#retry?.();
     this.#retry = undefined;
     const client = mqtt.connect(o.url, {
-      clientId: `outpost-${o.fleet}-${o.robot}-to-${o.peer}`, username: o.username, password: o.password,
-      protocolVersion: o.protocolVersion ?? 4, clean: true, resubscribe: false, queueQoSZero: false,
-      reconnectPeriod: 0, connectTimeout: 5000, keepalive: 10,
+      clientId: `outpost-${o.fleet}-${o.robot}-to-${o.peer}`,
+      username: o.username,
+      password: o.password,
+      protocolVersion: o.protocolVersion ?? 4,
+      clean: true,
+      resubscribe: false,
+      queueQoSZero: false,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+      keepalive: 10,
       ...tlsConnectOptions(o.tls),
     });
     this.#client = client;
@@ -186,8 +201,10 @@ export class FleetSender {
         o.logger?.debug({ err: err.message, code }, `fleet link ${o.robot}→${o.peer}: ${err.message}`);
       } else if (linkLoss) {
         this.#warnedUnreached = true;
-        o.logger?.warn({ err: err.message, code, url: o.url },
-          `fleet link ${o.robot}→${o.peer}: cannot reach ${o.url} (${err.message}); retrying every ${o.reconnectPeriodSec ?? 0.5} s, further failures at debug`);
+        o.logger?.warn(
+          { err: err.message, code, url: o.url },
+          `fleet link ${o.robot}→${o.peer}: cannot reach ${o.url} (${err.message}); retrying every ${o.reconnectPeriodSec ?? 0.5} s, further failures at debug`,
+        );
       } else {
         o.logger?.warn({ err: err.message, code }, `fleet link ${o.robot}→${o.peer}: ${err.message}`);
       }
@@ -251,8 +268,11 @@ export class FleetSender {
     for (;;) {
       const room = window - this.#inFlight.size;
       if (room <= 0 || this.#inFlightBytes >= maxBytes) break;
-      const batch = o.outbox.nextBatch(Math.min(room, 256), maxBytes - this.#inFlightBytes,
-        { ids: this.#inFlight, routes: skipRoutes, after });
+      const batch = o.outbox.nextBatch(Math.min(room, 256), maxBytes - this.#inFlightBytes, {
+        ids: this.#inFlight,
+        routes: skipRoutes,
+        after,
+      });
       if (batch.length === 0) break;
       after = batch[batch.length - 1];
       let progressed = false;
@@ -297,11 +317,21 @@ export class FleetSender {
     const reliable = route.reliability !== 'best-effort';
     let lowSeq = lowSeqs.get(m.route);
     if (lowSeq === undefined && reliable) lowSeqs.set(m.route, (lowSeq = o.outbox.lowSeq(m.route)));
-    const bytes = encodeEnvelope({
-      id: m.id, seq: m.seq, lowSeq: reliable ? lowSeq! : m.seq, stamp: m.stamp,
-      origin: o.robot, route: m.route, type: m.type, typeHash: typeHashOf(o.registry, m.type),
-      ackRequested: reliable, payload: m.payload,
-    }, o.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE_BYTES);
+    const bytes = encodeEnvelope(
+      {
+        id: m.id,
+        seq: m.seq,
+        lowSeq: reliable ? lowSeq! : m.seq,
+        stamp: m.stamp,
+        origin: o.robot,
+        route: m.route,
+        type: m.type,
+        typeHash: typeHashOf(o.registry, m.type),
+        ackRequested: reliable,
+        payload: m.payload,
+      },
+      o.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE_BYTES,
+    );
     const properties: { messageExpiryInterval?: number } = {};
     if (o.protocolVersion === 5 && m.expiresAt !== undefined) {
       properties.messageExpiryInterval = Math.max(1, Math.ceil(Number(m.expiresAt - nowNs) / 1e9));
@@ -314,21 +344,26 @@ export class FleetSender {
     this.stats.sent++;
     // Bytes of first sends only: resends depend on timing, the report must not.
     if (!resend) this.stats.bytes += bytes.length;
-    client.publish(dataTopic(o.fleet, o.robot, m.route), Buffer.from(bytes), { qos: reliable ? 1 : 0, properties }, (err) => {
-      if (err !== undefined && err !== null) {
-        // Not on the wire: the outbox still has it. (A connection that is gone was forgotten whole,
-        // and a new one may be resending m: leave its entry.)
-        if (this.#client === client) this.#forget(m.id);
-        return;
-      }
-      if (!reliable) {
-        // Best-effort: once written, it is gone from the outbox; never resent.
-        o.outbox.ack([m.id]);
-        this.#everSent.delete(m.id);
-        this.#forget(m.id);
-        this.#settle();
-      }
-    });
+    client.publish(
+      dataTopic(o.fleet, o.robot, m.route),
+      Buffer.from(bytes),
+      { qos: reliable ? 1 : 0, properties },
+      (err) => {
+        if (err !== undefined && err !== null) {
+          // Not on the wire: the outbox still has it. (A connection that is gone was forgotten whole,
+          // and a new one may be resending m: leave its entry.)
+          if (this.#client === client) this.#forget(m.id);
+          return;
+        }
+        if (!reliable) {
+          // Best-effort: once written, it is gone from the outbox; never resent.
+          o.outbox.ack([m.id]);
+          this.#everSent.delete(m.id);
+          this.#forget(m.id);
+          this.#settle();
+        }
+      },
+    );
   }
 
   #onAck(payload: Buffer): void {
@@ -370,7 +405,8 @@ export class FleetSender {
     this.#tokens = Math.min(burst, this.#tokens + (Number(nowNs - this.#tokensAtNs) / 1e9) * rate);
     this.#tokensAtNs = nowNs;
     // A message larger than the burst may go once the bucket is full (it then runs into debt).
-    if (this.#tokens < Math.min(bytes, burst)) return BigInt(Math.ceil(((Math.min(bytes, burst) - this.#tokens) / rate) * 1e9));
+    if (this.#tokens < Math.min(bytes, burst))
+      return BigInt(Math.ceil(((Math.min(bytes, burst) - this.#tokens) / rate) * 1e9));
     this.#tokens -= bytes;
     return 0n;
   }

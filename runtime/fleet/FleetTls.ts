@@ -16,7 +16,9 @@ export interface FleetTls {
 export function tlsConnectOptions(tls: FleetTls | undefined): Record<string, unknown> {
   if (tls === undefined) return {};
   return {
-    ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}),
+    ...(tls.ca ? { ca: tls.ca } : {}),
+    ...(tls.cert ? { cert: tls.cert } : {}),
+    ...(tls.key ? { key: tls.key } : {}),
     rejectUnauthorized: true,
   };
 }
@@ -25,14 +27,21 @@ export function tlsConnectOptions(tls: FleetTls | undefined): Record<string, unk
 export function loadFleetTls(files: { ca: string; cert: string; key: string }): FleetTls | undefined {
   if (files.ca === '' && files.cert === '' && files.key === '') return undefined;
   if ((files.cert === '') !== (files.key === '')) {
-    throw new OutpostError('OUTPOST_ERR_FLEET_BROKER', 'fleet TLS: tls_cert_file and tls_key_file go together; give both or neither');
+    throw new OutpostError(
+      'OUTPOST_ERR_FLEET_BROKER',
+      'fleet TLS: tls_cert_file and tls_key_file go together; give both or neither',
+    );
   }
   const read = (what: string, path: string): Buffer | undefined => {
     if (path === '') return undefined;
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new OutpostError('OUTPOST_ERR_FLEET_BROKER', `fleet TLS: cannot read ${what} ${path}: ${(err as Error).message}`, { cause: err });
+      throw new OutpostError(
+        'OUTPOST_ERR_FLEET_BROKER',
+        `fleet TLS: cannot read ${what} ${path}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   };
   return { ca: read('CA file', files.ca), cert: read('certificate', files.cert), key: read('key', files.key) };

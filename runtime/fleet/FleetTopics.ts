@@ -19,8 +19,10 @@ const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 /** Checks a fleet or robot name: a letter, then letters, digits, `_` or `-` (at most 64). */
 export function assertFleetName(kind: 'fleet' | 'robot', name: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_NAME',
-      `${kind} name ${describeValue(name)}: expected a letter then letters, digits, "_" or "-" (at most 64)`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_NAME',
+      `${kind} name ${describeValue(name)}: expected a letter then letters, digits, "_" or "-" (at most 64)`,
+    );
   }
 }
 
@@ -28,8 +30,10 @@ export function assertFleetName(kind: 'fleet' | 'robot', name: string): void {
 export function routeFromRosTopic(topic: string): string {
   const route = topic.startsWith('/') ? topic.slice(1) : topic;
   if (!/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/.test(route) || route.length > 200) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_NAME',
-      `route ${describeValue(topic)}: expected a ROS topic name like "/r1/map_tiles" (letters, digits, "_", levels split by "/")`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_NAME',
+      `route ${describeValue(topic)}: expected a ROS topic name like "/r1/map_tiles" (letters, digits, "_", levels split by "/")`,
+    );
   }
   return route;
 }

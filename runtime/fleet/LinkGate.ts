@@ -53,7 +53,10 @@ export class ProxyLinkGate implements LinkGate {
     if (this.#brokers.has(robot)) {
       const old = this.#brokers.get(robot)!;
       if (old.host === host && old.port === port) return;
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `link gate: robot "${robot}" announced a second broker (${host}:${port}, was ${old.host}:${old.port})`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `link gate: robot "${robot}" announced a second broker (${host}:${port}, was ${old.host}:${old.port})`,
+      );
     }
     this.#brokers.set(robot, { host, port });
     for (const other of this.#brokers.keys()) {
@@ -84,7 +87,10 @@ export class ProxyLinkGate implements LinkGate {
     for (const l of links) {
       if (l.a === l.b) continue;
       if (!(l.loss >= 0 && l.loss <= 1)) {
-        throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `link ${l.a}–${l.b}: loss must be within 0..1, got ${l.loss}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_INVALID_ARGUMENT',
+          `link ${l.a}–${l.b}: loss must be within 0..1, got ${l.loss}`,
+        );
       }
       next.set(pairKey(l.a, l.b), l);
     }

@@ -24,7 +24,10 @@ function roundTrip(port: number, bytes: number): Promise<{ ok: boolean; ms: numb
     const s = connect(port, '127.0.0.1', () => s.write(Buffer.alloc(bytes, 7)));
     s.on('data', (d: Buffer) => {
       got += d.length;
-      if (got >= bytes) { s.destroy(); resolve({ ok: true, ms: performance.now() - t0 }); }
+      if (got >= bytes) {
+        s.destroy();
+        resolve({ ok: true, ms: performance.now() - t0 });
+      }
     });
     s.on('error', () => resolve({ ok: false, ms: performance.now() - t0 }));
     s.on('close', () => resolve({ ok: got >= bytes, ms: performance.now() - t0 }));
@@ -73,7 +76,10 @@ describe('LinkProxy', () => {
     s.write(slow);
     await new Promise<void>((resolve) => {
       const check = setInterval(() => {
-        if (Buffer.concat(received).length >= 40_000) { clearInterval(check); resolve(); }
+        if (Buffer.concat(received).length >= 40_000) {
+          clearInterval(check);
+          resolve();
+        }
       }, 5);
     });
     const ms = performance.now() - t0;

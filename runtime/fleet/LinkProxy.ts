@@ -48,7 +48,11 @@ export class LinkProxy {
     const server = createServer((client) => this.#accept(client));
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => reject(new OutpostError('OUTPOST_ERR_FLEET_BROKER', `link proxy cannot listen: ${err.message}`, { cause: err })));
+      server.once('error', (err) =>
+        reject(
+          new OutpostError('OUTPOST_ERR_FLEET_BROKER', `link proxy cannot listen: ${err.message}`, { cause: err }),
+        ),
+      );
       server.listen(this.#options.port ?? 0, '127.0.0.1', () => resolve());
     });
     this.#port = (server.address() as { port: number }).port;
@@ -72,7 +76,10 @@ export class LinkProxy {
   /** Changes the pacing of every connection, live ones included (the simulator calls this each step). */
   setBandwidth(bytesPerSecond: number, latencySec = this.#options.latencySec ?? 0): void {
     if (!(bytesPerSecond >= 0) || !(latencySec >= 0)) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `link proxy: bandwidth and latency must be >= 0, got ${bytesPerSecond} B/s, ${latencySec} s`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `link proxy: bandwidth and latency must be >= 0, got ${bytesPerSecond} B/s, ${latencySec} s`,
+      );
     }
     this.#options.bytesPerSecond = bytesPerSecond;
     this.#options.latencySec = latencySec;
@@ -146,7 +153,9 @@ export class LinkProxy {
       // Delivery order is kept: no chunk is delivered before the one ahead of it.
       const at = Math.max(now + pacingMs + latencyMs, lastDeliveryAt);
       lastDeliveryAt = at;
-      setTimeout(() => { if (!to.destroyed) to.write(chunk); }, at - now).unref();
+      setTimeout(() => {
+        if (!to.destroyed) to.write(chunk);
+      }, at - now).unref();
     });
   }
 }

@@ -44,7 +44,9 @@ export class PeerLink {
 
   constructor(o: PeerLinkOptions) {
     this.#registry = o.registry;
-    this.outbox = o.outbox ?? new FleetOutbox({ path: o.outboxPath, routes: o.routes, clock: o.clock, logger: o.logger, onDrop: o.onDrop });
+    this.outbox =
+      o.outbox ??
+      new FleetOutbox({ path: o.outboxPath, routes: o.routes, clock: o.clock, logger: o.logger, onDrop: o.onDrop });
     this.sender = new FleetSender({ ...o, outbox: this.outbox });
   }
 
@@ -75,7 +77,10 @@ export class PeerLink {
    */
   sendMany(topic: string, messages: readonly unknown[]): boolean[] {
     const route = this.outbox.route(routeFromRosTopic(topic));
-    const results = this.outbox.enqueueMany(route.route, messages.map((m) => this.#registry.encode(route.type, m)));
+    const results = this.outbox.enqueueMany(
+      route.route,
+      messages.map((m) => this.#registry.encode(route.type, m)),
+    );
     this.sender.kick();
     return results.map((r) => r !== undefined);
   }

@@ -28,6 +28,7 @@ describe('quaternions and yaw', () => {
   });
 
   it('round-trips yaw through a quaternion', () => {
-    for (const yaw of [-3, -1.5, -0.25, 0.1, 1, 2.5, Math.PI]) expect(yawFromQuaternion(quaternionFromYaw(yaw))).toBeCloseTo(yaw, 14);
+    for (const yaw of [-3, -1.5, -0.25, 0.1, 1, 2.5, Math.PI])
+      expect(yawFromQuaternion(quaternionFromYaw(yaw))).toBeCloseTo(yaw, 14);
   });
 });

@@ -35,16 +35,47 @@ interface Expected {
 /** The counts documented in SOURCES.md; a new file must add its line here. */
 const EXPECTED: Record<string, Expected> = {
   // 820 AMCL map->odom transforms carry "ase" (stale buffer bytes) in the padding after "odom\0".
-  'evo_nav2_turtlebot_sim.mcap': { where: 'shared', messages: 8197, identical: 7377, paddingOnly: { '/tf': 820 }, unknownType: {}, otherDistro: {} },
-  'nav2_collision_monitor_cm_moving_obstacle.mcap': {
-    where: 'repo', messages: 693, identical: 462, paddingOnly: {}, unknownType: { '/local_costmap/costmap': 231 }, otherDistro: {},
+  'evo_nav2_turtlebot_sim.mcap': {
+    where: 'shared',
+    messages: 8197,
+    identical: 7377,
+    paddingOnly: { '/tf': 820 },
+    unknownType: {},
+    otherDistro: {},
   },
-  'abitobot_imu_joint_states.mcap': { where: 'repo', messages: 6578, identical: 6578, paddingOnly: {}, unknownType: {}, otherDistro: {} },
+  'nav2_collision_monitor_cm_moving_obstacle.mcap': {
+    where: 'repo',
+    messages: 693,
+    identical: 462,
+    paddingOnly: {},
+    unknownType: { '/local_costmap/costmap': 231 },
+    otherDistro: {},
+  },
+  'abitobot_imu_joint_states.mcap': {
+    where: 'repo',
+    messages: 6578,
+    identical: 6578,
+    paddingOnly: {},
+    unknownType: {},
+    otherDistro: {},
+  },
   // Written with rosbags' ros2_foxy typestore: Foxy's sensor_msgs/Range has no `variance` (Jazzy does).
   'rosbags_rs_synthetic_common_types.mcap': {
-    where: 'repo', messages: 188, identical: 186, paddingOnly: {}, unknownType: {}, otherDistro: { '/test/sensor_msgs/range': 2 },
+    where: 'repo',
+    messages: 188,
+    identical: 186,
+    paddingOnly: {},
+    unknownType: {},
+    otherDistro: { '/test/sensor_msgs/range': 2 },
   },
-  'rosbag_analyzer_web_diagnostics_rosout.mcap': { where: 'repo', messages: 14, identical: 14, paddingOnly: {}, unknownType: {}, otherDistro: {} },
+  'rosbag_analyzer_web_diagnostics_rosout.mcap': {
+    where: 'repo',
+    messages: 14,
+    identical: 14,
+    paddingOnly: {},
+    unknownType: {},
+    otherDistro: {},
+  },
 };
 
 /** Fields that Jazzy (our definitions) has and an older distro's schema in a recording lacks. */
@@ -77,8 +108,12 @@ interface Tally extends Omit<Expected, 'where'> {
 /** Decodes and re-encodes every message of every channel of a known type. */
 async function roundTrip(reader: McapIndexedReader): Promise<Tally> {
   const tally: Tally = { messages: 0, identical: 0, paddingOnly: {}, unknownType: {}, otherDistro: {}, failures: [] };
-  const bump = (table: Record<string, number>, topic: string): void => { table[topic] = (table[topic] ?? 0) + 1; };
-  const fail = (what: string): void => { if (tally.failures.length < 10) tally.failures.push(what); };
+  const bump = (table: Record<string, number>, topic: string): void => {
+    table[topic] = (table[topic] ?? 0) + 1;
+  };
+  const fail = (what: string): void => {
+    if (tally.failures.length < 10) tally.failures.push(what);
+  };
   for await (const message of reader.readMessages()) {
     tally.messages++;
     const channel = reader.channelsById.get(message.channelId)!;
@@ -92,7 +127,8 @@ async function roundTrip(reader: McapIndexedReader): Promise<Tally> {
     try {
       decoded = registry.decode(type, message.data);
     } catch (err) {
-      if (DISTRO_DIFFERENCES[type] !== undefined && isOutpostError(err, 'OUTPOST_ERR_CDR_DECODE')) bump(tally.otherDistro, channel.topic);
+      if (DISTRO_DIFFERENCES[type] !== undefined && isOutpostError(err, 'OUTPOST_ERR_CDR_DECODE'))
+        bump(tally.otherDistro, channel.topic);
       else fail(`${where}: decode failed: ${(err as Error).message}`);
       continue;
     }
@@ -104,19 +140,29 @@ async function roundTrip(reader: McapIndexedReader): Promise<Tally> {
     // Modulo padding: same length, every differing byte is one we write as zero, and both payloads
     // decode to the same message (so the decoder never reads those bytes).
     const differing = [...encoded.keys()].filter((i) => encoded[i] !== message.data[i]);
-    if (encoded.length === message.data.length && differing.every((i) => encoded[i] === 0)
-      && isDeepStrictEqual(registry.decode(type, encoded), decoded)) {
+    if (
+      encoded.length === message.data.length &&
+      differing.every((i) => encoded[i] === 0) &&
+      isDeepStrictEqual(registry.decode(type, encoded), decoded)
+    ) {
       bump(tally.paddingOnly, channel.topic);
     } else {
-      fail(`${where}: re-encoded ${encoded.length} byte(s) differ from the ${message.data.length} recorded at offsets ${differing.slice(0, 8).join(',')}`);
+      fail(
+        `${where}: re-encoded ${encoded.length} byte(s) differ from the ${message.data.length} recorded at offsets ${differing.slice(0, 8).join(',')}`,
+      );
     }
   }
   return tally;
 }
 
-const inRepo = readdirSync(IN_REPO).filter((f) => f.endsWith('.mcap')).sort();
+const inRepo = readdirSync(IN_REPO)
+  .filter((f) => f.endsWith('.mcap'))
+  .sort();
 const sharedPresent = existsSync(SHARED);
-const sharedOnly = Object.entries(EXPECTED).filter(([, e]) => e.where === 'shared').map(([f]) => f).sort();
+const sharedOnly = Object.entries(EXPECTED)
+  .filter(([, e]) => e.where === 'shared')
+  .map(([f]) => f)
+  .sort();
 const skipReason = `${SHARED} is not present beside the repository (GPL-3.0 recording, not copied into it)`;
 if (!sharedPresent) console.log(`[cdr conformance] skipped ${sharedOnly.join(', ')}: ${skipReason}`);
 
@@ -127,7 +173,12 @@ describe('CDR conformance against real ROS 2 recordings', () => {
   });
 
   it(`finds the ${inRepo.length} documented in-repository recordings in ${IN_REPO}`, () => {
-    expect(inRepo).toEqual(Object.entries(EXPECTED).filter(([, e]) => e.where === 'repo').map(([f]) => f).sort());
+    expect(inRepo).toEqual(
+      Object.entries(EXPECTED)
+        .filter(([, e]) => e.where === 'repo')
+        .map(([f]) => f)
+        .sort(),
+    );
   });
 
   if (sharedPresent) {
@@ -136,13 +187,18 @@ describe('CDR conformance against real ROS 2 recordings', () => {
     });
   }
 
-  const files = [...inRepo.map((f) => join(IN_REPO, f)), ...(sharedPresent ? sharedOnly.map((f) => join(SHARED, f)) : [])];
+  const files = [
+    ...inRepo.map((f) => join(IN_REPO, f)),
+    ...(sharedPresent ? sharedOnly.map((f) => join(SHARED, f)) : []),
+  ];
   for (const path of files) {
     const file = basename(path);
     const want = EXPECTED[file];
-    const label = want === undefined ? 'an undocumented file'
-      : `${want.messages} messages, ${want.identical} byte-identical, ${sum(want.paddingOnly)} padding-only, ` +
-        `${sum(want.unknownType)} of unknown types, ${sum(want.otherDistro)} of another distro`;
+    const label =
+      want === undefined
+        ? 'an undocumented file'
+        : `${want.messages} messages, ${want.identical} byte-identical, ${sum(want.paddingOnly)} padding-only, ` +
+          `${sum(want.unknownType)} of unknown types, ${sum(want.otherDistro)} of another distro`;
 
     it(`${file}: decodes and re-encodes every message (${label})`, async () => {
       const tally = await roundTrip(await openMcap(path, decompressHandlers));
@@ -162,11 +218,17 @@ describe('CDR conformance against real ROS 2 recordings', () => {
         for (const def of parsed) {
           const name = def.name ?? schema.name;
           const theirs = def.definitions.filter((f) => f.isConstant !== true).map(fieldSignature);
-          const ours = registry.definitionsOf(name)[0]!.definitions.filter((f) => f.isConstant !== true).map(fieldSignature);
+          const ours = registry
+            .definitionsOf(name)[0]!
+            .definitions.filter((f) => f.isConstant !== true)
+            .map(fieldSignature);
           const known = DISTRO_DIFFERENCES[name.replace(/^(\w+)\/(?:msg\/)?/, '$1/msg/')];
           if (known !== undefined && !isDeepStrictEqual(theirs, ours)) {
-            expect({ name, oursOnly: ours.filter((f) => !theirs.includes(f)), theirsOnly: theirs.filter((f) => !ours.includes(f)) })
-              .toEqual({ name, oursOnly: known.oursOnly, theirsOnly: [] });
+            expect({
+              name,
+              oursOnly: ours.filter((f) => !theirs.includes(f)),
+              theirsOnly: theirs.filter((f) => !ours.includes(f)),
+            }).toEqual({ name, oursOnly: known.oursOnly, theirsOnly: [] });
           } else {
             expect({ name, fields: theirs }).toEqual({ name, fields: ours });
           }

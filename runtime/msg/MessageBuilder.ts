@@ -13,16 +13,26 @@ export function buildMessage(registry: MessageRegistry, type: string, input: unk
   return buildStruct(byName, defs[0]!, input ?? {}, type);
 }
 
-function buildStruct(defs: Map<string, MessageDefinition>, def: MessageDefinition, input: unknown, path: string): Record<string, unknown> {
+function buildStruct(
+  defs: Map<string, MessageDefinition>,
+  def: MessageDefinition,
+  input: unknown,
+  path: string,
+): Record<string, unknown> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new OutpostError('OUTPOST_ERR_CDR_ENCODE', `${path}: expected a mapping of fields, got ${describeValue(input)}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_CDR_ENCODE',
+      `${path}: expected a mapping of fields, got ${describeValue(input)}`,
+    );
   }
   const given = input as Record<string, unknown>;
   const fields = def.definitions.filter((f) => f.isConstant !== true);
   for (const key of Object.keys(given)) {
     if (!fields.some((f) => f.name === key)) {
-      throw new OutpostError('OUTPOST_ERR_CDR_ENCODE',
-        `${path}: unknown field "${key}"; expected one of ${fields.map((f) => f.name).join(', ')}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_CDR_ENCODE',
+        `${path}: unknown field "${key}"; expected one of ${fields.map((f) => f.name).join(', ')}`,
+      );
     }
   }
   const out: Record<string, unknown> = {};
@@ -32,10 +42,20 @@ function buildStruct(defs: Map<string, MessageDefinition>, def: MessageDefinitio
     const one = (x: unknown, q: string): unknown =>
       f.isComplex === true ? buildStruct(defs, defs.get(f.type)!, x ?? {}, q) : primitive(f.type, x, q);
     if (f.isArray === true) {
-      if (v === undefined) { out[f.name] = f.arrayLength !== undefined ? Array.from({ length: f.arrayLength }, (_, i) => one(undefined, `${p}[${i}]`)) : []; continue; }
-      if (!Array.isArray(v)) throw new OutpostError('OUTPOST_ERR_CDR_ENCODE', `${p}: expected a list, got ${describeValue(v)}`);
+      if (v === undefined) {
+        out[f.name] =
+          f.arrayLength !== undefined
+            ? Array.from({ length: f.arrayLength }, (_, i) => one(undefined, `${p}[${i}]`))
+            : [];
+        continue;
+      }
+      if (!Array.isArray(v))
+        throw new OutpostError('OUTPOST_ERR_CDR_ENCODE', `${p}: expected a list, got ${describeValue(v)}`);
       if (f.arrayLength !== undefined && v.length !== f.arrayLength) {
-        throw new OutpostError('OUTPOST_ERR_CDR_ENCODE', `${p}: expected exactly ${f.arrayLength} elements, got ${v.length}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_CDR_ENCODE',
+          `${p}: expected exactly ${f.arrayLength} elements, got ${v.length}`,
+        );
       }
       out[f.name] = v.map((x, i) => one(x, `${p}[${i}]`));
     } else {
@@ -46,8 +66,14 @@ function buildStruct(defs: Map<string, MessageDefinition>, def: MessageDefinitio
 }
 
 const INT_LIMITS: Record<string, [number, number]> = {
-  int8: [-128, 127], uint8: [0, 255], byte: [0, 255], char: [0, 255], int16: [-32768, 32767], uint16: [0, 65535],
-  int32: [-2147483648, 2147483647], uint32: [0, 4294967295],
+  int8: [-128, 127],
+  uint8: [0, 255],
+  byte: [0, 255],
+  char: [0, 255],
+  int16: [-32768, 32767],
+  uint16: [0, 65535],
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
 };
 
 function primitive(type: string, v: unknown, path: string): unknown {
@@ -58,20 +84,24 @@ function primitive(type: string, v: unknown, path: string): unknown {
     case 'bool':
       if (v === undefined) return false;
       return typeof v === 'boolean' ? v : fail('true or false');
-    case 'string': case 'wstring':
+    case 'string':
+    case 'wstring':
       if (v === undefined) return '';
       return typeof v === 'string' ? v : fail('a string');
-    case 'float32': case 'float64':
+    case 'float32':
+    case 'float64':
       if (v === undefined) return 0;
       return typeof v === 'number' ? v : fail('a number');
-    case 'int64': case 'uint64': {
+    case 'int64':
+    case 'uint64': {
       if (v === undefined) return 0n;
       if (typeof v === 'bigint') return v;
       if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
       if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
       return fail('an integer');
     }
-    case 'time': case 'duration':
+    case 'time':
+    case 'duration':
       if (v === undefined) return { sec: 0, nanosec: 0 };
       return v;
     default: {

@@ -41,8 +41,11 @@ export class MessageRegistry {
     try {
       parsed = parse(text, { ros2: true, skipTypeFixup: true });
     } catch (err) {
-      throw new OutpostError('OUTPOST_ERR_MESSAGE_DEFINITION',
-        `message ${type}: cannot parse its definition: ${(err as Error).message}`, { cause: err });
+      throw new OutpostError(
+        'OUTPOST_ERR_MESSAGE_DEFINITION',
+        `message ${type}: cannot parse its definition: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const root = parsed[0];
     if (root === undefined) {
@@ -51,8 +54,10 @@ export class MessageRegistry {
     const fields = root.definitions.map((f) => qualifyField(f, pkg));
     for (const f of fields) {
       if (f.isComplex === true && !this.#definitions.has(f.type) && f.type !== key) {
-        throw new OutpostError('OUTPOST_ERR_MESSAGE_DEFINITION',
-          `message ${type}: field "${f.name}" has type ${f.type}, which is not a known message type`);
+        throw new OutpostError(
+          'OUTPOST_ERR_MESSAGE_DEFINITION',
+          `message ${type}: field "${f.name}" has type ${f.type}, which is not a known message type`,
+        );
       }
     }
     this.#definitions.set(key, { name: key, definitions: fields });
@@ -64,8 +69,10 @@ export class MessageRegistry {
     const { pkg, name } = splitTypeName(type);
     const parts = text.split(/^---\s*$/m);
     if (parts.length !== 2) {
-      throw new OutpostError('OUTPOST_ERR_MESSAGE_DEFINITION',
-        `service ${type}: expected a request and a response separated by one "---" line, got ${parts.length} part(s)`);
+      throw new OutpostError(
+        'OUTPOST_ERR_MESSAGE_DEFINITION',
+        `service ${type}: expected a request and a response separated by one "---" line, got ${parts.length} part(s)`,
+      );
     }
     this.registerMessage(`${pkg}/srv/${name}_Request`, parts[0]!);
     this.registerMessage(`${pkg}/srv/${name}_Response`, parts[1]!);
@@ -113,12 +120,14 @@ export class MessageRegistry {
   definitionText(type: string): string {
     const defs = this.definitionsOf(type);
     const body = (d: MessageDefinition): string =>
-      d.definitions.map((f) => {
-        const base = f.isComplex === true ? f.type : f.type;
-        const arr = f.isArray === true ? `[${f.arrayLength ?? ''}]` : '';
-        if (f.isConstant === true) return `${base} ${f.name}=${String(f.valueText ?? f.value)}`;
-        return `${base}${arr} ${f.name}`;
-      }).join('\n');
+      d.definitions
+        .map((f) => {
+          const base = f.isComplex === true ? f.type : f.type;
+          const arr = f.isArray === true ? `[${f.arrayLength ?? ''}]` : '';
+          if (f.isConstant === true) return `${base} ${f.name}=${String(f.valueText ?? f.value)}`;
+          return `${base}${arr} ${f.name}`;
+        })
+        .join('\n');
     return defs.map((d, i) => (i === 0 ? body(d) : `${'='.repeat(80)}\nMSG: ${d.name}\n${body(d)}`)).join('\n');
   }
 
@@ -162,9 +171,11 @@ export class MessageRegistry {
   #lookup(type: string): MessageDefinition {
     const def = this.#definitions.get(shortName(type));
     if (def === undefined) {
-      throw new OutpostError('OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE',
+      throw new OutpostError(
+        'OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE',
         `message type ${describeValue(type)} is not known; expected a ROS 2 name like "geometry_msgs/msg/Twist" ` +
-        `(see \`outpost interfaces\` for the list)`);
+          `(see \`outpost interfaces\` for the list)`,
+      );
     }
     return def;
   }
@@ -186,7 +197,10 @@ function buildCodec(type: string, defs: MessageDefinition[]): MessageCodec {
     type,
     encode(message: unknown): Uint8Array {
       if (message === null || typeof message !== 'object') {
-        throw new OutpostError('OUTPOST_ERR_CDR_ENCODE', `${type}: expected a message object, got ${describeValue(message)}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_CDR_ENCODE',
+          `${type}: expected a message object, got ${describeValue(message)}`,
+        );
       }
       try {
         if (!strings.needed(message)) return writer.writeMessage(message);
@@ -196,25 +210,34 @@ function buildCodec(type: string, defs: MessageDefinition[]): MessageCodec {
         strings.apply(payload, fixups);
         return payload;
       } catch (err) {
-        throw new OutpostError('OUTPOST_ERR_CDR_ENCODE', `${type}: cannot encode: ${(err as Error).message}`, { cause: err });
+        throw new OutpostError('OUTPOST_ERR_CDR_ENCODE', `${type}: cannot encode: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     },
     decode(bytes: ArrayBufferView): unknown {
       if (bytes.byteLength < 4) {
-        throw new OutpostError('OUTPOST_ERR_CDR_DECODE',
-          `${type}: expected at least the 4-byte CDR encapsulation header, got ${bytes.byteLength} byte(s)`);
+        throw new OutpostError(
+          'OUTPOST_ERR_CDR_DECODE',
+          `${type}: expected at least the 4-byte CDR encapsulation header, got ${bytes.byteLength} byte(s)`,
+        );
       }
       const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       // 0x0001 is plain CDR little endian; 0x0000 big endian. XCDR2 kinds are not ROS 2 wire formats.
       if (view[0] !== 0 || (view[1] !== 1 && view[1] !== 0)) {
-        throw new OutpostError('OUTPOST_ERR_CDR_DECODE',
-          `${type}: expected CDR encapsulation 00 01 (little endian) or 00 00, got ${hex(view.subarray(0, 2))}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_CDR_DECODE',
+          `${type}: expected CDR encapsulation 00 01 (little endian) or 00 00, got ${hex(view.subarray(0, 2))}`,
+        );
       }
       try {
         return reader.readMessage(view);
       } catch (err) {
-        throw new OutpostError('OUTPOST_ERR_CDR_DECODE',
-          `${type}: cannot decode ${bytes.byteLength} byte(s): ${(err as Error).message}`, { cause: err });
+        throw new OutpostError(
+          'OUTPOST_ERR_CDR_DECODE',
+          `${type}: cannot decode ${bytes.byteLength} byte(s): ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     },
   };
@@ -223,11 +246,19 @@ function buildCodec(type: string, defs: MessageDefinition[]): MessageCodec {
 function primitiveDefault(f: MessageDefinitionField): unknown {
   if (f.defaultValue !== undefined && !Array.isArray(f.defaultValue)) return f.defaultValue;
   switch (f.type) {
-    case 'bool': return false;
-    case 'string': case 'wstring': return '';
-    case 'int64': case 'uint64': return 0n;
-    case 'time': case 'duration': return { sec: 0, nanosec: 0 };
-    default: return 0;
+    case 'bool':
+      return false;
+    case 'string':
+    case 'wstring':
+      return '';
+    case 'int64':
+    case 'uint64':
+      return 0n;
+    case 'time':
+    case 'duration':
+      return { sec: 0, nanosec: 0 };
+    default:
+      return 0;
   }
 }
 
@@ -242,8 +273,10 @@ function qualifyField(f: MessageDefinitionField, pkg: string): MessageDefinition
 function splitTypeName(type: string): { pkg: string; name: string } {
   const m = /^([a-z][a-z0-9_]*)\/(?:(?:msg|srv|action)\/)?([A-Z][A-Za-z0-9_]*)$/.exec(type);
   if (m === null) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_NAME',
-      `type name ${describeValue(type)} is not a ROS 2 type name; expected "package/msg/Type"`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_NAME',
+      `type name ${describeValue(type)} is not a ROS 2 type name; expected "package/msg/Type"`,
+    );
   }
   return { pkg: m[1]!, name: m[2]! };
 }

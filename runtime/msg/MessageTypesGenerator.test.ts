@@ -17,7 +17,9 @@ describe('MessageTypes.ts', () => {
   it('types our own messages and services', () => {
     const generated = generateMessageTypes(defaultRegistry());
     expect(generated).toContain("'outpost_msgs/msg/NodeEvent': outpost_msgs.msg.NodeEvent;");
-    expect(generated).toContain("'std_srvs/srv/SetBool': { request: std_srvs.srv.SetBool_Request; response: std_srvs.srv.SetBool_Response };");
+    expect(generated).toContain(
+      "'std_srvs/srv/SetBool': { request: std_srvs.srv.SetBool_Request; response: std_srvs.srv.SetBool_Response };",
+    );
     expect(generated).toContain('ranges: Float32Array | number[];');
   });
 });

@@ -40,9 +40,14 @@ export function generateMessageTypes(registry: MessageRegistry): string {
     const req = registry.definitionsOf(`${pkg}/srv/${name}_Request`)[0]!;
     const res = registry.definitionsOf(`${pkg}/srv/${name}_Response`)[0]!;
     const body = (fields: MessageDefinitionField[]): string =>
-      fields.filter((f) => f.isConstant !== true).map((f) => `${f.name}: ${fieldType(f)};`).join(' ');
+      fields
+        .filter((f) => f.isConstant !== true)
+        .map((f) => `${f.name}: ${fieldType(f)};`)
+        .join(' ');
     const list = srvTypes.get(pkg) ?? [];
-    list.push(`      export interface ${name}_Request { ${body(req.definitions)} }\n      export interface ${name}_Response { ${body(res.definitions)} }`);
+    list.push(
+      `      export interface ${name}_Request { ${body(req.definitions)} }\n      export interface ${name}_Response { ${body(res.definitions)} }`,
+    );
     srvTypes.set(pkg, list);
     services.push(`  '${long}': { request: ${pkg}.srv.${name}_Request; response: ${pkg}.srv.${name}_Response };`);
   }
@@ -60,15 +65,27 @@ export function generateMessageTypes(registry: MessageRegistry): string {
     if (srvTypes.has(pkg)) out.push('  export namespace srv {', ...srvTypes.get(pkg)!, '  }');
     out.push('}', '');
   }
-  out.push('/** ROS 2 message type name → TypeScript interface. */', 'export interface MessageTypeMap {', ...entries, '}', '');
-  out.push('/** ROS 2 service type name → request and response interfaces. */', 'export interface ServiceTypeMap {', ...services, '}', '');
+  out.push(
+    '/** ROS 2 message type name → TypeScript interface. */',
+    'export interface MessageTypeMap {',
+    ...entries,
+    '}',
+    '',
+  );
+  out.push(
+    '/** ROS 2 service type name → request and response interfaces. */',
+    'export interface ServiceTypeMap {',
+    ...services,
+    '}',
+    '',
+  );
   out.push(
     'export type MessageTypeName = keyof MessageTypeMap;',
     'export type ServiceTypeName = keyof ServiceTypeMap;',
     '/** The message interface of a type name; an open record for types registered at run time. */',
     'export type MessageOf<T extends string> = T extends keyof MessageTypeMap ? MessageTypeMap[T] : Record<string, unknown>;',
-    'export type RequestOf<T extends string> = T extends keyof ServiceTypeMap ? ServiceTypeMap[T][\'request\'] : Record<string, unknown>;',
-    'export type ResponseOf<T extends string> = T extends keyof ServiceTypeMap ? ServiceTypeMap[T][\'response\'] : Record<string, unknown>;',
+    "export type RequestOf<T extends string> = T extends keyof ServiceTypeMap ? ServiceTypeMap[T]['request'] : Record<string, unknown>;",
+    "export type ResponseOf<T extends string> = T extends keyof ServiceTypeMap ? ServiceTypeMap[T]['response'] : Record<string, unknown>;",
     '',
   );
   return out.join('\n');
@@ -79,9 +96,16 @@ function allServiceNames(registry: MessageRegistry): string[] {
 }
 
 const NUMERIC_ARRAY: Record<string, string> = {
-  int8: 'Int8Array', uint8: 'Uint8Array', int16: 'Int16Array', uint16: 'Uint16Array',
-  int32: 'Int32Array', uint32: 'Uint32Array', float32: 'Float32Array', float64: 'Float64Array',
-  int64: 'BigInt64Array', uint64: 'BigUint64Array',
+  int8: 'Int8Array',
+  uint8: 'Uint8Array',
+  int16: 'Int16Array',
+  uint16: 'Uint16Array',
+  int32: 'Int32Array',
+  uint32: 'Uint32Array',
+  float32: 'Float32Array',
+  float64: 'Float64Array',
+  int64: 'BigInt64Array',
+  uint64: 'BigUint64Array',
 };
 
 function scalarType(f: MessageDefinitionField): string {
@@ -91,11 +115,19 @@ function scalarType(f: MessageDefinitionField): string {
     return `${pkg}.${kind}.${name}`;
   }
   switch (f.type) {
-    case 'bool': return 'boolean';
-    case 'string': case 'wstring': return 'string';
-    case 'int64': case 'uint64': return 'bigint';
-    case 'time': case 'duration': return 'builtin_interfaces.msg.Time';
-    default: return 'number';
+    case 'bool':
+      return 'boolean';
+    case 'string':
+    case 'wstring':
+      return 'string';
+    case 'int64':
+    case 'uint64':
+      return 'bigint';
+    case 'time':
+    case 'duration':
+      return 'builtin_interfaces.msg.Time';
+    default:
+      return 'number';
   }
 }
 

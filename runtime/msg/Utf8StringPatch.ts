@@ -11,19 +11,37 @@ export interface StringFixup {
 
 /** Size and CDR alignment of fixed-size primitives (time/duration are int32 + uint32, aligned to 4). */
 const PRIMITIVE: Record<string, { size: number; align: number }> = {
-  bool: { size: 1, align: 1 }, byte: { size: 1, align: 1 }, char: { size: 1, align: 1 },
-  int8: { size: 1, align: 1 }, uint8: { size: 1, align: 1 },
-  int16: { size: 2, align: 2 }, uint16: { size: 2, align: 2 },
-  int32: { size: 4, align: 4 }, uint32: { size: 4, align: 4 }, float32: { size: 4, align: 4 },
-  int64: { size: 8, align: 8 }, uint64: { size: 8, align: 8 }, float64: { size: 8, align: 8 },
-  time: { size: 8, align: 4 }, duration: { size: 8, align: 4 },
+  bool: { size: 1, align: 1 },
+  byte: { size: 1, align: 1 },
+  char: { size: 1, align: 1 },
+  int8: { size: 1, align: 1 },
+  uint8: { size: 1, align: 1 },
+  int16: { size: 2, align: 2 },
+  uint16: { size: 2, align: 2 },
+  int32: { size: 4, align: 4 },
+  uint32: { size: 4, align: 4 },
+  float32: { size: 4, align: 4 },
+  int64: { size: 8, align: 8 },
+  uint64: { size: 8, align: 8 },
+  float64: { size: 8, align: 8 },
+  time: { size: 8, align: 4 },
+  duration: { size: 8, align: 4 },
 };
 
 /** The typed arrays MessageWriter takes as they are for each primitive array type. */
 const TYPED: Record<string, readonly Function[]> = {
-  int8: [Int8Array], uint8: [Uint8Array, Uint8ClampedArray], byte: [Uint8Array], char: [Uint8Array],
-  int16: [Int16Array], uint16: [Uint16Array], int32: [Int32Array], uint32: [Uint32Array],
-  int64: [BigInt64Array], uint64: [BigUint64Array], float32: [Float32Array], float64: [Float64Array],
+  int8: [Int8Array],
+  uint8: [Uint8Array, Uint8ClampedArray],
+  byte: [Uint8Array],
+  char: [Uint8Array],
+  int16: [Int16Array],
+  uint16: [Uint16Array],
+  int32: [Int32Array],
+  uint32: [Uint32Array],
+  int64: [BigInt64Array],
+  uint64: [BigUint64Array],
+  float32: [Float32Array],
+  float64: [Float64Array],
 };
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -69,7 +87,12 @@ export class Utf8StringPatch {
     const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
     for (const { offset, bytes } of fixups) {
       const end = offset + bytes.length;
-      if (offset < 4 || end >= payload.length || view.getUint32(offset - 4, true) !== bytes.length + 1 || payload[end] !== 0) {
+      if (
+        offset < 4 ||
+        end >= payload.length ||
+        view.getUint32(offset - 4, true) !== bytes.length + 1 ||
+        payload[end] !== 0
+      ) {
         // The walk below and MessageWriter disagree on the layout: fail rather than corrupt.
         throw new Error(`internal: no ${bytes.length}-byte string placeholder at payload offset ${offset}`);
       }
@@ -82,7 +105,12 @@ export class Utf8StringPatch {
     for (const f of this.#stringy(fields)) {
       const value = obj?.[f.name];
       if (f.isComplex !== true) {
-        const items = f.isArray === true ? (Array.isArray(value) ? value : []) : [typeof value === 'string' ? value : f.defaultValue];
+        const items =
+          f.isArray === true
+            ? Array.isArray(value)
+              ? value
+              : []
+            : [typeof value === 'string' ? value : f.defaultValue];
         for (const s of items) if (typeof s === 'string' && NON_ASCII.test(s)) return true;
       } else if (f.isArray === true) {
         if (Array.isArray(value)) for (const item of value) if (this.#hasWide(this.#nested(f), item)) return true;
@@ -120,8 +148,11 @@ export class Utf8StringPatch {
           }
           if (out !== undefined) replace(f.name, out);
         } else if (f.type === 'string') {
-          const items: unknown[] = Array.isArray(value) ? value
-            : Array.isArray(f.defaultValue) ? f.defaultValue : new Array<string>(f.arrayLength ?? 0).fill('');
+          const items: unknown[] = Array.isArray(value)
+            ? value
+            : Array.isArray(f.defaultValue)
+              ? f.defaultValue
+              : new Array<string>(f.arrayLength ?? 0).fill('');
           let out: unknown[] | undefined;
           items.forEach((item, i) => {
             const s = typeof item === 'string' ? item : '';

@@ -13,7 +13,10 @@ export class LatencyHistogram {
 
   record(ms: number): void {
     const v = Math.max(ms, LatencyHistogram.#MIN_MS);
-    const i = Math.min(LatencyHistogram.#BUCKETS - 1, Math.floor(Math.log(v / LatencyHistogram.#MIN_MS) / Math.log(LatencyHistogram.#RATIO)));
+    const i = Math.min(
+      LatencyHistogram.#BUCKETS - 1,
+      Math.floor(Math.log(v / LatencyHistogram.#MIN_MS) / Math.log(LatencyHistogram.#RATIO)),
+    );
     this.#counts[i]!++;
     this.#count++;
     this.#sum += ms;

@@ -33,7 +33,19 @@ export interface ModelCard {
 export const MODEL_CARD_FORMAT = 'outpost-model-card/1';
 
 /** Element types a card may name; spelled as onnxruntime's `Tensor.type`. */
-export const TENSOR_DTYPES = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool'] as const;
+export const TENSOR_DTYPES = [
+  'float32',
+  'float64',
+  'int8',
+  'uint8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'uint64',
+  'bool',
+] as const;
 export type TensorDType = (typeof TENSOR_DTYPES)[number];
 
 /** A dimension: a fixed size, or a symbol ("N") that takes the same value wherever it appears in one call. */
@@ -57,13 +69,19 @@ export function loadModelCard(path: string): ModelCard {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new OutpostError('OUTPOST_ERR_MODEL_CARD', `model card ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); every .onnx needs a .card.json beside it`, { cause: err });
+    throw new OutpostError(
+      'OUTPOST_ERR_MODEL_CARD',
+      `model card ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); every .onnx needs a .card.json beside it`,
+      { cause: err },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new OutpostError('OUTPOST_ERR_MODEL_CARD', `model card ${path}: not JSON (${(err as Error).message})`, { cause: err });
+    throw new OutpostError('OUTPOST_ERR_MODEL_CARD', `model card ${path}: not JSON (${(err as Error).message})`, {
+      cause: err,
+    });
   }
   return parseModelCard(json, path);
 }
@@ -71,7 +89,10 @@ export function loadModelCard(path: string): ModelCard {
 /** Checks a parsed card; `file` names it in errors. */
 export function parseModelCard(json: unknown, file: string): ModelCard {
   const fail = (field: string, expected: string, got: unknown): never => {
-    throw new OutpostError('OUTPOST_ERR_MODEL_CARD', `model card ${file}: "${field}": expected ${expected}, got ${describeValue(got)}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_MODEL_CARD',
+      `model card ${file}: "${field}": expected ${expected}, got ${describeValue(got)}`,
+    );
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('(top level)', 'an object', json);
   const o = json as Record<string, unknown>;
@@ -113,7 +134,11 @@ export function parseModelCard(json: unknown, file: string): ModelCard {
   return card;
 }
 
-function tensors(v: unknown, field: string, fail: (field: string, expected: string, got: unknown) => never): TensorSpec[] {
+function tensors(
+  v: unknown,
+  field: string,
+  fail: (field: string, expected: string, got: unknown) => never,
+): TensorSpec[] {
   if (!Array.isArray(v) || v.length === 0) return fail(field, 'a non-empty array of tensors', v);
   const seen = new Set<string>();
   return v.map((t: unknown, i) => {
@@ -128,7 +153,9 @@ function tensors(v: unknown, field: string, fail: (field: string, expected: stri
     }
     if (!Array.isArray(shape)) return fail(`${at}.shape`, 'an array of sizes (integers ≥ 1) and symbols ("N")', shape);
     shape.forEach((d: unknown, j) => {
-      const ok = (typeof d === 'number' && Number.isInteger(d) && d >= 1) || (typeof d === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(d));
+      const ok =
+        (typeof d === 'number' && Number.isInteger(d) && d >= 1) ||
+        (typeof d === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(d));
       if (!ok) fail(`${at}.shape[${j}]`, 'an integer ≥ 1 or a symbol such as "N"', d);
     });
     const spec: TensorSpec = { name, dtype: dtype as TensorDType, shape: shape as Dim[] };

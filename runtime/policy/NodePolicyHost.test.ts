@@ -7,16 +7,23 @@ import { NodePolicyHost, policyHostParameters } from './NodePolicyHost.js';
 import { modelVariant, recordingLogger, testModel } from './policyTestKit.js';
 
 const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => { await Promise.all(cleanups.splice(0).map((c) => c())); });
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
 
 function policyNode(overrides: Record<string, unknown>) {
   const { logger, records } = recordingLogger();
   const clock = new ManualClock();
-  const node = new Node('explorer', '/r1', new Context({ logger }), { clock, parameterOverrides: { warmup_runs: 1, intra_op_threads: 1, ...overrides } });
+  const node = new Node('explorer', '/r1', new Context({ logger }), {
+    clock,
+    parameterOverrides: { warmup_runs: 1, intra_op_threads: 1, ...overrides },
+  });
   for (const [name, spec] of Object.entries(policyHostParameters)) node.declareParameter(name, spec);
   const policy = new NodePolicyHost(node);
   const diagnostics: Array<MessageOf<'diagnostic_msgs/msg/DiagnosticArray'>> = [];
-  node.createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', {}, (m) => { diagnostics.push(m); });
+  node.createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', {}, (m) => {
+    diagnostics.push(m);
+  });
   cleanups.push(() => policy.close());
   const tick = async () => {
     clock.advance(1_000_000_000n);
@@ -41,7 +48,16 @@ describe('NodePolicyHost', () => {
     const s = await tick();
     expect(s.name).toBe('/r1/explorer: policy');
     expect(s.level).toBe(1); // one decision fell back since the last report
-    expect(s.v).toMatchObject({ model: 'affine-v1', version: '1.0.0', decisions: '6', model_decisions: '5', fallbacks: '1', fallback_invalid_input: '1', budget_ms: '50', intra_op_threads: '1' });
+    expect(s.v).toMatchObject({
+      model: 'affine-v1',
+      version: '1.0.0',
+      decisions: '6',
+      model_decisions: '5',
+      fallbacks: '1',
+      fallback_invalid_input: '1',
+      budget_ms: '50',
+      intra_op_threads: '1',
+    });
     expect(Number(s.v['p50_ms'])).toBeGreaterThan(0);
     expect(Number(s.v['p99_ms'])).toBeGreaterThanOrEqual(Number(s.v['p50_ms']));
     await policy.decide(x);
@@ -59,7 +75,9 @@ describe('NodePolicyHost', () => {
   });
 
   it('a corrupt model at start-up: fallback with the error logged', async () => {
-    const { policy, records } = policyNode({ model_path: modelVariant('affine-v1', undefined, Buffer.from('garbage')) });
+    const { policy, records } = policyNode({
+      model_path: modelVariant('affine-v1', undefined, Buffer.from('garbage')),
+    });
     expect((await policy.activate())?.ok).toBe(false);
     expect(await y(policy)).toBe('no_model');
     expect(records.some((r) => r.level === 50 && r.code === 'OUTPOST_ERR_MODEL_LOAD')).toBe(true);
@@ -76,7 +94,9 @@ describe('NodePolicyHost', () => {
     const missing = node.setParameters([{ name: 'model_path', value: '/nope.onnx' }])[0]!;
     expect(missing).toEqual({ successful: false, reason: 'model_path: /nope.onnx: no such file' });
     // Accepted, then refused by the load (contract): the old model runs on and the parameter says so.
-    const bad = modelVariant('affine-v1', (c) => { (c['inputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 5]; });
+    const bad = modelVariant('affine-v1', (c) => {
+      (c['inputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 5];
+    });
     expect(node.setParameters([{ name: 'model_path', value: bad }])[0]!.successful).toBe(true);
     const r = await policy.settled();
     expect(r?.ok).toBe(false);

@@ -6,7 +6,13 @@ import type { MessageOf } from '../msg/MessageTypes.js';
 import { secondsToNs } from '../Time.js';
 import type { Timer } from '../Timer.js';
 import { loadModelCard, modelCardPath } from './ModelCard.js';
-import { DEFAULT_INTRA_OP_THREADS, FALLBACK_REASONS, PolicyHost, type LoadResult, type PolicyDecision } from './PolicyHost.js';
+import {
+  DEFAULT_INTRA_OP_THREADS,
+  FALLBACK_REASONS,
+  PolicyHost,
+  type LoadResult,
+  type PolicyDecision,
+} from './PolicyHost.js';
 import type { PolicyRunner } from './PolicyRunner.js';
 import type { Feed } from './TensorContract.js';
 
@@ -16,29 +22,49 @@ import type { Feed } from './TensorContract.js';
  */
 export const policyHostParameters: Readonly<Record<string, ParameterSpec>> = {
   model_path: {
-    type: 'string', default: '',
-    description: 'ONNX policy file (its card is the same path with .card.json). Setting it while running hot-swaps the model; a bad file is refused and the old model keeps running. Empty: no model, every decision is the fallback\'s.',
+    type: 'string',
+    default: '',
+    description:
+      "ONNX policy file (its card is the same path with .card.json). Setting it while running hot-swaps the model; a bad file is refused and the old model keeps running. Empty: no model, every decision is the fallback's.",
   },
   intra_op_threads: {
-    type: 'integer', default: DEFAULT_INTRA_OP_THREADS, range: { from: 1, to: 64 },
-    description: 'Threads one operator of the model may use (onnxruntime intraOpNumThreads). 2 leaves half of a 4-core Raspberry Pi to the other nodes. Changing it reloads the model.',
+    type: 'integer',
+    default: DEFAULT_INTRA_OP_THREADS,
+    range: { from: 1, to: 64 },
+    description:
+      'Threads one operator of the model may use (onnxruntime intraOpNumThreads). 2 leaves half of a 4-core Raspberry Pi to the other nodes. Changing it reloads the model.',
   },
   latency_budget_ms: {
-    type: 'double', default: 0, unit: 'ms', range: { from: 0, to: 600_000 },
-    description: 'Time one decision may take; an answer later than this is discarded and the fallback decides. 0: the model card\'s latency_budget_ms.',
+    type: 'double',
+    default: 0,
+    unit: 'ms',
+    range: { from: 0, to: 600_000 },
+    description:
+      "Time one decision may take; an answer later than this is discarded and the fallback decides. 0: the model card's latency_budget_ms.",
   },
   warmup_runs: {
-    type: 'integer', default: 3, range: { from: 0, to: 1000 },
-    description: 'Runs on zero inputs after a model is loaded and before it decides (first runs allocate and are slow).',
+    type: 'integer',
+    default: 3,
+    range: { from: 0, to: 1000 },
+    description:
+      'Runs on zero inputs after a model is loaded and before it decides (first runs allocate and are slow).',
   },
   warmup_sizes: {
-    type: 'string_array', default: [],
-    description: 'Sizes of the card\'s symbolic dims in warm-up runs, as "SYMBOL=size" (IR2: ["N=200"]); unnamed symbols take 16.',
-    check: (v) => (v as string[]).find((s) => !/^[A-Za-z_][A-Za-z0-9_]*=[1-9][0-9]*$/.test(s)) === undefined ? undefined : 'expected entries like "N=200"',
+    type: 'string_array',
+    default: [],
+    description:
+      'Sizes of the card\'s symbolic dims in warm-up runs, as "SYMBOL=size" (IR2: ["N=200"]); unnamed symbols take 16.',
+    check: (v) =>
+      (v as string[]).find((s) => !/^[A-Za-z_][A-Za-z0-9_]*=[1-9][0-9]*$/.test(s)) === undefined
+        ? undefined
+        : 'expected entries like "N=200"',
   },
   diagnostics_period: {
-    type: 'double', default: 1, unit: 's', range: { from: 0.01, to: 3600 },
-    description: 'How often the policy\'s diagnostics (latency p50/p99, decisions, fallbacks) are published.',
+    type: 'double',
+    default: 1,
+    unit: 's',
+    range: { from: 0.01, to: 3600 },
+    description: "How often the policy's diagnostics (latency p50/p99, decisions, fallbacks) are published.",
   },
 };
 
@@ -75,7 +101,11 @@ export class NodePolicyHost {
       intraOpThreads: this.#p('intra_op_threads'),
       ...(budget > 0 ? { latencyBudgetMs: budget } : {}),
       warmupRuns: this.#p('warmup_runs'),
-      warmupSizes: Object.fromEntries(this.#p<string[]>('warmup_sizes').map((s) => s.split('=')).map(([k, v]) => [k!, Number(v)])),
+      warmupSizes: Object.fromEntries(
+        this.#p<string[]>('warmup_sizes')
+          .map((s) => s.split('='))
+          .map(([k, v]) => [k!, Number(v)]),
+      ),
       ...(options.runner !== undefined ? { runner: options.runner } : {}),
     });
     // A path that does not exist or whose card does not parse is refused at once, synchronously;
@@ -96,8 +126,10 @@ export class NodePolicyHost {
     node.addPostSetParametersCallback((ps) => {
       for (const p of ps) {
         if (p.name === 'model_path' && !this.#reverting) this.#swap(p.value as string);
-        if (p.name === 'intra_op_threads') this.#loads = this.#loads.then(() => this.host.setIntraOpThreads(p.value as number));
-        if (p.name === 'latency_budget_ms') this.host.latencyBudgetMs = (p.value as number) > 0 ? (p.value as number) : undefined;
+        if (p.name === 'intra_op_threads')
+          this.#loads = this.#loads.then(() => this.host.setIntraOpThreads(p.value as number));
+        if (p.name === 'latency_budget_ms')
+          this.host.latencyBudgetMs = (p.value as number) > 0 ? (p.value as number) : undefined;
         if (p.name === 'diagnostics_period' && this.#timer !== undefined) this.#startTimer();
       }
     });
@@ -168,7 +200,9 @@ export class NodePolicyHost {
 
   #startTimer(): void {
     this.#timer?.cancel();
-    this.#timer = this.#node.createTimer(secondsToNs(this.#p<number>('diagnostics_period')), () => this.publishDiagnostics());
+    this.#timer = this.#node.createTimer(secondsToNs(this.#p<number>('diagnostics_period')), () =>
+      this.publishDiagnostics(),
+    );
   }
 
   publishDiagnostics(): void {
@@ -184,28 +218,46 @@ export class NodePolicyHost {
   diagnostics(): MessageOf<'diagnostic_msgs/msg/DiagnosticArray'> {
     const s = this.host.stats();
     const fallbacks = FALLBACK_REASONS.reduce((a, r) => a + s.fallbacks[r], 0);
-    const recent = { decisions: s.decisions - this.#windowStart.decisions, fallbacks: fallbacks - this.#windowStart.fallbacks };
+    const recent = {
+      decisions: s.decisions - this.#windowStart.decisions,
+      fallbacks: fallbacks - this.#windowStart.fallbacks,
+    };
     this.#windowStart = { decisions: s.decisions, fallbacks };
     const ms = (v: number) => (Number.isNaN(v) ? '' : v.toFixed(3));
-    const [level, message] = s.model === undefined
-      ? [2, 'no policy model: every decision uses the fallback policy']
-      : recent.fallbacks > 0
-        ? [1, `${recent.fallbacks} of ${recent.decisions} decisions since the last report used the fallback`]
-        : [0, `${s.model.name} ${s.model.version} deciding`];
+    const [level, message] =
+      s.model === undefined
+        ? [2, 'no policy model: every decision uses the fallback policy']
+        : recent.fallbacks > 0
+          ? [1, `${recent.fallbacks} of ${recent.decisions} decisions since the last report used the fallback`]
+          : [0, `${s.model.name} ${s.model.version} deciding`];
     const values: Record<string, string> = {
-      model: s.model?.name ?? '', version: s.model?.version ?? '', path: s.model?.path ?? '',
-      p50_ms: ms(s.p50Ms), p99_ms: ms(s.p99Ms), max_ms: ms(s.maxMs), budget_ms: String(s.latencyBudgetMs),
-      decisions: String(s.decisions), model_decisions: String(s.modelDecisions), fallbacks: String(fallbacks),
+      model: s.model?.name ?? '',
+      version: s.model?.version ?? '',
+      path: s.model?.path ?? '',
+      p50_ms: ms(s.p50Ms),
+      p99_ms: ms(s.p99Ms),
+      max_ms: ms(s.maxMs),
+      budget_ms: String(s.latencyBudgetMs),
+      decisions: String(s.decisions),
+      model_decisions: String(s.modelDecisions),
+      fallbacks: String(fallbacks),
       ...Object.fromEntries(FALLBACK_REASONS.map((r) => [`fallback_${r}`, String(s.fallbacks[r])])),
-      swaps: String(s.swaps), failed_loads: String(s.failedLoads), intra_op_threads: String(s.intraOpThreads),
+      swaps: String(s.swaps),
+      failed_loads: String(s.failedLoads),
+      intra_op_threads: String(s.intraOpThreads),
       last_error: s.lastError ?? '',
     };
     return {
       header: { stamp: this.#node.now().toMsg(), frame_id: '' },
-      status: [{
-        level, name: `${this.#node.getFullyQualifiedName()}: policy`, message, hardware_id: '',
-        values: Object.entries(values).map(([key, value]) => ({ key, value })),
-      }],
+      status: [
+        {
+          level,
+          name: `${this.#node.getFullyQualifiedName()}: policy`,
+          message,
+          hardware_id: '',
+          values: Object.entries(values).map(([key, value]) => ({ key, value })),
+        },
+      ],
     };
   }
 }

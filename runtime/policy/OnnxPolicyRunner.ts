@@ -1,5 +1,12 @@
 import ort from 'onnxruntime-node';
-import type { PolicyRunner, PolicySession, PolicySessionOptions, PolicyTensor, TensorData, TensorMeta } from './PolicyRunner.js';
+import type {
+  PolicyRunner,
+  PolicySession,
+  PolicySessionOptions,
+  PolicyTensor,
+  TensorData,
+  TensorMeta,
+} from './PolicyRunner.js';
 
 /**
  * PolicyRunner on onnxruntime-node (CPU). Sessions run one operator at a time (`executionMode:

@@ -16,7 +16,8 @@ afterEach(async () => {
 
 const affineX = (values = [1, 2, 3, 4]) => ({ x: { data: Float32Array.from(values), dims: [1, 4] } });
 const modelY = (d: PolicyDecision): number[] => {
-  if (d.source !== 'model') throw new Error(`expected a model decision, got fallback (${d.reason}: ${d.error?.message})`);
+  if (d.source !== 'model')
+    throw new Error(`expected a model decision, got fallback (${d.reason}: ${d.error?.message})`);
   return Array.from(d.outputs['y']!.data as Float32Array);
 };
 
@@ -27,24 +28,63 @@ describe('PolicyHost: load and contract', () => {
     expect(r.ok).toBe(true);
     // x·W + b with W = [[1,2],[3,4],[5,6],[7,8]], b = [0.5,−0.5]
     expect(modelY(await h.decide(affineX()))).toEqual([50.5, 59.5]);
-    expect(h.stats()).toMatchObject({ decisions: 1, modelDecisions: 1, model: { name: 'affine-v1', version: '1.0.0' } });
+    expect(h.stats()).toMatchObject({
+      decisions: 1,
+      modelDecisions: 1,
+      model: { name: 'affine-v1', version: '1.0.0' },
+    });
   });
 
   const contractCases: Array<[string, (c: Record<string, unknown>) => void, RegExp]> = [
-    ['wrong dtype', (c) => { (c['inputs'] as Array<Record<string, unknown>>)[0]!['dtype'] = 'float64'; },
-      /policy "affine-v1" input "x": expected float64 \[1,4\], got float32 \[1,4\] \(.*affine-v1\.onnx\)/],
-    ['wrong rank', (c) => { (c['inputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 1, 4]; },
-      /input "x": expected float32 \[1,1,4\], got float32 \[1,4\]/],
-    ['symbol where the model is fixed', (c) => { (c['inputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 'N']; },
-      /input "x": expected float32 \[1,N\], got float32 \[1,4\]/],
-    ['missing input', (c) => { (c['inputs'] as unknown[]).push({ name: 'mask', dtype: 'int64', shape: [1, 4] }); },
-      /input "mask": expected int64 \[1,4\], the model has no such input \(it has "x"\)/],
-    ['input the card lacks', (c) => { (c['inputs'] as Array<Record<string, unknown>>)[0]!['name'] = 'obs'; },
-      /input "obs": expected float32 \[1,4\], the model has no such input/],
-    ['extra output', (c) => { c['outputs'] = [{ name: 'z', dtype: 'float32', shape: [1, 2] }]; },
-      /output "z": expected float32 \[1,2\], the model has no such output \(it has "y"\)/],
-    ['wrong output shape', (c) => { (c['outputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 3]; },
-      /output "y": expected float32 \[1,3\], got float32 \[1,2\]/],
+    [
+      'wrong dtype',
+      (c) => {
+        (c['inputs'] as Array<Record<string, unknown>>)[0]!['dtype'] = 'float64';
+      },
+      /policy "affine-v1" input "x": expected float64 \[1,4\], got float32 \[1,4\] \(.*affine-v1\.onnx\)/,
+    ],
+    [
+      'wrong rank',
+      (c) => {
+        (c['inputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 1, 4];
+      },
+      /input "x": expected float32 \[1,1,4\], got float32 \[1,4\]/,
+    ],
+    [
+      'symbol where the model is fixed',
+      (c) => {
+        (c['inputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 'N'];
+      },
+      /input "x": expected float32 \[1,N\], got float32 \[1,4\]/,
+    ],
+    [
+      'missing input',
+      (c) => {
+        (c['inputs'] as unknown[]).push({ name: 'mask', dtype: 'int64', shape: [1, 4] });
+      },
+      /input "mask": expected int64 \[1,4\], the model has no such input \(it has "x"\)/,
+    ],
+    [
+      'input the card lacks',
+      (c) => {
+        (c['inputs'] as Array<Record<string, unknown>>)[0]!['name'] = 'obs';
+      },
+      /input "obs": expected float32 \[1,4\], the model has no such input/,
+    ],
+    [
+      'extra output',
+      (c) => {
+        c['outputs'] = [{ name: 'z', dtype: 'float32', shape: [1, 2] }];
+      },
+      /output "z": expected float32 \[1,2\], the model has no such output \(it has "y"\)/,
+    ],
+    [
+      'wrong output shape',
+      (c) => {
+        (c['outputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 3];
+      },
+      /output "y": expected float32 \[1,3\], got float32 \[1,2\]/,
+    ],
   ];
   for (const [what, edit, message] of contractCases) {
     it(`refuses a model whose card differs: ${what}`, async () => {
@@ -54,38 +94,55 @@ describe('PolicyHost: load and contract', () => {
       if (r.ok) return;
       expect(r.error.code).toBe('OUTPOST_ERR_MODEL_CONTRACT');
       expect(r.error.message).toMatch(message);
-      expect(records.some((l) => l.level === 50 && l.code === 'OUTPOST_ERR_MODEL_CONTRACT' && /no model is running/.test(l.msg))).toBe(true);
+      expect(
+        records.some(
+          (l) => l.level === 50 && l.code === 'OUTPOST_ERR_MODEL_CONTRACT' && /no model is running/.test(l.msg),
+        ),
+      ).toBe(true);
       expect((await h.decide(affineX())).source).toBe('fallback');
     });
   }
 
   it('an output the model has but the card does not list is a contract error', async () => {
     const { h } = host();
-    const r = await h.load(modelVariant('two-outputs', (c) => { (c['outputs'] as unknown[]).pop(); }));
+    const r = await h.load(
+      modelVariant('two-outputs', (c) => {
+        (c['outputs'] as unknown[]).pop();
+      }),
+    );
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(/policy "two-outputs" output "z": the model has this output \(float32 \[1,4\]\), the card does not list it/);
+    if (!r.ok)
+      expect(r.error.message).toMatch(
+        /policy "two-outputs" output "z": the model has this output \(float32 \[1,4\]\), the card does not list it/,
+      );
   });
 
   it('a missing model means fallback with an error in the log, not a crash', async () => {
     const { h, records } = host();
     const r = await h.load('/nonexistent/ir2.onnx');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatchObject({ code: 'OUTPOST_ERR_MODEL_LOAD', message: expect.stringMatching(/\/nonexistent\/ir2\.onnx: no such file/) });
+    if (!r.ok)
+      expect(r.error).toMatchObject({
+        code: 'OUTPOST_ERR_MODEL_LOAD',
+        message: expect.stringMatching(/\/nonexistent\/ir2\.onnx: no such file/),
+      });
     expect(records.some((l) => l.level === 50 && /no such file/.test(l.msg))).toBe(true);
     const d = await h.decide(affineX());
     expect(d).toMatchObject({ source: 'fallback', reason: 'no_model' });
     expect(h.stats().fallbacks.no_model).toBe(1);
   });
 
-  it('a corrupt model (garbage bytes) means fallback with the engine\'s reason in the log', async () => {
+  it("a corrupt model (garbage bytes) means fallback with the engine's reason in the log", async () => {
     const { h, records } = host();
-    const r = await h.load(modelVariant('affine-v1', undefined, Buffer.from('this is not an ONNX protobuf, just text')));
+    const r = await h.load(
+      modelVariant('affine-v1', undefined, Buffer.from('this is not an ONNX protobuf, just text')),
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/policy "affine-v1" model .*affine-v1\.onnx: cannot load it \(.+\)/);
     expect(records.some((l) => l.level === 50 && l.code === 'OUTPOST_ERR_MODEL_LOAD')).toBe(true);
   });
 
-  it('a model that differs from the card\'s checksum is refused', async () => {
+  it("a model that differs from the card's checksum is refused", async () => {
     const { h } = host();
     const ir2Bytes = readFileSync(testModel('ir2-random'));
     const truncated = ir2Bytes.subarray(0, ir2Bytes.length - 1000);
@@ -101,7 +158,10 @@ describe('PolicyHost: per-call feeds', () => {
     await h.load(testModel('affine-v1'));
     const cases: Array<[Record<string, { data: Float32Array | Float64Array; dims: number[] }>, RegExp]> = [
       [{}, /input "x": expected float32 \[1,4\], got nothing/],
-      [{ x: { data: new Float64Array(4), dims: [1, 4] } }, /input "x": expected float32 data in a Float32Array, got a Float64Array/],
+      [
+        { x: { data: new Float64Array(4), dims: [1, 4] } },
+        /input "x": expected float32 data in a Float32Array, got a Float64Array/,
+      ],
       [{ x: { data: new Float32Array(4), dims: [4] } }, /input "x": expected float32 \[1,4\], got float32 \[4\]/],
       [{ x: { data: new Float32Array(3), dims: [1, 4] } }, /dims \[1,4\] hold 4 values, the data has 3/],
       [{ ...affineX(), extra: { data: new Float32Array(1), dims: [1] } }, /input "extra": the model has no such input/],
@@ -152,7 +212,8 @@ describe('PolicyHost: fallback', () => {
     for (const d of decisions) {
       expect(d).toMatchObject({ source: 'fallback', reason: 'deadline', fallback: 'hold' });
       expect(d.latencyMs).toBeGreaterThan(2);
-      if (d.source === 'fallback') expect(d.error?.message).toMatch(/policy "slow" 1\.0\.0: answered in [\d.]+ ms, budget 2 ms/);
+      if (d.source === 'fallback')
+        expect(d.error?.message).toMatch(/policy "slow" 1\.0\.0: answered in [\d.]+ ms, budget 2 ms/);
     }
     const s = h.stats();
     expect(s.fallbacks.deadline).toBe(3);
@@ -183,7 +244,11 @@ describe('PolicyHost: hot swap', () => {
     await h.load(testModel('affine-v1'));
     const corrupt = await h.load(modelVariant('affine-v2', undefined, Buffer.from([0x08, 0xff, 0xff, 0x12])));
     expect(corrupt.ok).toBe(false);
-    const contract = await h.load(modelVariant('affine-v2', (c) => { (c['inputs'] as Array<Record<string, unknown>>)[0]!['dtype'] = 'int32'; }));
+    const contract = await h.load(
+      modelVariant('affine-v2', (c) => {
+        (c['inputs'] as Array<Record<string, unknown>>)[0]!['dtype'] = 'int32';
+      }),
+    );
     expect(contract.ok).toBe(false);
     expect(modelY(await h.decide(affineX()))).toEqual([50.5, 59.5]);
     expect((await h.load(testModel('lookup'))).ok).toBe(true); // a model with other inputs is fine too

@@ -37,23 +37,23 @@ export const FALLBACK_REASONS: readonly FallbackReason[] = ['no_model', 'deadlin
 
 export type PolicyDecision =
   | {
-    source: 'model';
-    /** The model's outputs by name (onnxruntime tensors). */
-    outputs: Record<string, PolicyTensor>;
-    /** From the call to the answer, validation included. Unit: ms. */
-    latencyMs: number;
-    /** `name@version` of the model that answered. */
-    model: string;
-  }
+      source: 'model';
+      /** The model's outputs by name (onnxruntime tensors). */
+      outputs: Record<string, PolicyTensor>;
+      /** From the call to the answer, validation included. Unit: ms. */
+      latencyMs: number;
+      /** `name@version` of the model that answered. */
+      model: string;
+    }
   | {
-    source: 'fallback';
-    reason: FallbackReason;
-    /** The card's fallback policy name ("" when no card was ever loaded): the node runs it. */
-    fallback: string;
-    latencyMs: number;
-    /** What went wrong (absent for a plain deadline miss with no error). */
-    error?: OutpostError;
-  };
+      source: 'fallback';
+      reason: FallbackReason;
+      /** The card's fallback policy name ("" when no card was ever loaded): the node runs it. */
+      fallback: string;
+      latencyMs: number;
+      /** What went wrong (absent for a plain deadline miss with no error). */
+      error?: OutpostError;
+    };
 
 export type LoadResult = { ok: true; card: ModelCard } | { ok: false; error: OutpostError };
 
@@ -179,14 +179,21 @@ export class PolicyHost {
         old.retired = true;
         if (old.inflight === 0) await old.session.release();
       }
-      this.#log.info({ model: path, card: model.card.name, version: model.card.version, threads: this.#threads },
-        `policy "${model.card.name}" ${model.card.version} loaded from ${path}${old === undefined ? '' : ` (replaces ${old.card.name} ${old.card.version})`}`);
+      this.#log.info(
+        { model: path, card: model.card.name, version: model.card.version, threads: this.#threads },
+        `policy "${model.card.name}" ${model.card.version} loaded from ${path}${old === undefined ? '' : ` (replaces ${old.card.name} ${old.card.version})`}`,
+      );
       return { ok: true, card: model.card };
     } catch (err) {
-      const error = isOutpostError(err) ? err : new OutpostError('OUTPOST_ERR_MODEL_LOAD', `policy model ${path}: ${(err as Error).message}`, { cause: err });
+      const error = isOutpostError(err)
+        ? err
+        : new OutpostError('OUTPOST_ERR_MODEL_LOAD', `policy model ${path}: ${(err as Error).message}`, { cause: err });
       this.#failedLoads++;
       this.#lastError = error.message;
-      const running = this.#active === undefined ? 'no model is running: decisions use the fallback policy' : `still running ${this.#active.card.name} ${this.#active.card.version} from ${this.#active.path}`;
+      const running =
+        this.#active === undefined
+          ? 'no model is running: decisions use the fallback policy'
+          : `still running ${this.#active.card.name} ${this.#active.card.version} from ${this.#active.path}`;
       this.#log.error({ err: error, code: error.code, model: path }, `${error.message}; ${running}`);
       return { ok: false, error };
     }
@@ -198,14 +205,21 @@ export class PolicyHost {
     if (card.modelSha256 !== undefined) {
       const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
       if (sha !== card.modelSha256) {
-        throw new OutpostError('OUTPOST_ERR_MODEL_LOAD', `policy "${card.name}" model ${path}: expected SHA-256 ${card.modelSha256.slice(0, 12)}…, got ${sha.slice(0, 12)}… (file corrupt, or not the model the card describes)`);
+        throw new OutpostError(
+          'OUTPOST_ERR_MODEL_LOAD',
+          `policy "${card.name}" model ${path}: expected SHA-256 ${card.modelSha256.slice(0, 12)}…, got ${sha.slice(0, 12)}… (file corrupt, or not the model the card describes)`,
+        );
       }
     }
     let session: PolicySession;
     try {
       session = await this.#runner.load(path, { intraOpThreads: this.#threads });
     } catch (err) {
-      throw new OutpostError('OUTPOST_ERR_MODEL_LOAD', `policy "${card.name}" model ${path}: cannot load it (${(err as Error).message.split('\n')[0]})`, { cause: err });
+      throw new OutpostError(
+        'OUTPOST_ERR_MODEL_LOAD',
+        `policy "${card.name}" model ${path}: cannot load it (${(err as Error).message.split('\n')[0]})`,
+        { cause: err },
+      );
     }
     try {
       checkModelAgainstCard(card, session, path);
@@ -213,7 +227,10 @@ export class PolicyHost {
       for (const spec of card.inputs) {
         if (spec.shape.every((d) => typeof d === 'number')) {
           const dims = spec.shape as number[];
-          fixed.set(spec.name, session.tensor(spec.dtype, TYPED_ARRAYS[spec.dtype].make(dims.reduce((a, b) => a * b, 1)), dims));
+          fixed.set(
+            spec.name,
+            session.tensor(spec.dtype, TYPED_ARRAYS[spec.dtype].make(dims.reduce((a, b) => a * b, 1)), dims),
+          );
         }
       }
       const model: LoadedModel = { path, card, session, fixed, inflight: 0, retired: false };
@@ -228,15 +245,20 @@ export class PolicyHost {
   async #warmUp(model: LoadedModel): Promise<void> {
     const feeds: Record<string, PolicyTensor> = {};
     for (const spec of model.card.inputs) {
-      const dims = spec.shape.map((d) => (typeof d === 'number' ? d : this.#warmupSizes[d] ?? 16));
-      feeds[spec.name] = model.fixed.get(spec.name)
-        ?? model.session.tensor(spec.dtype, TYPED_ARRAYS[spec.dtype].make(dims.reduce((a, b) => a * b, 1)), dims);
+      const dims = spec.shape.map((d) => (typeof d === 'number' ? d : (this.#warmupSizes[d] ?? 16)));
+      feeds[spec.name] =
+        model.fixed.get(spec.name) ??
+        model.session.tensor(spec.dtype, TYPED_ARRAYS[spec.dtype].make(dims.reduce((a, b) => a * b, 1)), dims);
     }
     for (let i = 0; i < this.#warmupRuns; i++) {
       try {
         await model.session.run(feeds);
       } catch (err) {
-        throw new OutpostError('OUTPOST_ERR_MODEL_LOAD', `policy "${model.card.name}" model ${model.path}: warm-up run on zero inputs failed (${(err as Error).message.split('\n')[0]})`, { cause: err });
+        throw new OutpostError(
+          'OUTPOST_ERR_MODEL_LOAD',
+          `policy "${model.card.name}" model ${model.path}: warm-up run on zero inputs failed (${(err as Error).message.split('\n')[0]})`,
+          { cause: err },
+        );
       }
     }
   }
@@ -269,7 +291,8 @@ export class PolicyHost {
         for (const spec of model.card.inputs) {
           const feed = feeds[spec.name]!;
           const pre = model.fixed.get(spec.name);
-          tensors[spec.name] = pre !== undefined && pre.data === feed.data ? pre : model.session.tensor(spec.dtype, feed.data, feed.dims);
+          tensors[spec.name] =
+            pre !== undefined && pre.data === feed.data ? pre : model.session.tensor(spec.dtype, feed.data, feed.dims);
         }
       } catch (err) {
         return this.#fallback('invalid_input', start, err as OutpostError);
@@ -278,14 +301,21 @@ export class PolicyHost {
       try {
         outputs = await model.session.run(tensors);
       } catch (err) {
-        const error = new OutpostError('OUTPOST_ERR_POLICY_RUN', `policy "${model.card.name}" ${model.card.version}: the model failed (${(err as Error).message.split('\n')[0]})`, { cause: err });
+        const error = new OutpostError(
+          'OUTPOST_ERR_POLICY_RUN',
+          `policy "${model.card.name}" ${model.card.version}: the model failed (${(err as Error).message.split('\n')[0]})`,
+          { cause: err },
+        );
         return this.#fallback('error', start, error);
       }
       const latencyMs = performance.now() - start;
       this.#hist.record(latencyMs);
       const budget = this.#budget ?? model.card.latencyBudgetMs;
       if (latencyMs > budget) {
-        const error = new OutpostError('OUTPOST_ERR_POLICY_DEADLINE', `policy "${model.card.name}" ${model.card.version}: answered in ${latencyMs.toFixed(2)} ms, budget ${budget} ms`);
+        const error = new OutpostError(
+          'OUTPOST_ERR_POLICY_DEADLINE',
+          `policy "${model.card.name}" ${model.card.version}: answered in ${latencyMs.toFixed(2)} ms, budget ${budget} ms`,
+        );
         return this.#fallback('deadline', start, error, model.card.fallback);
       }
       this.#modelDecisions++;
@@ -305,10 +335,18 @@ export class PolicyHost {
     const last = this.#lastLog.get(reason);
     if (last === undefined || now - last.at >= this.#logInterval) {
       const more = last !== undefined && last.suppressed > 0 ? ` (${last.suppressed} more since the last report)` : '';
-      this.#log.warn({ reason, code: error?.code, fallback: name }, `policy decision from fallback "${name}" (${reason}): ${message}${more}`);
+      this.#log.warn(
+        { reason, code: error?.code, fallback: name },
+        `policy decision from fallback "${name}" (${reason}): ${message}${more}`,
+      );
       this.#lastLog.set(reason, { at: now, suppressed: 0 });
     } else last.suppressed++;
-    const decision: PolicyDecision = { source: 'fallback', reason, fallback: name, latencyMs: performance.now() - start };
+    const decision: PolicyDecision = {
+      source: 'fallback',
+      reason,
+      fallback: name,
+      latencyMs: performance.now() - start,
+    };
     if (error !== undefined) decision.error = error;
     return decision;
   }

@@ -5,8 +5,16 @@ import type { Dim } from './ModelCard.js';
  * runtime core) never imports onnxruntime-node; OnnxPolicyRunner.ts is the implementation.
  */
 export type TensorData =
-  | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array
-  | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
 
 /** A tensor as both sides see it; onnxruntime's `Tensor` has this shape. */
 export interface PolicyTensor {

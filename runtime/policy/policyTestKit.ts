@@ -31,7 +31,10 @@ export function modelVariant(name: string, edit?: (card: Record<string, unknown>
   const path = join(dir, `${name}.onnx`);
   if (bytes === undefined) copyFileSync(testModel(name), path);
   else writeFileSync(path, bytes);
-  const card = JSON.parse(readFileSync(testModel(name).replace(/\.onnx$/, '.card.json'), 'utf8')) as Record<string, unknown>;
+  const card = JSON.parse(readFileSync(testModel(name).replace(/\.onnx$/, '.card.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   edit?.(card);
   writeFileSync(path.replace(/\.onnx$/, '.card.json'), JSON.stringify(card));
   return path;

@@ -20,7 +20,14 @@ export class BusClient {
   #socket: Socket;
   #decoder = new FrameDecoder();
   #nextId = 1;
-  #subs = new Map<number, { onMessage: (bytes: Uint8Array, publisher: string) => void; ready: (type: string) => void; fail: (e: Error) => void }>();
+  #subs = new Map<
+    number,
+    {
+      onMessage: (bytes: Uint8Array, publisher: string) => void;
+      ready: (type: string) => void;
+      fail: (e: Error) => void;
+    }
+  >();
   #services = new Map<number, ServiceRequestHandler>();
   #calls = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>();
   #graphRequests = new Map<string, (g: GraphSnapshot) => void>();
@@ -40,7 +47,9 @@ export class BusClient {
       }
     });
     socket.on('close', () => this.#onClose());
-    socket.on('error', () => { /* close follows */ });
+    socket.on('error', () => {
+      /* close follows */
+    });
   }
 
   static connect(path: string): Promise<BusClient> {
@@ -50,8 +59,15 @@ export class BusClient {
         socket.off('error', reject);
         resolve(new BusClient(socket));
       });
-      socket.once('error', (err) => reject(new OutpostError('OUTPOST_ERR_TRANSPORT_CLOSED',
-        `cannot connect to the launch's bus socket ${path}: ${err.message}`, { cause: err })));
+      socket.once('error', (err) =>
+        reject(
+          new OutpostError(
+            'OUTPOST_ERR_TRANSPORT_CLOSED',
+            `cannot connect to the launch's bus socket ${path}: ${err.message}`,
+            { cause: err },
+          ),
+        ),
+      );
     });
   }
 
@@ -80,23 +96,37 @@ export class BusClient {
     if (!this.#closed) this.send({ op: 'node', name, add });
   }
 
-  advertise(topic: string, type: string, qos: QoSProfile, owner: string): { publish: (bytes: Uint8Array) => void; close: () => void } {
+  advertise(
+    topic: string,
+    type: string,
+    qos: QoSProfile,
+    owner: string,
+  ): { publish: (bytes: Uint8Array) => void; close: () => void } {
     const id = this.nextId();
     this.send({ op: 'advertise', id, topic, type, qos, owner });
     return {
       publish: (bytes) => this.send({ op: 'publish', id }, bytes),
-      close: () => { if (!this.#closed) this.send({ op: 'unadvertise', id }); },
+      close: () => {
+        if (!this.#closed) this.send({ op: 'unadvertise', id });
+      },
     };
   }
 
   /** Subscribes by topic; `type` may be omitted to take the type the topic already has on the bus. */
-  subscribe(topic: string, type: string | undefined, qos: Partial<QoSProfile> | undefined, owner: string,
-    onMessage: (bytes: Uint8Array, publisher: string) => void): RawSubscription {
+  subscribe(
+    topic: string,
+    type: string | undefined,
+    qos: Partial<QoSProfile> | undefined,
+    owner: string,
+    onMessage: (bytes: Uint8Array, publisher: string) => void,
+  ): RawSubscription {
     const id = this.nextId();
     const ready = new Promise<string>((resolve, reject) => {
       this.#subs.set(id, { onMessage, ready: resolve, fail: reject });
     });
-    ready.catch(() => { /* surfaced to whoever awaits `ready` */ });
+    ready.catch(() => {
+      /* surfaced to whoever awaits `ready` */
+    });
     this.send({ op: 'subscribe', id, topic, ...(type !== undefined ? { type } : {}), ...(qos ? { qos } : {}), owner });
     return {
       ready,
@@ -161,8 +191,12 @@ export class BusClient {
 
   #handle(h: BusHeader, payload: Uint8Array): void {
     switch (h.op) {
-      case 'message': this.#subs.get(Number(h['id']))?.onMessage(payload, String(h['publisher'] ?? '')); return;
-      case 'subscribed': this.#subs.get(Number(h['id']))?.ready(String(h['type'])); return;
+      case 'message':
+        this.#subs.get(Number(h['id']))?.onMessage(payload, String(h['publisher'] ?? ''));
+        return;
+      case 'subscribed':
+        this.#subs.get(Number(h['id']))?.ready(String(h['type']));
+        return;
       case 'service_request': {
         const handler = this.#services.get(Number(h['id']));
         if (handler === undefined) this.respond(Number(h['call']), undefined, 'service is gone');
@@ -174,7 +208,12 @@ export class BusClient {
         if (c === undefined) return;
         this.#calls.delete(Number(h['call']));
         if (h['error'] !== undefined) {
-          c.reject(new OutpostError((h['code'] as OutpostErrorCode | undefined) ?? 'OUTPOST_ERR_SERVICE_FAILED', String(h['error'])));
+          c.reject(
+            new OutpostError(
+              (h['code'] as OutpostErrorCode | undefined) ?? 'OUTPOST_ERR_SERVICE_FAILED',
+              String(h['error']),
+            ),
+          );
         } else c.resolve(payload);
         return;
       }
@@ -190,7 +229,10 @@ export class BusClient {
         return;
       }
       case 'error': {
-        const err = new OutpostError((h['code'] as OutpostErrorCode | undefined) ?? 'OUTPOST_ERR_BUS_PROTOCOL', String(h['message']));
+        const err = new OutpostError(
+          (h['code'] as OutpostErrorCode | undefined) ?? 'OUTPOST_ERR_BUS_PROTOCOL',
+          String(h['message']),
+        );
         const sub = this.#subs.get(Number(h['ref']));
         if (sub !== undefined) {
           this.#subs.delete(Number(h['ref']));
@@ -199,7 +241,8 @@ export class BusClient {
         for (const l of this.#errorListeners) l(h['ref'], err);
         return;
       }
-      default: return; // 'welcome' and ops from newer servers are ignored
+      default:
+        return; // 'welcome' and ops from newer servers are ignored
     }
   }
 }

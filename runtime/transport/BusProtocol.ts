@@ -44,18 +44,26 @@ export class FrameDecoder {
     while (this.#buffer.length >= 4) {
       const len = this.#buffer.readUInt32LE(0);
       if (len < 4 || len > MAX_FRAME_BYTES) {
-        throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `bus frame length ${len}: expected 4..${MAX_FRAME_BYTES} bytes`);
+        throw new OutpostError(
+          'OUTPOST_ERR_BUS_PROTOCOL',
+          `bus frame length ${len}: expected 4..${MAX_FRAME_BYTES} bytes`,
+        );
       }
       if (this.#buffer.length < 4 + len) break;
       const hlen = this.#buffer.readUInt32LE(4);
       if (hlen > len - 4) {
-        throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `bus frame header length ${hlen} exceeds frame length ${len}`);
+        throw new OutpostError(
+          'OUTPOST_ERR_BUS_PROTOCOL',
+          `bus frame header length ${hlen} exceeds frame length ${len}`,
+        );
       }
       let header: BusHeader;
       try {
         header = JSON.parse(this.#buffer.toString('utf8', 8, 8 + hlen)) as BusHeader;
       } catch (err) {
-        throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `bus frame header is not JSON: ${(err as Error).message}`, { cause: err });
+        throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `bus frame header is not JSON: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       if (header === null || typeof header !== 'object' || typeof header.op !== 'string') {
         throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', 'bus frame header: expected an object with a string "op"');

@@ -40,7 +40,10 @@ export class BusServer {
     server.on('connection', (socket) => bs.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(path, () => { server.off('error', reject); resolve(); });
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
     return bs;
   }
@@ -52,7 +55,11 @@ export class BusServer {
   async close(): Promise<void> {
     for (const c of this.#connections) c.close();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    try { unlinkSync(this.path); } catch { /* already gone */ }
+    try {
+      unlinkSync(this.path);
+    } catch {
+      /* already gone */
+    }
   }
 
   #accept(socket: Socket): void {
@@ -105,7 +112,9 @@ class BusConnection {
       }
       for (const f of frames) this.#handle(f.header, f.payload);
     });
-    socket.on('error', () => { /* 'close' follows */ });
+    socket.on('error', () => {
+      /* 'close' follows */
+    });
   }
 
   close(): void {
@@ -143,11 +152,14 @@ class BusConnection {
   #handle(h: BusHeader, payload: Uint8Array): void {
     try {
       switch (h.op) {
-        case 'hello': return this.#send({ op: 'welcome', pid: process.pid });
+        case 'hello':
+          return this.#send({ op: 'welcome', pid: process.pid });
         case 'node': {
           const name = String(h['name']);
-          if (h['add'] === true) { this.#nodes.add(name); this.#bus.addNode(name); }
-          else if (this.#nodes.delete(name)) this.#bus.removeNode(name);
+          if (h['add'] === true) {
+            this.#nodes.add(name);
+            this.#bus.addNode(name);
+          } else if (this.#nodes.delete(name)) this.#bus.removeNode(name);
           return;
         }
         case 'advertise': {
@@ -160,7 +172,8 @@ class BusConnection {
         }
         case 'publish': {
           const pub = this.#publishers.get(Number(h['id']));
-          if (pub === undefined) throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `publish on unknown publisher id ${String(h['id'])}`);
+          if (pub === undefined)
+            throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `publish on unknown publisher id ${String(h['id'])}`);
           pub.publish(this.#registry.decode(pub.type, payload), this.origin);
           return;
         }
@@ -170,14 +183,16 @@ class BusConnection {
           this.#publishers.delete(id);
           return;
         }
-        case 'subscribe': return this.#subscribe(h);
+        case 'subscribe':
+          return this.#subscribe(h);
         case 'unsubscribe': {
           const id = Number(h['id']);
           this.#subscriptions.get(id)?.close();
           this.#subscriptions.delete(id);
           return;
         }
-        case 'advertise_service': return this.#advertiseService(h);
+        case 'advertise_service':
+          return this.#advertiseService(h);
         case 'unadvertise_service': {
           const id = Number(h['id']);
           this.#services.get(id)?.();
@@ -195,9 +210,12 @@ class BusConnection {
           }
           return;
         }
-        case 'call': return void this.#call(h, payload);
-        case 'graph': return this.#send({ op: 'graph', ref: h['ref'], graph: this.#bus.graph() });
-        case 'watch_graph': return this.#watchGraph();
+        case 'call':
+          return void this.#call(h, payload);
+        case 'graph':
+          return this.#send({ op: 'graph', ref: h['ref'], graph: this.#bus.graph() });
+        case 'watch_graph':
+          return this.#watchGraph();
         default:
           throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `unknown bus op "${h.op}"`);
       }
@@ -211,20 +229,34 @@ class BusConnection {
     const topic = String(h['topic']);
     const type = typeof h['type'] === 'string' ? h['type'] : this.#bus.topicType(topic);
     if (type === undefined) {
-      throw new OutpostError('OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE', `topic ${topic} has no publishers or subscribers yet, so its type is unknown`);
+      throw new OutpostError(
+        'OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE',
+        `topic ${topic} has no publishers or subscribers yet, so its type is unknown`,
+      );
     }
     const codec = this.#registry.codec(type);
-    const sub = this.#bus.subscribe(topic, type, qosOf(h['qos']), String(h['owner'] ?? this.origin), (msg, info) => {
-      let bytes: Uint8Array;
-      try {
-        bytes = codec.encode(msg);
-      } catch (err) {
-        this.badFrames++;
-        this.#badFrameLog.warn(`encode ${topic}`, { err, topic }, `cannot encode a message on ${topic} for ${this.origin}; dropped`);
-        return;
-      }
-      this.#send({ op: 'message', id, publisher: info.publisher }, bytes);
-    }, this.origin);
+    const sub = this.#bus.subscribe(
+      topic,
+      type,
+      qosOf(h['qos']),
+      String(h['owner'] ?? this.origin),
+      (msg, info) => {
+        let bytes: Uint8Array;
+        try {
+          bytes = codec.encode(msg);
+        } catch (err) {
+          this.badFrames++;
+          this.#badFrameLog.warn(
+            `encode ${topic}`,
+            { err, topic },
+            `cannot encode a message on ${topic} for ${this.origin}; dropped`,
+          );
+          return;
+        }
+        this.#send({ op: 'message', id, publisher: info.publisher }, bytes);
+      },
+      this.origin,
+    );
     this.#subscriptions.set(id, sub);
     this.#send({ op: 'subscribed', id, type });
   }
@@ -234,12 +266,17 @@ class BusConnection {
     const name = String(h['name']);
     const type = String(h['type']);
     this.#registry.codec(`${type}_Request`);
-    const close = this.#bus.advertiseService(name, type, String(h['owner'] ?? this.origin), (request) =>
-      new Promise((resolve, reject) => {
-        const call = this.#nextCall++;
-        this.#pendingRequests.set(call, { resolve, reject, type });
-        this.#send({ op: 'service_request', id, call }, this.#registry.encode(`${type}_Request`, request));
-      }));
+    const close = this.#bus.advertiseService(
+      name,
+      type,
+      String(h['owner'] ?? this.origin),
+      (request) =>
+        new Promise((resolve, reject) => {
+          const call = this.#nextCall++;
+          this.#pendingRequests.set(call, { resolve, reject, type });
+          this.#send({ op: 'service_request', id, call }, this.#registry.encode(`${type}_Request`, request));
+        }),
+    );
     this.#services.set(id, close);
   }
 
@@ -257,7 +294,12 @@ class BusConnection {
       const response = await withTimeout(name, handler(request), timeoutMs);
       this.#send({ op: 'result', call }, this.#registry.encode(`${type}_Response`, response));
     } catch (err) {
-      this.#send({ op: 'result', call, code: isOutpostError(err) ? err.code : 'OUTPOST_ERR_SERVICE_FAILED', error: (err as Error).message });
+      this.#send({
+        op: 'result',
+        call,
+        code: isOutpostError(err) ? err.code : 'OUTPOST_ERR_SERVICE_FAILED',
+        error: (err as Error).message,
+      });
     }
   }
 

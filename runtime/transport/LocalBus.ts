@@ -159,8 +159,10 @@ export class LocalBus {
   advertiseService(name: string, type: string, owner: string, handler: ServiceHandler): () => void {
     const list = this.#services.get(name) ?? [];
     if (list.length > 0 && list[0]!.type !== type) {
-      throw new OutpostError('OUTPOST_ERR_TYPE_MISMATCH',
-        `service ${name}: already offered with type ${list[0]!.type}, cannot offer it as ${type}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_TYPE_MISMATCH',
+        `service ${name}: already offered with type ${list[0]!.type}, cannot offer it as ${type}`,
+      );
     }
     const entry: ServiceEntry = { type, owner, handler };
     list.push(entry);
@@ -181,8 +183,10 @@ export class LocalBus {
     const entry = this.#services.get(name)?.[0];
     if (entry === undefined) return undefined;
     if (entry.type !== type) {
-      throw new OutpostError('OUTPOST_ERR_TYPE_MISMATCH',
-        `service ${name}: offered with type ${entry.type}, called as ${type}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_TYPE_MISMATCH',
+        `service ${name}: offered with type ${entry.type}, called as ${type}`,
+      );
     }
     return entry.handler;
   }
@@ -194,17 +198,17 @@ export class LocalBus {
   graph(): GraphSnapshot {
     return {
       nodes: [...this.#nodes.keys()].sort(),
-      topics: [...this.#topics.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, t]) => ({
-        name,
-        type: t.type,
-        publishers: [...t.publishers].map((p) => p.owner),
-        subscribers: [...t.subscriptions].map((s) => s.owner),
-      })),
-      services: [...this.#services.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, l]) => ({
-        name,
-        type: l[0]!.type,
-        servers: l.map((e) => e.owner),
-      })),
+      topics: [...this.#topics.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, t]) => ({
+          name,
+          type: t.type,
+          publishers: [...t.publishers].map((p) => p.owner),
+          subscribers: [...t.subscriptions].map((s) => s.owner),
+        })),
+      services: [...this.#services.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, l]) => ({ name, type: l[0]!.type, servers: l.map((e) => e.owner) })),
     };
   }
 
@@ -219,8 +223,10 @@ export class LocalBus {
       topic = { type, publishers: new Set(), subscriptions: new Set() };
       this.#topics.set(name, topic);
     } else if (topic.type !== type) {
-      throw new OutpostError('OUTPOST_ERR_TYPE_MISMATCH',
-        `topic ${name}: already in use with type ${topic.type}, cannot use it as ${type}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_TYPE_MISMATCH',
+        `topic ${name}: already in use with type ${topic.type}, cannot use it as ${type}`,
+      );
     }
     return topic;
   }

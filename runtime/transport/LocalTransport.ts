@@ -2,8 +2,15 @@ import { OutpostError } from '../OutpostError.js';
 import type { QoSProfile } from '../QoS.js';
 import { BusPublisher, LocalBus, type QoSWarning } from './LocalBus.js';
 import type {
-  ClientHandle, Deliver, GraphSnapshot, NodeHandle, PublisherHandle, ServiceHandle, ServiceHandler,
-  SubscriptionHandle, Transport,
+  ClientHandle,
+  Deliver,
+  GraphSnapshot,
+  NodeHandle,
+  PublisherHandle,
+  ServiceHandle,
+  ServiceHandler,
+  SubscriptionHandle,
+  Transport,
 } from './Transport.js';
 
 /**
@@ -105,14 +112,20 @@ function localClient(bus: LocalBus, name: string, type: string): ClientHandle {
       }
     },
     async call(request, { timeoutMs, signal }) {
-      const handler = bus.serviceHandler(name, type) ?? await waitForServer(bus, name, type, timeoutMs, signal);
+      const handler = bus.serviceHandler(name, type) ?? (await waitForServer(bus, name, type, timeoutMs, signal));
       return await withTimeout(name, handler(request), timeoutMs, signal);
     },
     close() {},
   };
 }
 
-function waitForServer(bus: LocalBus, name: string, type: string, timeoutMs: number, signal?: AbortSignal): Promise<ServiceHandler> {
+function waitForServer(
+  bus: LocalBus,
+  name: string,
+  type: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ServiceHandler> {
   return new Promise((resolve, reject) => {
     const finish = (fn: () => void): void => {
       off();
@@ -131,9 +144,22 @@ function waitForServer(bus: LocalBus, name: string, type: string, timeoutMs: num
       }
       if (h !== undefined) finish(() => resolve(h));
     });
-    const timer = setTimeout(() => finish(() => reject(new OutpostError('OUTPOST_ERR_SERVICE_UNAVAILABLE',
-      `service ${name} (${type}): no server appeared within ${timeoutMs} ms`))), timeoutMs);
-    const onAbort = (): void => finish(() => reject(new OutpostError('OUTPOST_ERR_ABORTED', `call to ${name} aborted`, { cause: signal?.reason })));
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(
+            new OutpostError(
+              'OUTPOST_ERR_SERVICE_UNAVAILABLE',
+              `service ${name} (${type}): no server appeared within ${timeoutMs} ms`,
+            ),
+          ),
+        ),
+      timeoutMs,
+    );
+    const onAbort = (): void =>
+      finish(() =>
+        reject(new OutpostError('OUTPOST_ERR_ABORTED', `call to ${name} aborted`, { cause: signal?.reason })),
+      );
     if (signal?.aborted === true) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -156,6 +182,15 @@ export function withTimeout<T>(name: string, p: Promise<T>, timeoutMs: number, s
     };
     if (signal?.aborted === true) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    p.then((v) => { cleanup(); resolve(v); }, (e: unknown) => { cleanup(); reject(e); });
+    p.then(
+      (v) => {
+        cleanup();
+        resolve(v);
+      },
+      (e: unknown) => {
+        cleanup();
+        reject(e);
+      },
+    );
   });
 }

@@ -11,10 +11,7 @@ export type RclPolicy = number;
 
 export interface RclQoSConstructor {
   new (history: RclPolicy, depth: number, reliability: RclPolicy, durability: RclPolicy): object;
-  readonly HistoryPolicy: {
-    RMW_QOS_POLICY_HISTORY_KEEP_LAST: RclPolicy;
-    RMW_QOS_POLICY_HISTORY_KEEP_ALL: RclPolicy;
-  };
+  readonly HistoryPolicy: { RMW_QOS_POLICY_HISTORY_KEEP_LAST: RclPolicy; RMW_QOS_POLICY_HISTORY_KEEP_ALL: RclPolicy };
   readonly ReliabilityPolicy: {
     RMW_QOS_POLICY_RELIABILITY_RELIABLE: RclPolicy;
     RMW_QOS_POLICY_RELIABILITY_BEST_EFFORT: RclPolicy;
@@ -74,7 +71,12 @@ export interface RclNode {
   spin(timeout?: number): void;
   destroy(): void;
   createPublisher(type: string, topic: string, options?: RclEndpointOptions): RclPublisher;
-  createSubscription(type: string, topic: string, options: RclEndpointOptions, callback: (message: unknown) => void): RclSubscription;
+  createSubscription(
+    type: string,
+    topic: string,
+    options: RclEndpointOptions,
+    callback: (message: unknown) => void,
+  ): RclSubscription;
   createService(type: string, name: string, options: RclEndpointOptions, callback: RclServiceCallback): RclService;
   createClient(type: string, name: string, options?: RclEndpointOptions): RclClient;
   destroyPublisher(publisher: RclPublisher): void;

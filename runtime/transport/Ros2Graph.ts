@@ -28,9 +28,12 @@ export function readRos2Graph(observer: RclNode, hidden: (fqn: string) => boolea
     if (hidden(fqn) || nodes.has(fqn)) continue;
     nodes.add(fqn);
     // A node can vanish between the listing and these queries; it is then simply not an endpoint.
-    for (const t of safely(() => observer.getPublisherNamesAndTypesByNode(n.name, n.namespace))) topics.get(t.name)?.publishers.push(fqn);
-    for (const t of safely(() => observer.getSubscriptionNamesAndTypesByNode(n.name, n.namespace))) topics.get(t.name)?.subscribers.push(fqn);
-    for (const s of safely(() => observer.getServiceNamesAndTypesByNode(n.name, n.namespace))) services.get(s.name)?.servers.push(fqn);
+    for (const t of safely(() => observer.getPublisherNamesAndTypesByNode(n.name, n.namespace)))
+      topics.get(t.name)?.publishers.push(fqn);
+    for (const t of safely(() => observer.getSubscriptionNamesAndTypesByNode(n.name, n.namespace)))
+      topics.get(t.name)?.subscribers.push(fqn);
+    for (const s of safely(() => observer.getServiceNamesAndTypesByNode(n.name, n.namespace)))
+      services.get(s.name)?.servers.push(fqn);
   }
   const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
   return {

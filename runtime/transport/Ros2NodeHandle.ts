@@ -4,7 +4,13 @@ import { withTimeout } from './LocalTransport.js';
 import { joinRosName } from './Ros2Graph.js';
 import type { RclClient, RclNode, RclnodejsModule, RclQoSConstructor } from './RclnodejsApi.js';
 import type {
-  ClientHandle, Deliver, NodeHandle, PublisherHandle, ServiceHandle, ServiceHandler, SubscriptionHandle,
+  ClientHandle,
+  Deliver,
+  NodeHandle,
+  PublisherHandle,
+  ServiceHandle,
+  ServiceHandler,
+  SubscriptionHandle,
 } from './Transport.js';
 import type { TypeClaims } from './TypeClaims.js';
 
@@ -24,7 +30,10 @@ export interface Ros2NodeContext {
 
 /** Outpost QoS → rclnodejs `QoS` (history, depth, reliability, durability; the rest stay rmw defaults). */
 export function toRclQoS(QoS: RclQoSConstructor, qos: QoSProfile): object {
-  const history = { keep_last: QoS.HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_LAST, keep_all: QoS.HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_ALL };
+  const history = {
+    keep_last: QoS.HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_LAST,
+    keep_all: QoS.HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_ALL,
+  };
   const reliability = {
     reliable: QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_RELIABLE,
     best_effort: QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_BEST_EFFORT,
@@ -58,7 +67,11 @@ export function ros2NodeHandle(node: RclNode, ctx: Ros2NodeContext): NodeHandle 
     return once;
   };
   const alive = (what: string): void => {
-    if (destroyed) throw new OutpostError('OUTPOST_ERR_NODE_DESTROYED', `${what}: node ${joinRosName(node.namespace(), node.name())} is destroyed`);
+    if (destroyed)
+      throw new OutpostError(
+        'OUTPOST_ERR_NODE_DESTROYED',
+        `${what}: node ${joinRosName(node.namespace(), node.name())} is destroyed`,
+      );
   };
 
   return {
@@ -85,9 +98,11 @@ export function ros2NodeHandle(node: RclNode, ctx: Ros2NodeContext): NodeHandle 
       const release = ctx.topics.claim(topic, type, ctx.discoveredTopicTypes);
       let closed = false;
       // rclnodejs gives no publisher identity without message info; `ros2` marks the origin.
-      const sub = guarded(release, () => node.createSubscription(type, topic, { qos: toRclQoS(ctx.rcl.QoS, qos) }, (message) => {
-        if (!closed) deliver(message, { publisher: 'ros2' });
-      }));
+      const sub = guarded(release, () =>
+        node.createSubscription(type, topic, { qos: toRclQoS(ctx.rcl.QoS, qos) }, (message) => {
+          if (!closed) deliver(message, { publisher: 'ros2' });
+        }),
+      );
       return {
         publisherCount: () => (closed ? 0 : matched(sub.publisherCount, () => node.countPublishers(topic))),
         close: track(() => {
@@ -102,20 +117,25 @@ export function ros2NodeHandle(node: RclNode, ctx: Ros2NodeContext): NodeHandle 
       alive(`advertise service ${name}`);
       const release = ctx.services.claim(name, type, ctx.discoveredServiceTypes);
       let closed = false;
-      const service = guarded(release, () => node.createService(type, name, {}, (request, response) => {
-        // ROS 2 has no error response: when the handler fails (the executor logs it), nothing is
-        // sent and the caller times out. Rejections are caught here because rclnodejs does not
-        // catch what its service callback returns.
-        let reply: Promise<unknown>;
-        try {
-          reply = handler(request);
-        } catch {
-          return;
-        }
-        reply.then((r) => {
-          if (!closed) response.send(r);
-        }, () => {});
-      }));
+      const service = guarded(release, () =>
+        node.createService(type, name, {}, (request, response) => {
+          // ROS 2 has no error response: when the handler fails (the executor logs it), nothing is
+          // sent and the caller times out. Rejections are caught here because rclnodejs does not
+          // catch what its service callback returns.
+          let reply: Promise<unknown>;
+          try {
+            reply = handler(request);
+          } catch {
+            return;
+          }
+          reply.then(
+            (r) => {
+              if (!closed) response.send(r);
+            },
+            () => {},
+          );
+        }),
+      );
       return {
         close: track(() => {
           closed = true;
@@ -132,7 +152,8 @@ export function ros2NodeHandle(node: RclNode, ctx: Ros2NodeContext): NodeHandle 
       return {
         isServiceAvailable: () => !closed && client.isServiceServerAvailable(),
         call: (request, options) => {
-          if (closed) return Promise.reject(new OutpostError('OUTPOST_ERR_NODE_DESTROYED', `client of ${name} is closed`));
+          if (closed)
+            return Promise.reject(new OutpostError('OUTPOST_ERR_NODE_DESTROYED', `client of ${name} is closed`));
           return callService(client, name, type, request, options, ctx);
         },
         close: track(() => {
@@ -162,8 +183,12 @@ export function ros2NodeHandle(node: RclNode, ctx: Ros2NodeContext): NodeHandle 
  * ABORTED when `signal` aborts. Our own timer decides, whatever the rclnodejs release offers.
  */
 async function callService(
-  client: RclClient, name: string, type: string, request: unknown,
-  { timeoutMs, signal }: { timeoutMs: number; signal?: AbortSignal }, ctx: Ros2NodeContext,
+  client: RclClient,
+  name: string,
+  type: string,
+  request: unknown,
+  { timeoutMs, signal }: { timeoutMs: number; signal?: AbortSignal },
+  ctx: Ros2NodeContext,
 ): Promise<unknown> {
   const started = performance.now();
   ctx.services.check(name, type, ctx.discoveredServiceTypes);
@@ -171,9 +196,10 @@ async function callService(
   const remaining = Math.max(0, timeoutMs - (performance.now() - started));
   // rclnodejs ≥ 1.7 drops a pending request when its signal aborts; older releases keep it.
   const inner = new AbortController();
-  const sent = client.sendRequestAsync !== undefined
-    ? client.sendRequestAsync(request, { signal: inner.signal })
-    : new Promise<unknown>((resolve) => client.sendRequest(request, resolve));
+  const sent =
+    client.sendRequestAsync !== undefined
+      ? client.sendRequestAsync(request, { signal: inner.signal })
+      : new Promise<unknown>((resolve) => client.sendRequest(request, resolve));
   try {
     return await withTimeout(name, sent, remaining, signal);
   } finally {
@@ -182,7 +208,12 @@ async function callService(
 }
 
 function waitForServer(
-  client: RclClient, name: string, type: string, timeoutMs: number, signal: AbortSignal | undefined, ctx: Ros2NodeContext,
+  client: RclClient,
+  name: string,
+  type: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  ctx: Ros2NodeContext,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const finish = (fn: () => void): void => {
@@ -199,9 +230,22 @@ function waitForServer(
         finish(() => reject(err));
       }
     }, ctx.servicePollMs);
-    const timer = setTimeout(() => finish(() => reject(new OutpostError('OUTPOST_ERR_SERVICE_UNAVAILABLE',
-      `service ${name} (${type}): no server appeared within ${timeoutMs} ms`))), timeoutMs);
-    const onAbort = (): void => finish(() => reject(new OutpostError('OUTPOST_ERR_ABORTED', `call to ${name} aborted`, { cause: signal?.reason })));
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(
+            new OutpostError(
+              'OUTPOST_ERR_SERVICE_UNAVAILABLE',
+              `service ${name} (${type}): no server appeared within ${timeoutMs} ms`,
+            ),
+          ),
+        ),
+      timeoutMs,
+    );
+    const onAbort = (): void =>
+      finish(() =>
+        reject(new OutpostError('OUTPOST_ERR_ABORTED', `call to ${name} aborted`, { cause: signal?.reason })),
+      );
     if (signal?.aborted === true) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -13,7 +13,12 @@ class FakeQoS {
   static HistoryPolicy = { RMW_QOS_POLICY_HISTORY_KEEP_LAST: 1, RMW_QOS_POLICY_HISTORY_KEEP_ALL: 2 };
   static ReliabilityPolicy = { RMW_QOS_POLICY_RELIABILITY_RELIABLE: 1, RMW_QOS_POLICY_RELIABILITY_BEST_EFFORT: 2 };
   static DurabilityPolicy = { RMW_QOS_POLICY_DURABILITY_TRANSIENT_LOCAL: 1, RMW_QOS_POLICY_DURABILITY_VOLATILE: 2 };
-  constructor(readonly history: number, readonly depth: number, readonly reliability: number, readonly durability: number) {}
+  constructor(
+    readonly history: number,
+    readonly depth: number,
+    readonly reliability: number,
+    readonly durability: number,
+  ) {}
 }
 
 function fakeRclnodejs(options: { initFails?: boolean } = {}) {
@@ -21,37 +26,87 @@ function fakeRclnodejs(options: { initFails?: boolean } = {}) {
   const services: RclServiceCallback[] = [];
   const pending: Array<(r: unknown) => void> = [];
   class FakeNode {
-    constructor(readonly n: string, readonly ns = '/') { log.push(`node ${ns} ${n}`); }
-    name() { return this.n; }
-    namespace() { return this.ns; }
-    spin() { log.push(`spin ${this.n}`); }
-    destroy() { log.push(`destroy ${this.n}`); }
+    constructor(
+      readonly n: string,
+      readonly ns = '/',
+    ) {
+      log.push(`node ${ns} ${n}`);
+    }
+    name() {
+      return this.n;
+    }
+    namespace() {
+      return this.ns;
+    }
+    spin() {
+      log.push(`spin ${this.n}`);
+    }
+    destroy() {
+      log.push(`destroy ${this.n}`);
+    }
     createPublisher(type: string, topic: string, o: { qos: FakeQoS }) {
       log.push(`pub ${topic} ${type} ${JSON.stringify(o.qos)}`);
       return { publish: (m: unknown) => log.push(`publish ${JSON.stringify(m)}`), subscriptionCount: 3 };
     }
-    createSubscription() { return {}; }
-    createService(_t: string, name: string, _o: object, cb: RclServiceCallback) { log.push(`service ${name}`); services.push(cb); return {}; }
-    createClient() { return { isServiceServerAvailable: () => true, sendRequest: (_r: unknown, cb: (r: unknown) => void) => pending.push(cb) }; }
-    destroyPublisher() { log.push('destroyPublisher'); }
+    createSubscription() {
+      return {};
+    }
+    createService(_t: string, name: string, _o: object, cb: RclServiceCallback) {
+      log.push(`service ${name}`);
+      services.push(cb);
+      return {};
+    }
+    createClient() {
+      return {
+        isServiceServerAvailable: () => true,
+        sendRequest: (_r: unknown, cb: (r: unknown) => void) => pending.push(cb),
+      };
+    }
+    destroyPublisher() {
+      log.push('destroyPublisher');
+    }
     destroySubscription() {}
-    destroyService() { log.push('destroyService'); }
+    destroyService() {
+      log.push('destroyService');
+    }
     destroyClient() {}
-    getTopicNamesAndTypes() { return []; }
-    getServiceNamesAndTypes() { return []; }
-    getNodeNamesAndNamespaces() { return []; }
-    getPublisherNamesAndTypesByNode() { return []; }
-    getSubscriptionNamesAndTypesByNode() { return []; }
-    getServiceNamesAndTypesByNode() { return []; }
-    countPublishers() { return 0; }
-    countSubscribers() { return 0; }
+    getTopicNamesAndTypes() {
+      return [];
+    }
+    getServiceNamesAndTypes() {
+      return [];
+    }
+    getNodeNamesAndNamespaces() {
+      return [];
+    }
+    getPublisherNamesAndTypesByNode() {
+      return [];
+    }
+    getSubscriptionNamesAndTypesByNode() {
+      return [];
+    }
+    getServiceNamesAndTypesByNode() {
+      return [];
+    }
+    countPublishers() {
+      return 0;
+    }
+    countSubscribers() {
+      return 0;
+    }
   }
   const rcl: RclnodejsModule = {
-    init: async () => { if (options.initFails) throw new Error('rcl_init failed: RMW_IMPLEMENTATION not found'); },
-    shutdown: () => { log.push('shutdown'); },
+    init: async () => {
+      if (options.initFails) throw new Error('rcl_init failed: RMW_IMPLEMENTATION not found');
+    },
+    shutdown: () => {
+      log.push('shutdown');
+    },
     Context: class {},
     Node: FakeNode,
-    NodeOptions: class { startParameterServices = true; },
+    NodeOptions: class {
+      startParameterServices = true;
+    },
     QoS: FakeQoS,
   };
   return { rcl, log, services, pending };
@@ -79,7 +134,9 @@ describe('Ros2Transport mapping', () => {
     const pub = h.advertise('/r1/x', 'std_msgs/msg/Int32', QoS.profileDefault);
     pub.publish({ data: 1 });
     expect(pub.subscriptionCount()).toBe(3);
-    expect(() => h.advertise('/r1/x', 'std_msgs/msg/String', QoS.profileDefault)).toThrow(/already in use with type std_msgs\/msg\/Int32/);
+    expect(() => h.advertise('/r1/x', 'std_msgs/msg/String', QoS.profileDefault)).toThrow(
+      /already in use with type std_msgs\/msg\/Int32/,
+    );
     await t.close();
     await t.close();
     expect(log.filter((l) => l === 'shutdown')).toHaveLength(1);
@@ -121,8 +178,12 @@ describe('Ros2Transport mapping', () => {
   });
 
   it('reports a failing rclnodejs init as TRANSPORT_UNAVAILABLE with the way to fix it', async () => {
-    const err = await createRos2Transport({ rclnodejs: fakeRclnodejs({ initFails: true }).rcl }).catch((e: unknown) => e);
+    const err = await createRos2Transport({ rclnodejs: fakeRclnodejs({ initFails: true }).rcl }).catch(
+      (e: unknown) => e,
+    );
     expect(isOutpostError(err, 'OUTPOST_ERR_TRANSPORT_UNAVAILABLE')).toBe(true);
-    expect((err as Error).message).toMatch(/could not be initialised \(rcl_init failed.*source \/opt\/ros\/jazzy\/setup\.bash.*npm install rclnodejs/);
+    expect((err as Error).message).toMatch(
+      /could not be initialised \(rcl_init failed.*source \/opt\/ros\/jazzy\/setup\.bash.*npm install rclnodejs/,
+    );
   });
 });

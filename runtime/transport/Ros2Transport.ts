@@ -57,7 +57,10 @@ export class Ros2Transport implements Transport {
 
   createNodeHandle(fullyQualifiedName: string): NodeHandle {
     if (this.#closed) {
-      throw new OutpostError('OUTPOST_ERR_TRANSPORT_CLOSED', `ros2 transport is closed; cannot create node ${fullyQualifiedName}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_TRANSPORT_CLOSED',
+        `ros2 transport is closed; cannot create node ${fullyQualifiedName}`,
+      );
     }
     const { namespace, name } = splitFullyQualifiedName(fullyQualifiedName);
     const node = this.#newRclNode(name, namespace);
@@ -144,18 +147,20 @@ function typesOf(list: Array<{ name: string; types: string[] }>, name: string): 
 /** What the user reads when rclnodejs is missing: what failed, why, and how to get it. */
 export function rclnodejsUnavailableMessage(reason: unknown, failed: 'loaded' | 'initialised' = 'loaded'): string {
   const why = reason instanceof Error ? reason.message : String(reason);
-  return `transport "ros2": rclnodejs could not be ${failed} (${why}). ` +
+  return (
+    `transport "ros2": rclnodejs could not be ${failed} (${why}). ` +
     'rclnodejs is an optional dependency that builds against a sourced ROS 2 installation (Humble or ' +
     'Jazzy, on linux x64/arm64). To get it: source ROS 2 in this shell, e.g. `source /opt/ros/jazzy/setup.bash` ' +
     '(or /opt/ros/humble/setup.bash), then run `npm install rclnodejs` in the project. ' +
-    'Without ROS 2, use the "local" transport.';
+    'Without ROS 2, use the "local" transport.'
+  );
 }
 
 /** Loads rclnodejs (a CommonJS module) or throws OUTPOST_ERR_TRANSPORT_UNAVAILABLE saying how to get it. */
 export async function loadRclnodejs(): Promise<RclnodejsModule> {
   let loaded: { default?: RclnodejsModule } & Partial<RclnodejsModule>;
   try {
-    loaded = await import(RCLNODEJS) as typeof loaded;
+    loaded = (await import(RCLNODEJS)) as typeof loaded;
   } catch (err) {
     throw new OutpostError('OUTPOST_ERR_TRANSPORT_UNAVAILABLE', rclnodejsUnavailableMessage(err), { cause: err });
   }
@@ -168,12 +173,14 @@ export async function loadRclnodejs(): Promise<RclnodejsModule> {
  * cannot be loaded or initialised here.
  */
 export async function createRos2Transport(options: Ros2TransportOptions = {}): Promise<Transport> {
-  const rcl = options.rclnodejs ?? await loadRclnodejs();
+  const rcl = options.rclnodejs ?? (await loadRclnodejs());
   const context = new rcl.Context();
   try {
     await rcl.init(context);
   } catch (err) {
-    throw new OutpostError('OUTPOST_ERR_TRANSPORT_UNAVAILABLE', rclnodejsUnavailableMessage(err, 'initialised'), { cause: err });
+    throw new OutpostError('OUTPOST_ERR_TRANSPORT_UNAVAILABLE', rclnodejsUnavailableMessage(err, 'initialised'), {
+      cause: err,
+    });
   }
   return new Ros2Transport(rcl, context, options);
 }

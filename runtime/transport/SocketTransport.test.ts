@@ -13,14 +13,19 @@ import { SocketTransport } from './SocketTransport.js';
 
 const logger = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
 
 async function pair() {
   const server = new Context({ logger, transport: new LocalTransport() });
   const path = join(mkdtempSync(join(tmpdir(), 'outpost-bus-')), 'bus.sock');
   const bus = await BusServer.listen(path, (server.transport as LocalTransport).bus, defaultRegistry(), logger);
   const child = new Context({ logger, transport: await SocketTransport.connect(path, defaultRegistry()) });
-  cleanups.push(async () => { await child.close(); await bus.close(); });
+  cleanups.push(async () => {
+    await child.close();
+    await bus.close();
+  });
   return { server, child, bus, path };
 }
 
@@ -29,9 +34,13 @@ describe('SocketTransport over BusServer', () => {
     const { server, child } = await pair();
     const inLauncher: number[] = [];
     const inChild: number[] = [];
-    new Node('sink', '', server).createSubscription('std_msgs/msg/Int32', '/up', {}, (m) => { inLauncher.push(m.data); });
+    new Node('sink', '', server).createSubscription('std_msgs/msg/Int32', '/up', {}, (m) => {
+      inLauncher.push(m.data);
+    });
     const childNode = new Node('worker', '', child);
-    childNode.createSubscription('std_msgs/msg/Int32', '/up', {}, (m) => { inChild.push(m.data); });
+    childNode.createSubscription('std_msgs/msg/Int32', '/up', {}, (m) => {
+      inChild.push(m.data);
+    });
     const up = childNode.createPublisher('std_msgs/msg/Int32', '/up');
     await expect.poll(() => up.getSubscriptionCount()).toBeGreaterThanOrEqual(2);
     for (let i = 0; i < 5; i++) up.publish({ data: i });
@@ -44,11 +53,20 @@ describe('SocketTransport over BusServer', () => {
   it('forwards transient_local history and services across the socket', async () => {
     const { server, child } = await pair();
     const srv = new Node('srv', '', server);
-    srv.createPublisher('std_msgs/msg/String', '/map_name', { qos: { durability: 'transient_local', depth: 1 } }).publish({ data: 'cave' });
+    srv
+      .createPublisher('std_msgs/msg/String', '/map_name', { qos: { durability: 'transient_local', depth: 1 } })
+      .publish({ data: 'cave' });
     srv.createService('std_srvs/srv/SetBool', '/arm', (r) => ({ success: r.data, message: 'armed' }));
     const got: string[] = [];
     const c = new Node('late', '', child);
-    c.createSubscription('std_msgs/msg/String', '/map_name', { qos: { durability: 'transient_local', depth: 1 } }, (m) => { got.push(m.data); });
+    c.createSubscription(
+      'std_msgs/msg/String',
+      '/map_name',
+      { qos: { durability: 'transient_local', depth: 1 } },
+      (m) => {
+        got.push(m.data);
+      },
+    );
     await expect.poll(() => got.length).toBe(1);
     expect(got).toEqual(['cave']);
     const client = c.createClient('std_srvs/srv/SetBool', '/arm');
@@ -64,7 +82,9 @@ describe('SocketTransport over BusServer', () => {
   it('survives a garbage frame from a peer and drops that connection only', async () => {
     const { server, child, bus, path } = await pair();
     const got: number[] = [];
-    new Node('sink', '', server).createSubscription('std_msgs/msg/Int32', '/x', {}, (m) => { got.push(m.data); });
+    new Node('sink', '', server).createSubscription('std_msgs/msg/Int32', '/x', {}, (m) => {
+      got.push(m.data);
+    });
     const bad = connect(path);
     await new Promise((r) => bad.once('connect', r));
     const closed = new Promise((r) => bad.once('close', r));

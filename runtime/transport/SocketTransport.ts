@@ -6,8 +6,15 @@ import { BusClient } from './BusClient.js';
 import { LocalBus } from './LocalBus.js';
 import { localNodeHandle, withTimeout } from './LocalTransport.js';
 import type {
-  ClientHandle, Deliver, GraphSnapshot, NodeHandle, PublisherHandle, ServiceHandle, ServiceHandler,
-  SubscriptionHandle, Transport,
+  ClientHandle,
+  Deliver,
+  GraphSnapshot,
+  NodeHandle,
+  PublisherHandle,
+  ServiceHandle,
+  ServiceHandler,
+  SubscriptionHandle,
+  Transport,
 } from './Transport.js';
 
 /**
@@ -33,8 +40,12 @@ export class SocketTransport implements Transport {
       if (logger) logger.error({ code: err.code, ref }, `launch bus refused a request: ${err.message}`);
       else process.emitWarning(`launch bus refused a request: ${err.message}`);
     });
-    client.watchGraph(() => { for (const l of this.#listeners) l(); });
-    this.bus.onGraphChange(() => { for (const l of this.#listeners) l(); });
+    client.watchGraph(() => {
+      for (const l of this.#listeners) l();
+    });
+    this.bus.onGraphChange(() => {
+      for (const l of this.#listeners) l();
+    });
   }
 
   static async connect(path: string, registry: MessageRegistry, logger?: Logger): Promise<SocketTransport> {
@@ -68,8 +79,12 @@ export class SocketTransport implements Transport {
             inProcess.publish(message);
             if (!client.closed) remote.publish(codec.encode(message));
           },
-          subscriptionCount: () => inProcess.subscriptionCount() + remoteCount(live(), topic, 'subscribers', localNodes()),
-          close() { inProcess.close(); remote.close(); },
+          subscriptionCount: () =>
+            inProcess.subscriptionCount() + remoteCount(live(), topic, 'subscribers', localNodes()),
+          close() {
+            inProcess.close();
+            remote.close();
+          },
         };
       },
       subscribe(topic: string, type: string, qos: QoSProfile, deliver: Deliver): SubscriptionHandle {
@@ -81,13 +96,19 @@ export class SocketTransport implements Transport {
         });
         return {
           publisherCount: () => inProcess.publisherCount() + remoteCount(live(), topic, 'publishers', localNodes()),
-          close() { inProcess.close(); remote.close(); },
+          close() {
+            inProcess.close();
+            remote.close();
+          },
         };
       },
       advertiseService(name: string, type: string, handler: ServiceHandler): ServiceHandle {
         const known = client.lastGraph?.services.find((x) => x.name === name);
         if (known !== undefined && known.type !== type) {
-          throw new OutpostError('OUTPOST_ERR_TYPE_MISMATCH', `service ${name}: already offered with type ${known.type}, cannot offer it as ${type}`);
+          throw new OutpostError(
+            'OUTPOST_ERR_TYPE_MISMATCH',
+            `service ${name}: already offered with type ${known.type}, cannot offer it as ${type}`,
+          );
         }
         const inProcess = local.advertiseService(name, type, handler);
         const close = client.advertiseService(name, type, fqn, (call, payload) => {
@@ -103,20 +124,33 @@ export class SocketTransport implements Transport {
             (err: unknown) => client.respond(call, undefined, (err as Error).message ?? String(err)),
           );
         });
-        return { close() { inProcess.close(); close(); } };
+        return {
+          close() {
+            inProcess.close();
+            close();
+          },
+        };
       },
       createClient(name: string, type: string): ClientHandle {
         const inProcess = local.createClient(name, type);
         return {
-          isServiceAvailable: () => inProcess.isServiceAvailable() ||
+          isServiceAvailable: () =>
+            inProcess.isServiceAvailable() ||
             (live()?.services.some((s) => s.name === name && s.type === type) ?? false),
           async call(request, { timeoutMs, signal }) {
-            if (inProcess.isServiceAvailable()) return inProcess.call(request, { timeoutMs, ...(signal ? { signal } : {}) });
-            const bytes = await withTimeout(name,
-              client.call(name, type, registry.encode(`${type}_Request`, request), timeoutMs), timeoutMs + 50, signal);
+            if (inProcess.isServiceAvailable())
+              return inProcess.call(request, { timeoutMs, ...(signal ? { signal } : {}) });
+            const bytes = await withTimeout(
+              name,
+              client.call(name, type, registry.encode(`${type}_Request`, request), timeoutMs),
+              timeoutMs + 50,
+              signal,
+            );
             return registry.decode(`${type}_Response`, bytes);
           },
-          close() { inProcess.close(); },
+          close() {
+            inProcess.close();
+          },
         };
       },
       destroy() {
@@ -150,7 +184,12 @@ export class SocketTransport implements Transport {
 }
 
 /** Endpoints on the launcher's side, not counting the mirrors of this process's own nodes. */
-function remoteCount(g: GraphSnapshot | undefined, topic: string, which: 'publishers' | 'subscribers', ours: Set<string>): number {
+function remoteCount(
+  g: GraphSnapshot | undefined,
+  topic: string,
+  which: 'publishers' | 'subscribers',
+  ours: Set<string>,
+): number {
   return g?.topics.find((t) => t.name === topic)?.[which].filter((owner) => !ours.has(owner)).length ?? 0;
 }
 
@@ -161,7 +200,9 @@ function remoteCount(g: GraphSnapshot | undefined, topic: string, which: 'publis
 function checkTopicType(g: GraphSnapshot | undefined, topic: string, type: string): void {
   const known = g?.topics.find((t) => t.name === topic);
   if (known !== undefined && known.type !== type) {
-    throw new OutpostError('OUTPOST_ERR_TYPE_MISMATCH', `topic ${topic}: already in use with type ${known.type}, cannot use it as ${type}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_TYPE_MISMATCH',
+      `topic ${topic}: already in use with type ${known.type}, cannot use it as ${type}`,
+    );
   }
 }
-

@@ -20,7 +20,10 @@ transportContract('local', () => new LocalTransport(), {
   discoveryMs: 100,
 });
 
-const ros2Unavailable = await loadRclnodejs().then(() => undefined, (err: Error) => err.message);
+const ros2Unavailable = await loadRclnodejs().then(
+  () => undefined,
+  (err: Error) => err.message,
+);
 
 if (ros2Unavailable === undefined) {
   transportContract('ros2', () => createRos2Transport(), {
@@ -41,37 +44,44 @@ if (ros2Unavailable === undefined) {
 
 // The socket transport as `process: true` nodes use it: every node gets its own connection to a
 // BusServer (as if each node were its own process), so every message crosses a real Unix socket.
-transportContract('socket (one connection per node)', async () => {
-  const logger = pino({ level: 'silent' });
-  const server = new LocalTransport();
-  const path = join(mkdtempSync(join(tmpdir(), 'outpost-contract-')), 'bus.sock');
-  const bus = await BusServer.listen(path, server.bus, defaultRegistry(), logger);
-  const pool: SocketTransport[] = await Promise.all(Array.from({ length: 8 }, () => SocketTransport.connect(path, defaultRegistry())));
-  let next = 0;
-  const listeners = new Set<() => void>();
-  server.bus.onGraphChange(() => { for (const l of listeners) l(); });
-  const transport: Transport = {
-    name: 'socket',
-    createNodeHandle(fqn) {
-      const t = pool[next++];
-      if (t === undefined) throw new Error('contract used more nodes than the pool holds');
-      return t.createNodeHandle(fqn);
-    },
-    graph: () => server.graph(),
-    onGraphChange(l) {
-      // Every node's connection learns of graph changes a moment after the server's bus does.
-      const offs = pool.map((t) => t.onGraphChange(l));
-      listeners.add(l);
-      return () => { listeners.delete(l); for (const off of offs) off(); };
-    },
-    async close() {
-      for (const t of pool) await t.close();
-      await bus.close();
-    },
-  };
-  return transport;
-}, {
-  enforcesQoSCompatibility: true,
-  handlerErrorCode: 'OUTPOST_ERR_SERVICE_FAILED',
-  discoveryMs: 100,
-});
+transportContract(
+  'socket (one connection per node)',
+  async () => {
+    const logger = pino({ level: 'silent' });
+    const server = new LocalTransport();
+    const path = join(mkdtempSync(join(tmpdir(), 'outpost-contract-')), 'bus.sock');
+    const bus = await BusServer.listen(path, server.bus, defaultRegistry(), logger);
+    const pool: SocketTransport[] = await Promise.all(
+      Array.from({ length: 8 }, () => SocketTransport.connect(path, defaultRegistry())),
+    );
+    let next = 0;
+    const listeners = new Set<() => void>();
+    server.bus.onGraphChange(() => {
+      for (const l of listeners) l();
+    });
+    const transport: Transport = {
+      name: 'socket',
+      createNodeHandle(fqn) {
+        const t = pool[next++];
+        if (t === undefined) throw new Error('contract used more nodes than the pool holds');
+        return t.createNodeHandle(fqn);
+      },
+      graph: () => server.graph(),
+      onGraphChange(l) {
+        // Every node's connection learns of graph changes a moment after the server's bus does.
+        const offs = pool.map((t) => t.onGraphChange(l));
+        listeners.add(l);
+        return () => {
+          listeners.delete(l);
+          for (const off of offs) off();
+        };
+      },
+      async close() {
+        for (const t of pool) await t.close();
+        await bus.close();
+      },
+    };
+    return transport;
+  },
+  { enforcesQoSCompatibility: true, handlerErrorCode: 'OUTPOST_ERR_SERVICE_FAILED', discoveryMs: 100 },
+);

@@ -36,8 +36,10 @@ export class TypeClaims {
     const own = this.#claims.get(name)?.type;
     const other = own !== undefined && own !== type ? own : discovered(name).find((t) => t !== type);
     if (other !== undefined) {
-      throw new OutpostError('OUTPOST_ERR_TYPE_MISMATCH',
-        `${this.#kind} ${name}: already in use with type ${other}, cannot use it as ${type}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_TYPE_MISMATCH',
+        `${this.#kind} ${name}: already in use with type ${other}, cannot use it as ${type}`,
+      );
     }
   }
 }

@@ -52,7 +52,9 @@ export function transportContract(name: string, factory: Factory, options: Trans
       // Deep enough that keep_last drops nothing: this test is about order, not queue limits.
       const pub = new Node('talker', 'r1', ctx).createPublisher('std_msgs/msg/Int32', '/r1/count', { qos: 50 });
       const got: number[] = [];
-      new Node('listener', 'r1', ctx).createSubscription('std_msgs/msg/Int32', 'count', { qos: 50 }, (m) => { got.push(m.data); });
+      new Node('listener', 'r1', ctx).createSubscription('std_msgs/msg/Int32', 'count', { qos: 50 }, (m) => {
+        got.push(m.data);
+      });
       await expect.poll(() => pub.getSubscriptionCount(), settle).toBe(1);
       for (let i = 0; i < 20; i++) pub.publish({ data: i });
       await expect.poll(() => got, settle).toEqual([...Array(20).keys()]);
@@ -63,8 +65,12 @@ export function transportContract(name: string, factory: Factory, options: Trans
       const pub = new Node('source', '', ctx).createPublisher('std_msgs/msg/String', '/chatter');
       const a: string[] = [];
       const b: string[] = [];
-      const subA = new Node('a', '', ctx).createSubscription('std_msgs/msg/String', '/chatter', {}, (m) => { a.push(m.data); });
-      new Node('b', '', ctx).createSubscription('std_msgs/msg/String', '/chatter', {}, (m) => { b.push(m.data); });
+      const subA = new Node('a', '', ctx).createSubscription('std_msgs/msg/String', '/chatter', {}, (m) => {
+        a.push(m.data);
+      });
+      new Node('b', '', ctx).createSubscription('std_msgs/msg/String', '/chatter', {}, (m) => {
+        b.push(m.data);
+      });
       await vi.waitFor(() => {
         expect(pub.getSubscriptionCount()).toBe(2);
         expect(subA.getPublisherCount()).toBe(1);
@@ -84,34 +90,64 @@ export function transportContract(name: string, factory: Factory, options: Trans
       pub.publish({ data: 'old' });
       pub.publish({ data: 'warehouse' });
       const got: string[] = [];
-      new Node('late', '', ctx).createSubscription('std_msgs/msg/String', '/map_name', { qos: latched }, (m) => { got.push(m.data); });
+      new Node('late', '', ctx).createSubscription('std_msgs/msg/String', '/map_name', { qos: latched }, (m) => {
+        got.push(m.data);
+      });
       await expect.poll(() => got, settle).toEqual(['warehouse']);
     });
 
-    it.runIf(options.enforcesQoSCompatibility)('does not deliver best-effort publications to a reliable subscription', async () => {
-      const ctx = await context();
-      const node = new Node('qos', '', ctx);
-      const bestEffort = node.createPublisher('std_msgs/msg/Int32', '/lossy', { qos: { reliability: 'best_effort' } });
-      const reliableGot: number[] = [];
-      const bestEffortGot: number[] = [];
-      new Node('strict', '', ctx).createSubscription('std_msgs/msg/Int32', '/lossy', { qos: { reliability: 'reliable' } }, (m) => { reliableGot.push(m.data); });
-      // A compatible subscription on the same topic proves the message did go out.
-      new Node('lenient', '', ctx).createSubscription('std_msgs/msg/Int32', '/lossy', { qos: { reliability: 'best_effort' } }, (m) => { bestEffortGot.push(m.data); });
-      await expect.poll(() => bestEffort.getSubscriptionCount(), settle).toBeGreaterThanOrEqual(1);
-      bestEffort.publish({ data: 7 });
-      await expect.poll(() => bestEffortGot, settle).toEqual([7]);
-      await ctx.spinUntilIdle();
-      expect(reliableGot).toEqual([]);
-    });
+    it.runIf(options.enforcesQoSCompatibility)(
+      'does not deliver best-effort publications to a reliable subscription',
+      async () => {
+        const ctx = await context();
+        const node = new Node('qos', '', ctx);
+        const bestEffort = node.createPublisher('std_msgs/msg/Int32', '/lossy', {
+          qos: { reliability: 'best_effort' },
+        });
+        const reliableGot: number[] = [];
+        const bestEffortGot: number[] = [];
+        new Node('strict', '', ctx).createSubscription(
+          'std_msgs/msg/Int32',
+          '/lossy',
+          { qos: { reliability: 'reliable' } },
+          (m) => {
+            reliableGot.push(m.data);
+          },
+        );
+        // A compatible subscription on the same topic proves the message did go out.
+        new Node('lenient', '', ctx).createSubscription(
+          'std_msgs/msg/Int32',
+          '/lossy',
+          { qos: { reliability: 'best_effort' } },
+          (m) => {
+            bestEffortGot.push(m.data);
+          },
+        );
+        await expect.poll(() => bestEffort.getSubscriptionCount(), settle).toBeGreaterThanOrEqual(1);
+        bestEffort.publish({ data: 7 });
+        await expect.poll(() => bestEffortGot, settle).toEqual([7]);
+        await ctx.spinUntilIdle();
+        expect(reliableGot).toEqual([]);
+      },
+    );
 
     it('answers service calls', async () => {
       const ctx = await context();
-      new Node('server', '', ctx).createService('std_srvs/srv/SetBool', '/enable', (req) => ({ success: req.data, message: req.data ? 'on' : 'off' }));
+      new Node('server', '', ctx).createService('std_srvs/srv/SetBool', '/enable', (req) => ({
+        success: req.data,
+        message: req.data ? 'on' : 'off',
+      }));
       const client = new Node('client', '', ctx).createClient('std_srvs/srv/SetBool', '/enable');
       expect(await client.waitForService(settleMs)).toBe(true);
       expect(client.isServiceServerAvailable()).toBe(true);
-      expect(await client.sendRequestAsync({ data: true }, { timeout: settleMs })).toEqual({ success: true, message: 'on' });
-      expect(await client.sendRequestAsync({ data: false }, { timeout: settleMs })).toEqual({ success: false, message: 'off' });
+      expect(await client.sendRequestAsync({ data: true }, { timeout: settleMs })).toEqual({
+        success: true,
+        message: 'on',
+      });
+      expect(await client.sendRequestAsync({ data: false }, { timeout: settleMs })).toEqual({
+        success: false,
+        message: 'off',
+      });
     });
 
     it('rejects a call with SERVICE_UNAVAILABLE when no server appears in time', async () => {
@@ -131,11 +167,14 @@ export function transportContract(name: string, factory: Factory, options: Trans
 
     it(`reports a throwing handler to the caller as ${options.handlerErrorCode}`, async () => {
       const ctx = await context();
-      new Node('server', '', ctx).createService('std_srvs/srv/Trigger', '/broken', () => { throw new Error('motor driver offline'); });
+      new Node('server', '', ctx).createService('std_srvs/srv/Trigger', '/broken', () => {
+        throw new Error('motor driver offline');
+      });
       const client = new Node('client', '', ctx).createClient('std_srvs/srv/Trigger', '/broken');
       expect(await client.waitForService(settleMs)).toBe(true);
       const err = await expectCode(client.sendRequestAsync({}, { timeout: 300 }), options.handlerErrorCode);
-      if (options.handlerErrorCode === 'OUTPOST_ERR_SERVICE_FAILED') expect(err.message).toMatch(/motor driver offline/);
+      if (options.handlerErrorCode === 'OUTPOST_ERR_SERVICE_FAILED')
+        expect(err.message).toMatch(/motor driver offline/);
       // The server survives its handler's failure.
       expect(client.isServiceServerAvailable()).toBe(true);
     });
@@ -161,7 +200,10 @@ export function transportContract(name: string, factory: Factory, options: Trans
         const g = ctx.transport.graph();
         expect(g.nodes).toEqual(expect.arrayContaining(['/r1/talker', '/r1/listener']));
         expect(g.topics).toContainEqual({
-          name: '/r1/chatter', type: 'std_msgs/msg/String', publishers: ['/r1/talker'], subscribers: ['/r1/listener'],
+          name: '/r1/chatter',
+          type: 'std_msgs/msg/String',
+          publishers: ['/r1/talker'],
+          subscribers: ['/r1/listener'],
         });
         expect(g.services).toContainEqual({ name: '/r1/reset', type: 'std_srvs/srv/Trigger', servers: ['/r1/talker'] });
       }, settle);
@@ -170,7 +212,9 @@ export function transportContract(name: string, factory: Factory, options: Trans
     it('tells graph listeners when endpoints come and go', async () => {
       const ctx = await context();
       let changes = 0;
-      const off = ctx.transport.onGraphChange(() => { changes++; });
+      const off = ctx.transport.onGraphChange(() => {
+        changes++;
+      });
       const node = new Node('appearing', '', ctx);
       node.createPublisher('std_msgs/msg/String', '/appearing');
       await expect.poll(() => changes, settle).toBeGreaterThan(0);
@@ -182,11 +226,18 @@ export function transportContract(name: string, factory: Factory, options: Trans
       new Node('a', '', ctx).createPublisher('std_msgs/msg/Int32', '/typed');
       const b = new Node('b', '', ctx);
       if (options.discoveryMs !== undefined) await new Promise((r) => setTimeout(r, options.discoveryMs));
-      expect(codeOf(() => b.createSubscription('std_msgs/msg/String', '/typed', {}, () => {}))).toBe('OUTPOST_ERR_TYPE_MISMATCH');
+      expect(codeOf(() => b.createSubscription('std_msgs/msg/String', '/typed', {}, () => {}))).toBe(
+        'OUTPOST_ERR_TYPE_MISMATCH',
+      );
       expect(codeOf(() => b.createPublisher('std_msgs/msg/String', '/typed'))).toBe('OUTPOST_ERR_TYPE_MISMATCH');
-      new Node('s', '', ctx).createService('std_srvs/srv/Trigger', '/typed_srv', () => ({ success: true, message: '' }));
+      new Node('s', '', ctx).createService('std_srvs/srv/Trigger', '/typed_srv', () => ({
+        success: true,
+        message: '',
+      }));
       if (options.discoveryMs !== undefined) await new Promise((r) => setTimeout(r, options.discoveryMs));
-      expect(codeOf(() => b.createService('std_srvs/srv/SetBool', '/typed_srv', () => ({ success: true, message: '' })))).toBe('OUTPOST_ERR_TYPE_MISMATCH');
+      expect(
+        codeOf(() => b.createService('std_srvs/srv/SetBool', '/typed_srv', () => ({ success: true, message: '' }))),
+      ).toBe('OUTPOST_ERR_TYPE_MISMATCH');
       const wrong = b.createClient('std_srvs/srv/SetBool', '/typed_srv');
       expect(wrong.isServiceServerAvailable()).toBe(false);
       await expectCode(wrong.sendRequestAsync({ data: true }, { timeout: settleMs }), 'OUTPOST_ERR_TYPE_MISMATCH');
@@ -197,7 +248,9 @@ export function transportContract(name: string, factory: Factory, options: Trans
       const pub = new Node('talker', '', ctx).createPublisher('std_msgs/msg/Int32', '/ticks');
       const listener = new Node('listener', '', ctx);
       const got: number[] = [];
-      listener.createSubscription('std_msgs/msg/Int32', '/ticks', {}, (m) => { got.push(m.data); });
+      listener.createSubscription('std_msgs/msg/Int32', '/ticks', {}, (m) => {
+        got.push(m.data);
+      });
       await expect.poll(() => pub.getSubscriptionCount(), settle).toBe(1);
       pub.publish({ data: 1 });
       await expect.poll(() => got, settle).toEqual([1]);
@@ -215,7 +268,9 @@ export function transportContract(name: string, factory: Factory, options: Trans
       const transport = await factory();
       const ctx = new Context({ transport, logger: pino({ level: 'silent' }) });
       const got: number[] = [];
-      const sub = new Node('listener', '', ctx).createSubscription('std_msgs/msg/Int32', '/closing', {}, (m) => { got.push(m.data); });
+      const sub = new Node('listener', '', ctx).createSubscription('std_msgs/msg/Int32', '/closing', {}, (m) => {
+        got.push(m.data);
+      });
       const pub = new Node('talker', '', ctx).createPublisher('std_msgs/msg/Int32', '/closing');
       await expect.poll(() => pub.getSubscriptionCount(), settle).toBe(1);
       await ctx.close();

@@ -4,7 +4,10 @@ import { LocalTransport } from './LocalTransport.js';
 import { loadRclnodejs } from './Ros2Transport.js';
 import { createTransport, transportNames } from './transports.js';
 
-const rclnodejsMissing = await loadRclnodejs().then(() => false, () => true);
+const rclnodejsMissing = await loadRclnodejs().then(
+  () => false,
+  () => true,
+);
 
 describe('createTransport', () => {
   it('creates the local transport by name', async () => {
@@ -19,16 +22,21 @@ describe('createTransport', () => {
     const err = await createTransport('zenoh').catch((e: unknown) => e);
     expect(isOutpostError(err, 'OUTPOST_ERR_TRANSPORT_UNKNOWN')).toBe(true);
     expect((err as Error).message).toMatch(/unknown transport "zenoh"; expected one of: local, ros2/);
-    expect(isOutpostError(await createTransport('toString').catch((e: unknown) => e), 'OUTPOST_ERR_TRANSPORT_UNKNOWN')).toBe(true);
+    expect(
+      isOutpostError(await createTransport('toString').catch((e: unknown) => e), 'OUTPOST_ERR_TRANSPORT_UNKNOWN'),
+    ).toBe(true);
   });
 
-  it.runIf(rclnodejsMissing)('without rclnodejs, ros2 rejects with TRANSPORT_UNAVAILABLE saying how to get it', async () => {
-    const err = await createTransport('ros2').catch((e: unknown) => e);
-    expect(isOutpostError(err, 'OUTPOST_ERR_TRANSPORT_UNAVAILABLE')).toBe(true);
-    const message = (err as Error).message;
-    expect(message).toMatch(/rclnodejs could not be loaded \(.+\)/);
-    expect(message).toContain('source /opt/ros');
-    expect(message).toContain('npm install rclnodejs');
-    expect((err as Error).cause).toBeDefined();
-  });
+  it.runIf(rclnodejsMissing)(
+    'without rclnodejs, ros2 rejects with TRANSPORT_UNAVAILABLE saying how to get it',
+    async () => {
+      const err = await createTransport('ros2').catch((e: unknown) => e);
+      expect(isOutpostError(err, 'OUTPOST_ERR_TRANSPORT_UNAVAILABLE')).toBe(true);
+      const message = (err as Error).message;
+      expect(message).toMatch(/rclnodejs could not be loaded \(.+\)/);
+      expect(message).toContain('source /opt/ros');
+      expect(message).toContain('npm install rclnodejs');
+      expect((err as Error).cause).toBeDefined();
+    },
+  );
 });

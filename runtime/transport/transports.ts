@@ -33,8 +33,10 @@ export function transportNames(): string[] {
 export async function createTransport(name: string, options: TransportOptions = {}): Promise<Transport> {
   const factory = Object.hasOwn(transports, name) ? transports[name] : undefined;
   if (factory === undefined) {
-    throw new OutpostError('OUTPOST_ERR_TRANSPORT_UNKNOWN',
-      `unknown transport ${JSON.stringify(name)}; expected one of: ${transportNames().join(', ')}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_TRANSPORT_UNKNOWN',
+      `unknown transport ${JSON.stringify(name)}; expected one of: ${transportNames().join(', ')}`,
+    );
   }
   return await factory(options);
 }

@@ -2,7 +2,11 @@ import type { GridWorld } from '../world/GridWorld.js';
 import type { Obstacle, Vehicle } from '../vehicles/Vehicle.js';
 import { wrapAngle } from '../../runtime/geometry/Angles.js';
 
-export interface Ned { n: number; e: number; d: number }
+export interface Ned {
+  n: number;
+  e: number;
+  d: number;
+}
 
 /**
  * The body a simulated autopilot flies or drives, in the autopilot's local NED frame (origin where
@@ -39,7 +43,10 @@ export class PointMassAirframe implements Airframe {
       this.velocity[ax] += (velocity[ax] - this.velocity[ax]) * k;
       this.position[ax] += this.velocity[ax] * dt;
     }
-    if (this.position.d > 0) { this.position.d = 0; this.velocity.d = Math.min(0, this.velocity.d); }
+    if (this.position.d > 0) {
+      this.position.d = 0;
+      this.velocity.d = Math.min(0, this.velocity.d);
+    }
     this.yawRate += (yawRate - this.yawRate) * k;
     this.yaw = wrapAngle(this.yaw + this.yawRate * dt);
   }
@@ -66,9 +73,15 @@ export class VehicleAirframe implements Airframe {
     this.#y0 = vehicle.pose.y;
   }
 
-  get position(): Ned { return { n: this.#vehicle.pose.y - this.#y0, e: this.#vehicle.pose.x - this.#x0, d: 0 }; }
-  get yaw(): number { return wrapAngle(Math.PI / 2 - this.#vehicle.pose.yaw); }
-  get yawRate(): number { return -this.#vehicle.velocity.angular; }
+  get position(): Ned {
+    return { n: this.#vehicle.pose.y - this.#y0, e: this.#vehicle.pose.x - this.#x0, d: 0 };
+  }
+  get yaw(): number {
+    return wrapAngle(Math.PI / 2 - this.#vehicle.pose.yaw);
+  }
+  get yawRate(): number {
+    return -this.#vehicle.velocity.angular;
+  }
   get velocity(): Ned {
     const v = this.#vehicle.velocity.linear;
     return { n: v * Math.cos(this.yaw), e: v * Math.sin(this.yaw), d: 0 };

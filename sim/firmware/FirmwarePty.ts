@@ -19,9 +19,17 @@ export function firmwarePtyPath(dir: string, robot: string, kind: string): strin
   return join(dir, `${robot}-${kind}`);
 }
 
-export async function openFirmwarePty(dir: string, robot: string, kind: string, baudRate: number): Promise<FirmwarePty> {
+export async function openFirmwarePty(
+  dir: string,
+  robot: string,
+  kind: string,
+  baudRate: number,
+): Promise<FirmwarePty> {
   mkdirSync(dir, { recursive: true });
-  const pair = await SocatPair.start({ a: firmwarePtyPath(dir, robot, kind), b: join(dir, `${robot}-${kind}-firmware`) });
+  const pair = await SocatPair.start({
+    a: firmwarePtyPath(dir, robot, kind),
+    b: join(dir, `${robot}-${kind}-firmware`),
+  });
   const link = new SerialLink({ path: pair.b, baudRate });
   link.open();
   try {
@@ -32,7 +40,9 @@ export async function openFirmwarePty(dir: string, robot: string, kind: string, 
     throw err;
   }
   return {
-    pair, link, bridgePath: pair.a,
+    pair,
+    link,
+    bridgePath: pair.a,
     async close() {
       await link.close();
       await pair.stop();

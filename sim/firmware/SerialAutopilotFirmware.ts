@@ -37,7 +37,13 @@ export class SerialAutopilotFirmware {
     return firmwarePtyPath(dir, robot, 'mavlink');
   }
 
-  static async start(dir: string, robot: string, vehicle: Vehicle, world: GridWorld, others: () => readonly Obstacle[]): Promise<SerialAutopilotFirmware> {
+  static async start(
+    dir: string,
+    robot: string,
+    vehicle: Vehicle,
+    world: GridWorld,
+    others: () => readonly Obstacle[],
+  ): Promise<SerialAutopilotFirmware> {
     const pty = await openFirmwarePty(dir, robot, 'mavlink', 921600);
     const autopilot = new SimAutopilot(pty.link, { airframe: new VehicleAirframe(vehicle, world, others) });
     return new SerialAutopilotFirmware(robot, pty, autopilot);
@@ -46,20 +52,42 @@ export class SerialAutopilotFirmware {
   awaitSetpoints(cmdCount: number, lateMs: number): Promise<void> {
     const target = this.#receivedAtSync + (cmdCount - this.#cmdSeen);
     this.#cmdSeen = cmdCount;
-    const done = () => { this.#receivedAtSync = this.autopilot.setpointsReceived; };
-    if (this.autopilot.setpointsReceived >= target) { done(); return Promise.resolve(); }
+    const done = () => {
+      this.#receivedAtSync = this.autopilot.setpointsReceived;
+    };
+    if (this.autopilot.setpointsReceived >= target) {
+      done();
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { off(); this.lateSteps++; done(); resolve(); }, lateMs);
+      const timer = setTimeout(() => {
+        off();
+        this.lateSteps++;
+        done();
+        resolve();
+      }, lateMs);
       const off = this.autopilot.onSetpoint(() => {
-        if (this.autopilot.setpointsReceived >= target) { clearTimeout(timer); off(); done(); resolve(); }
+        if (this.autopilot.setpointsReceived >= target) {
+          clearTimeout(timer);
+          off();
+          done();
+          resolve();
+        }
       });
     });
   }
 
   /** Waits until the bridge is heard (its first heartbeat or setpoint). */
   awaitBridge(timeoutMs: number): Promise<void> {
-    return waitFor(() => this.autopilot.heartbeatsHeard.length > 0 || this.autopilot.setpointsReceived > 0, timeoutMs, () => new OutpostError('OUTPOST_ERR_FIRMWARE_LINK',
-      `firmware:=mavlink: the mavlink_bridge of ${this.robot} never spoke on ${this.bridgePath} within ${timeoutMs} ms (expected a mavlink_bridge with link serial://${this.bridgePath}:921600)`));
+    return waitFor(
+      () => this.autopilot.heartbeatsHeard.length > 0 || this.autopilot.setpointsReceived > 0,
+      timeoutMs,
+      () =>
+        new OutpostError(
+          'OUTPOST_ERR_FIRMWARE_LINK',
+          `firmware:=mavlink: the mavlink_bridge of ${this.robot} never spoke on ${this.bridgePath} within ${timeoutMs} ms (expected a mavlink_bridge with link serial://${this.bridgePath}:921600)`,
+        ),
+    );
   }
 
   async close(): Promise<void> {

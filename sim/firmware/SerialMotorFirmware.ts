@@ -35,7 +35,11 @@ export class SerialMotorFirmware {
     return firmwarePtyPath(dir, robot, 'motor');
   }
 
-  static async start(dir: string, robot: string, geometry: { wheelRadius: number; wheelSeparation: number }): Promise<SerialMotorFirmware> {
+  static async start(
+    dir: string,
+    robot: string,
+    geometry: { wheelRadius: number; wheelSeparation: number },
+  ): Promise<SerialMotorFirmware> {
     const pty = await openFirmwarePty(dir, robot, 'motor', 115200);
     return new SerialMotorFirmware(robot, pty, new SimMotorController(pty.link, { ...geometry, reportPeriod: 0.05 }));
   }
@@ -45,17 +49,32 @@ export class SerialMotorFirmware {
     const want = commandId & 0xffff;
     if (this.controller.lastCommandId === want) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { off(); this.lateSteps++; resolve(); }, lateMs);
+      const timer = setTimeout(() => {
+        off();
+        this.lateSteps++;
+        resolve();
+      }, lateMs);
       const off = this.controller.onCommand((id) => {
-        if (id === want) { clearTimeout(timer); off(); resolve(); }
+        if (id === want) {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
       });
     });
   }
 
   /** Waits until the bridge has sent anything (it commands zero when its port opens). */
   awaitBridge(timeoutMs: number): Promise<void> {
-    return waitFor(() => this.controller.commandsReceived > 0, timeoutMs, () => new OutpostError('OUTPOST_ERR_FIRMWARE_LINK',
-      `firmware:=serial: the motor_bridge of ${this.robot} never spoke on ${this.bridgePath} within ${timeoutMs} ms (expected a motor_bridge with link serial://${this.bridgePath}:115200)`));
+    return waitFor(
+      () => this.controller.commandsReceived > 0,
+      timeoutMs,
+      () =>
+        new OutpostError(
+          'OUTPOST_ERR_FIRMWARE_LINK',
+          `firmware:=serial: the motor_bridge of ${this.robot} never spoke on ${this.bridgePath} within ${timeoutMs} ms (expected a motor_bridge with link serial://${this.bridgePath}:115200)`,
+        ),
+    );
   }
 
   twist(nowS: number): VelocityCommand {

@@ -1,10 +1,29 @@
 import { MavlinkEncoder } from '../../firmware-bridge/mavlink/MavlinkEncoder.js';
 import {
-  MAV_AUTOPILOT, MAV_CMD, MAV_FRAME_BODY_NED, MAV_MODE_FLAG, MAV_STATE, MAV_TYPE, PX4_AUTO_SUB_MODE, PX4_MAIN_MODE, POSITION_TARGET_IGNORE, px4CustomMode,
+  MAV_AUTOPILOT,
+  MAV_CMD,
+  MAV_FRAME_BODY_NED,
+  MAV_MODE_FLAG,
+  MAV_STATE,
+  MAV_TYPE,
+  PX4_AUTO_SUB_MODE,
+  PX4_MAIN_MODE,
+  POSITION_TARGET_IGNORE,
+  px4CustomMode,
 } from '../../firmware-bridge/mavlink/MavlinkEnums.js';
 import {
-  ATTITUDE, BATTERY_STATUS, COMMAND_ACK, COMMAND_LONG, GLOBAL_POSITION_INT, HEARTBEAT, LOCAL_POSITION_NED, SET_POSITION_TARGET_LOCAL_NED, SYS_STATUS,
-  decodePayload, type MessageDef, type MessageFields,
+  ATTITUDE,
+  BATTERY_STATUS,
+  COMMAND_ACK,
+  COMMAND_LONG,
+  GLOBAL_POSITION_INT,
+  HEARTBEAT,
+  LOCAL_POSITION_NED,
+  SET_POSITION_TARGET_LOCAL_NED,
+  SYS_STATUS,
+  decodePayload,
+  type MessageDef,
+  type MessageFields,
 } from '../../firmware-bridge/mavlink/MavlinkMessages.js';
 import { MavlinkParser, type MavlinkFrame } from '../../firmware-bridge/mavlink/MavlinkParser.js';
 import { PointMassAirframe, type Airframe } from './Airframe.js';
@@ -75,20 +94,46 @@ export class SimAutopilot {
   constructor(link: FirmwareLink, o: SimAutopilotOptions = {}) {
     const { signing, airframe, ...rest } = o;
     this.airframe = airframe ?? new PointMassAirframe(o.tau ?? 0.2);
-    this.#o = { systemId: 1, componentId: 1, offboardTimeout: 0.5, heartbeatPeriod: 1, telemetryPeriod: 0.05, home: { lat: 47.397742, lon: 8.545594, alt: 488 }, tau: 0.2, maxSpeed: 2, ...rest };
-    this.encoder = new MavlinkEncoder({ systemId: this.#o.systemId, componentId: this.#o.componentId, ...(signing ? { signing } : {}) });
+    this.#o = {
+      systemId: 1,
+      componentId: 1,
+      offboardTimeout: 0.5,
+      heartbeatPeriod: 1,
+      telemetryPeriod: 0.05,
+      home: { lat: 47.397742, lon: 8.545594, alt: 488 },
+      tau: 0.2,
+      maxSpeed: 2,
+      ...rest,
+    };
+    this.encoder = new MavlinkEncoder({
+      systemId: this.#o.systemId,
+      componentId: this.#o.componentId,
+      ...(signing ? { signing } : {}),
+    });
     this.parser = new MavlinkParser(signing ? { signingKey: signing.key } : {});
     this.#link = link;
     this.#off = link.onData((b) => this.parser.push(b, (f) => this.#onFrame(f)));
   }
 
-  get now(): number { return this.#now; }
+  get now(): number {
+    return this.#now;
+  }
   /** Position and velocity in local NED (m, m/s); heading from north, clockwise (rad). */
-  get position() { return this.airframe.position; }
-  get velocity() { return this.airframe.velocity; }
-  get yaw(): number { return this.airframe.yaw; }
-  get yawRate(): number { return this.airframe.yawRate; }
-  get mainMode(): number { return (this.customMode >>> 16) & 0xff; }
+  get position() {
+    return this.airframe.position;
+  }
+  get velocity() {
+    return this.airframe.velocity;
+  }
+  get yaw(): number {
+    return this.airframe.yaw;
+  }
+  get yawRate(): number {
+    return this.airframe.yawRate;
+  }
+  get mainMode(): number {
+    return (this.customMode >>> 16) & 0xff;
+  }
 
   step(now: number, dt: number): void {
     this.#now = now;
@@ -105,25 +150,51 @@ export class SimAutopilot {
     if (now >= this.#nextHeartbeat) {
       this.#nextHeartbeat = now + this.#o.heartbeatPeriod;
       this.#send(HEARTBEAT, {
-        type: MAV_TYPE.QUADROTOR, autopilot: MAV_AUTOPILOT.PX4, custom_mode: this.customMode, mavlink_version: 3,
+        type: MAV_TYPE.QUADROTOR,
+        autopilot: MAV_AUTOPILOT.PX4,
+        custom_mode: this.customMode,
+        mavlink_version: 3,
         base_mode: MAV_MODE_FLAG.CUSTOM_MODE_ENABLED | (this.armed ? MAV_MODE_FLAG.SAFETY_ARMED : 0),
         system_status: this.armed ? MAV_STATE.ACTIVE : MAV_STATE.STANDBY,
       });
-      this.#send(SYS_STATUS, { voltage_battery: 16_200, current_battery: this.armed ? 1200 : 50, battery_remaining: 87 });
-      this.#send(BATTERY_STATUS, { voltages: [4050, 4050, 4050, 4050, ...new Array(6).fill(0xffff)], current_battery: this.armed ? 1200 : 50, battery_remaining: 87, temperature: 2500 });
+      this.#send(SYS_STATUS, {
+        voltage_battery: 16_200,
+        current_battery: this.armed ? 1200 : 50,
+        battery_remaining: 87,
+      });
+      this.#send(BATTERY_STATUS, {
+        voltages: [4050, 4050, 4050, 4050, ...new Array(6).fill(0xffff)],
+        current_battery: this.armed ? 1200 : 50,
+        battery_remaining: 87,
+        temperature: 2500,
+      });
     }
     if (now >= this.#nextTelemetry) {
       this.#nextTelemetry = now + this.#o.telemetryPeriod;
       const t = Math.round(now * 1000) >>> 0;
       const { n, e, d } = this.position;
-      this.#send(LOCAL_POSITION_NED, { time_boot_ms: t, x: n, y: e, z: d, vx: this.velocity.n, vy: this.velocity.e, vz: this.velocity.d });
+      this.#send(LOCAL_POSITION_NED, {
+        time_boot_ms: t,
+        x: n,
+        y: e,
+        z: d,
+        vx: this.velocity.n,
+        vy: this.velocity.e,
+        vz: this.velocity.d,
+      });
       this.#send(ATTITUDE, { time_boot_ms: t, roll: 0, pitch: 0, yaw: this.yaw, yawspeed: this.yawRate });
       const h = this.#o.home;
       const lat = h.lat + (n / 6_371_000) * (180 / Math.PI);
       const lon = h.lon + (e / (6_371_000 * Math.cos((h.lat * Math.PI) / 180))) * (180 / Math.PI);
       this.#send(GLOBAL_POSITION_INT, {
-        time_boot_ms: t, lat: Math.round(lat * 1e7), lon: Math.round(lon * 1e7), alt: Math.round((h.alt - d) * 1000), relative_alt: Math.round(-d * 1000),
-        vx: Math.round(this.velocity.n * 100), vy: Math.round(this.velocity.e * 100), vz: Math.round(this.velocity.d * 100),
+        time_boot_ms: t,
+        lat: Math.round(lat * 1e7),
+        lon: Math.round(lon * 1e7),
+        alt: Math.round((h.alt - d) * 1000),
+        relative_alt: Math.round(-d * 1000),
+        vx: Math.round(this.velocity.n * 100),
+        vy: Math.round(this.velocity.e * 100),
+        vz: Math.round(this.velocity.d * 100),
         hdg: Math.round((((this.yaw * 180) / Math.PI + 360) % 360) * 100),
       });
     }
@@ -147,7 +218,9 @@ export class SimAutopilot {
     return () => this.#setpointListeners.delete(listener);
   }
 
-  detach(): void { this.#off(); }
+  detach(): void {
+    this.#off();
+  }
 
   #integrate(dt: number): void {
     if (!(dt > 0)) return;
@@ -162,7 +235,8 @@ export class SimAutopilot {
         const err = { n: (sp['x'] as number) - pos.n, e: (sp['y'] as number) - pos.e, d: (sp['z'] as number) - pos.d };
         const dist = Math.hypot(err.n, err.e, err.d);
         const speed = Math.min(this.#o.maxSpeed, dist / Math.max(this.#o.tau * 2, 1e-3));
-        target = dist > 1e-6 ? { n: (err.n / dist) * speed, e: (err.e / dist) * speed, d: (err.d / dist) * speed } : target;
+        target =
+          dist > 1e-6 ? { n: (err.n / dist) * speed, e: (err.e / dist) * speed, d: (err.d / dist) * speed } : target;
       } else if ((mask & (I.VX | I.VY | I.VZ)) === 0) {
         const [vx, vy, vz] = [sp['vx'] as number, sp['vy'] as number, sp['vz'] as number];
         if (sp['coordinate_frame'] === MAV_FRAME_BODY_NED) {
@@ -171,7 +245,8 @@ export class SimAutopilot {
         } else target = { n: vx, e: vy, d: vz };
       }
       if ((mask & I.YAW_RATE) === 0) yawRate = sp['yaw_rate'] as number;
-      else if ((mask & I.YAW) === 0) yawRate = Math.max(-1, Math.min(1, wrapAngle((sp['yaw'] as number) - this.yaw) / 0.5));
+      else if ((mask & I.YAW) === 0)
+        yawRate = Math.max(-1, Math.min(1, wrapAngle((sp['yaw'] as number) - this.yaw) / 0.5));
     }
     this.airframe.step(dt, target, yawRate);
   }
@@ -179,7 +254,13 @@ export class SimAutopilot {
   #onFrame(f: MavlinkFrame): void {
     const m = decodePayload(f.def, f.payload);
     if (f.def === HEARTBEAT) {
-      this.heartbeatsHeard.push({ systemId: f.systemId, componentId: f.componentId, type: m['type'] as number, autopilot: m['autopilot'] as number, at: this.#now });
+      this.heartbeatsHeard.push({
+        systemId: f.systemId,
+        componentId: f.componentId,
+        type: m['type'] as number,
+        autopilot: m['autopilot'] as number,
+        at: this.#now,
+      });
     } else if (f.def === SET_POSITION_TARGET_LOCAL_NED) {
       if (m['target_system'] !== this.#o.systemId) return;
       this.#setpoint = m;
@@ -190,16 +271,29 @@ export class SimAutopilot {
       if (m['target_system'] !== this.#o.systemId) return;
       const command = m['command'] as number;
       this.commandsReceived.push({ command, confirmation: m['confirmation'] as number });
-      if (this.dropCommands > 0) { this.dropCommands--; return; }
-      const ack = (result: number) => this.#send(COMMAND_ACK, { command, result, target_system: f.systemId, target_component: f.componentId });
+      if (this.dropCommands > 0) {
+        this.dropCommands--;
+        return;
+      }
+      const ack = (result: number) =>
+        this.#send(COMMAND_ACK, { command, result, target_system: f.systemId, target_component: f.componentId });
       if (command === MAV_CMD.COMPONENT_ARM_DISARM) {
         this.armed = (m['param1'] as number) >= 0.5;
         ack(0);
       } else if (command === MAV_CMD.DO_SET_MODE) {
         const mode = px4CustomMode(m['param2'] as number, m['param3'] as number);
-        if (this.refuseModes !== undefined) { ack(this.refuseModes); return; }
+        if (this.refuseModes !== undefined) {
+          ack(this.refuseModes);
+          return;
+        }
         // PX4 refuses OFFBOARD unless setpoints are already streaming.
-        if ((m['param2'] as number) === PX4_MAIN_MODE.OFFBOARD && this.#now - this.#lastSetpointAt > this.#o.offboardTimeout) { ack(1); return; }
+        if (
+          (m['param2'] as number) === PX4_MAIN_MODE.OFFBOARD &&
+          this.#now - this.#lastSetpointAt > this.#o.offboardTimeout
+        ) {
+          ack(1);
+          return;
+        }
         ack(0);
         if (this.modeChangeDelay > 0) this.#pendingMode = { mode, at: this.#now + this.modeChangeDelay };
         else this.customMode = mode;

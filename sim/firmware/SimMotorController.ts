@@ -1,5 +1,10 @@
 import { twistFor, type WheelGeometry } from '../../firmware-bridge/motor/DiffDriveKinematics.js';
-import { MOTOR_FAULT, MotorFrameParser, encodeMotorMessage, type MotorMessage } from '../../firmware-bridge/motor/MotorProtocol.js';
+import {
+  MOTOR_FAULT,
+  MotorFrameParser,
+  encodeMotorMessage,
+  type MotorMessage,
+} from '../../firmware-bridge/motor/MotorProtocol.js';
 import type { FirmwareLink } from './FirmwareLink.js';
 
 export interface SimMotorControllerOptions extends WheelGeometry {
@@ -46,7 +51,14 @@ export class SimMotorController {
   #commandListeners = new Set<(id: number) => void>();
 
   constructor(link: FirmwareLink, o: SimMotorControllerOptions) {
-    this.#o = { ticksPerRev: 4096, watchdogTimeout: 0.5, reportPeriod: 0.05, fullVoltage: 12.6, drainPerSecond: 0.002, ...o };
+    this.#o = {
+      ticksPerRev: 4096,
+      watchdogTimeout: 0.5,
+      reportPeriod: 0.05,
+      fullVoltage: 12.6,
+      drainPerSecond: 0.002,
+      ...o,
+    };
     this.geometry = { wheelRadius: o.wheelRadius, wheelSeparation: o.wheelSeparation };
     this.#link = link;
     this.#voltage = this.#o.fullVoltage;
@@ -60,9 +72,13 @@ export class SimMotorController {
   }
 
   /** The time of the last step. Unit: s. */
-  get now(): number { return this.#now; }
+  get now(): number {
+    return this.#now;
+  }
 
-  get watchdogTripped(): boolean { return this.#now - this.#lastCommandAt > this.#o.watchdogTimeout; }
+  get watchdogTripped(): boolean {
+    return this.#now - this.#lastCommandAt > this.#o.watchdogTimeout;
+  }
 
   /** The body twist the motors drive at time `now` (s): zero once the watchdog tripped. */
   commandedTwist(now: number): { linear: number; angular: number } {
@@ -83,17 +99,28 @@ export class SimMotorController {
     const perRad = this.#o.ticksPerRev / (2 * Math.PI);
     this.leftTicks = Math.round(this.#leftAngle * perRad) | 0;
     this.rightTicks = Math.round(this.#rightAngle * perRad) | 0;
-    if (achieved.linear !== 0 || achieved.angular !== 0) this.#voltage = Math.max(0, this.#voltage - this.#o.drainPerSecond * dt);
+    if (achieved.linear !== 0 || achieved.angular !== 0)
+      this.#voltage = Math.max(0, this.#voltage - this.#o.drainPerSecond * dt);
     this.faults = (this.faults & ~MOTOR_FAULT.WATCHDOG) | (this.watchdogTripped ? MOTOR_FAULT.WATCHDOG : 0);
     if (now >= this.#nextReport) {
       this.#nextReport = now + this.#o.reportPeriod;
-      this.#send({ type: 'encoders', timeUs: Math.round(now * 1e6) >>> 0, leftTicks: this.leftTicks, rightTicks: this.rightTicks });
+      this.#send({
+        type: 'encoders',
+        timeUs: Math.round(now * 1e6) >>> 0,
+        leftTicks: this.leftTicks,
+        rightTicks: this.rightTicks,
+      });
     }
     if (now >= this.#nextStatus || this.faults !== this.#lastFaults) {
       this.#nextStatus = now + 1;
       this.#lastFaults = this.faults;
       this.#send({ type: 'status', faults: this.faults, lastCommandId: Math.max(0, this.lastCommandId) });
-      this.#send({ type: 'battery', voltage: this.#voltage, current: 0.5, percentage: Math.min(1, Math.max(0, (this.#voltage - 10.5) / 2.1)) });
+      this.#send({
+        type: 'battery',
+        voltage: this.#voltage,
+        current: 0.5,
+        percentage: Math.min(1, Math.max(0, (this.#voltage - 10.5) / 2.1)),
+      });
     }
   }
 
@@ -112,7 +139,9 @@ export class SimMotorController {
     return () => clearInterval(timer);
   }
 
-  detach(): void { this.#off(); }
+  detach(): void {
+    this.#off();
+  }
 
   #onMessage(m: MotorMessage): void {
     if (m.type !== 'wheel_command') return;

@@ -42,9 +42,14 @@ export const firmwareModels: Readonly<Record<string, FirmwareModel>> = {
   // The motor_bridge's framed protocol to a simulated motor controller that drives the vehicle.
   serial: {
     start: async (s) => {
-      const fw = await SerialMotorFirmware.start(s.dir, s.robot, { wheelRadius: s.wheelRadius, wheelSeparation: s.wheelSeparation });
+      const fw = await SerialMotorFirmware.start(s.dir, s.robot, {
+        wheelRadius: s.wheelRadius,
+        wheelSeparation: s.wheelSeparation,
+      });
       return {
-        get lateSteps() { return fw.lateSteps; },
+        get lateSteps() {
+          return fw.lateSteps;
+        },
         awaitBridge: (ms) => fw.awaitBridge(ms),
         awaitCommand: (n, lateMs) => fw.awaitCommand(n, lateMs),
         step: (nowS, dt, world, others) => {
@@ -60,7 +65,9 @@ export const firmwareModels: Readonly<Record<string, FirmwareModel>> = {
     start: async (s) => {
       const fw = await SerialAutopilotFirmware.start(s.dir, s.robot, s.vehicle, s.world, s.others);
       return {
-        get lateSteps() { return fw.lateSteps; },
+        get lateSteps() {
+          return fw.lateSteps;
+        },
         awaitBridge: (ms) => fw.awaitBridge(ms),
         awaitCommand: (n, lateMs) => fw.awaitSetpoints(n, lateMs),
         step: (nowS, dt) => fw.autopilot.step(nowS + dt, dt),
@@ -73,8 +80,10 @@ export const firmwareModels: Readonly<Record<string, FirmwareModel>> = {
 export function firmwareModel(name: string): FirmwareModel {
   const model = Object.hasOwn(firmwareModels, name) ? firmwareModels[name] : undefined;
   if (model === undefined) {
-    throw new OutpostError('OUTPOST_ERR_UNKNOWN_FIRMWARE_MODEL',
-      `simulated firmware ${JSON.stringify(name)} is not known; expected one of ${Object.keys(firmwareModels).join(', ')}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_UNKNOWN_FIRMWARE_MODEL',
+      `simulated firmware ${JSON.stringify(name)} is not known; expected one of ${Object.keys(firmwareModels).join(', ')}`,
+    );
   }
   return model;
 }

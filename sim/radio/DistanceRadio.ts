@@ -21,7 +21,11 @@ export interface DistanceRadioParams {
 }
 
 export const distanceRadioDefaults: DistanceRadioParams = {
-  range_m: 9, range_min_m: 0, range_max_m: 0, bytes_per_second: 0, loss: 0,
+  range_m: 9,
+  range_min_m: 0,
+  range_max_m: 0,
+  bytes_per_second: 0,
+  loss: 0,
 };
 
 /**
@@ -39,7 +43,10 @@ export class DistanceRadio implements RadioModel {
     const p = { ...distanceRadioDefaults, ...params };
     const draw = p.range_min_m < p.range_max_m;
     if (draw ? !(p.range_min_m > 0) : !(p.range_m > 0)) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `radio "distance": expected a range > 0 m, got ${draw ? `range_min_m ${p.range_min_m}` : `range_m ${p.range_m}`}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `radio "distance": expected a range > 0 m, got ${draw ? `range_min_m ${p.range_min_m}` : `range_m ${p.range_m}`}`,
+      );
     }
     checkLinkBudget('distance', p.bytes_per_second, p.loss);
     this.#params = p;

@@ -17,7 +17,13 @@ export function gridLine(x0: number, y0: number, x1: number, y1: number, visit: 
     visit(x, y);
     if (x === x1 && y === y1) return;
     const e2 = 2 * err;
-    if (e2 >= dy) { err += dy; x += sx; }
-    if (e2 <= dx) { err += dx; y += sy; }
+    if (e2 >= dy) {
+      err += dy;
+      x += sx;
+    }
+    if (e2 <= dx) {
+      err += dx;
+      y += sy;
+    }
   }
 }

@@ -12,7 +12,8 @@ function corridor(walls: number[] = [], value = CELL_OCCUPIED): GridWorld {
 /** The centre of cell (cx, 10). */
 const at = (cx: number) => ({ x: (cx + 0.5) * 0.1, y: 1.05 });
 /** Fixed shadowing: X_g and K given (no draw). */
-const fixed = (xg: number, k: number) => new LineOfSightRadio({ xg_min_db: xg, xg_max_db: xg, k_min_db: k, k_max_db: k }, new Random(1));
+const fixed = (xg: number, k: number) =>
+  new LineOfSightRadio({ xg_min_db: xg, xg_max_db: xg, k_min_db: k, k_max_db: k }, new Random(1));
 
 describe('LineOfSightRadio (IR2 signal-strength model)', () => {
   it('line of sight, 5 m: P_R = −20 − (31 + 20·log10(5/3.5)) = −54.098 dBm', () => {

@@ -40,8 +40,19 @@ export interface LineOfSightRadioParams {
 }
 
 export const lineOfSightRadioDefaults: LineOfSightRadioParams = {
-  tx_dbm: -20, threshold_dbm: -70, ref_loss_db: 31, ref_distance_m: 3.5, path_loss_exponent: 2, obstacle_exponent: 4,
-  obstacle_ref_m: 0.1, xg_min_db: 0, xg_max_db: 13, k_min_db: 0, k_max_db: 13, bytes_per_second: 0, loss: 0,
+  tx_dbm: -20,
+  threshold_dbm: -70,
+  ref_loss_db: 31,
+  ref_distance_m: 3.5,
+  path_loss_exponent: 2,
+  obstacle_exponent: 4,
+  obstacle_ref_m: 0.1,
+  xg_min_db: 0,
+  xg_max_db: 13,
+  k_min_db: 0,
+  k_max_db: 13,
+  bytes_per_second: 0,
+  loss: 0,
 };
 
 /**
@@ -81,10 +92,21 @@ export class LineOfSightRadio implements RadioModel {
   constructor(params: Partial<LineOfSightRadioParams>, rng: Random) {
     const p = { ...lineOfSightRadioDefaults, ...params };
     for (const key of ['ref_distance_m', 'obstacle_ref_m', 'path_loss_exponent', 'obstacle_exponent'] as const) {
-      if (!(p[key] > 0)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `radio "line_of_sight": expected ${key} > 0, got ${p[key]}`);
+      if (!(p[key] > 0))
+        throw new OutpostError(
+          'OUTPOST_ERR_INVALID_ARGUMENT',
+          `radio "line_of_sight": expected ${key} > 0, got ${p[key]}`,
+        );
     }
-    for (const [lo, hi] of [['xg_min_db', 'xg_max_db'], ['k_min_db', 'k_max_db']] as const) {
-      if (!(p[lo] <= p[hi])) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `radio "line_of_sight": expected ${lo} ≤ ${hi}, got ${p[lo]} > ${p[hi]}`);
+    for (const [lo, hi] of [
+      ['xg_min_db', 'xg_max_db'],
+      ['k_min_db', 'k_max_db'],
+    ] as const) {
+      if (!(p[lo] <= p[hi]))
+        throw new OutpostError(
+          'OUTPOST_ERR_INVALID_ARGUMENT',
+          `radio "line_of_sight": expected ${lo} ≤ ${hi}, got ${p[lo]} > ${p[hi]}`,
+        );
     }
     checkLinkBudget('line_of_sight', p.bytes_per_second, p.loss);
     this.#p = p;
@@ -97,7 +119,12 @@ export class LineOfSightRadio implements RadioModel {
     const [ax, ay] = world.cellOf(a.x, a.y);
     const [bx, by] = world.cellOf(b.x, b.y);
     const rssiDbm = Math.max(this.receivedDbm(world, ax, ay, bx, by), this.receivedDbm(world, bx, by, ax, ay));
-    return { up: rssiDbm > this.#p.threshold_dbm, rssiDbm, bytesPerSecond: this.#p.bytes_per_second, loss: this.#p.loss };
+    return {
+      up: rssiDbm > this.#p.threshold_dbm,
+      rssiDbm,
+      bytesPerSecond: this.#p.bytes_per_second,
+      loss: this.#p.loss,
+    };
   }
 
   /** P_R from cell (ax, ay) to cell (bx, by), one direction, as IR2 computes it. Unit: dBm. */
@@ -106,7 +133,10 @@ export class LineOfSightRadio implements RadioModel {
     let blocked = 0;
     let first = true;
     gridLine(ax, ay, bx, by, (x, y) => {
-      if (first) { first = false; return; } // the transmitter's own cell does not count
+      if (first) {
+        first = false;
+        return;
+      } // the transmitter's own cell does not count
       if (world.isBlocked(x, y)) blocked++;
     });
     const res = world.resolution;

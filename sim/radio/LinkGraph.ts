@@ -37,13 +37,25 @@ export interface LinkGraphOptions {
  * The radio link graph of the fleet at one instant: the model's verdict on every pair, and the
  * groups that can exchange data through relays (IR2's connected components, env.py).
  */
-export function computeLinkGraph(world: GridWorld, model: RadioModel, robots: readonly RobotPosition[], options: LinkGraphOptions = {}): LinkGraph {
+export function computeLinkGraph(
+  world: GridWorld,
+  model: RadioModel,
+  robots: readonly RobotPosition[],
+  options: LinkGraphOptions = {},
+): LinkGraph {
   const n = robots.length;
   const ids = new Set(robots.map((r) => r.id));
-  if (ids.size !== n) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `link graph: robot ids must be unique, got ${robots.map((r) => r.id).join(', ')}`);
+  if (ids.size !== n)
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `link graph: robot ids must be unique, got ${robots.map((r) => r.id).join(', ')}`,
+    );
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
-    while (parent[i] !== i) { parent[i] = parent[parent[i]!]!; i = parent[i]!; }
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
     return i;
   };
   const links: RadioLink[] = [];
@@ -53,8 +65,14 @@ export function computeLinkGraph(world: GridWorld, model: RadioModel, robots: re
       const b = robots[j]!;
       const q = model.link(world, a, b);
       links.push({
-        a: a.id, b: b.id, up: q.up, bytesPerSecond: q.bytesPerSecond, loss: q.loss,
-        latencySec: options.latencySec ?? 0, rssiDbm: q.rssiDbm, distanceM: Math.hypot(a.x - b.x, a.y - b.y),
+        a: a.id,
+        b: b.id,
+        up: q.up,
+        bytesPerSecond: q.bytesPerSecond,
+        loss: q.loss,
+        latencySec: options.latencySec ?? 0,
+        rssiDbm: q.rssiDbm,
+        distanceM: Math.hypot(a.x - b.x, a.y - b.y),
       });
       if (q.up) parent[find(j)] = find(i);
     }

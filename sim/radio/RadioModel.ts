@@ -30,6 +30,11 @@ export interface RadioModel {
 
 /** Checks the link budget parameters every radio model has (bytes_per_second, loss). */
 export function checkLinkBudget(model: string, bytesPerSecond: number, loss: number): void {
-  if (!(bytesPerSecond >= 0)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `radio "${model}": expected bytes_per_second ≥ 0, got ${bytesPerSecond}`);
-  if (!(loss >= 0 && loss <= 1)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `radio "${model}": expected loss in [0, 1], got ${loss}`);
+  if (!(bytesPerSecond >= 0))
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `radio "${model}": expected bytes_per_second ≥ 0, got ${bytesPerSecond}`,
+    );
+  if (!(loss >= 0 && loss <= 1))
+    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `radio "${model}": expected loss in [0, 1], got ${loss}`);
 }

@@ -34,17 +34,24 @@ export const radioModels: Readonly<Record<string, RadioModelEntry>> = {
 export function createRadioModel(name: string, params: RadioParams, rng: Random): RadioModel {
   const entry = Object.hasOwn(radioModels, name) ? radioModels[name] : undefined;
   if (entry === undefined) {
-    throw new OutpostError('OUTPOST_ERR_UNKNOWN_RADIO_MODEL',
-      `radio model ${JSON.stringify(name)} is not known; expected one of ${Object.keys(radioModels).join(', ')}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_UNKNOWN_RADIO_MODEL',
+      `radio model ${JSON.stringify(name)} is not known; expected one of ${Object.keys(radioModels).join(', ')}`,
+    );
   }
   const resolved: Record<string, number> = { ...entry.defaults };
   for (const [key, value] of Object.entries(params)) {
     if (!Object.hasOwn(entry.defaults, key)) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
-        `radio "${name}": unknown parameter ${JSON.stringify(key)}; expected one of ${Object.keys(entry.defaults).join(', ')}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `radio "${name}": unknown parameter ${JSON.stringify(key)}; expected one of ${Object.keys(entry.defaults).join(', ')}`,
+      );
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `radio "${name}": parameter ${key}: expected a finite number, got ${JSON.stringify(value)}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `radio "${name}": parameter ${key}: expected a finite number, got ${JSON.stringify(value)}`,
+      );
     }
     resolved[key] = value;
   }

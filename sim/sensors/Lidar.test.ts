@@ -8,12 +8,20 @@ import { shippedWorldsDir } from '../worlds/ShippedWorlds.js';
 import { castRay, castRayCircles, castScan, toLaserScan, type LidarSpec } from './Lidar.js';
 
 /** An all-free world with the listed cells occupied. */
-function world(width: number, height: number, blocked: Array<[number, number]> = [], resolution = 1, originX = 0, originY = 0): GridWorld {
+function world(
+  width: number,
+  height: number,
+  blocked: Array<[number, number]> = [],
+  resolution = 1,
+  originX = 0,
+  originY = 0,
+): GridWorld {
   const w = new GridWorld({ width, height, resolution, originX, originY });
   for (const [x, y] of blocked) w.cells[y * width + x] = CELL_OCCUPIED;
   return w;
 }
-const column = (x: number, height: number): Array<[number, number]> => Array.from({ length: height }, (_, y) => [x, y] as [number, number]);
+const column = (x: number, height: number): Array<[number, number]> =>
+  Array.from({ length: height }, (_, y) => [x, y] as [number, number]);
 const dir = (deg: number): [number, number] => [Math.cos((deg * Math.PI) / 180), Math.sin((deg * Math.PI) / 180)];
 const ray = (w: GridWorld, x: number, y: number, deg: number, max = 100): number => castRay(w, x, y, ...dir(deg), max);
 
@@ -38,7 +46,17 @@ describe('castRay (Amanatides–Woo)', () => {
     // at corner (3,3) the cell (3,2) beyond it is blocked: the ray grazes it there
     expect(ray(world(10, 10, [[3, 2]]), 0.5, 0.5, 45)).toBeCloseTo(2.5 * Math.SQRT2, 9);
     // a wall of cells touching only at corners is opaque
-    expect(ray(world(10, 10, [[4, 3], [3, 4]]), 0.5, 0.5, 45)).toBeCloseTo(3.5 * Math.SQRT2, 9);
+    expect(
+      ray(
+        world(10, 10, [
+          [4, 3],
+          [3, 4],
+        ]),
+        0.5,
+        0.5,
+        45,
+      ),
+    ).toBeCloseTo(3.5 * Math.SQRT2, 9);
   });
 
   it('a ray starting on a cell corner belongs to the cell it moves into', () => {
@@ -102,19 +120,41 @@ describe('castRayCircles', () => {
     expect(castRayCircles([{ x: -2, y: 2.5, radius: 0.5 }], 1, 2.5, 1, 0)).toBe(Infinity);
     expect(castRayCircles([{ x: 1.1, y: 2.5, radius: 0.5 }], 1, 2.5, 1, 0)).toBe(Infinity);
     // 3-4-5: circle centred 5 m away along (0.6, 0.8), radius 1 → 4 m
-    expect(castRayCircles([{ x: 9, y: 9, radius: 3 }, { x: 3, y: 4, radius: 1 }], 0, 0, 0.6, 0.8)).toBeCloseTo(4, 12);
+    expect(
+      castRayCircles(
+        [
+          { x: 9, y: 9, radius: 3 },
+          { x: 3, y: 4, radius: 1 },
+        ],
+        0,
+        0,
+        0.6,
+        0.8,
+      ),
+    ).toBeCloseTo(4, 12);
   });
 });
 
 describe('castScan', () => {
   const w = world(10, 5, column(7, 5));
-  const spec: LidarSpec = { beams: 4, angleMin: -Math.PI / 2, angleMax: Math.PI, rangeMin: 0.1, rangeMax: 8, noiseStd: 0 };
+  const spec: LidarSpec = {
+    beams: 4,
+    angleMin: -Math.PI / 2,
+    angleMax: Math.PI,
+    rangeMin: 0.1,
+    rangeMax: 8,
+    noiseStd: 0,
+  };
 
   it('spaces beams from angleMin to angleMax inclusive, relative to yaw', () => {
     // beams at −90°, 0°, 90°, 180° from heading 0
-    expect([...castScan(w, { x: 2.5, y: 2, yaw: 0 }, spec, new Random(1))].map((r) => +r.toFixed(5))).toEqual([2, 4.5, 3, 2.5]);
+    expect([...castScan(w, { x: 2.5, y: 2, yaw: 0 }, spec, new Random(1))].map((r) => +r.toFixed(5))).toEqual([
+      2, 4.5, 3, 2.5,
+    ]);
     // heading 90°: beams at 0°, 90°, 180°, 270°
-    expect([...castScan(w, { x: 2.5, y: 2, yaw: Math.PI / 2 }, spec, new Random(1))].map((r) => +r.toFixed(5))).toEqual([4.5, 3, 2.5, 2]);
+    expect([...castScan(w, { x: 2.5, y: 2, yaw: Math.PI / 2 }, spec, new Random(1))].map((r) => +r.toFixed(5))).toEqual(
+      [4.5, 3, 2.5, 2],
+    );
   });
 
   it('+Infinity beyond rangeMax, −Infinity below rangeMin (REP-117)', () => {
@@ -127,8 +167,14 @@ describe('castScan', () => {
 
   it('sees circle obstacles in front of walls but not behind them', () => {
     const one = { ...spec, beams: 1, angleMin: 0, angleMax: 0 };
-    expect(castScan(w, { x: 2.5, y: 2, yaw: 0 }, one, new Random(1), [{ x: 5, y: 2, radius: 0.3 }])[0]).toBeCloseTo(2.2, 6);
-    expect(castScan(w, { x: 2.5, y: 2, yaw: 0 }, one, new Random(1), [{ x: 8.5, y: 2, radius: 0.3 }])[0]).toBeCloseTo(4.5, 6);
+    expect(castScan(w, { x: 2.5, y: 2, yaw: 0 }, one, new Random(1), [{ x: 5, y: 2, radius: 0.3 }])[0]).toBeCloseTo(
+      2.2,
+      6,
+    );
+    expect(castScan(w, { x: 2.5, y: 2, yaw: 0 }, one, new Random(1), [{ x: 8.5, y: 2, radius: 0.3 }])[0]).toBeCloseTo(
+      4.5,
+      6,
+    );
   });
 
   it('adds seeded Gaussian noise: repeatable, unbiased, with the given spread, clamped to the valid range', () => {
@@ -138,8 +184,13 @@ describe('castScan', () => {
     const a = castScan(big, pose, noisy, new Random(9));
     expect(castScan(big, pose, noisy, new Random(9))).toEqual(a);
     const exact = castScan(big, pose, { ...noisy, noiseStd: 0 }, new Random(9));
-    let s = 0; let s2 = 0;
-    for (let i = 0; i < a.length; i++) { const e = a[i]! - exact[i]!; s += e; s2 += e * e; }
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < a.length; i++) {
+      const e = a[i]! - exact[i]!;
+      s += e;
+      s2 += e * e;
+    }
     expect(Math.abs(s / a.length)).toBeLessThan(0.005);
     expect(Math.sqrt(s2 / a.length)).toBeCloseTo(0.05, 2);
     const clamped = castScan(big, pose, { ...noisy, rangeMax: exact[1000]! + 0.001, noiseStd: 1 }, new Random(9));
@@ -147,20 +198,35 @@ describe('castScan', () => {
   });
 
   it('rejects a bad spec and a wrong-size output array', () => {
-    expect(() => castScan(w, { x: 1, y: 1, yaw: 0 }, { ...spec, beams: 0 }, new Random(1))).toThrow(/lidar: expected beams ≥ 1/);
+    expect(() => castScan(w, { x: 1, y: 1, yaw: 0 }, { ...spec, beams: 0 }, new Random(1))).toThrow(
+      /lidar: expected beams ≥ 1/,
+    );
     expect(() => castScan(w, { x: 1, y: 1, yaw: 0 }, { ...spec, rangeMax: Infinity }, new Random(1))).toThrow(/finite/);
-    expect(() => castScan(w, { x: 1, y: 1, yaw: 0 }, spec, new Random(1), [], new Float32Array(3))).toThrow(/holds 3 ranges, expected 4/);
+    expect(() => castScan(w, { x: 1, y: 1, yaw: 0 }, spec, new Random(1), [], new Float32Array(3))).toThrow(
+      /holds 3 ranges, expected 4/,
+    );
   });
 
   it('360 beams × 8 m at 0.1 m take well under 1 ms', () => {
     const rooms = loadMapServerMap(join(shippedWorldsDir(), 'rooms.yaml'));
-    const s360: LidarSpec = { beams: 360, angleMin: -Math.PI, angleMax: Math.PI - Math.PI / 180, rangeMin: 0.12, rangeMax: 8, noiseStd: 0.01 };
+    const s360: LidarSpec = {
+      beams: 360,
+      angleMin: -Math.PI,
+      angleMax: Math.PI - Math.PI / 180,
+      rangeMin: 0.12,
+      rangeMax: 8,
+      noiseStd: 0.01,
+    };
     const rng = new Random(3);
     const out = new Float32Array(360);
     const times: number[] = [];
     for (let k = 0; k < 300; k++) {
-      let x = 0; let y = 0;
-      do { x = rng.uniform(0, 64); y = rng.uniform(0, 48); } while (rooms.isBlocked(...rooms.cellOf(x, y)));
+      let x = 0;
+      let y = 0;
+      do {
+        x = rng.uniform(0, 64);
+        y = rng.uniform(0, 48);
+      } while (rooms.isBlocked(...rooms.cellOf(x, y)));
       const t0 = performance.now();
       castScan(rooms, { x, y, yaw: rng.uniform(-3, 3) }, s360, rng, [{ x: x + 1, y, radius: 0.2 }], out);
       times.push(performance.now() - t0);
@@ -178,7 +244,10 @@ describe('toLaserScan', () => {
     expect(msg.angle_increment).toBe(1);
     expect(msg.header.frame_id).toBe('r1/base_scan');
     const registry = defaultRegistry();
-    const back = registry.decode('sensor_msgs/msg/LaserScan', registry.encode('sensor_msgs/msg/LaserScan', msg)) as typeof msg;
+    const back = registry.decode(
+      'sensor_msgs/msg/LaserScan',
+      registry.encode('sensor_msgs/msg/LaserScan', msg),
+    ) as typeof msg;
     expect([...back.ranges]).toEqual([1, Infinity, -Infinity]);
     expect(back.range_max).toBe(8);
     expect(back.scan_time).toBeCloseTo(0.1, 6);
@@ -191,7 +260,8 @@ describe('castRay against the traversal with an edge test at every cell', () => 
     const { width, height, cells, resolution } = w;
     if (Math.abs(dx) < 1e-12) dx = 0;
     if (Math.abs(dy) < 1e-12) dy = 0;
-    const blocked = (cx: number, cy: number): boolean => cx < 0 || cy < 0 || cx >= width || cy >= height || cells[cy * width + cx] !== 0;
+    const blocked = (cx: number, cy: number): boolean =>
+      cx < 0 || cy < 0 || cx >= width || cy >= height || cells[cy * width + cx] !== 0;
     const gx = (x - w.originX) / resolution;
     const gy = (y - w.originY) / resolution;
     let ix = Math.floor(gx);
@@ -231,7 +301,10 @@ describe('castRay against the traversal with an edge test at every cell', () => 
 
   it('returns the same distance for random rays, axis-aligned and diagonal rays, starts on cell edges and rays that leave the map', () => {
     let seed = 21;
-    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     const w = new GridWorld({ width: 37, height: 23, resolution: 0.1, originX: -1, originY: 0.5 });
     for (let i = 0; i < w.cells.length; i++) if (rand() < 0.04) w.cells[i] = CELL_OCCUPIED;
     for (let k = 0; k < 20000; k++) {
@@ -247,7 +320,13 @@ describe('castRay against the traversal with an edge test at every cell', () => 
 
 describe('castScan with other robots against castRay and the per-beam circle test', () => {
   // castRayCircles as it was, obstacle offsets recomputed for every beam.
-  const circlesReference = (obstacles: ReadonlyArray<{ x: number; y: number; radius: number }>, x: number, y: number, dx: number, dy: number): number => {
+  const circlesReference = (
+    obstacles: ReadonlyArray<{ x: number; y: number; radius: number }>,
+    x: number,
+    y: number,
+    dx: number,
+    dy: number,
+  ): number => {
     let best = Infinity;
     for (const o of obstacles) {
       const ox = o.x - x;
@@ -266,24 +345,48 @@ describe('castScan with other robots against castRay and the per-beam circle tes
 
   it('gives the same ranges and draws the same noise, with the sensing robot itself among the obstacles', () => {
     const w = loadMapServerMap(join(shippedWorldsDir(), 'rooms.yaml'));
-    const spec: LidarSpec = { beams: 360, angleMin: -Math.PI, angleMax: Math.PI - (2 * Math.PI) / 360, rangeMin: 0.05, rangeMax: 8, noiseStd: 0.01 };
+    const spec: LidarSpec = {
+      beams: 360,
+      angleMin: -Math.PI,
+      angleMax: Math.PI - (2 * Math.PI) / 360,
+      rangeMin: 0.05,
+      rangeMax: 8,
+      noiseStd: 0.01,
+    };
     let seed = 8;
-    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     for (let k = 0; k < 30; k++) {
       let x = 0;
       let y = 0;
-      do { x = w.originX + rand() * w.width * w.resolution; y = w.originY + rand() * w.height * w.resolution; }
-      while (w.cells[Math.floor((y - w.originY) / w.resolution) * w.width + Math.floor((x - w.originX) / w.resolution)] !== 0);
+      do {
+        x = w.originX + rand() * w.width * w.resolution;
+        y = w.originY + rand() * w.height * w.resolution;
+      } while (
+        w.cells[Math.floor((y - w.originY) / w.resolution) * w.width + Math.floor((x - w.originX) / w.resolution)] !== 0
+      );
       const pose = { x, y, yaw: rand() * 6 };
-      const others = [{ x, y, radius: 0.2 }, { x: x + 0.5 + rand() * 3, y: y + rand() - 0.5, radius: 0.2 }, { x: x - 2, y: y + 2, radius: 0.3 }];
+      const others = [
+        { x, y, radius: 0.2 },
+        { x: x + 0.5 + rand() * 3, y: y + rand() - 0.5, radius: 0.2 },
+        { x: x - 2, y: y + 2, radius: 0.3 },
+      ];
       const got = castScan(w, pose, spec, new Random(k), others);
       const rng = new Random(k);
       const inc = (spec.angleMax - spec.angleMin) / (spec.beams - 1);
       for (let i = 0; i < spec.beams; i++) {
         const a = pose.yaw + spec.angleMin + i * inc;
-        const d = Math.min(castRay(w, x, y, Math.cos(a), Math.sin(a), spec.rangeMax), circlesReference(others, x, y, Math.cos(a), Math.sin(a)));
-        const want = !(d <= spec.rangeMax) ? Infinity : d < spec.rangeMin ? -Infinity
-          : Math.fround(Math.min(spec.rangeMax, Math.max(spec.rangeMin, d + spec.noiseStd * rng.normal())));
+        const d = Math.min(
+          castRay(w, x, y, Math.cos(a), Math.sin(a), spec.rangeMax),
+          circlesReference(others, x, y, Math.cos(a), Math.sin(a)),
+        );
+        const want = !(d <= spec.rangeMax)
+          ? Infinity
+          : d < spec.rangeMin
+            ? -Infinity
+            : Math.fround(Math.min(spec.rangeMax, Math.max(spec.rangeMin, d + spec.noiseStd * rng.normal())));
         expect(got[i]).toBe(want);
       }
     }

@@ -89,8 +89,12 @@ export function castRay(world: GridWorld, x: number, y: number, dx: number, dy: 
     } else {
       const t = Math.min(tx, ty);
       if (t > maxT) return Infinity;
-      if (isBlocked(cells, width, height, ix + sx, iy) || isBlocked(cells, width, height, ix, iy + sy)
-        || isBlocked(cells, width, height, ix + sx, iy + sy)) return t * resolution;
+      if (
+        isBlocked(cells, width, height, ix + sx, iy) ||
+        isBlocked(cells, width, height, ix, iy + sy) ||
+        isBlocked(cells, width, height, ix + sx, iy + sy)
+      )
+        return t * resolution;
       ix += sx;
       iy += sy;
       tx += deltaX;
@@ -109,7 +113,13 @@ function isBlocked(cells: Uint8Array, width: number, height: number, cx: number,
  * (|p + t·d − c| = r); +Infinity if none is hit. A circle containing the start is skipped (the
  * sensing robot's own body, if the caller lists it). Unit: m.
  */
-export function castRayCircles(obstacles: readonly CircleObstacle[], x: number, y: number, dx: number, dy: number): number {
+export function castRayCircles(
+  obstacles: readonly CircleObstacle[],
+  x: number,
+  y: number,
+  dx: number,
+  dy: number,
+): number {
   return castRayRelative(relativeCircles(obstacles, x, y), dx, dy);
 }
 
@@ -148,11 +158,21 @@ function castRayRelative(rel: Float64Array, dx: number, dy: number): number {
 }
 
 function checkSpec(s: LidarSpec): void {
-  const ok = Number.isInteger(s.beams) && s.beams >= 1 && Number.isFinite(s.angleMin) && Number.isFinite(s.angleMax)
-    && s.angleMax >= s.angleMin && s.rangeMin >= 0 && s.rangeMax > s.rangeMin && Number.isFinite(s.rangeMax) && s.noiseStd >= 0;
+  const ok =
+    Number.isInteger(s.beams) &&
+    s.beams >= 1 &&
+    Number.isFinite(s.angleMin) &&
+    Number.isFinite(s.angleMax) &&
+    s.angleMax >= s.angleMin &&
+    s.rangeMin >= 0 &&
+    s.rangeMax > s.rangeMin &&
+    Number.isFinite(s.rangeMax) &&
+    s.noiseStd >= 0;
   if (!ok) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT',
-      `lidar: expected beams ≥ 1, angleMin ≤ angleMax, 0 ≤ rangeMin < rangeMax (finite), noiseStd ≥ 0; got ${JSON.stringify(s)}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `lidar: expected beams ≥ 1, angleMin ≤ angleMax, 0 ≤ rangeMin < rangeMax (finite), noiseStd ≥ 0; got ${JSON.stringify(s)}`,
+    );
   }
 }
 
@@ -170,12 +190,20 @@ export function beamIncrement(spec: LidarSpec): number {
  * noiseStd is 0), in beam order. `out`, when given, is filled and returned (no allocation).
  */
 export function castScan(
-  world: GridWorld, pose: Pose2D, spec: LidarSpec, rng: Random, obstacles: readonly CircleObstacle[] = [], out?: Float32Array,
+  world: GridWorld,
+  pose: Pose2D,
+  spec: LidarSpec,
+  rng: Random,
+  obstacles: readonly CircleObstacle[] = [],
+  out?: Float32Array,
 ): Float32Array {
   checkSpec(spec);
   const ranges = out ?? new Float32Array(spec.beams);
   if (ranges.length !== spec.beams) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `lidar: output array holds ${ranges.length} ranges, expected ${spec.beams}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `lidar: output array holds ${ranges.length} ranges, expected ${spec.beams}`,
+    );
   }
   const inc = beamIncrement(spec);
   const circles = obstacles.length > 0 ? relativeCircles(obstacles, pose.x, pose.y) : undefined;
@@ -208,7 +236,11 @@ export interface ScanStamp {
  * The sensor_msgs/msg/LaserScan of a scan. The simulated scan is instantaneous, so
  * time_increment is 0; intensities are left empty (allowed by the message definition).
  */
-export function toLaserScan(ranges: Float32Array, spec: LidarSpec, at: ScanStamp): MessageOf<'sensor_msgs/msg/LaserScan'> {
+export function toLaserScan(
+  ranges: Float32Array,
+  spec: LidarSpec,
+  at: ScanStamp,
+): MessageOf<'sensor_msgs/msg/LaserScan'> {
   checkSpec(spec);
   return {
     header: { stamp: { sec: at.stamp.sec, nanosec: at.stamp.nanosec }, frame_id: at.frameId },

@@ -51,9 +51,15 @@ describe('DiffDriveVehicle', () => {
 
   it('is created by model name, with a clear error for an unknown one', () => {
     expect(createVehicle('diff_drive', { x: 0, y: 0, yaw: 0 }).kind).toBe('diff_drive');
-    expect(() => createVehicle('tank', { x: 0, y: 0, yaw: 0 })).toThrow(/"tank" is not known; expected one of diff_drive/);
+    expect(() => createVehicle('tank', { x: 0, y: 0, yaw: 0 })).toThrow(
+      /"tank" is not known; expected one of diff_drive/,
+    );
     let code: unknown;
-    try { createVehicle('tank', { x: 0, y: 0, yaw: 0 }); } catch (err) { code = (err as { code?: unknown }).code; }
+    try {
+      createVehicle('tank', { x: 0, y: 0, yaw: 0 });
+    } catch (err) {
+      code = (err as { code?: unknown }).code;
+    }
     expect(code).toBe('OUTPOST_ERR_UNKNOWN_VEHICLE_MODEL');
     // An inherited name is no model either.
     expect(() => createVehicle('toString', { x: 0, y: 0, yaw: 0 })).toThrow(/is not known/);

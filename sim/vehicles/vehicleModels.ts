@@ -20,7 +20,10 @@ export const vehicleModels: Readonly<Record<string, (pose: Pose2D, params: Vehic
 export function createVehicle(kind: string, pose: Pose2D, params: VehicleParams = {}): Vehicle {
   const make = Object.hasOwn(vehicleModels, kind) ? vehicleModels[kind] : undefined;
   if (make === undefined) {
-    throw new OutpostError('OUTPOST_ERR_UNKNOWN_VEHICLE_MODEL', `vehicle model ${JSON.stringify(kind)} is not known; expected one of ${Object.keys(vehicleModels).join(', ')}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_UNKNOWN_VEHICLE_MODEL',
+      `vehicle model ${JSON.stringify(kind)} is not known; expected one of ${Object.keys(vehicleModels).join(', ')}`,
+    );
   }
   return make(pose, params);
 }

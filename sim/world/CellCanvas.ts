@@ -42,7 +42,13 @@ export class CellCanvas {
   disc(cx: number, cy: number, r: number, value: number): void {
     for (let y = Math.floor(cy - r); y <= Math.ceil(cy + r); y++) {
       for (let x = Math.floor(cx - r); x <= Math.ceil(cx + r); x++) {
-        if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r * r && x >= 0 && y >= 0 && x < this.width && y < this.height) {
+        if (
+          (x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r * r &&
+          x >= 0 &&
+          y >= 0 &&
+          x < this.width &&
+          y < this.height
+        ) {
           this.cells[y * this.width + x] = value;
         }
       }

@@ -4,11 +4,7 @@ import { closeBorder, keepLargestFreeComponent, labelFreeComponents } from './Fr
 describe('FreeSpace', () => {
   it('labels 4-connected components (a diagonal touch does not connect) and fills the smaller pockets', () => {
     // 0 = free, 1 = occupied; rows bottom-up
-    const cells = Uint8Array.from([
-      0, 0, 1, 0,
-      0, 1, 0, 1,
-      1, 1, 1, 0,
-    ]);
+    const cells = Uint8Array.from([0, 0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 0]);
     const { labels, sizes } = labelFreeComponents(cells, 4, 3);
     expect(sizes).toEqual([3, 1, 1, 1]);
     expect(labels[0]).toBe(labels[4]);

@@ -5,7 +5,11 @@ import { CELL_FREE, CELL_OCCUPIED } from './GridWorld.js';
  * between two blocked cells that touch at a corner). `labels[i]` is the component index of free
  * cell i (0-based) or -1 for a blocked cell; `sizes[k]` the cell count of component k.
  */
-export function labelFreeComponents(cells: Uint8Array, width: number, height: number): { labels: Int32Array; sizes: number[] } {
+export function labelFreeComponents(
+  cells: Uint8Array,
+  width: number,
+  height: number,
+): { labels: Int32Array; sizes: number[] } {
   const labels = new Int32Array(cells.length).fill(-1);
   const sizes: number[] = [];
   const stack = new Int32Array(cells.length);
@@ -21,7 +25,10 @@ export function labelFreeComponents(cells: Uint8Array, width: number, height: nu
       size++;
       const x = i % width;
       const push = (j: number): void => {
-        if (cells[j] === CELL_FREE && labels[j] === -1) { labels[j] = k; stack[top++] = j; }
+        if (cells[j] === CELL_FREE && labels[j] === -1) {
+          labels[j] = k;
+          stack[top++] = j;
+        }
       };
       if (x > 0) push(i - 1);
       if (x < width - 1) push(i + 1);
@@ -44,7 +51,10 @@ export function keepLargestFreeComponent(cells: Uint8Array, width: number, heigh
   for (let k = 1; k < sizes.length; k++) if (sizes[k]! > sizes[best]!) best = k;
   let filled = 0;
   for (let i = 0; i < cells.length; i++) {
-    if (labels[i] !== -1 && labels[i] !== best) { cells[i] = CELL_OCCUPIED; filled++; }
+    if (labels[i] !== -1 && labels[i] !== best) {
+      cells[i] = CELL_OCCUPIED;
+      filled++;
+    }
   }
   return filled;
 }
@@ -53,7 +63,8 @@ export function keepLargestFreeComponent(cells: Uint8Array, width: number, heigh
 export function closeBorder(cells: Uint8Array, width: number, height: number, thickness = 1): void {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      if (x < thickness || y < thickness || x >= width - thickness || y >= height - thickness) cells[y * width + x] = CELL_OCCUPIED;
+      if (x < thickness || y < thickness || x >= width - thickness || y >= height - thickness)
+        cells[y * width + x] = CELL_OCCUPIED;
     }
   }
 }

@@ -36,9 +36,13 @@ export class GridWorld {
 
   constructor(o: GridWorldOptions) {
     if (!Number.isInteger(o.width) || !Number.isInteger(o.height) || o.width <= 0 || o.height <= 0) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `world: width and height must be positive integers, got ${o.width}×${o.height}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `world: width and height must be positive integers, got ${o.width}×${o.height}`,
+      );
     }
-    if (!(o.resolution > 0)) throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `world: resolution must be > 0 m, got ${o.resolution}`);
+    if (!(o.resolution > 0))
+      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `world: resolution must be > 0 m, got ${o.resolution}`);
     this.width = o.width;
     this.height = o.height;
     this.resolution = o.resolution;
@@ -46,7 +50,10 @@ export class GridWorld {
     this.originY = o.originY ?? 0;
     this.cells = o.cells ?? new Uint8Array(o.width * o.height);
     if (this.cells.length !== o.width * o.height) {
-      throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `world: expected ${o.width * o.height} cells, got ${this.cells.length}`);
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `world: expected ${o.width * o.height} cells, got ${this.cells.length}`,
+      );
     }
     this.name = o.name ?? `${o.width}x${o.height}@${o.resolution}m`;
   }

@@ -21,7 +21,8 @@ describe('MapImage', () => {
   });
 
   it('rejects anything else, quoting its first bytes', () => {
-    expect(() => decodeMapImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0]), 'photo.jpg'))
-      .toThrow('map image photo.jpg: expected a PGM (magic "P5" or "P2") or PNG file, got bytes starting "...." (supported formats: pgm, png)');
+    expect(() => decodeMapImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0]), 'photo.jpg')).toThrow(
+      'map image photo.jpg: expected a PGM (magic "P5" or "P2") or PNG file, got bytes starting "...." (supported formats: pgm, png)',
+    );
   });
 });

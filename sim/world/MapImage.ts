@@ -32,10 +32,7 @@ export const mapImageFormats: Record<string, MapImageFormat> = {
     matches: (b) => b.length >= 2 && b[0] === 0x50 && (b[1] === 0x35 || b[1] === 0x32), // "P5" | "P2"
     decode: parsePgm,
   },
-  png: {
-    matches: (b) => PNG_MAGIC.every((v, i) => b[i] === v),
-    decode: decodePng,
-  },
+  png: { matches: (b) => PNG_MAGIC.every((v, i) => b[i] === v), decode: decodePng },
 };
 
 /** Reads and decodes a PGM (P5/P2) or PNG map image; anything else is OUTPOST_ERR_WORLD_FILE. */
@@ -44,7 +41,11 @@ export function readMapImage(file: string): MapImage {
   try {
     bytes = readFileSync(file);
   } catch (cause) {
-    throw new OutpostError('OUTPOST_ERR_WORLD_FILE', `map image ${file}: cannot read it (${(cause as Error).message})`, { cause });
+    throw new OutpostError(
+      'OUTPOST_ERR_WORLD_FILE',
+      `map image ${file}: cannot read it (${(cause as Error).message})`,
+      { cause },
+    );
   }
   return decodeMapImage(bytes, file);
 }
@@ -53,9 +54,13 @@ export function decodeMapImage(bytes: Uint8Array, file: string): MapImage {
   for (const format of Object.values(mapImageFormats)) {
     if (format.matches(bytes)) return format.decode(bytes, file);
   }
-  const head = Buffer.from(bytes.subarray(0, 4)).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
-  throw new OutpostError('OUTPOST_ERR_WORLD_FILE',
-    `map image ${file}: expected a PGM (magic "P5" or "P2") or PNG file, got bytes starting "${head}" (supported formats: ${Object.keys(mapImageFormats).join(', ')})`);
+  const head = Buffer.from(bytes.subarray(0, 4))
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '.');
+  throw new OutpostError(
+    'OUTPOST_ERR_WORLD_FILE',
+    `map image ${file}: expected a PGM (magic "P5" or "P2") or PNG file, got bytes starting "${head}" (supported formats: ${Object.keys(mapImageFormats).join(', ')})`,
+  );
 }
 
 function decodePng(bytes: Uint8Array, file: string): MapImage {
@@ -64,13 +69,20 @@ function decodePng(bytes: Uint8Array, file: string): MapImage {
     // skipRescale keeps 16-bit samples as 16-bit (and 1/2/4-bit grey as is); palettes still expand to 8-bit RGBA.
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true });
   } catch (cause) {
-    throw new OutpostError('OUTPOST_ERR_WORLD_FILE', `map image ${file}: expected a valid PNG, got a broken one (${(cause as Error).message})`, { cause });
+    throw new OutpostError(
+      'OUTPOST_ERR_WORLD_FILE',
+      `map image ${file}: expected a valid PNG, got a broken one (${(cause as Error).message})`,
+      { cause },
+    );
   }
   const paletted = (png.colorType & 1) !== 0;
   const maxval = paletted ? 255 : 2 ** png.depth - 1;
   const data = png.data as unknown as Uint8Array | Uint16Array;
   if (data.length !== png.width * png.height * 4) {
-    throw new OutpostError('OUTPOST_ERR_WORLD_FILE', `map image ${file}: expected ${png.width * png.height} RGBA pixels, decoded ${Math.floor(data.length / 4)}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_WORLD_FILE',
+      `map image ${file}: expected ${png.width * png.height} RGBA pixels, decoded ${Math.floor(data.length / 4)}`,
+    );
   }
   return { width: png.width, height: png.height, channels: 4, maxval, hasAlpha: png.alpha, data };
 }

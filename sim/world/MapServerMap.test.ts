@@ -15,8 +15,19 @@ let n = 0;
 function mapFiles(image: Uint8Array | string, ext: string, yaml: Record<string, unknown> = {}): string {
   const base = `m${n++}`;
   writeFileSync(join(dir, `${base}.${ext}`), image);
-  const fields = { image: `${base}.${ext}`, resolution: 0.5, origin: [1, -2, 0], negate: 0, occupied_thresh: 0.65, free_thresh: 0.196, ...yaml };
-  const text = Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n');
+  const fields = {
+    image: `${base}.${ext}`,
+    resolution: 0.5,
+    origin: [1, -2, 0],
+    negate: 0,
+    occupied_thresh: 0.65,
+    free_thresh: 0.196,
+    ...yaml,
+  };
+  const text = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join('\n');
   writeFileSync(join(dir, `${base}.yaml`), `${text}\n`);
   return join(dir, `${base}.yaml`);
 }
@@ -51,7 +62,11 @@ function png(width: number, height: number, rgba: number[], colorType: 0 | 2 | 4
 
 function expectWorldFileError(f: () => unknown, pattern: RegExp): void {
   let err: unknown;
-  try { f(); } catch (e) { err = e; }
+  try {
+    f();
+  } catch (e) {
+    err = e;
+  }
   expect(isOutpostError(err, 'OUTPOST_ERR_WORLD_FILE'), String(err)).toBe(true);
   expect((err as Error).message).toMatch(pattern);
 }
@@ -60,10 +75,21 @@ describe('loadMapServerMap: PGM', () => {
   it('P5: thresholds as map_server, top row flipped to the top, origin and resolution kept', () => {
     // p = (255 − v)/255: 254 → 0.004 free; 0 → 1 occupied; 205 → 0.196 unknown (not < 0.196);
     // 166 → 0.349 unknown; 89 → 0.651 occupied (> 0.65); 90 → 0.647 unknown; 206 → 0.192 free.
-    const y = mapFiles(p5([[254, 0, 205], [166, 89, 90], [206, 254, 254]]), 'pgm');
+    const y = mapFiles(
+      p5([
+        [254, 0, 205],
+        [166, 89, 90],
+        [206, 254, 254],
+      ]),
+      'pgm',
+    );
     const w = loadMapServerMap(y);
     expect([w.width, w.height, w.resolution, w.originX, w.originY]).toEqual([3, 3, 0.5, 1, -2]);
-    expect(rowsTopFirst(w)).toEqual([[F, O, U], [U, O, U], [F, F, F]]);
+    expect(rowsTopFirst(w)).toEqual([
+      [F, O, U],
+      [U, O, U],
+      [F, F, F],
+    ]);
     // cell (0,0) is the image's bottom-left pixel
     expect(w.cells[0]).toBe(F);
     expect(w.cells[2 * 3 + 1]).toBe(O);
@@ -78,7 +104,10 @@ describe('loadMapServerMap: PGM', () => {
   it('P2 ASCII with comments and maxval 15 (shade = v / maxval)', () => {
     const y = mapFiles('P2\n# ascii\n2 2\n# a comment\n15\n15 0\n 3 8\n', 'pgm');
     // p = 1 − v/15: 15 → 0 free; 0 → 1 occupied; 3 → 0.8 occupied; 8 → 0.467 unknown
-    expect(rowsTopFirst(loadMapServerMap(y))).toEqual([[F, O], [O, U]]);
+    expect(rowsTopFirst(loadMapServerMap(y))).toEqual([
+      [F, O],
+      [O, U],
+    ]);
   });
 
   it('16-bit P5 (big-endian samples)', () => {
@@ -153,7 +182,10 @@ describe('loadMapServerMap: malformed input names the file and what was expected
   it('missing YAML file, not YAML, not a mapping', () => {
     expectWorldFileError(() => loadMapServerMap(join(dir, 'nope.yaml')), /nope\.yaml: cannot read it/);
     writeFileSync(join(dir, 'bad.yaml'), 'image: [unclosed');
-    expectWorldFileError(() => loadMapServerMap(join(dir, 'bad.yaml')), /bad\.yaml: expected map_server YAML, got a parse error/);
+    expectWorldFileError(
+      () => loadMapServerMap(join(dir, 'bad.yaml')),
+      /bad\.yaml: expected map_server YAML, got a parse error/,
+    );
     writeFileSync(join(dir, 'list.yaml'), '- 1\n- 2\n');
     expectWorldFileError(() => loadMapServerMap(join(dir, 'list.yaml')), /list\.yaml: expected a YAML mapping/);
   });
@@ -165,29 +197,58 @@ describe('loadMapServerMap: malformed input names the file and what was expected
   });
 
   it('bad magic', () => {
-    expectWorldFileError(() => loadMapServerMap(mapFiles('GIF89a....', 'pgm')), /expected a PGM \(magic "P5" or "P2"\) or PNG file, got bytes starting "GIF8"/);
+    expectWorldFileError(
+      () => loadMapServerMap(mapFiles('GIF89a....', 'pgm')),
+      /expected a PGM \(magic "P5" or "P2"\) or PNG file, got bytes starting "GIF8"/,
+    );
     expectWorldFileError(() => loadMapServerMap(mapFiles('P6\n1 1\n255\nabc', 'pgm')), /expected a PGM/);
   });
 
   it('truncated or malformed PGM', () => {
-    expectWorldFileError(() => loadMapServerMap(mapFiles(p5([[1, 2, 3, 4]]).subarray(0, -2), 'pgm')), /truncated raster: expected 4 bytes for 4×1 at maxval 255, got 2/);
-    expectWorldFileError(() => loadMapServerMap(mapFiles('P5\n4\n', 'pgm')), /expected a height from 1 to \d+ in the PGM header, got no number/);
+    expectWorldFileError(
+      () => loadMapServerMap(mapFiles(p5([[1, 2, 3, 4]]).subarray(0, -2), 'pgm')),
+      /truncated raster: expected 4 bytes for 4×1 at maxval 255, got 2/,
+    );
+    expectWorldFileError(
+      () => loadMapServerMap(mapFiles('P5\n4\n', 'pgm')),
+      /expected a height from 1 to \d+ in the PGM header, got no number/,
+    );
     expectWorldFileError(() => loadMapServerMap(mapFiles('P5\n0 4 255\n', 'pgm')), /expected a width from 1/);
-    expectWorldFileError(() => loadMapServerMap(mapFiles('P5 1 1 70000 ab', 'pgm')), /expected a maxval from 1 to 65535.*got 70000/);
-    expectWorldFileError(() => loadMapServerMap(mapFiles('P2 2 1 255 12', 'pgm')), /expected 2 samples, sample 1 is missing/);
-    expectWorldFileError(() => loadMapServerMap(mapFiles('P2 2 1 100 12 101', 'pgm')), /sample 1 .* is 101, above maxval 100/);
+    expectWorldFileError(
+      () => loadMapServerMap(mapFiles('P5 1 1 70000 ab', 'pgm')),
+      /expected a maxval from 1 to 65535.*got 70000/,
+    );
+    expectWorldFileError(
+      () => loadMapServerMap(mapFiles('P2 2 1 255 12', 'pgm')),
+      /expected 2 samples, sample 1 is missing/,
+    );
+    expectWorldFileError(
+      () => loadMapServerMap(mapFiles('P2 2 1 100 12 101', 'pgm')),
+      /sample 1 .* is 101, above maxval 100/,
+    );
   });
 
   it('broken PNG', () => {
     const bytes = png(4, 4, new Array(64).fill(255), 6);
-    expectWorldFileError(() => loadMapServerMap(mapFiles(bytes.subarray(0, 40), 'png')), /expected a valid PNG, got a broken one/);
+    expectWorldFileError(
+      () => loadMapServerMap(mapFiles(bytes.subarray(0, 40), 'png')),
+      /expected a valid PNG, got a broken one/,
+    );
   });
 });
 
 describe('saveMapServerMap', () => {
   it('round-trips cells, resolution and origin through YAML + P5 PGM', () => {
     const cells = Uint8Array.from([F, O, U, F, F, O]);
-    const w = new GridWorld({ width: 3, height: 2, resolution: 0.05, originX: -1.5, originY: 2.25, cells, name: 'tiny' });
+    const w = new GridWorld({
+      width: 3,
+      height: 2,
+      resolution: 0.05,
+      originX: -1.5,
+      originY: 2.25,
+      cells,
+      name: 'tiny',
+    });
     const out = saveMapServerMap(w, join(dir, 'saved.yaml'));
     expect(out.imagePath).toBe(join(dir, 'saved.pgm'));
     const yaml = readFileSync(out.yamlPath, 'utf8');

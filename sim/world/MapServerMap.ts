@@ -63,7 +63,11 @@ export const mapModes: Record<MapMode, PixelClassifier> = {
 /** Reads and checks a map_server YAML file (not its image). */
 export function readMapServerMetadata(yamlPath: string): MapServerMetadata {
   const fail = (what: string, cause?: unknown): never => {
-    throw new OutpostError('OUTPOST_ERR_WORLD_FILE', `map ${yamlPath}: ${what}`, cause === undefined ? undefined : { cause });
+    throw new OutpostError(
+      'OUTPOST_ERR_WORLD_FILE',
+      `map ${yamlPath}: ${what}`,
+      cause === undefined ? undefined : { cause },
+    );
   };
   let text = '';
   try {
@@ -77,20 +81,28 @@ export function readMapServerMetadata(yamlPath: string): MapServerMetadata {
   } catch (cause) {
     fail(`expected map_server YAML, got a parse error (${(cause as Error).message})`, cause);
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail('expected a YAML mapping with image, resolution, origin, negate, occupied_thresh, free_thresh');
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    fail('expected a YAML mapping with image, resolution, origin, negate, occupied_thresh, free_thresh');
   const y = doc as Record<string, unknown>;
-  const need = (key: string): unknown => (y[key] === undefined || y[key] === null ? fail(`missing field "${key}"`) : y[key]);
+  const need = (key: string): unknown =>
+    y[key] === undefined || y[key] === null ? fail(`missing field "${key}"`) : y[key];
   const number = (key: string): number => {
     const v = need(key);
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`field "${key}": expected a number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      fail(`field "${key}": expected a number, got ${JSON.stringify(v)}`);
     return v as number;
   };
   const image = need('image');
-  if (typeof image !== 'string' || image.length === 0) fail(`field "image": expected a file name, got ${JSON.stringify(image)}`);
+  if (typeof image !== 'string' || image.length === 0)
+    fail(`field "image": expected a file name, got ${JSON.stringify(image)}`);
   const resolution = number('resolution');
   if (!(resolution > 0)) fail(`field "resolution": expected metres per pixel > 0, got ${resolution}`);
   const origin = need('origin');
-  if (!Array.isArray(origin) || origin.length !== 3 || !origin.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+  if (
+    !Array.isArray(origin) ||
+    origin.length !== 3 ||
+    !origin.every((v) => typeof v === 'number' && Number.isFinite(v))
+  ) {
     fail(`field "origin": expected [x, y, yaw] (three numbers), got ${JSON.stringify(origin)}`);
   }
   const [ox, oy, yaw] = origin as [number, number, number];
@@ -101,10 +113,14 @@ export function readMapServerMetadata(yamlPath: string): MapServerMetadata {
   }
   const occupiedThresh = number('occupied_thresh');
   const freeThresh = number('free_thresh');
-  for (const [k, v] of [['occupied_thresh', occupiedThresh], ['free_thresh', freeThresh]] as const) {
+  for (const [k, v] of [
+    ['occupied_thresh', occupiedThresh],
+    ['free_thresh', freeThresh],
+  ] as const) {
     if (v < 0 || v > 1) fail(`field "${k}": expected a probability in [0, 1], got ${v}`);
   }
-  if (freeThresh > occupiedThresh) fail(`expected free_thresh ≤ occupied_thresh, got free_thresh ${freeThresh} > occupied_thresh ${occupiedThresh}`);
+  if (freeThresh > occupiedThresh)
+    fail(`expected free_thresh ≤ occupied_thresh, got free_thresh ${freeThresh} > occupied_thresh ${occupiedThresh}`);
   const mode = y.mode ?? 'trinary';
   if (typeof mode !== 'string' || !Object.hasOwn(mapModes, mode)) {
     fail(`field "mode": expected one of ${Object.keys(mapModes).join(', ')}, got ${JSON.stringify(mode)}`);
@@ -136,7 +152,15 @@ export function loadMapServerMap(yamlPath: string): GridWorld {
       cells[out + col] = classify(rgb, a, img, m);
     }
   }
-  return new GridWorld({ width, height, resolution: m.resolution, originX: m.origin[0], originY: m.origin[1], cells, name: yamlPath });
+  return new GridWorld({
+    width,
+    height,
+    resolution: m.resolution,
+    originX: m.origin[0],
+    originY: m.origin[1],
+    cells,
+    name: yamlPath,
+  });
 }
 
 /** Pixel values map_saver writes for trinary maps, and the thresholds that read them back. */
@@ -151,7 +175,11 @@ const SAVE_FREE_THRESH = 0.196;
  * way ROS 1 map_saver does (free 254, occupied 0, unknown 205; thresholds 0.65 / 0.196), so that
  * map_server, nav2 and loadMapServerMap all read back the same cells. Returns both paths.
  */
-export function saveMapServerMap(world: GridWorld, yamlPath: string, comment?: string): { yamlPath: string; imagePath: string } {
+export function saveMapServerMap(
+  world: GridWorld,
+  yamlPath: string,
+  comment?: string,
+): { yamlPath: string; imagePath: string } {
   const imagePath = join(dirname(yamlPath), `${basename(yamlPath, extname(yamlPath))}.pgm`);
   const { width, height } = world;
   const pixels = new Uint8Array(width * height);
@@ -178,7 +206,9 @@ export function saveMapServerMap(world: GridWorld, yamlPath: string, comment?: s
     writeFileSync(imagePath, encodePgm(width, height, pixels, note));
     writeFileSync(yamlPath, yaml);
   } catch (cause) {
-    throw new OutpostError('OUTPOST_ERR_WORLD_FILE', `map ${yamlPath}: cannot write it (${(cause as Error).message})`, { cause });
+    throw new OutpostError('OUTPOST_ERR_WORLD_FILE', `map ${yamlPath}: cannot write it (${(cause as Error).message})`, {
+      cause,
+    });
   }
   return { yamlPath, imagePath };
 }

@@ -20,9 +20,13 @@ describe('PgmImage', () => {
   });
 
   it('names the file and the problem', () => {
-    expect(() => parsePgm(Buffer.from('P5 2 2 255\nab'), 'short.pgm')).toThrow('map image short.pgm: truncated raster: expected 4 bytes for 2×2 at maxval 255, got 2');
+    expect(() => parsePgm(Buffer.from('P5 2 2 255\nab'), 'short.pgm')).toThrow(
+      'map image short.pgm: truncated raster: expected 4 bytes for 2×2 at maxval 255, got 2',
+    );
     expect(() => parsePgm(Buffer.from('P5 2x 2 255\nabcd'), 'x.pgm')).toThrow(/expected a width/);
-    expect(() => parsePgm(Buffer.from('P52 2 255\nabcd'), 'x.pgm')).toThrow(/expected whitespace after the magic number/);
+    expect(() => parsePgm(Buffer.from('P52 2 255\nabcd'), 'x.pgm')).toThrow(
+      /expected whitespace after the magic number/,
+    );
     expect(() => encodePgm(2, 2, new Uint8Array(3))).toThrow(/expected 4 samples, got 3/);
   });
 

@@ -39,23 +39,35 @@ export const worldGenerators: Readonly<Record<string, WorldGenerator>> = {
 export function generateWorld(kind: string, o: WorldGeneratorOptions): GridWorld {
   const generator = Object.hasOwn(worldGenerators, kind) ? worldGenerators[kind] : undefined;
   if (generator === undefined) {
-    throw new OutpostError('OUTPOST_ERR_UNKNOWN_WORLD_GENERATOR',
-      `world generator ${JSON.stringify(kind)} is not known; expected one of ${Object.keys(worldGenerators).join(', ')}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_UNKNOWN_WORLD_GENERATOR',
+      `world generator ${JSON.stringify(kind)} is not known; expected one of ${Object.keys(worldGenerators).join(', ')}`,
+    );
   }
   const resolution = o.resolution ?? 0.1;
   if (!Number.isInteger(o.width) || !Number.isInteger(o.height) || o.width < 16 || o.height < 16) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `world generator ${kind}: expected integer width and height ≥ 16 cells, got ${o.width}×${o.height}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `world generator ${kind}: expected integer width and height ≥ 16 cells, got ${o.width}×${o.height}`,
+    );
   }
   if (!(resolution > 0) || !Number.isFinite(resolution)) {
-    throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `world generator ${kind}: expected resolution > 0 m, got ${resolution}`);
+    throw new OutpostError(
+      'OUTPOST_ERR_INVALID_ARGUMENT',
+      `world generator ${kind}: expected resolution > 0 m, got ${resolution}`,
+    );
   }
   const canvas = new CellCanvas(o.width, o.height, resolution);
   generator(canvas, new Random(o.seed));
   closeBorder(canvas.cells, o.width, o.height);
   keepLargestFreeComponent(canvas.cells, o.width, o.height);
   return new GridWorld({
-    width: o.width, height: o.height, resolution, cells: canvas.cells,
-    originX: o.originX ?? 0, originY: o.originY ?? 0,
+    width: o.width,
+    height: o.height,
+    resolution,
+    cells: canvas.cells,
+    originX: o.originX ?? 0,
+    originY: o.originY ?? 0,
     name: `${kind} seed ${o.seed} ${o.width}x${o.height}@${resolution}m`,
   });
 }

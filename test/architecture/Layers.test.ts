@@ -19,7 +19,6 @@ const LAYERS: readonly (readonly string[])[] = [
   ['test'],
 ];
 
-
 const root = packageRoot();
 const folders = LAYERS.flat();
 const rankOf = new Map(LAYERS.flatMap((group, rank) => group.map((folder) => [folder, rank] as const)));
@@ -73,7 +72,10 @@ describe('layers', () => {
   it('no file imports from a layer above its own (or from a peer folder on its layer)', () => {
     expect(files.length).toBeGreaterThan(300);
     const found = files.flatMap((f) => upwardImports(f, readFileSync(join(root, f), 'utf8')));
-    const report = found.map((u) => `${u.file}:${u.line}: imports '${u.specifier}' (${u.from} → ${u.to}, ${rankOf.get(u.to) === rankOf.get(u.from) ? 'a peer on its layer' : 'a layer above'})`);
+    const report = found.map(
+      (u) =>
+        `${u.file}:${u.line}: imports '${u.specifier}' (${u.from} → ${u.to}, ${rankOf.get(u.to) === rankOf.get(u.from) ? 'a peer on its layer' : 'a layer above'})`,
+    );
     expect(report, `upward imports; layers, lowest first: ${LAYERS.map((g) => g.join(' + ')).join(' ← ')}`).toEqual([]);
   });
 
@@ -87,15 +89,20 @@ describe('layers', () => {
       "import { f } from './F.js';",
       "import { g } from 'pino';",
       "// import('../launch/comment.js')",
-      "const s = \"import('../launch/string.js')\";",
+      'const s = "import(\'../launch/string.js\')";',
     ].join('\n');
-    expect(upwardImports('nodes/X.ts', source).map((u) => `${u.line}:${u.to}`)).toEqual(['1:sim', '2:launch', '3:training', '4:bench']);
+    expect(upwardImports('nodes/X.ts', source).map((u) => `${u.line}:${u.to}`)).toEqual([
+      '1:sim',
+      '2:launch',
+      '3:training',
+      '4:bench',
+    ]);
     expect(upwardImports('nodes/X.test.ts', source)).toEqual([]); // tests are on top
     expect(upwardImports('training/X.ts', "import { h } from '../bench/H.js';").map((u) => u.to)).toEqual(['bench']); // peers
     expect(upwardImports('bench/X.ts', "import { h } from '../training/H.js';").map((u) => u.to)).toEqual(['training']);
   });
 
-  it('README\'s layer table lists the same layers in the same order', () => {
+  it("README's layer table lists the same layers in the same order", () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const section = /^### Layers\n([\s\S]*?)(?=\n#)/m.exec(readme);
     expect(section, 'README.md has a "### Layers" section').not.toBeNull();

@@ -29,7 +29,10 @@ const inactive: string[] = [];
 
 function collect(nodes: readonly Node[]): void {
   for (const node of nodes) {
-    if (!(node instanceof KindNode)) { unchecked.push(node.getFullyQualifiedName()); continue; }
+    if (!(node instanceof KindNode)) {
+      unchecked.push(node.getFullyQualifiedName());
+      continue;
+    }
     if (node.lifecycleState !== 'active') inactive.push(`${node.getFullyQualifiedName()} (${node.lifecycleState})`);
     const set = created.get(node.spec.name) ?? new Set<string>();
     created.set(node.spec.name, set);
@@ -41,13 +44,23 @@ function collect(nodes: readonly Node[]): void {
 async function launch(file: string, args: Record<string, string>, report: boolean): Promise<void> {
   const kinds = builtinNodeKinds();
   const plan = loadLaunchFile(file, { arguments: args, registry: kinds });
-  const launcher = new Launcher({ plan, kinds, logger: pino({ level: 'silent' }), runDir: mkdtempSync(join(tmpdir(), 'outpost-kinds-')) });
+  const launcher = new Launcher({
+    plan,
+    kinds,
+    logger: pino({ level: 'silent' }),
+    runDir: mkdtempSync(join(tmpdir(), 'outpost-kinds-')),
+  });
   try {
     await launcher.start();
     if (report) {
       const watcher = new Node('watcher', '/test', launcher.context);
       await new Promise<void>((resolve) => {
-        watcher.createSubscription('std_msgs/msg/String', '/sim/report', { qos: { durability: 'transient_local', depth: 1 } }, () => resolve());
+        watcher.createSubscription(
+          'std_msgs/msg/String',
+          '/sim/report',
+          { qos: { durability: 'transient_local', depth: 1 } },
+          () => resolve(),
+        );
       });
       watcher.destroy();
     }
@@ -67,13 +80,25 @@ describe('node kinds create exactly the endpoints they declare', () => {
     // planner, controller, explorer and fleet_link, with routes delivered between them; the
     // privileged expert (its true-pose subscriptions); the motor bridges on ptys to the
     // simulated motor controllers.
-    await launch('launch/sim/explore.launch.yaml', {
-      robots: '2', seed: '1', until_time: '3', firmware: 'serial', policy: 'expert',
-      ground_truth: 'sim/worlds/small_rooms.yaml',
-    }, true);
+    await launch(
+      'launch/sim/explore.launch.yaml',
+      {
+        robots: '2',
+        seed: '1',
+        until_time: '3',
+        firmware: 'serial',
+        policy: 'expert',
+        ground_truth: 'sim/worlds/small_rooms.yaml',
+      },
+      true,
+    );
     // The mavlink bridge on a pty to the simulated autopilot; the learned policy (its host's
     // diagnostics).
-    await launch('launch/sim/explore.launch.yaml', { robots: '1', seed: '1', until_time: '1', firmware: 'mavlink', policy: 'ir2' }, true);
+    await launch(
+      'launch/sim/explore.launch.yaml',
+      { robots: '1', seed: '1', until_time: '1', firmware: 'mavlink', policy: 'ir2' },
+      true,
+    );
     await launch('test/architecture/examples.launch.yaml', {}, false);
   }, 120_000);
 
@@ -83,7 +108,11 @@ describe('node kinds create exactly the endpoints they declare', () => {
     expect([...created.keys()].sort()).toEqual(builtinNodeKinds().names());
   });
 
-  it.each(builtinNodeKinds().all().map((k) => [k.name, k] as const))('%s', (_, kind) => {
+  it.each(
+    builtinNodeKinds()
+      .all()
+      .map((k) => [k.name, k] as const),
+  )('%s', (_, kind) => {
     expect([...(created.get(kind.name) ?? [])].sort()).toEqual(declared(kind));
   });
 });

@@ -12,12 +12,42 @@ import { generateWorld, worldGenerators } from '../../sim/world/WorldGenerators.
 // "constructor" or "toString" is not found on Object.prototype), and an unknown name raises the
 // table's own code with every known name in the message.
 const tables: Array<{ table: string; code: OutpostErrorCode; names: string[]; create: (name: string) => unknown }> = [
-  { table: 'transports', code: 'OUTPOST_ERR_TRANSPORT_UNKNOWN', names: transportNames(), create: (n) => createTransport(n) },
-  { table: 'linkSchemes', code: 'OUTPOST_ERR_UNKNOWN_LINK_SCHEME', names: Object.keys(linkSchemes), create: (n) => createByteLink(`${n.toLowerCase()}://127.0.0.1:1`) },
-  { table: 'radioModels', code: 'OUTPOST_ERR_UNKNOWN_RADIO_MODEL', names: Object.keys(radioModels), create: (n) => createRadioModel(n, {}, new Random(1)) },
-  { table: 'worldGenerators', code: 'OUTPOST_ERR_UNKNOWN_WORLD_GENERATOR', names: Object.keys(worldGenerators), create: (n) => generateWorld(n, { seed: 1, width: 32, height: 32 }) },
-  { table: 'vehicleModels', code: 'OUTPOST_ERR_UNKNOWN_VEHICLE_MODEL', names: Object.keys(vehicleModels), create: (n) => createVehicle(n, { x: 0, y: 0, yaw: 0 }) },
-  { table: 'explorationPolicies', code: 'OUTPOST_ERR_UNKNOWN_POLICY', names: Object.keys(explorationPolicies), create: (n) => createExplorationPolicy(n) },
+  {
+    table: 'transports',
+    code: 'OUTPOST_ERR_TRANSPORT_UNKNOWN',
+    names: transportNames(),
+    create: (n) => createTransport(n),
+  },
+  {
+    table: 'linkSchemes',
+    code: 'OUTPOST_ERR_UNKNOWN_LINK_SCHEME',
+    names: Object.keys(linkSchemes),
+    create: (n) => createByteLink(`${n.toLowerCase()}://127.0.0.1:1`),
+  },
+  {
+    table: 'radioModels',
+    code: 'OUTPOST_ERR_UNKNOWN_RADIO_MODEL',
+    names: Object.keys(radioModels),
+    create: (n) => createRadioModel(n, {}, new Random(1)),
+  },
+  {
+    table: 'worldGenerators',
+    code: 'OUTPOST_ERR_UNKNOWN_WORLD_GENERATOR',
+    names: Object.keys(worldGenerators),
+    create: (n) => generateWorld(n, { seed: 1, width: 32, height: 32 }),
+  },
+  {
+    table: 'vehicleModels',
+    code: 'OUTPOST_ERR_UNKNOWN_VEHICLE_MODEL',
+    names: Object.keys(vehicleModels),
+    create: (n) => createVehicle(n, { x: 0, y: 0, yaw: 0 }),
+  },
+  {
+    table: 'explorationPolicies',
+    code: 'OUTPOST_ERR_UNKNOWN_POLICY',
+    names: Object.keys(explorationPolicies),
+    create: (n) => createExplorationPolicy(n),
+  },
 ];
 
 async function errorOf(run: () => unknown): Promise<unknown> {

@@ -28,7 +28,11 @@ describe('outpost launch + outpost topic (two shells)', () => {
 
     const echo = await runOutpost(['topic', 'echo', '/demo/odom', '--once'], env);
     expect(echo.code).toBe(0);
-    const msg = parse(echo.stdout.split('---')[0]!) as { header: { frame_id: string }; child_frame_id: string; twist: { twist: { linear: { x: number } } } };
+    const msg = parse(echo.stdout.split('---')[0]!) as {
+      header: { frame_id: string };
+      child_frame_id: string;
+      twist: { twist: { linear: { x: number } } };
+    };
     expect(msg.header.frame_id).toBe('odom');
     expect(msg.child_frame_id).toBe('base_link');
     expect(msg.twist.twist.linear.x).toBe(0.5);
@@ -40,7 +44,10 @@ describe('outpost launch + outpost topic (two shells)', () => {
     expect(rates.at(-1)!).toBeGreaterThan(15); // odometry publishes at 20 Hz
     expect(rates.at(-1)!).toBeLessThan(25);
 
-    const pub = await runOutpost(['topic', 'pub', '/demo/echo_test', 'std_msgs/msg/String', '{data: hello}', '--times', '2', '--rate', '20'], env);
+    const pub = await runOutpost(
+      ['topic', 'pub', '/demo/echo_test', 'std_msgs/msg/String', '{data: hello}', '--times', '2', '--rate', '20'],
+      env,
+    );
     expect(pub.code).toBe(0);
     expect(pub.stdout).toContain('publishing #2: {"data":"hello"}');
 
@@ -60,14 +67,21 @@ describe('outpost launch + outpost topic (two shells)', () => {
   it('a process: true node joins the launch bus and is ended on Ctrl-C', async () => {
     const env = { OUTPOST_RUN_DIR: freshRunDir() };
     const p = launch(['launch/demo.launch.yaml', 'separate_process:=true', 'robot:=r7'], env);
-    await p.waitFor((x) => x.logs().some((l) => String(l['msg']).startsWith('started process')), 15_000, 'the child to start');
+    await p.waitFor(
+      (x) => x.logs().some((l) => String(l['msg']).startsWith('started process')),
+      15_000,
+      'the child to start',
+    );
     const pid = Number(p.logs().find((l) => String(l['msg']).startsWith('started process'))!['pid']);
     expect(isAlive(pid)).toBe(true);
     // Odometry (20 Hz, own process) integrates cmd_vel (10 Hz, launcher process): within ten
     // messages it reports the commanded speed, which crossed the bus socket.
     const echo = await runOutpost(['topic', 'echo', '/r7/odom', '-n', '10', '--json'], env);
     expect(echo.code).toBe(0);
-    const speeds = echo.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { twist: { twist: { linear: { x: number } } } }).twist.twist.linear.x);
+    const speeds = echo.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { twist: { twist: { linear: { x: number } } } }).twist.twist.linear.x);
     expect(speeds.length).toBe(10);
     expect(speeds).toContain(0.2);
     p.child.kill('SIGINT');

@@ -39,7 +39,9 @@ describe('ROS 2 command-line parity against a running launch', () => {
     expect(odomInfo.stdout).toMatch(/Subscribers:\n {4}\/demo\/cmd_vel: geometry_msgs\/msg\/Twist/);
     const unknown = await runOutpost(['node', 'info', '/demo/nobody'], env);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('no node "/demo/nobody" in the running launch; nodes: /demo/odometry, /demo/teleop');
+    expect(unknown.stderr).toContain(
+      'no node "/demo/nobody" in the running launch; nodes: /demo/odometry, /demo/teleop',
+    );
     expect(unknown.stderr).toContain('[OUTPOST_ERR_UNKNOWN_NODE]');
 
     const list = await runOutpost(['param', 'list', '/demo/teleop'], env);
@@ -55,29 +57,45 @@ describe('ROS 2 command-line parity against a running launch', () => {
     const range = await runOutpost(['param', 'set', '/demo/teleop', 'rate_hz', '5000'], env);
     expect(range.code).toBe(2);
     expect(range.stdout).toBe('');
-    expect(range.stderr).toContain('Setting parameter failed: parameter "rate_hz": expected a value in [0.1, 1000], got 5000');
+    expect(range.stderr).toContain(
+      'Setting parameter failed: parameter "rate_hz": expected a value in [0.1, 1000], got 5000',
+    );
     expect(range.stderr).toContain('[OUTPOST_ERR_PARAMETER_RANGE]');
     const type = await runOutpost(['param', 'set', '/demo/teleop', 'linear_x', 'fast'], env);
     expect(type.code).toBe(2);
-    expect(type.stderr).toContain('expected a number (double), got "fast" (node /demo/teleop) [OUTPOST_ERR_PARAMETER_TYPE]');
+    expect(type.stderr).toContain(
+      'expected a number (double), got "fast" (node /demo/teleop) [OUTPOST_ERR_PARAMETER_TYPE]',
+    );
     const missing = await runOutpost(['param', 'get', '/demo/teleop', 'nope'], env);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('node /demo/teleop has no parameter "nope"; it has: use_sim_time, linear_x, angular_z, rate_hz');
+    expect(missing.stderr).toContain(
+      'node /demo/teleop has no parameter "nope"; it has: use_sim_time, linear_x, angular_z, rate_hz',
+    );
 
     const dump = await runOutpost(['param', 'dump', '/demo/teleop'], env);
     expect(dump.code).toBe(0);
-    expect(parse(dump.stdout)).toEqual({ '/demo/teleop': { ros__parameters: { angular_z: 0.1, linear_x: 0.5, rate_hz: 10, use_sim_time: false } } });
+    expect(parse(dump.stdout)).toEqual({
+      '/demo/teleop': { ros__parameters: { angular_z: 0.1, linear_x: 0.5, rate_hz: 10, use_sim_time: false } },
+    });
     const describe_ = await runOutpost(['param', 'describe', '/demo/teleop', 'rate_hz'], env);
-    expect(describe_.stdout).toContain('  Type: double\n  Description: Publishing rate.\n  Constraints:\n    Min value: 0.1\n    Max value: 1000');
+    expect(describe_.stdout).toContain(
+      '  Type: double\n  Description: Publishing rate.\n  Constraints:\n    Min value: 0.1\n    Max value: 1000',
+    );
 
     expect((await runOutpost(['lifecycle', 'get', '/demo/teleop'], env)).stdout).toBe('active [3]\n');
-    expect((await runOutpost(['lifecycle', 'list', '/demo/teleop'], env)).stdout).toBe('- deactivate [4]\n- shutdown [7]\n');
+    expect((await runOutpost(['lifecycle', 'list', '/demo/teleop'], env)).stdout).toBe(
+      '- deactivate [4]\n- shutdown [7]\n',
+    );
     const again = await runOutpost(['lifecycle', 'set', '/demo/teleop', 'activate'], env);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('node /demo/teleop: cannot activate from state active; expected one of deactivate, shutdown [OUTPOST_ERR_LIFECYCLE_TRANSITION]');
+    expect(again.stderr).toContain(
+      'node /demo/teleop: cannot activate from state active; expected one of deactivate, shutdown [OUTPOST_ERR_LIFECYCLE_TRANSITION]',
+    );
     const badT = await runOutpost(['lifecycle', 'set', '/demo/teleop', 'explode'], env);
     expect(badT.code).toBe(2);
-    expect(badT.stderr).toContain('TRANSITION: expected one of configure, activate, deactivate, cleanup, shutdown, got "explode"');
+    expect(badT.stderr).toContain(
+      'TRANSITION: expected one of configure, activate, deactivate, cleanup, shutdown, got "explode"',
+    );
     const off = await runOutpost(['lifecycle', 'set', '/demo/teleop', 'deactivate'], env);
     expect(off.code).toBe(0);
     expect(off.stdout).toBe('Transitioning successful\n');
@@ -85,15 +103,25 @@ describe('ROS 2 command-line parity against a running launch', () => {
 
     const services = await runOutpost(['service', 'list', '-t'], env);
     expect(services.stdout).toContain('/demo/teleop/get_state [lifecycle_msgs/srv/GetState]');
-    expect((await runOutpost(['service', 'type', '/demo/odometry/set_parameters'], env)).stdout).toBe('rcl_interfaces/srv/SetParameters\n');
-    const call = await runOutpost(['service', 'call', '/demo/teleop/change_state', 'lifecycle_msgs/srv/ChangeState', '{transition: {id: 3}}'], env);
+    expect((await runOutpost(['service', 'type', '/demo/odometry/set_parameters'], env)).stdout).toBe(
+      'rcl_interfaces/srv/SetParameters\n',
+    );
+    const call = await runOutpost(
+      ['service', 'call', '/demo/teleop/change_state', 'lifecycle_msgs/srv/ChangeState', '{transition: {id: 3}}'],
+      env,
+    );
     expect(call.code).toBe(0);
     expect(parse(call.stdout.split('response:\n')[1]!)).toEqual({ success: true });
     expect((await runOutpost(['lifecycle', 'get', '/demo/teleop'], env)).stdout).toBe('active [3]\n');
     const wrongType = await runOutpost(['service', 'call', '/demo/teleop/get_state', 'std_srvs/srv/Trigger'], env);
     expect(wrongType.code).toBe(2);
-    expect(wrongType.stderr).toContain('service /demo/teleop/get_state has type lifecycle_msgs/srv/GetState, not std_srvs/srv/Trigger');
-    const badValues = await runOutpost(['service', 'call', '/demo/teleop/change_state', 'lifecycle_msgs/srv/ChangeState', '{transiton: {}}'], env);
+    expect(wrongType.stderr).toContain(
+      'service /demo/teleop/get_state has type lifecycle_msgs/srv/GetState, not std_srvs/srv/Trigger',
+    );
+    const badValues = await runOutpost(
+      ['service', 'call', '/demo/teleop/change_state', 'lifecycle_msgs/srv/ChangeState', '{transiton: {}}'],
+      env,
+    );
     expect(badValues.code).toBe(2);
     expect(badValues.stderr).toContain('unknown field "transiton"');
     const absent = await runOutpost(['service', 'call', '/demo/none', 'std_srvs/srv/Trigger', '--timeout', '0.3'], env);
@@ -111,16 +139,27 @@ describe('ROS 2 command-line parity against a running launch', () => {
     // Transient local, as in ROS 2: a tool that connects later still gets the records.
     const first = await runOutpost(['topic', 'echo', '/rosout', '--once', '--durability', 'transient_local'], env);
     expect(first.code).toBe(0);
-    const info = parse(first.stdout.split('---')[0]!) as { level: number; name: string; msg: string; stamp: { sec: number } };
+    const info = parse(first.stdout.split('---')[0]!) as {
+      level: number;
+      name: string;
+      msg: string;
+      stamp: { sec: number };
+    };
     expect(info).toMatchObject({ level: 20, name: 'talky.mapper', msg: 'grid 20×10 @ 0.1 m, origin (0, 0)' });
     expect(info.stamp.sec).toBeGreaterThan(1_700_000_000); // the node's (wall) clock
 
     // A scan before any pose: the mapper warns (once) and the warning is on /rosout.
     const echo = start(['topic', 'echo', '/rosout', '-n', '2', '--json', '--durability', 'transient_local'], env);
-    const pub = await runOutpost(['topic', 'pub', '/talky/scan', 'sensor_msgs/msg/LaserScan', '{ranges: [1.0]}', '--once'], env);
+    const pub = await runOutpost(
+      ['topic', 'pub', '/talky/scan', 'sensor_msgs/msg/LaserScan', '{ranges: [1.0]}', '--once'],
+      env,
+    );
     expect(pub.code).toBe(0);
     expect((await echo.exited).code).toBe(0);
-    const records = echo.stdout.trim().split('\n').map((l) => JSON.parse(l) as { level: number; name: string; msg: string });
+    const records = echo.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; name: string; msg: string });
     expect(records[1]).toMatchObject({ level: 30, name: 'talky.mapper', msg: 'scan dropped: no pose on odom yet' });
     p.child.kill('SIGINT');
     expect((await p.exited).code).toBe(0);
@@ -130,19 +169,40 @@ describe('ROS 2 command-line parity against a running launch', () => {
     const env = { OUTPOST_RUN_DIR: freshRunDir() };
     // mavlink_bridge ↔ socat pty ↔ simulated PX4-like autopilot, at half real time and with a
     // coverage goal it cannot reach, so the mission outlasts the calls; the test stops it.
-    const sim = start(['sim', 'launch/sim/explore.launch.yaml', 'robots:=1', 'firmware:=mavlink', 'speed:=0.5', 'until_coverage:=1', '--until', 'time=600'], env);
+    const sim = start(
+      [
+        'sim',
+        'launch/sim/explore.launch.yaml',
+        'robots:=1',
+        'firmware:=mavlink',
+        'speed:=0.5',
+        'until_coverage:=1',
+        '--until',
+        'time=600',
+      ],
+      env,
+    );
     await sim.waitFor(() => sim.stdout.includes('coverage'), 60_000, 'the simulation to run');
     const bridge = await runOutpost(['node', 'info', '/r1/mavlink_bridge'], env);
     expect(bridge.stdout).toContain('    /r1/mavlink_bridge/arm: std_srvs/srv/SetBool');
     // Each answer is the autopilot's COMMAND_ACK (ACCEPTED) to COMPONENT_ARM_DISARM, back over the pty.
-    const disarm = await runOutpost(['service', 'call', '/r1/mavlink_bridge/arm', 'std_srvs/srv/SetBool', '{data: false}'], env);
+    const disarm = await runOutpost(
+      ['service', 'call', '/r1/mavlink_bridge/arm', 'std_srvs/srv/SetBool', '{data: false}'],
+      env,
+    );
     expect(disarm.code).toBe(0);
     expect(parse(disarm.stdout.split('response:\n')[1]!)).toEqual({ success: true, message: 'disarmed' });
-    const arm = await runOutpost(['service', 'call', '/r1/mavlink_bridge/arm', 'std_srvs/srv/SetBool', '{data: true}'], env);
+    const arm = await runOutpost(
+      ['service', 'call', '/r1/mavlink_bridge/arm', 'std_srvs/srv/SetBool', '{data: true}'],
+      env,
+    );
     expect(arm.code).toBe(0);
     expect(arm.stdout).toContain('requester: making request: std_srvs/srv/SetBool {"data":true}');
     expect(parse(arm.stdout.split('response:\n')[1]!)).toEqual({ success: true, message: 'armed' });
-    const status = await runOutpost(['topic', 'echo', '/r1/mavlink_bridge/status', '--once', '--durability', 'transient_local'], env);
+    const status = await runOutpost(
+      ['topic', 'echo', '/r1/mavlink_bridge/status', '--once', '--durability', 'transient_local'],
+      env,
+    );
     expect(parse(status.stdout.split('---')[0]!)).toMatchObject({ armed: true, link_state: 'connected' });
     sim.child.kill('SIGINT');
     await sim.exited;

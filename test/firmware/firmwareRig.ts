@@ -13,10 +13,23 @@ export async function ptyRig(name: string, logLines?: string[]) {
   const firmwareLink = new SerialLink({ path: pair.b, baudRate: 921600, initialDelay: 0.02, maxDelay: 0.1 });
   firmwareLink.open();
   await firmwareLink.whenOpen(AbortSignal.timeout(3000));
-  const logger = logLines === undefined ? pino({ level: 'silent' }) : pino({ level: 'warn' }, { write: (line: string) => { logLines.push(line); } });
+  const logger =
+    logLines === undefined
+      ? pino({ level: 'silent' })
+      : pino(
+          { level: 'warn' },
+          {
+            write: (line: string) => {
+              logLines.push(line);
+            },
+          },
+        );
   const ctx = new Context({ logger });
   return {
-    dir, pair, firmwareLink, ctx,
+    dir,
+    pair,
+    firmwareLink,
+    ctx,
     bridgeUrl: `serial://${pair.a}:921600`,
     async close() {
       await firmwareLink.close();
@@ -26,4 +39,3 @@ export async function ptyRig(name: string, logLines?: string[]) {
     },
   };
 }
-

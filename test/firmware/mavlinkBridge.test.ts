@@ -8,17 +8,36 @@ import { MAV_CMD, PX4_MAIN_MODE } from '../../firmware-bridge/mavlink/MavlinkEnu
 import { ptyRig } from './firmwareRig.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
-async function setup(params: Record<string, unknown> = {}, signing?: { key: Uint8Array; linkId: number }, logLines?: string[]) {
+async function setup(
+  params: Record<string, unknown> = {},
+  signing?: { key: Uint8Array; linkId: number },
+  logLines?: string[],
+) {
   const rig = await ptyRig('mavlink', logLines);
   cleanups.push(() => rig.close());
   // Heartbeats at 4 Hz keep the mode-confirmation waits short; the link-loss test does not depend on it.
-  const ap = new SimAutopilot(rig.firmwareLink, { telemetryPeriod: 0.02, heartbeatPeriod: 0.25, ...(signing ? { signing } : {}) });
+  const ap = new SimAutopilot(rig.firmwareLink, {
+    telemetryPeriod: 0.02,
+    heartbeatPeriod: 0.25,
+    ...(signing ? { signing } : {}),
+  });
   cleanups.push(ap.startRealtime(0.005));
   const bridge = mavlinkBridgeKind.create(rig.ctx, {
-    name: 'mavlink_bridge', namespace: '/d1', remappings: [],
-    parameterOverrides: { link: rig.bridgeUrl, link_timeout: 1.5, command_timeout: 0.2, reconnect_initial_s: 0.02, reconnect_max_s: 0.1, ...params },
+    name: 'mavlink_bridge',
+    namespace: '/d1',
+    remappings: [],
+    parameterOverrides: {
+      link: rig.bridgeUrl,
+      link_timeout: 1.5,
+      command_timeout: 0.2,
+      reconnect_initial_s: 0.02,
+      reconnect_max_s: 0.1,
+      ...params,
+    },
   }) as MavlinkBridgeNode;
   cleanups.push(() => bridge.shutdownAndDestroy());
   await bridge.configure();
@@ -30,12 +49,26 @@ async function setup(params: Record<string, unknown> = {}, signing?: { key: Uint
     battery: [] as MessageOf<'sensor_msgs/msg/BatteryState'>[],
     status: [] as Array<MessageOf<'outpost_msgs/msg/VehicleStatus'> & { wallMs: number }>,
   };
-  probe.createSubscription('nav_msgs/msg/Odometry', 'odom', { qos: 100 }, (m) => { out.odom.push(m); });
-  probe.createSubscription('sensor_msgs/msg/NavSatFix', 'gps/fix', { qos: 100 }, (m) => { out.fix.push(m); });
-  probe.createSubscription('sensor_msgs/msg/BatteryState', 'battery', { qos: 10 }, (m) => { out.battery.push(m); });
-  probe.createSubscription('outpost_msgs/msg/VehicleStatus', 'mavlink_bridge/status', { qos: { durability: 'transient_local', depth: 1 } }, (m) => { out.status.push({ ...m, wallMs: Date.now() }); });
+  probe.createSubscription('nav_msgs/msg/Odometry', 'odom', { qos: 100 }, (m) => {
+    out.odom.push(m);
+  });
+  probe.createSubscription('sensor_msgs/msg/NavSatFix', 'gps/fix', { qos: 100 }, (m) => {
+    out.fix.push(m);
+  });
+  probe.createSubscription('sensor_msgs/msg/BatteryState', 'battery', { qos: 10 }, (m) => {
+    out.battery.push(m);
+  });
+  probe.createSubscription(
+    'outpost_msgs/msg/VehicleStatus',
+    'mavlink_bridge/status',
+    { qos: { durability: 'transient_local', depth: 1 } },
+    (m) => {
+      out.status.push({ ...m, wallMs: Date.now() });
+    },
+  );
   const cmdVel = probe.createPublisher('geometry_msgs/msg/Twist', 'cmd_vel');
-  const twist = (vx: number, wz: number) => cmdVel.publish({ linear: { x: vx, y: 0, z: 0 }, angular: { x: 0, y: 0, z: wz } });
+  const twist = (vx: number, wz: number) =>
+    cmdVel.publish({ linear: { x: vx, y: 0, z: 0 }, angular: { x: 0, y: 0, z: wz } });
   await expect.poll(() => bridge.linkState, { message: 'the autopilot heartbeat' }).toBe('connected');
   return { rig, ap, bridge, out, twist };
 }
@@ -44,7 +77,9 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
   it('arm → OFFBOARD → velocity setpoints → telemetry back in ENU/FLU', async () => {
     const { ap, bridge, out, twist } = await setup();
     // Our heartbeat: onboard controller, compid 191.
-    await expect.poll(() => ap.heartbeatsHeard.length, { message: 'our heartbeat at the autopilot' }).toBeGreaterThan(0);
+    await expect
+      .poll(() => ap.heartbeatsHeard.length, { message: 'our heartbeat at the autopilot' })
+      .toBeGreaterThan(0);
     expect(ap.heartbeatsHeard[0]).toMatchObject({ systemId: 1, componentId: 191, type: 18, autopilot: 8 });
 
     await bridge.arm(true);
@@ -79,16 +114,22 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     const spin = setInterval(() => twist(0, 0.5), 20);
     cleanups.push(() => clearInterval(spin));
     await expect.poll(() => ap.yaw, { timeout: 3000, message: 'the yaw to change' }).toBeLessThan(-0.1);
-    await expect.poll(() => out.odom.at(-1)?.twist.twist.angular.z ?? 0, { timeout: 1000, message: 'odom to report the turn' }).toBeGreaterThan(0.3);
+    await expect
+      .poll(() => out.odom.at(-1)?.twist.twist.angular.z ?? 0, { timeout: 1000, message: 'odom to report the turn' })
+      .toBeGreaterThan(0.3);
     clearInterval(spin);
     const st = out.status.at(-1)!;
     expect(st).toMatchObject({ link_state: 'connected', armed: true, mode: 'OFFBOARD', crc_errors: 0 });
 
     // The stream stops (bridge deactivated): the autopilot leaves OFFBOARD, and we see it.
     await bridge.deactivate();
-    await expect.poll(() => ap.offboardFailsafes, { timeout: 2000, message: 'the offboard failsafe' }).toBeGreaterThan(0);
+    await expect
+      .poll(() => ap.offboardFailsafes, { timeout: 2000, message: 'the offboard failsafe' })
+      .toBeGreaterThan(0);
     await bridge.activate();
-    await expect.poll(() => bridge.mode, { timeout: 2000, message: 'the mode change in the heartbeat' }).toBe('AUTO.LOITER');
+    await expect
+      .poll(() => bridge.mode, { timeout: 2000, message: 'the mode change in the heartbeat' })
+      .toBe('AUTO.LOITER');
   });
 
   it('survives garbage, truncated frames, bad CRCs and a 70 kB burst, counting them', async () => {
@@ -96,13 +137,21 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     const { rig, bridge, out } = await setup({}, undefined, logs);
     const enc = new MavlinkEncoder({ systemId: 1, componentId: 1 });
     const good = () => enc.encode(LOCAL_POSITION_NED, { time_boot_ms: 1, x: 1, y: 2, z: -3 });
-    const bad = good(); bad[15] ^= 0xff;
+    const bad = good();
+    bad[15] ^= 0xff;
     const truncated = enc.encode(HEARTBEAT, { type: 2, autopilot: 12 }).subarray(0, 9);
     const burst = Buffer.from(Array.from({ length: 70_000 }, (_, i) => ((i * 2654435761) >>> 24) & 0xff));
     const lostBefore = out.status.filter((s) => s.link_state !== 'connected').length;
-    rig.firmwareLink.write(Buffer.concat([Buffer.from('garbage\r\n'), truncated, good(), bad, good(), burst, truncated]));
+    rig.firmwareLink.write(
+      Buffer.concat([Buffer.from('garbage\r\n'), truncated, good(), bad, good(), burst, truncated]),
+    );
     const framesBefore = bridge.parserStats.frames;
-    await expect.poll(() => bridge.parserStats.frames > framesBefore + 50 && bridge.parserStats.bytes > 70_000, { timeout: 5000, message: 'frames after the burst' }).toBe(true);
+    await expect
+      .poll(() => bridge.parserStats.frames > framesBefore + 50 && bridge.parserStats.bytes > 70_000, {
+        timeout: 5000,
+        message: 'frames after the burst',
+      })
+      .toBe(true);
     const s = bridge.parserStats;
     // The bad CRC is one; the truncated heartbeat runs into the next frame and fails either its CRC
     // or (when the next frame's 0xFD lands in its msgid) is skipped whole as an unknown message.
@@ -114,9 +163,19 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     expect(out.status.filter((st) => st.link_state !== 'connected').length).toBe(lostBefore);
     const n = out.odom.length;
     await expect.poll(() => out.odom.length, { message: 'more odometry' }).toBeGreaterThan(n + 5);
-    await expect.poll(() => (out.status.at(-1)?.crc_errors ?? 0) >= 1 && out.status.at(-1)!.discarded_bytes > 60_000, { timeout: 2000, message: 'a status with the counts' }).toBe(true);
+    await expect
+      .poll(() => (out.status.at(-1)?.crc_errors ?? 0) >= 1 && out.status.at(-1)!.discarded_bytes > 60_000, {
+        timeout: 2000,
+        message: 'a status with the counts',
+      })
+      .toBe(true);
     // …and one logged line says so (not one per bad frame).
-    await expect.poll(() => logs.some((l) => l.includes('bad frame(s) dropped; last: ')), { timeout: 2000, message: 'a logged drop' }).toBe(true);
+    await expect
+      .poll(() => logs.some((l) => l.includes('bad frame(s) dropped; last: ')), {
+        timeout: 2000,
+        message: 'a logged drop',
+      })
+      .toBe(true);
     expect(logs.filter((l) => l.includes('bad frame(s) dropped')).length).toBeLessThanOrEqual(2); // the burst may straddle one 1 s tick
   });
 
@@ -154,12 +213,16 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
     const { ap, bridge } = await setup({ command_retries: 3, mode_confirm_timeout: 2.5 });
     ap.dropCommands = 2;
     await bridge.arm(true);
-    expect(ap.commandsReceived.filter((c) => c.command === MAV_CMD.COMPONENT_ARM_DISARM).map((c) => c.confirmation)).toEqual([0, 1, 2]);
+    expect(
+      ap.commandsReceived.filter((c) => c.command === MAV_CMD.COMPONENT_ARM_DISARM).map((c) => c.confirmation),
+    ).toEqual([0, 1, 2]);
 
     ap.refuseModes = 2;
     const denied = await bridge.setMode('POSCTL').catch((e: unknown) => e);
     expect(isOutpostError(denied, 'OUTPOST_ERR_FIRMWARE_COMMAND')).toBe(true);
-    expect((denied as Error).message).toBe('COMMAND_LONG 176 (DO_SET_MODE): expected ACCEPTED, the autopilot answered DENIED (2)');
+    expect((denied as Error).message).toBe(
+      'COMMAND_LONG 176 (DO_SET_MODE): expected ACCEPTED, the autopilot answered DENIED (2)',
+    );
     ap.refuseModes = undefined;
 
     // PX4 refuses OFFBOARD without a setpoint stream; ours streams from activation, so it is accepted.
@@ -172,20 +235,27 @@ describe('mavlink_bridge ↔ simulated autopilot over a socat pty pair', () => {
 
     ap.dropCommands = 100;
     const noAck = await bridge.arm(false).catch((e: unknown) => e);
-    expect((noAck as Error).message).toBe('COMMAND_LONG 400 (COMPONENT_ARM_DISARM): expected a COMMAND_ACK, got none after 4 attempts 0.2 s apart');
+    expect((noAck as Error).message).toBe(
+      'COMMAND_LONG 400 (COMPONENT_ARM_DISARM): expected a COMMAND_ACK, got none after 4 attempts 0.2 s apart',
+    );
     await expect(bridge.setMode('WARP')).rejects.toThrow(/expected a PX4 mode such as MANUAL, ALTCTL, POSCTL/);
   });
 
   it('signs and checks signatures end to end when both sides share a key', async () => {
     const key = Uint8Array.from({ length: 32 }, (_, i) => (i * 13 + 7) & 0xff);
-    const { ap, bridge, rig } = await setup({ signing_key: Buffer.from(key).toString('hex'), signing_link_id: 2 }, { key, linkId: 1 });
+    const { ap, bridge, rig } = await setup(
+      { signing_key: Buffer.from(key).toString('hex'), signing_link_id: 2 },
+      { key, linkId: 1 },
+    );
     await bridge.arm(true);
     expect(ap.armed).toBe(true);
     expect(ap.parser.stats.badSignatures).toBe(0);
     expect(bridge.parserStats.badSignatures).toBe(0);
     await expect.poll(() => bridge.armed, { timeout: 2000, message: 'the signed, armed heartbeat' }).toBe(true);
     // Unsigned frames injected on the autopilot's side are refused and counted by the bridge.
-    rig.firmwareLink.write(new MavlinkEncoder({ systemId: 1, componentId: 1 }).encode(HEARTBEAT, { type: 2, autopilot: 12, base_mode: 0 }));
+    rig.firmwareLink.write(
+      new MavlinkEncoder({ systemId: 1, componentId: 1 }).encode(HEARTBEAT, { type: 2, autopilot: 12, base_mode: 0 }),
+    );
     await expect.poll(() => bridge.parserStats.badSignatures, { message: 'the unsigned frame to be refused' }).toBe(1);
     expect(bridge.parserStats.lastError).toBe('HEARTBEAT: signed frame expected, got an unsigned one');
     expect(bridge.armed).toBe(true); // the forged "disarmed" heartbeat was not believed

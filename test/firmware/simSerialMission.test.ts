@@ -13,12 +13,23 @@ import type { SimulatorNode } from '../../sim/SimulatorNode.js';
 import type { MotorBridgeNode } from '../../firmware-bridge/MotorBridgeNode.js';
 
 let launcher: Launcher | undefined;
-afterEach(async () => { await launcher?.stop(); launcher = undefined; });
+afterEach(async () => {
+  await launcher?.stop();
+  launcher = undefined;
+});
 
 describe('explore mission with firmware:=serial (motor_bridge ↔ socat pty ↔ simulated motor controller)', () => {
   it('drives the robots through their motor bridges and cleans up the ptys', async () => {
-    const plan = loadLaunchFile('launch/sim/explore.launch.yaml', { arguments: { robots: '2', seed: '3', until_time: '20', firmware: 'serial' }, registry: builtinNodeKinds() });
-    launcher = new Launcher({ plan, kinds: builtinNodeKinds(), logger: pino({ level: 'silent' }), runDir: mkdtempSync(join(tmpdir(), 'outpost-mission-')) });
+    const plan = loadLaunchFile('launch/sim/explore.launch.yaml', {
+      arguments: { robots: '2', seed: '3', until_time: '20', firmware: 'serial' },
+      registry: builtinNodeKinds(),
+    });
+    launcher = new Launcher({
+      plan,
+      kinds: builtinNodeKinds(),
+      logger: pino({ level: 'silent' }),
+      runDir: mkdtempSync(join(tmpdir(), 'outpost-mission-')),
+    });
     await launcher.start();
     const sim = launcher.nodes.find((n) => n.name() === 'simulator') as SimulatorNode;
     const bridges = launcher.nodes.filter((n) => n.name() === 'motor_bridge') as MotorBridgeNode[];
@@ -27,9 +38,16 @@ describe('explore mission with firmware:=serial (motor_bridge ↔ socat pty ↔ 
     expect(existsSync(join(dir, 'r1-motor'))).toBe(true);
     const watcher = new Node('watcher', '/test', launcher.context);
     const wheelOdom: MessageOf<'nav_msgs/msg/Odometry'>[] = [];
-    watcher.createSubscription('nav_msgs/msg/Odometry', '/r1/wheel_odom', { qos: 1000 }, (m) => { wheelOdom.push(m); });
+    watcher.createSubscription('nav_msgs/msg/Odometry', '/r1/wheel_odom', { qos: 1000 }, (m) => {
+      wheelOdom.push(m);
+    });
     const report = await new Promise<MissionSummary>((resolve) => {
-      watcher.createSubscription('std_msgs/msg/String', '/sim/report', { qos: { durability: 'transient_local', depth: 1 } }, (m) => resolve(JSON.parse(m.data) as MissionSummary));
+      watcher.createSubscription(
+        'std_msgs/msg/String',
+        '/sim/report',
+        { qos: { durability: 'transient_local', depth: 1 } },
+        (m) => resolve(JSON.parse(m.data) as MissionSummary),
+      );
     });
     // The vehicles moved, and only the motor controllers could have moved them.
     expect(report.max_path_length_m).toBeGreaterThan(1);

@@ -2,13 +2,31 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FleetOutbox } from '../../runtime/fleet/FleetOutbox.js';
 import { FleetSender } from '../../runtime/fleet/FleetSender.js';
-import { FLEET, encodeText, password, quietLogger, registry, startBroker, startReceiver, testRoutes, type TestBroker } from './fleetHarness.js';
+import {
+  FLEET,
+  encodeText,
+  password,
+  quietLogger,
+  registry,
+  startBroker,
+  startReceiver,
+  testRoutes,
+  type TestBroker,
+} from './fleetHarness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 async function client(broker: TestBroker, username: string, pw: string): Promise<MqttClient> {
-  const c = await mqtt.connectAsync(broker.url, { username, password: pw, protocolVersion: broker.protocolVersion, reconnectPeriod: 0, connectTimeout: 3000 });
+  const c = await mqtt.connectAsync(broker.url, {
+    username,
+    password: pw,
+    protocolVersion: broker.protocolVersion,
+    reconnectPeriod: 0,
+    connectTimeout: 3000,
+  });
   cleanups.push(() => c.endAsync(true));
   return c;
 }
@@ -18,8 +36,12 @@ describe.each(['aedes', 'mosquitto'] as const)('fleet broker access on %s', (kin
   it('refuses a wrong password and an unknown user', async () => {
     const broker = await startBroker(kind);
     cleanups.push(() => broker.close());
-    await expect(client(broker, 'r1', 'wrong')).rejects.toThrow(/not authori[sz]ed|bad user ?name or password|Connection refused/i);
-    await expect(client(broker, 'intruder', 'x')).rejects.toThrow(/not authori[sz]ed|bad user ?name or password|Connection refused/i);
+    await expect(client(broker, 'r1', 'wrong')).rejects.toThrow(
+      /not authori[sz]ed|bad user ?name or password|Connection refused/i,
+    );
+    await expect(client(broker, 'intruder', 'x')).rejects.toThrow(
+      /not authori[sz]ed|bad user ?name or password|Connection refused/i,
+    );
     const ok = await client(broker, 'r1', password('r1'));
     expect(ok.connected).toBe(true);
   });
@@ -36,14 +58,19 @@ describe.each(['aedes', 'mosquitto'] as const)('fleet broker access on %s', (kin
     // Mosquitto acks and drops it (MQTT 5: reason 0x87); Aedes refuses and closes r1's connection.
     const closed = new Promise<string>((resolve) => r1.once('close', () => resolve('closed')));
     const outcome = await Promise.race([
-      r1.publishAsync('outpost/f/r2/events', 'forged', { qos: 1 }).then((p) => `acked ${p?.cmd === 'puback' ? p.reasonCode ?? 0 : 0}`, (e: Error) => `refused: ${e.message}`),
+      r1.publishAsync('outpost/f/r2/events', 'forged', { qos: 1 }).then(
+        (p) => `acked ${p?.cmd === 'puback' ? (p.reasonCode ?? 0) : 0}`,
+        (e: Error) => `refused: ${e.message}`,
+      ),
       closed,
     ]);
     if (kind === 'aedes') expect(outcome).toBe('closed');
     else expect(outcome).toMatch(/^refused: .*(Not authorized|135)/i); // PUBACK reason 0x87
     const r1b = await client(broker, 'r1', password('r1'));
     await r1b.publishAsync('outpost/f/r1/events', 'mine', { qos: 1 });
-    await expect.poll(() => seen.length, { timeout: 5000, message: 'the legitimate message' }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => seen.length, { timeout: 5000, message: 'the legitimate message' })
+      .toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).toEqual(['outpost/f/r1/events=mine']);
   });
@@ -59,8 +86,18 @@ describe.each(['aedes', 'mosquitto'] as const)('fleet broker access on %s', (kin
     await r1.publishAsync('outpost/f/r1/events', Buffer.alloc(9 * 1024 * 1024, 0x4f), { qos: 1 });
     const outbox = new FleetOutbox({ path: ':memory:', routes: testRoutes() });
     cleanups.push(() => outbox.close());
-    const sender = new FleetSender({ outbox, registry, fleet: FLEET, robot: 'r1', peer: 'r2', url: broker.url,
-      username: 'r1', password: password('r1'), protocolVersion: broker.protocolVersion, logger: quietLogger });
+    const sender = new FleetSender({
+      outbox,
+      registry,
+      fleet: FLEET,
+      robot: 'r1',
+      peer: 'r2',
+      url: broker.url,
+      username: 'r1',
+      password: password('r1'),
+      protocolVersion: broker.protocolVersion,
+      logger: quietLogger,
+    });
     cleanups.push(() => sender.close());
     sender.start();
     outbox.enqueue('r1/events', encodeText('r1/events:0'));

@@ -6,22 +6,49 @@ import { FleetSender } from '../../runtime/fleet/FleetSender.js';
 import { LinkProxy } from '../../runtime/fleet/LinkProxy.js';
 import { MosquittoBroker } from '../../runtime/fleet/testing/MosquittoBroker.js';
 import {
-  FLEET, checkExactlyOnceInOrder, encodeText, password, quietLogger, registry, startBroker, startReceiver, testRoutes,
+  FLEET,
+  checkExactlyOnceInOrder,
+  encodeText,
+  password,
+  quietLogger,
+  registry,
+  startBroker,
+  startReceiver,
+  testRoutes,
 } from './fleetHarness.js';
 
 const ROUTES = ['r1/events', 'r1/tiles'];
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 function newSender(url: string, protocolVersion: 4 | 5, outbox: FleetOutbox): FleetSender {
-  const sender = new FleetSender({ outbox, registry, fleet: FLEET, robot: 'r1', peer: 'r2', url, username: 'r1',
-    password: password('r1'), protocolVersion, reconnectPeriodSec: 0.02, ackTimeoutSec: 1, window: 64, logger: quietLogger });
+  const sender = new FleetSender({
+    outbox,
+    registry,
+    fleet: FLEET,
+    robot: 'r1',
+    peer: 'r2',
+    url,
+    username: 'r1',
+    password: password('r1'),
+    protocolVersion,
+    reconnectPeriodSec: 0.02,
+    ackTimeoutSec: 1,
+    window: 64,
+    logger: quietLogger,
+  });
   cleanups.push(() => sender.close());
   return sender;
 }
 
 function enqueueAll(outbox: FleetOutbox, n: number): void {
-  for (const route of ROUTES) outbox.enqueueMany(route, Array.from({ length: n }, (_, i) => encodeText(`${route}:${i}`)));
+  for (const route of ROUTES)
+    outbox.enqueueMany(
+      route,
+      Array.from({ length: n }, (_, i) => encodeText(`${route}:${i}`)),
+    );
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -36,15 +63,37 @@ describe('fleet link faults', () => {
       });
     });
     const lines: Array<{ level: number; msg: string }> = [];
-    const logger = pino({ level: 'debug' }, { write: (l: string) => { lines.push(JSON.parse(l) as { level: number; msg: string }); } });
+    const logger = pino(
+      { level: 'debug' },
+      {
+        write: (l: string) => {
+          lines.push(JSON.parse(l) as { level: number; msg: string });
+        },
+      },
+    );
     const outbox = new FleetOutbox({ path: ':memory:', routes: testRoutes() });
     cleanups.push(() => outbox.close());
     const url = `mqtt://127.0.0.1:${port}`;
-    const sender = new FleetSender({ outbox, registry, fleet: FLEET, robot: 'r1', peer: 'r2', url, username: 'r1',
-      password: password('r1'), protocolVersion: 4, reconnectPeriodSec: 0.02, ackTimeoutSec: 1, window: 64, logger });
+    const sender = new FleetSender({
+      outbox,
+      registry,
+      fleet: FLEET,
+      robot: 'r1',
+      peer: 'r2',
+      url,
+      username: 'r1',
+      password: password('r1'),
+      protocolVersion: 4,
+      reconnectPeriodSec: 0.02,
+      ackTimeoutSec: 1,
+      window: 64,
+      logger,
+    });
     cleanups.push(() => sender.close());
     sender.start();
-    await expect.poll(() => sender.stats.errors, { timeout: 5000, message: 'five refused connection attempts' }).toBeGreaterThanOrEqual(5);
+    await expect
+      .poll(() => sender.stats.errors, { timeout: 5000, message: 'five refused connection attempts' })
+      .toBeGreaterThanOrEqual(5);
     const warnings = lines.filter((l) => l.level === 40);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.msg).toContain(`cannot reach ${url}`);
@@ -92,7 +141,13 @@ describe('fleet link faults', () => {
   }, 60_000);
 
   it('Mosquitto killed mid-stream and restarted on the same port: every message exactly once, in order', async () => {
-    const broker = new MosquittoBroker({ fleet: FLEET, users: [{ username: 'r1', password: 'pw-r1' }, { username: 'r2', password: 'pw-r2' }] });
+    const broker = new MosquittoBroker({
+      fleet: FLEET,
+      users: [
+        { username: 'r1', password: 'pw-r1' },
+        { username: 'r2', password: 'pw-r2' },
+      ],
+    });
     await broker.start();
     cleanups.push(() => broker.close());
     const { receiver, got } = await startReceiver(broker);
@@ -130,12 +185,27 @@ describe('fleet link faults', () => {
     const outbox = new FleetOutbox({ path: ':memory:', routes: testRoutes() });
     cleanups.push(() => outbox.close());
     // One attempt a minute: only reconnectNow can connect within this test.
-    const sender = new FleetSender({ outbox, registry, fleet: FLEET, robot: 'r1', peer: 'r2', url: proxy.url, username: 'r1',
-      password: password('r1'), protocolVersion: 4, reconnectPeriodSec: 60, ackTimeoutSec: 1, window: 64, logger: quietLogger });
+    const sender = new FleetSender({
+      outbox,
+      registry,
+      fleet: FLEET,
+      robot: 'r1',
+      peer: 'r2',
+      url: proxy.url,
+      username: 'r1',
+      password: password('r1'),
+      protocolVersion: 4,
+      reconnectPeriodSec: 60,
+      ackTimeoutSec: 1,
+      window: 64,
+      logger: quietLogger,
+    });
     cleanups.push(() => sender.close());
     enqueueAll(outbox, 5);
     sender.start();
-    await expect.poll(() => proxy.stats.refused, { timeout: 5000, message: 'the first attempt, refused by the cut link' }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => proxy.stats.refused, { timeout: 5000, message: 'the first attempt, refused by the cut link' })
+      .toBeGreaterThanOrEqual(1);
     await sleep(100);
     expect(sender.connected).toBe(false);
     proxy.restore();

@@ -16,7 +16,9 @@ afterEach(async () => {
 
 beforeAll(() => {
   // The child runs compiled JS, as a robot does: build (incremental) so dist/ matches the sources.
-  const r = spawnSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
   if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} missing after tsc`);
 }, 120_000);
@@ -27,12 +29,16 @@ function runChild(args: string[]): { proc: ChildProcess; lines: string[]; exited
   const lines: string[] = [];
   let err = '';
   proc.stdout!.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
-  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => {
-    children.delete(proc);
-    if (code !== 0 && code !== null) process.stderr.write(err);
-    resolve(code);
-  }));
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on('exit', (code) => {
+      children.delete(proc);
+      if (code !== 0 && code !== null) process.stderr.write(err);
+      resolve(code);
+    }),
+  );
   return { proc, lines, exited };
 }
 
@@ -51,17 +57,29 @@ describe('sender process killed with SIGKILL', () => {
     const outboxPath = join(dir, 'outbox.db');
 
     const first = runChild([outboxPath, proxy.url, '4', 'enqueue', '1000']);
-    await expect.poll(() => first.lines.some((l) => l.startsWith('READY')), { timeout: 20_000, message: 'first sender to queue 1000' }).toBe(true);
+    await expect
+      .poll(() => first.lines.some((l) => l.startsWith('READY')), {
+        timeout: 20_000,
+        message: 'first sender to queue 1000',
+      })
+      .toBe(true);
     expect(first.lines[0]).toBe('READY 1000');
     proxy.restore(); // in range: the stream starts ...
-    await expect.poll(() => got.length, { timeout: 10_000, message: 'some messages to arrive' }).toBeGreaterThanOrEqual(150);
+    await expect
+      .poll(() => got.length, { timeout: 10_000, message: 'some messages to arrive' })
+      .toBeGreaterThanOrEqual(150);
     first.proc.kill('SIGKILL'); // ... and the process dies mid-stream
     expect(await first.exited).toBe(null);
     const beforeRestart = got.length;
     expect(beforeRestart).toBeLessThan(1000);
 
     const second = runChild([outboxPath, proxy.url, '4', 'resume']);
-    await expect.poll(() => second.lines.some((l) => l.startsWith('DONE')), { timeout: 30_000, message: 'second sender to drain' }).toBe(true);
+    await expect
+      .poll(() => second.lines.some((l) => l.startsWith('DONE')), {
+        timeout: 30_000,
+        message: 'second sender to drain',
+      })
+      .toBe(true);
     expect(await second.exited).toBe(0);
     await receiver.idle();
     expect(checkExactlyOnceInOrder(got, ['r1/events', 'r1/tiles'], 500)).toEqual([]);

@@ -9,7 +9,9 @@ import { linkGateKind, type LinkGateNode } from '../../nodes/fleet/LinkGateNode.
 import { packageRoot } from '../../runtime/packageRoot.js';
 
 const nodes: Node[] = [];
-afterEach(async () => { for (const n of nodes.splice(0).reverse()) await n.shutdownAndDestroy(); });
+afterEach(async () => {
+  for (const n of nodes.splice(0).reverse()) await n.shutdownAndDestroy();
+});
 
 async function up<T extends Node>(n: T): Promise<T> {
   nodes.push(n);
@@ -19,19 +21,53 @@ async function up<T extends Node>(n: T): Promise<T> {
 }
 
 describe('fleet_link ~/sync that keeps timing out', () => {
-  it('says so once at WARN with each peer\'s state, then at debug, and at INFO when it settles again', async () => {
+  it("says so once at WARN with each peer's state, then at debug, and at INFO when it settles again", async () => {
     const lines: Array<{ level: number; msg: string; node?: string }> = [];
-    const ctx = new Context({ logger: pino({ level: 'debug' }, { write: (l: string) => { lines.push(JSON.parse(l) as { level: number; msg: string }); } }) });
+    const ctx = new Context({
+      logger: pino(
+        { level: 'debug' },
+        {
+          write: (l: string) => {
+            lines.push(JSON.parse(l) as { level: number; msg: string });
+          },
+        },
+      ),
+    });
     const dir = mkdtempSync(join(tmpdir(), 'outpost-sync-warn-'));
     // The gate keeps r1–r2 down until the test brings it up.
-    const gate = await up(linkGateKind.create(ctx, { name: 'gate', namespace: '/', remappings: [], parameterOverrides: {} }) as LinkGateNode);
+    const gate = await up(
+      linkGateKind.create(ctx, {
+        name: 'gate',
+        namespace: '/',
+        remappings: [],
+        parameterOverrides: {},
+      }) as LinkGateNode,
+    );
     const common = {
-      fleet: 'demo', discover: true, outbox_dir: dir, map_topic: '', reconnect_period_s: 0.05,
+      fleet: 'demo',
+      discover: true,
+      outbox_dir: dir,
+      map_topic: '',
+      reconnect_period_s: 0.05,
       credentials_file: join(packageRoot(), 'launch/fleet/demo-credentials.yaml'),
       routes: ['events std_msgs/msg/String priority=200'],
     };
-    const r1 = await up(fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r1', remappings: [], parameterOverrides: common }) as FleetLinkNode);
-    await up(fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r2', remappings: [], parameterOverrides: common }) as FleetLinkNode);
+    const r1 = await up(
+      fleetLinkKind.create(ctx, {
+        name: 'fleet_link',
+        namespace: '/r1',
+        remappings: [],
+        parameterOverrides: common,
+      }) as FleetLinkNode,
+    );
+    await up(
+      fleetLinkKind.create(ctx, {
+        name: 'fleet_link',
+        namespace: '/r2',
+        remappings: [],
+        parameterOverrides: common,
+      }) as FleetLinkNode,
+    );
     const sim = new Node('sim', '/', ctx);
     nodes.push(sim);
     const sync = sim.createClient('outpost_msgs/srv/FleetSync', '/r1/fleet_link/sync');
@@ -51,14 +87,18 @@ describe('fleet_link ~/sync that keeps timing out', () => {
     }
     const warnings = lines.filter((l) => l.level === 40 && l.msg.includes('~/sync timed out'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]!.msg).toContain('fleet link r1: ~/sync timed out waiting for r2 (not connected, 3 queued, 0 in flight, last ack never)');
+    expect(warnings[0]!.msg).toContain(
+      'fleet link r1: ~/sync timed out waiting for r2 (not connected, 3 queued, 0 in flight, last ack never)',
+    );
     expect(lines.filter((l) => l.level === 20 && l.msg.includes('~/sync timed out again'))).toHaveLength(2);
 
     // The link comes up: the next sync settles, and says the episode is over.
     gate.gate.apply([{ a: 'r1', b: 'r2', up: true, bytesPerSecond: 0, loss: 0, latencySec: 0 }]);
     const res = await sync.sendRequestAsync({ reachable: ['r2'], timeout_s: 5 }, { timeout: 10_000 });
     expect(res.settled).toBe(true);
-    expect(lines.filter((l) => l.level === 30 && l.msg.includes('~/sync settles again, after 3 timeout(s)'))).toHaveLength(1);
+    expect(
+      lines.filter((l) => l.level === 30 && l.msg.includes('~/sync settles again, after 3 timeout(s)')),
+    ).toHaveLength(1);
     expect(r1.peers.get('r2')!.link.outbox.size).toBe(0);
   }, 30_000);
 });

@@ -39,7 +39,10 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-export async function startBroker(kind: 'aedes' | 'mosquitto', port = 0): Promise<TestBroker & { kill?: () => Promise<void>; start: () => Promise<void> }> {
+export async function startBroker(
+  kind: 'aedes' | 'mosquitto',
+  port = 0,
+): Promise<TestBroker & { kill?: () => Promise<void>; start: () => Promise<void> }> {
   if (kind === 'aedes') {
     const b = new EmbeddedBroker({ access: new FleetAccess(FLEET, USERS), port });
     await b.start();
@@ -56,15 +59,25 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 }
 
 /** r2's receiver on its own broker, recording (route, text) in arrival order. */
-export async function startReceiver(broker: TestBroker, inboxPath = ':memory:'): Promise<{
-  receiver: FleetReceiver; got: { route: string; text: string; seq: bigint }[];
-}> {
+export async function startReceiver(
+  broker: TestBroker,
+  inboxPath = ':memory:',
+): Promise<{ receiver: FleetReceiver; got: { route: string; text: string; seq: bigint }[] }> {
   const got: { route: string; text: string; seq: bigint }[] = [];
   const receiver = new FleetReceiver({
-    inbox: new FleetInbox<FleetEnvelope>({ path: inboxPath }), registry, fleet: FLEET, robot: 'r2',
-    url: broker.url, username: 'r2', password: password('r2'), protocolVersion: broker.protocolVersion,
-    reconnectPeriodSec: 0.05, logger: quietLogger,
-    handler: (msg, env) => { got.push({ route: env.route, text: (msg as { data: string }).data, seq: env.seq }); },
+    inbox: new FleetInbox<FleetEnvelope>({ path: inboxPath }),
+    registry,
+    fleet: FLEET,
+    robot: 'r2',
+    url: broker.url,
+    username: 'r2',
+    password: password('r2'),
+    protocolVersion: broker.protocolVersion,
+    reconnectPeriodSec: 0.05,
+    logger: quietLogger,
+    handler: (msg, env) => {
+      got.push({ route: env.route, text: (msg as { data: string }).data, seq: env.seq });
+    },
   });
   await receiver.start();
   return { receiver, got };

@@ -36,7 +36,8 @@ export function fuzzTimeoutMs(config = fuzzConfig()): number {
 export function fuzzConfig(): FuzzConfig {
   const runs = Number(process.env['FUZZ_RUNS'] ?? DEFAULT_RUNS);
   const seed = Number(process.env['FUZZ_SEED'] ?? DEFAULT_SEED);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`FUZZ_RUNS: expected a positive integer, got ${process.env['FUZZ_RUNS']}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`FUZZ_RUNS: expected a positive integer, got ${process.env['FUZZ_RUNS']}`);
   if (!Number.isInteger(seed)) throw new Error(`FUZZ_SEED: expected an integer, got ${process.env['FUZZ_SEED']}`);
   return { numRuns: runs, seed };
 }
@@ -48,10 +49,13 @@ export function fuzzConfig(): FuzzConfig {
  */
 export async function fuzz<T>(arb: fc.Arbitrary<T>, check: (input: T) => void, config = fuzzConfig()): Promise<void> {
   let n = 0;
-  await fc.assert(fc.asyncProperty(arb, async (input) => {
-    if (++n % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
-    check(input);
-  }), { numRuns: config.numRuns, seed: config.seed, endOnFailure: false });
+  await fc.assert(
+    fc.asyncProperty(arb, async (input) => {
+      if (++n % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+      check(input);
+    }),
+    { numRuns: config.numRuns, seed: config.seed, endOnFailure: false },
+  );
 }
 
 /**
@@ -59,7 +63,11 @@ export async function fuzz<T>(arb: fc.Arbitrary<T>, check: (input: T) => void, c
  * most INPUT_TIME_LIMIT_S, leaving at most INPUT_ALLOCATION_LIMIT of new ArrayBuffer memory. Returns
  * the decoded value, or undefined when it was refused.
  */
-export function decodesOrRefuses<R>(decode: () => R, codes: readonly OutpostErrorCode[], describe: () => string): R | undefined {
+export function decodesOrRefuses<R>(
+  decode: () => R,
+  codes: readonly OutpostErrorCode[],
+  describe: () => string,
+): R | undefined {
   const buffersBefore = process.memoryUsage().arrayBuffers;
   const start = performance.now();
   let result: R | undefined;
@@ -67,15 +75,22 @@ export function decodesOrRefuses<R>(decode: () => R, codes: readonly OutpostErro
     result = decode();
   } catch (err) {
     if (!isOutpostError(err) || !codes.includes(err.code)) {
-      const what = isOutpostError(err) ? `OutpostError ${err.code}` : `${(err as Error)?.constructor?.name ?? typeof err}`;
-      throw new Error(`expected a decoded value or an OutpostError of ${codes.join('/')}, got ${what}: ` +
-        `${(err as Error)?.message ?? String(err)}\n  input: ${describe()}`, { cause: err });
+      const what = isOutpostError(err)
+        ? `OutpostError ${err.code}`
+        : `${(err as Error)?.constructor?.name ?? typeof err}`;
+      throw new Error(
+        `expected a decoded value or an OutpostError of ${codes.join('/')}, got ${what}: ` +
+          `${(err as Error)?.message ?? String(err)}\n  input: ${describe()}`,
+        { cause: err },
+      );
     }
   }
   const seconds = (performance.now() - start) / 1000;
-  if (seconds > INPUT_TIME_LIMIT_S) throw new Error(`input took ${seconds.toFixed(2)} s (limit ${INPUT_TIME_LIMIT_S} s)\n  input: ${describe()}`);
+  if (seconds > INPUT_TIME_LIMIT_S)
+    throw new Error(`input took ${seconds.toFixed(2)} s (limit ${INPUT_TIME_LIMIT_S} s)\n  input: ${describe()}`);
   const grown = process.memoryUsage().arrayBuffers - buffersBefore;
-  if (grown > INPUT_ALLOCATION_LIMIT) throw new Error(`input left ${(grown / 2 ** 20).toFixed(0)} MiB of buffers allocated\n  input: ${describe()}`);
+  if (grown > INPUT_ALLOCATION_LIMIT)
+    throw new Error(`input left ${(grown / 2 ** 20).toFixed(0)} MiB of buffers allocated\n  input: ${describe()}`);
   return result;
 }
 
@@ -98,12 +113,22 @@ type Mutation =
 
 const position = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 /** Values that break length fields and counters: 0, 1, around 2^7/2^8/2^16/2^31/2^32. */
-const INTERESTING_U32 = [0, 1, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+const INTERESTING_U32 = [
+  0, 1, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: position, bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('set' as const), at: position, value: fc.constantFrom(0x00, 0x01, 0x7f, 0x80, 0xfd, 0xfe, 0xff) }),
-  fc.record({ kind: fc.constant('insert' as const), at: position, bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    at: position,
+    value: fc.constantFrom(0x00, 0x01, 0x7f, 0x80, 0xfd, 0xfe, 0xff),
+  }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: position,
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: position, count: fc.integer({ min: 1, max: 8 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: position }),
   fc.record({ kind: fc.constant('u32' as const), at: position, value: fc.constantFrom(...INTERESTING_U32) }),
@@ -112,7 +137,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 function applyMutation(input: Uint8Array, m: Mutation): Uint8Array {
   const at = Math.floor(m.at * (input.length + (m.kind === 'insert' ? 1 : 0)));
   switch (m.kind) {
-    case 'flip': case 'set': {
+    case 'flip':
+    case 'set': {
       if (input.length === 0) return input;
       const out = input.slice();
       out[at] = m.kind === 'flip' ? out[at]! ^ (1 << m.bit) : m.value;
@@ -132,7 +158,8 @@ function applyMutation(input: Uint8Array, m: Mutation): Uint8Array {
       out.set(input.subarray(end), at);
       return out;
     }
-    case 'truncate': return input.slice(0, at);
+    case 'truncate':
+      return input.slice(0, at);
     case 'u32': {
       if (input.length < 4) return input;
       const out = input.slice();
@@ -144,7 +171,8 @@ function applyMutation(input: Uint8Array, m: Mutation): Uint8Array {
 
 /** `valid` with 1 to 6 random edits (bit flips, byte sets, inserts, deletes, truncation, u32 overwrites). */
 export function mutated(valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
-  return fc.tuple(valid, fc.array(mutation, { minLength: 1, maxLength: 6 }))
+  return fc
+    .tuple(valid, fc.array(mutation, { minLength: 1, maxLength: 6 }))
     .map(([bytes, edits]) => edits.reduce(applyMutation, bytes));
 }
 
@@ -157,7 +185,15 @@ export function bytesFor(valid: fc.Arbitrary<Uint8Array>, prefix?: Uint8Array): 
     { arbitrary: random, weight: 1 },
   ];
   if (prefix !== undefined) {
-    arbs.push({ arbitrary: random.map((r) => { const out = new Uint8Array(prefix.length + r.length); out.set(prefix); out.set(r, prefix.length); return out; }), weight: 1 });
+    arbs.push({
+      arbitrary: random.map((r) => {
+        const out = new Uint8Array(prefix.length + r.length);
+        out.set(prefix);
+        out.set(r, prefix.length);
+        return out;
+      }),
+      weight: 1,
+    });
   }
   return fc.oneof(...arbs);
 }

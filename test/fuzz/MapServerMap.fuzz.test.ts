@@ -17,7 +17,9 @@ const work = mkdtempSync(join(tmpdir(), 'outpost-fuzz-map-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const size = fc.integer({ min: 1, max: 12 });
-const image = fc.tuple(size, size).chain(([w, h]) => fc.tuple(fc.constant(w), fc.constant(h), fc.uint8Array({ minLength: w * h, maxLength: w * h })));
+const image = fc
+  .tuple(size, size)
+  .chain(([w, h]) => fc.tuple(fc.constant(w), fc.constant(h), fc.uint8Array({ minLength: w * h, maxLength: w * h })));
 const pgm = fc.tuple(image, fc.boolean()).map(([[w, h, data], ascii]) => {
   if (!ascii) return new Uint8Array(encodePgm(w, h, data, 'fuzz'));
   return new Uint8Array(Buffer.from(`P2\n# fuzz\n${w} ${h}\n255\n${[...data].join(' ')}\n`, 'latin1'));
@@ -34,13 +36,21 @@ writeFileSync(join(work, 'map.pgm'), encodePgm(3, 2, Uint8Array.of(0, 254, 205, 
 describe('map_server maps under generated and mutated files', { timeout: fuzzTimeoutMs() }, () => {
   it('decodes or refuses with OUTPOST_ERR_WORLD_FILE every mutated PGM', async () => {
     await fuzz(bytesFor(pgm, Uint8Array.of(0x50, 0x35, 0x0a)), (bytes) => {
-      decodesOrRefuses(() => decodeMapImage(bytes, 'fuzz.pgm'), ['OUTPOST_ERR_WORLD_FILE'], () => hex(bytes));
+      decodesOrRefuses(
+        () => decodeMapImage(bytes, 'fuzz.pgm'),
+        ['OUTPOST_ERR_WORLD_FILE'],
+        () => hex(bytes),
+      );
     });
   });
 
   it('decodes or refuses with OUTPOST_ERR_WORLD_FILE every mutated PNG', async () => {
     await fuzz(bytesFor(png, Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)), (bytes) => {
-      decodesOrRefuses(() => decodeMapImage(bytes, 'fuzz.png'), ['OUTPOST_ERR_WORLD_FILE'], () => hex(bytes));
+      decodesOrRefuses(
+        () => decodeMapImage(bytes, 'fuzz.png'),
+        ['OUTPOST_ERR_WORLD_FILE'],
+        () => hex(bytes),
+      );
     });
   });
 
@@ -49,14 +59,19 @@ describe('map_server maps under generated and mutated files', { timeout: fuzzTim
     await fuzz(textFor(fc.constant(YAML)), (text) => {
       const file = join(work, `map-${n++ % 4}.yaml`);
       writeFileSync(file, text);
-      decodesOrRefuses(() => loadMapServerMap(file), ['OUTPOST_ERR_WORLD_FILE'], () => JSON.stringify(text));
+      decodesOrRefuses(
+        () => loadMapServerMap(file),
+        ['OUTPOST_ERR_WORLD_FILE'],
+        () => JSON.stringify(text),
+      );
     });
   });
 
   it('refuses headers declaring huge images before allocating them', async () => {
     const pngHeader = (w: number, h: number): Uint8Array => {
       const p = Buffer.from(PNG.sync.write(Object.assign(new PNG({ width: 1, height: 1 }), {})));
-      p.writeUInt32BE(w, 16); p.writeUInt32BE(h, 20); // IHDR width, height (its CRC now fails)
+      p.writeUInt32BE(w, 16);
+      p.writeUInt32BE(h, 20); // IHDR width, height (its CRC now fails)
       return new Uint8Array(p);
     };
     for (const [name, bytes] of [
@@ -65,14 +80,26 @@ describe('map_server maps under generated and mutated files', { timeout: fuzzTim
       ['P2 60000x60000', new Uint8Array(Buffer.from('P2 60000 60000 255\n0 0 0\n', 'latin1'))],
       ['PNG 2^31x2^31', pngHeader(2 ** 31 - 1, 2 ** 31 - 1)],
     ] as const) {
-      expect(() => decodesOrRefuses(() => decodeMapImage(bytes, name), ['OUTPOST_ERR_WORLD_FILE'], () => name), name).not.toThrow();
+      expect(
+        () =>
+          decodesOrRefuses(
+            () => decodeMapImage(bytes, name),
+            ['OUTPOST_ERR_WORLD_FILE'],
+            () => name,
+          ),
+        name,
+      ).not.toThrow();
       expect(() => decodeMapImage(bytes, name), name).toThrow();
     }
   });
 
   it('replays every image that ever failed', async () => {
     for (const { input, why } of corpus('map-image')) {
-      decodesOrRefuses(() => decodeMapImage(fromHex(input), 'corpus'), ['OUTPOST_ERR_WORLD_FILE'], () => why);
+      decodesOrRefuses(
+        () => decodeMapImage(fromHex(input), 'corpus'),
+        ['OUTPOST_ERR_WORLD_FILE'],
+        () => why,
+      );
     }
   });
 });

@@ -14,20 +14,35 @@ const KEY = new Uint8Array(32).map((_, i) => (i * 37 + 11) & 0xff);
 
 /** One valid frame: a table message with random field values, encoded by our encoder. */
 function frames(signed: boolean): fc.Arbitrary<Uint8Array> {
-  return fc.tuple(
-    fc.array(fc.tuple(fc.constantFrom(...COMMON_MESSAGES), fc.uint8Array({ minLength: 255, maxLength: 255 })), { minLength: 1, maxLength: 6 }),
-    fc.integer({ min: 1, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }),
-  ).map(([msgs, sys, comp, link]) => {
-    let now = 1_750_000_000_000;
-    const enc = new MavlinkEncoder({ systemId: sys, componentId: comp, unixMs: () => now++, ...(signed ? { signing: { key: KEY, linkId: link } } : {}) });
-    return concat(msgs.map(([def, raw]) => enc.encode(def, decodePayload(def, raw.subarray(0, def.maxLength)))));
-  });
+  return fc
+    .tuple(
+      fc.array(fc.tuple(fc.constantFrom(...COMMON_MESSAGES), fc.uint8Array({ minLength: 255, maxLength: 255 })), {
+        minLength: 1,
+        maxLength: 6,
+      }),
+      fc.integer({ min: 1, max: 255 }),
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer({ min: 0, max: 255 }),
+    )
+    .map(([msgs, sys, comp, link]) => {
+      let now = 1_750_000_000_000;
+      const enc = new MavlinkEncoder({
+        systemId: sys,
+        componentId: comp,
+        unixMs: () => now++,
+        ...(signed ? { signing: { key: KEY, linkId: link } } : {}),
+      });
+      return concat(msgs.map(([def, raw]) => enc.encode(def, decodePayload(def, raw.subarray(0, def.maxLength)))));
+    });
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -36,13 +51,26 @@ function chunked(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
   const at = [...new Set(cuts.map((c) => Math.floor(c * bytes.length)))].sort((a, b) => a - b);
   const out: Uint8Array[] = [];
   let prev = 0;
-  for (const c of [...at, bytes.length]) { out.push(bytes.subarray(prev, c)); prev = c; }
+  for (const c of [...at, bytes.length]) {
+    out.push(bytes.subarray(prev, c));
+    prev = c;
+  }
   return out;
 }
 
-interface Seen { msgid: number; seq: number; sys: number; comp: number; payload: string; signed: boolean }
+interface Seen {
+  msgid: number;
+  seq: number;
+  sys: number;
+  comp: number;
+  payload: string;
+  signed: boolean;
+}
 
-function parseAll(chunks: readonly Uint8Array[], options: MavlinkParserOptions): { frames: Seen[]; parser: MavlinkParser } {
+function parseAll(
+  chunks: readonly Uint8Array[],
+  options: MavlinkParserOptions,
+): { frames: Seen[]; parser: MavlinkParser } {
   const parser = new MavlinkParser(options);
   const seen: Seen[] = [];
   for (const c of chunks) {
@@ -51,7 +79,14 @@ function parseAll(chunks: readonly Uint8Array[], options: MavlinkParserOptions):
       expect(def, `msgid ${f.msgid}`).toBeDefined();
       expect(f.payload.length).toBeLessThanOrEqual(def!.maxLength);
       decodePayload(def!, f.payload);
-      seen.push({ msgid: f.msgid, seq: f.seq, sys: f.systemId, comp: f.componentId, payload: hex(f.payload), signed: f.signed });
+      seen.push({
+        msgid: f.msgid,
+        seq: f.seq,
+        sys: f.systemId,
+        comp: f.componentId,
+        payload: hex(f.payload),
+        signed: f.signed,
+      });
     });
   }
   return { frames: seen, parser };
@@ -95,11 +130,17 @@ describe('MAVLink parser under generated and mutated streams', { timeout: fuzzTi
   });
 
   it('delivers every frame of a valid stream, signed or not, whatever the chunking', async () => {
-    await fuzz(fc.tuple(fc.boolean(), chunking).chain(([signed, cuts]) => frames(signed).map((b) => [b, signed, cuts] as const)), ([bytes, signed, cuts]) => {
-      const { frames: seen, parser } = parseAll(chunked(bytes, cuts), signed ? { signingKey: KEY } : { acceptUnsigned: true });
-      expect(parser.stats.discardedBytes).toBe(0);
-      expect(seen.length).toBeGreaterThan(0);
-    });
+    await fuzz(
+      fc.tuple(fc.boolean(), chunking).chain(([signed, cuts]) => frames(signed).map((b) => [b, signed, cuts] as const)),
+      ([bytes, signed, cuts]) => {
+        const { frames: seen, parser } = parseAll(
+          chunked(bytes, cuts),
+          signed ? { signingKey: KEY } : { acceptUnsigned: true },
+        );
+        expect(parser.stats.discardedBytes).toBe(0);
+        expect(seen.length).toBeGreaterThan(0);
+      },
+    );
   });
 
   it('replays every stream that ever failed', async () => {

@@ -12,16 +12,28 @@ import { corpus, decodesOrRefuses, fuzz, fuzzTimeoutMs, textFor } from './FuzzKi
 const work = mkdtempSync(join(tmpdir(), 'outpost-fuzz-card-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const cards = ['models', 'models/testing'].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.card.json')).map((f) => readFileSync(join(dir, f), 'utf8')));
+const cards = ['models', 'models/testing'].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.card.json'))
+    .map((f) => readFileSync(join(dir, f), 'utf8')),
+);
 
 /** A shipped card with one field replaced by an arbitrary JSON value (deep fields included). */
-const valueMutated: fc.Arbitrary<string> = fc.tuple(fc.constantFrom(...cards), fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), fc.jsonValue({ maxDepth: 2 }))
+const valueMutated: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.constantFrom(...cards),
+    fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+    fc.jsonValue({ maxDepth: 2 }),
+  )
   .map(([text, at, value]) => {
     const card = JSON.parse(text) as Record<string, unknown>;
     const paths: Array<[Record<string, unknown> | unknown[], string | number]> = [];
     const walk = (o: unknown): void => {
       if (o === null || typeof o !== 'object') return;
-      for (const [k, v] of Object.entries(o)) { paths.push([o as Record<string, unknown>, Array.isArray(o) ? Number(k) : k]); walk(v); }
+      for (const [k, v] of Object.entries(o)) {
+        paths.push([o as Record<string, unknown>, Array.isArray(o) ? Number(k) : k]);
+        walk(v);
+      }
     };
     walk(card);
     const [holder, key] = paths[Math.floor(at * paths.length)]!;
@@ -39,13 +51,25 @@ describe('model cards under generated and mutated text', { timeout: fuzzTimeoutM
   it(`loads or refuses with OUTPOST_ERR_MODEL_CARD every mutated card (${cards.length} shipped cards as seeds)`, async () => {
     expect(cards.length).toBeGreaterThan(3);
     let n = 0;
-    await fuzz(fc.oneof({ arbitrary: textFor(fc.constantFrom(...cards)), weight: 5 }, { arbitrary: valueMutated, weight: 5 }), (text) => {
-      decodesOrRefuses(() => load(text, n++), ['OUTPOST_ERR_MODEL_CARD'], () => JSON.stringify(text));
-    });
+    await fuzz(
+      fc.oneof({ arbitrary: textFor(fc.constantFrom(...cards)), weight: 5 }, { arbitrary: valueMutated, weight: 5 }),
+      (text) => {
+        decodesOrRefuses(
+          () => load(text, n++),
+          ['OUTPOST_ERR_MODEL_CARD'],
+          () => JSON.stringify(text),
+        );
+      },
+    );
   });
 
   it('replays every card that ever failed', async () => {
     let n = 0;
-    for (const { input, why } of corpus('model-card')) decodesOrRefuses(() => load(input, n++), ['OUTPOST_ERR_MODEL_CARD'], () => why);
+    for (const { input, why } of corpus('model-card'))
+      decodesOrRefuses(
+        () => load(input, n++),
+        ['OUTPOST_ERR_MODEL_CARD'],
+        () => why,
+      );
   });
 });

@@ -10,13 +10,33 @@ import { corpus, fromHex, fuzz, fuzzTimeoutMs, mutated } from './FuzzKit.js';
 
 const f32 = fc.float({ noNaN: true, min: -1e6, max: 1e6 });
 const message: fc.Arbitrary<MotorMessage> = fc.oneof(
-  fc.record({ type: fc.constant('wheel_command' as const), commandId: fc.integer({ min: 0, max: 0xffff }), left: f32, right: f32 }),
-  fc.record({ type: fc.constant('encoders' as const), timeUs: fc.integer({ min: 0, max: 0xffffffff }), leftTicks: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), rightTicks: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }),
-  fc.record({ type: fc.constant('battery' as const), voltage: fc.integer({ min: 0, max: 65535 }).map((v) => v / 1000), current: fc.integer({ min: -32768, max: 32767 }).map((v) => v / 1000), percentage: fc.integer({ min: 0, max: 255 }).map((v) => v / 100) }),
-  fc.record({ type: fc.constant('status' as const), faults: fc.integer({ min: 0, max: 0xffff }), lastCommandId: fc.integer({ min: 0, max: 0xffff }) }),
+  fc.record({
+    type: fc.constant('wheel_command' as const),
+    commandId: fc.integer({ min: 0, max: 0xffff }),
+    left: f32,
+    right: f32,
+  }),
+  fc.record({
+    type: fc.constant('encoders' as const),
+    timeUs: fc.integer({ min: 0, max: 0xffffffff }),
+    leftTicks: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+    rightTicks: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+  }),
+  fc.record({
+    type: fc.constant('battery' as const),
+    voltage: fc.integer({ min: 0, max: 65535 }).map((v) => v / 1000),
+    current: fc.integer({ min: -32768, max: 32767 }).map((v) => v / 1000),
+    percentage: fc.integer({ min: 0, max: 255 }).map((v) => v / 100),
+  }),
+  fc.record({
+    type: fc.constant('status' as const),
+    faults: fc.integer({ min: 0, max: 0xffff }),
+    lastCommandId: fc.integer({ min: 0, max: 0xffff }),
+  }),
 );
 
-const stream: fc.Arbitrary<Uint8Array> = fc.array(message, { minLength: 1, maxLength: 8 })
+const stream: fc.Arbitrary<Uint8Array> = fc
+  .array(message, { minLength: 1, maxLength: 8 })
   .map((ms) => Buffer.concat(ms.map((m, i) => encodeMotorMessage(m, i))));
 
 function parse(chunks: readonly Uint8Array[]): { messages: unknown[]; parser: MotorFrameParser } {
@@ -30,7 +50,10 @@ function chunked(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
   const at = [...new Set(cuts.map((c) => Math.floor(c * bytes.length)))].sort((a, b) => a - b);
   const out: Uint8Array[] = [];
   let prev = 0;
-  for (const c of [...at, bytes.length]) { out.push(bytes.subarray(prev, c)); prev = c; }
+  for (const c of [...at, bytes.length]) {
+    out.push(bytes.subarray(prev, c));
+    prev = c;
+  }
   return out;
 }
 
@@ -42,7 +65,12 @@ describe('motor-controller frames under generated and mutated streams', { timeou
       { arbitrary: mutated(stream), weight: 6 },
       { arbitrary: fc.uint8Array({ maxLength: 300 }), weight: 2 },
       // COBS blocks of random content: right framing, wrong bodies (short, empty, unknown types).
-      { arbitrary: fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 6 }).map((bs) => Buffer.concat(bs.flatMap((b) => [cobsEncode(b), Uint8Array.of(0)]))), weight: 2 },
+      {
+        arbitrary: fc
+          .array(fc.uint8Array({ maxLength: 20 }), { maxLength: 6 })
+          .map((bs) => Buffer.concat(bs.flatMap((b) => [cobsEncode(b), Uint8Array.of(0)]))),
+        weight: 2,
+      },
     );
     await fuzz(fc.tuple(bytes, chunking), ([input, cuts]) => {
       const whole = parse([input]);

@@ -7,14 +7,26 @@ import { bytesFor, corpus, decodesOrRefuses, fromHex, fuzz, fuzzTimeoutMs, hex }
 // and any bytes read as a sequence of uints and strings either read or raise the reader's code.
 
 type Item = { kind: 'uint'; value: number } | { kind: 'string'; value: string };
-const items: fc.Arbitrary<Item[]> = fc.array(fc.oneof(
-  fc.record({ kind: fc.constant('uint' as const), value: fc.oneof(fc.integer({ min: 0, max: MAX_VARINT }), fc.constantFrom(0, 127, 128, 16383, 16384, MAX_VARINT)) }),
-  fc.record({ kind: fc.constant('string' as const), value: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }) }),
-), { maxLength: 10 });
+const items: fc.Arbitrary<Item[]> = fc.array(
+  fc.oneof(
+    fc.record({
+      kind: fc.constant('uint' as const),
+      value: fc.oneof(fc.integer({ min: 0, max: MAX_VARINT }), fc.constantFrom(0, 127, 128, 16383, 16384, MAX_VARINT)),
+    }),
+    fc.record({
+      kind: fc.constant('string' as const),
+      value: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }),
+    }),
+  ),
+  { maxLength: 10 },
+);
 
 function write(list: readonly Item[]): Uint8Array {
   const w = new VarintWriter();
-  for (const i of list) { if (i.kind === 'uint') w.uint(i.value); else w.string(i.value); }
+  for (const i of list) {
+    if (i.kind === 'uint') w.uint(i.value);
+    else w.string(i.value);
+  }
   return w.finish();
 }
 
@@ -23,7 +35,8 @@ function readAll(bytes: Uint8Array): number {
   const r = new VarintReader(bytes, 'OUTPOST_ERR_MAP_SUMMARY', 'varint fuzz');
   let n = 0;
   while (r.remaining > 0) {
-    if (n % 3 === 2) r.string(`string ${n}`, 64); else r.uint(`uint ${n}`);
+    if (n % 3 === 2) r.string(`string ${n}`, 64);
+    else r.uint(`uint ${n}`);
     n++;
   }
   r.end();
@@ -39,21 +52,31 @@ describe('varints under generated and mutated bytes', { timeout: fuzzTimeoutMs()
     });
   });
 
-  it('reads or refuses with the reader\'s code any bytes', async () => {
+  it("reads or refuses with the reader's code any bytes", async () => {
     await fuzz(bytesFor(items.map(write)), (bytes) => {
-      decodesOrRefuses(() => readAll(bytes), ['OUTPOST_ERR_MAP_SUMMARY'], () => hex(bytes));
+      decodesOrRefuses(
+        () => readAll(bytes),
+        ['OUTPOST_ERR_MAP_SUMMARY'],
+        () => hex(bytes),
+      );
     });
   });
 
   it('refuses an overlong varint, a value above 32 bits and a string longer than the bytes', async () => {
     expect(() => readAll(fromHex('ffffffffff01'))).toThrow(/longer than 5 bytes/);
     expect(() => readAll(fromHex('ffffffff1f'))).toThrow(/exceeds 32 bits/);
-    expect(() => new VarintReader(fromHex('ffffffff0f'), 'OUTPOST_ERR_MAP_SUMMARY', 'v').string('s', MAX_VARINT)).toThrow(/only 0 left/);
+    expect(() =>
+      new VarintReader(fromHex('ffffffff0f'), 'OUTPOST_ERR_MAP_SUMMARY', 'v').string('s', MAX_VARINT),
+    ).toThrow(/only 0 left/);
   });
 
   it('replays every input that ever failed', async () => {
     for (const { input, why } of corpus('varint')) {
-      decodesOrRefuses(() => readAll(fromHex(input)), ['OUTPOST_ERR_MAP_SUMMARY'], () => why);
+      decodesOrRefuses(
+        () => readAll(fromHex(input)),
+        ['OUTPOST_ERR_MAP_SUMMARY'],
+        () => why,
+      );
     }
   });
 });

@@ -16,16 +16,25 @@ export class OutpostProcess {
 
   constructor(args: string[], env: NodeJS.ProcessEnv) {
     this.child = spawn(process.execPath, [OUTPOST_BIN, ...args], {
-      cwd: packageRoot(), env: { ...process.env, OUTPOST_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: packageRoot(),
+      env: { ...process.env, OUTPOST_LOG_FORMAT: 'json', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.child.stdout!.on('data', (d: Buffer) => { this.stdout += d.toString(); });
-    this.child.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); });
+    this.child.stdout!.on('data', (d: Buffer) => {
+      this.stdout += d.toString();
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
   /** JSON log lines printed so far. */
   logs(): Array<Record<string, unknown>> {
-    return this.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return this.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
   /** Polls `pred`; on a timeout the failure carries the process's output, which the poll's own message cannot. */

@@ -17,20 +17,29 @@ export function roomMap(gap = true): MessageOf<'nav_msgs/msg/OccupancyGrid'> {
   }
   return {
     header: { stamp: T0, frame_id: 'map' },
-    info: { map_load_time: T0, resolution: 0.1, width: w, height: h, origin: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } },
+    info: {
+      map_load_time: T0,
+      resolution: 0.1,
+      width: w,
+      height: h,
+      origin: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+    },
     data,
   };
 }
 
 export function odomAt(x: number, y: number, yaw: number): MessageOf<'nav_msgs/msg/Odometry'> {
   return {
-    header: { stamp: T0, frame_id: 'map' }, child_frame_id: 'r1/base_link',
+    header: { stamp: T0, frame_id: 'map' },
+    child_frame_id: 'r1/base_link',
     pose: { pose: { position: { x, y, z: 0 }, orientation: quaternionFromYaw(yaw) }, covariance: new Float64Array(36) },
     twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } }, covariance: new Float64Array(36) },
   };
 }
 
 export function goalAt(x: number, y: number): MessageOf<'geometry_msgs/msg/PoseStamped'> {
-  return { header: { stamp: T0, frame_id: 'map' }, pose: { position: { x, y, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } };
+  return {
+    header: { stamp: T0, frame_id: 'map' },
+    pose: { position: { x, y, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+  };
 }
-

@@ -24,18 +24,30 @@ export async function stopSimMission(): Promise<void> {
  */
 export async function runSimMission<T = undefined>(
   args: Record<string, string>,
-  hooks: { runDirPrefix?: string; watch?: (launcher: Launcher, watcher: Node) => void; collect?: (launcher: Launcher) => T } = {},
+  hooks: {
+    runDirPrefix?: string;
+    watch?: (launcher: Launcher, watcher: Node) => void;
+    collect?: (launcher: Launcher) => T;
+  } = {},
 ): Promise<{ report: MissionSummary; collected: T | undefined }> {
   const plan = loadLaunchFile('launch/sim/explore.launch.yaml', { arguments: args, registry: builtinNodeKinds() });
   const launcher = new Launcher({
-    plan, kinds: builtinNodeKinds(), logger: pino({ level: 'silent' }), runDir: mkdtempSync(join(tmpdir(), hooks.runDirPrefix ?? 'outpost-mission-')),
+    plan,
+    kinds: builtinNodeKinds(),
+    logger: pino({ level: 'silent' }),
+    runDir: mkdtempSync(join(tmpdir(), hooks.runDirPrefix ?? 'outpost-mission-')),
   });
   active = launcher;
   await launcher.start();
   const watcher = new Node('watcher', '/test', launcher.context);
   hooks.watch?.(launcher, watcher);
   const report = await new Promise<MissionSummary>((resolve) => {
-    watcher.createSubscription('std_msgs/msg/String', '/sim/report', { qos: { durability: 'transient_local', depth: 1 } }, (m) => resolve(JSON.parse(m.data) as MissionSummary));
+    watcher.createSubscription(
+      'std_msgs/msg/String',
+      '/sim/report',
+      { qos: { durability: 'transient_local', depth: 1 } },
+      (m) => resolve(JSON.parse(m.data) as MissionSummary),
+    );
   });
   const collected = hooks.collect?.(launcher);
   watcher.destroy();

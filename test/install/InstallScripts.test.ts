@@ -14,7 +14,9 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(ROOT, 'package.json'));
 
-interface Lock { packages: Record<string, { hasInstallScript?: boolean; version?: string }> }
+interface Lock {
+  packages: Record<string, { hasInstallScript?: boolean; version?: string }>;
+}
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as Lock;
@@ -26,10 +28,13 @@ describe('install scripts', () => {
       .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
     expect(withScripts.length).toBeGreaterThan(0);
     const undecided = withScripts.filter((name) => typeof pkg.allowScripts?.[name] !== 'boolean');
-    expect(undecided, 'run `npm install-scripts ls`, then approve or deny each (and say why in README "Install scripts")').toEqual([]);
+    expect(
+      undecided,
+      'run `npm install-scripts ls`, then approve or deny each (and say why in README "Install scripts")',
+    ).toEqual([]);
   });
 
-  it('onnxruntime-node\'s postinstall is denied and did not download the GPU providers', () => {
+  it("onnxruntime-node's postinstall is denied and did not download the GPU providers", () => {
     expect(pkg.allowScripts?.['onnxruntime-node']).toBe(false);
     // The files the postinstall would fetch for this platform, from the package's own manifest.
     const metadata = require('onnxruntime-node/script/install-metadata.js') as {
@@ -42,8 +47,11 @@ describe('install scripts', () => {
       .flatMap((name) => Object.keys(metadata.manifests[`${where}:${name}`] ?? {}))
       .map((file) => join(bin, file));
     const present = downloadable.filter((file) => existsSync(file));
-    expect(present, 'onnxruntime-node\'s postinstall downloaded GPU providers: this npm ignores allowScripts ' +
-      '(npm 10 or older); reinstall with `ONNXRUNTIME_NODE_INSTALL=skip npm ci`').toEqual([]);
+    expect(
+      present,
+      "onnxruntime-node's postinstall downloaded GPU providers: this npm ignores allowScripts " +
+        '(npm 10 or older); reinstall with `ONNXRUNTIME_NODE_INSTALL=skip npm ci`',
+    ).toEqual([]);
     // The CPU build ships inside the package: that is what Outpost loads.
     expect(existsSync(join(bin, 'onnxruntime_binding.node'))).toBe(true);
   });

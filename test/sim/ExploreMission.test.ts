@@ -33,7 +33,9 @@ async function mission(args: Record<string, string>) {
             const [ax, ay] = world.cellOf(p1.pose.x, p1.pose.y);
             const [bx, by] = world.cellOf(p2.pose.x, p2.pose.y);
             let walls = false;
-            gridLine(ax, ay, bx, by, (x, y) => { if (world.isBlocked(x, y)) walls = true; });
+            gridLine(ax, ay, bx, by, (x, y) => {
+              if (world.isBlocked(x, y)) walls = true;
+            });
             blockedWhenDown.push(walls);
           }
         }
@@ -53,7 +55,11 @@ describe('simulated exploration mission (launch/sim/explore.launch.yaml)', () =>
   }, 120_000);
 
   it('four robots explore small_rooms to 99% coverage; no robot ever enters a wall; links open and close behind walls', async () => {
-    const { report, insideWall, linkHistory, blockedWhenDown } = await mission({ robots: '4', seed: '1', until_time: '300' });
+    const { report, insideWall, linkHistory, blockedWhenDown } = await mission({
+      robots: '4',
+      seed: '1',
+      until_time: '300',
+    });
     expect(report.reason).toBe('coverage');
     expect(report.coverage).toBeGreaterThanOrEqual(0.99);
     expect(report.time_to_coverage_s).toBe(report.sim_time_s);
@@ -76,8 +82,18 @@ describe('simulated exploration mission (launch/sim/explore.launch.yaml)', () =>
     expect(a.reason).toBe('time');
     expect(a.startup_s).toBeGreaterThan(0); // the launch came up before the clock moved
     expect(a.startup_s).toBeLessThan(a.wall_time_s);
-    expect({ ...a, wall_time_s: 0, startup_s: 0, fleet_stalls: [] }).toEqual({ ...b, wall_time_s: 0, startup_s: 0, fleet_stalls: [] });
+    expect({ ...a, wall_time_s: 0, startup_s: 0, fleet_stalls: [] }).toEqual({
+      ...b,
+      wall_time_s: 0,
+      startup_s: 0,
+      fleet_stalls: [],
+    });
     const c = (await mission({ robots: '2', seed: '6', until_time: '12' })).report;
-    expect({ ...c, wall_time_s: 0, startup_s: 0, fleet_stalls: [] }).not.toEqual({ ...a, wall_time_s: 0, startup_s: 0, fleet_stalls: [] });
+    expect({ ...c, wall_time_s: 0, startup_s: 0, fleet_stalls: [] }).not.toEqual({
+      ...a,
+      wall_time_s: 0,
+      startup_s: 0,
+      fleet_stalls: [],
+    });
   }, 120_000);
 });

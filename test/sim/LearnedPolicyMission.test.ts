@@ -17,7 +17,10 @@ async function mission(args: Record<string, string>) {
     runDirPrefix: 'outpost-learned-',
     collect: (launcher) => {
       const explorers = launcher.nodes.filter((n) => n.name() === 'explorer') as ExplorerNode[];
-      return { policies: explorers.map((e) => ({ ...(e.policy as Ir2Policy).stats })), recorded: explorers.map((e) => e.recordedDecisions) };
+      return {
+        policies: explorers.map((e) => ({ ...(e.policy as Ir2Policy).stats })),
+        recorded: explorers.map((e) => e.recordedDecisions),
+      };
     },
   });
   return { report, ...collected! };
@@ -36,12 +39,23 @@ describe('learned exploration policy in the simulated mission', () => {
     }
     expect(a.report.max_path_length_m).toBeGreaterThan(0.5); // the model's steps moved the robots
     const b = await mission(args);
-    expect({ ...b.report, wall_time_s: 0, startup_s: 0, fleet_stalls: [] }).toEqual({ ...a.report, wall_time_s: 0, startup_s: 0, fleet_stalls: [] });
+    expect({ ...b.report, wall_time_s: 0, startup_s: 0, fleet_stalls: [] }).toEqual({
+      ...a.report,
+      wall_time_s: 0,
+      startup_s: 0,
+      fleet_stalls: [],
+    });
     expect(b.policies).toEqual(a.policies);
   }, 120_000);
 
   it('falls back to the classical policy, without stopping, when the model file is missing', async () => {
-    const r = await mission({ robots: '2', policy: 'ir2', model: '/nonexistent/ir2.onnx', seed: '1', until_time: '10' });
+    const r = await mission({
+      robots: '2',
+      policy: 'ir2',
+      model: '/nonexistent/ir2.onnx',
+      seed: '1',
+      until_time: '10',
+    });
     for (const p of r.policies) {
       expect(p.model).toBe(0);
       expect(p.fallback).toBeGreaterThan(3);
@@ -52,7 +66,14 @@ describe('learned exploration policy in the simulated mission', () => {
   it('records the expert-labelled decisions that training/ learns from', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outpost-records-'));
     const map = join(process.cwd(), 'sim/worlds/small_rooms.yaml');
-    const r = await mission({ robots: '2', policy: 'expert', ground_truth: map, record_dir: dir, seed: '1', until_time: '10' });
+    const r = await mission({
+      robots: '2',
+      policy: 'expert',
+      ground_truth: map,
+      record_dir: dir,
+      seed: '1',
+      until_time: '10',
+    });
     expect(readdirSync(dir).sort()).toEqual(['r1.opd', 'r2.opd']);
     for (const [i, f] of ['r1.opd', 'r2.opd'].entries()) {
       expect(r.recorded[i]).toBeGreaterThan(3);
@@ -66,7 +87,10 @@ describe('learned exploration policy in the simulated mission', () => {
 
 describe('launch/robot.launch.yaml (a real robot)', () => {
   it('runs the learned policy from models/ by default, with the classical ones selectable', () => {
-    const plan = loadLaunchFile('launch/robot.launch.yaml', { arguments: { robot: 'r2', credentials: 'launch/sim/sim-credentials.yaml' }, registry: builtinNodeKinds() });
+    const plan = loadLaunchFile('launch/robot.launch.yaml', {
+      arguments: { robot: 'r2', credentials: 'launch/sim/sim-credentials.yaml' },
+      registry: builtinNodeKinds(),
+    });
     const explorer = plan.nodes.find((n) => n.name === 'explorer')!;
     expect(explorer.namespace).toBe('/r2');
     const params = explorer.parameters;

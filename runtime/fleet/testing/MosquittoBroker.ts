@@ -53,13 +53,27 @@ export class MosquittoBroker {
     }
     const proc = spawn('mosquitto', ['-c', join(this.#dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#proc = proc;
-    proc.stdout?.on('data', (d: Buffer) => { this.#log += d.toString(); });
-    proc.stderr?.on('data', (d: Buffer) => { this.#log += d.toString(); });
+    proc.stdout?.on('data', (d: Buffer) => {
+      this.#log += d.toString();
+    });
+    proc.stderr?.on('data', (d: Buffer) => {
+      this.#log += d.toString();
+    });
     const failed = new Promise<never>((_, reject) => {
-      proc.once('error', (err) => reject(new OutpostError('OUTPOST_ERR_FLEET_BROKER',
-        `cannot start mosquitto (${err.message}); install it with: apt-get install -y mosquitto`, { cause: err })));
-      proc.once('exit', (code) => reject(new OutpostError('OUTPOST_ERR_FLEET_BROKER',
-        `mosquitto exited with code ${code} on start:\n${this.#log}`)));
+      proc.once('error', (err) =>
+        reject(
+          new OutpostError(
+            'OUTPOST_ERR_FLEET_BROKER',
+            `cannot start mosquitto (${err.message}); install it with: apt-get install -y mosquitto`,
+            { cause: err },
+          ),
+        ),
+      );
+      proc.once('exit', (code) =>
+        reject(
+          new OutpostError('OUTPOST_ERR_FLEET_BROKER', `mosquitto exited with code ${code} on start:\n${this.#log}`),
+        ),
+      );
     });
     failed.catch(() => undefined);
     await Promise.race([waitForPort(this.#port, 5000), failed]);
@@ -101,25 +115,30 @@ export class MosquittoBroker {
     for (const u of this.#o.users) {
       const r = spawnSync('mosquitto_passwd', ['-b', passwd, u.username, u.password], { encoding: 'utf8' });
       if (r.error !== undefined || r.status !== 0) {
-        throw new OutpostError('OUTPOST_ERR_FLEET_BROKER',
-          `mosquitto_passwd failed (${r.error?.message ?? r.stderr}); install it with: apt-get install -y mosquitto`);
+        throw new OutpostError(
+          'OUTPOST_ERR_FLEET_BROKER',
+          `mosquitto_passwd failed (${r.error?.message ?? r.stderr}); install it with: apt-get install -y mosquitto`,
+        );
       }
     }
     writeFileSync(acl, new FleetAccess(this.#o.fleet, this.#o.users).mosquittoAcl());
-    writeFileSync(join(this.#dir, 'mosquitto.conf'), [
-      `listener ${this.#port} 127.0.0.1`,
-      'allow_anonymous false',
-      `password_file ${passwd}`,
-      `acl_file ${acl}`,
-      'persistence false',
-      // Running as root, mosquitto would drop to the `mosquitto` user, who cannot read this temp dir.
-      ...(process.getuid?.() === 0 ? ['user root'] : []),
-      'log_dest stderr',
-      'log_type error',
-      'log_type warning',
-      ...(this.#o.config ?? []),
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(this.#dir, 'mosquitto.conf'),
+      [
+        `listener ${this.#port} 127.0.0.1`,
+        'allow_anonymous false',
+        `password_file ${passwd}`,
+        `acl_file ${acl}`,
+        'persistence false',
+        // Running as root, mosquitto would drop to the `mosquitto` user, who cannot read this temp dir.
+        ...(process.getuid?.() === 0 ? ['user root'] : []),
+        'log_dest stderr',
+        'log_type error',
+        'log_type warning',
+        ...(this.#o.config ?? []),
+        '',
+      ].join('\n'),
+    );
   }
 }
 
@@ -136,11 +155,15 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+      const s = connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.on('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > until) throw new OutpostError('OUTPOST_ERR_FLEET_BROKER', `mosquitto did not listen on ${port} within ${timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new OutpostError('OUTPOST_ERR_FLEET_BROKER', `mosquitto did not listen on ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -22,7 +22,11 @@ describe('generateCave', () => {
         if (c.get(x, y) !== CELL_OCCUPIED) continue;
         let ring = true;
         for (let k = -4; k <= 4 && ring; k++) {
-          ring = c.get(x + k, y - 4) === CELL_FREE && c.get(x + k, y + 4) === CELL_FREE && c.get(x - 4, y + k) === CELL_FREE && c.get(x + 4, y + k) === CELL_FREE;
+          ring =
+            c.get(x + k, y - 4) === CELL_FREE &&
+            c.get(x + k, y + 4) === CELL_FREE &&
+            c.get(x - 4, y + k) === CELL_FREE &&
+            c.get(x + 4, y + k) === CELL_FREE;
         }
         if (ring) trees++;
       }

@@ -46,8 +46,9 @@ export function generateCave(c: CellCanvas, rng: Random): void {
       const fx = (x + 0.5) / coarse;
       const i = Math.min(gw - 2, Math.floor(fx));
       const tx = fx - i;
-      const v = (1 - ty) * ((1 - tx) * rock[j * gw + i]! + tx * rock[j * gw + i + 1]!)
-        + ty * ((1 - tx) * rock[(j + 1) * gw + i]! + tx * rock[(j + 1) * gw + i + 1]!);
+      const v =
+        (1 - ty) * ((1 - tx) * rock[j * gw + i]! + tx * rock[j * gw + i + 1]!) +
+        ty * ((1 - tx) * rock[(j + 1) * gw + i]! + tx * rock[(j + 1) * gw + i + 1]!);
       c.cells[y * c.width + x] = v > 0.5 ? CELL_OCCUPIED : CELL_FREE;
     }
   }
@@ -80,7 +81,8 @@ function smooth(c: CellCanvas, r: number): void {
     for (let x = 0; x < w; x++) {
       const x0 = Math.max(0, x - r);
       const x1 = Math.min(w, x + r + 1);
-      const rocks = sum[y1 * (w + 1) + x1]! - sum[y0 * (w + 1) + x1]! - sum[y1 * (w + 1) + x0]! + sum[y0 * (w + 1) + x0]!;
+      const rocks =
+        sum[y1 * (w + 1) + x1]! - sum[y0 * (w + 1) + x1]! - sum[y1 * (w + 1) + x0]! + sum[y0 * (w + 1) + x0]!;
       c.cells[y * w + x] = 2 * rocks > (y1 - y0) * (x1 - x0) ? CELL_OCCUPIED : CELL_FREE;
     }
   }

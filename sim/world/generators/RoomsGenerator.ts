@@ -3,7 +3,12 @@ import type { CellCanvas } from '../CellCanvas.js';
 import { CELL_FREE, CELL_OCCUPIED } from '../GridWorld.js';
 
 /** Half-open cell rectangle x0 ≤ x < x1, y0 ≤ y < y1. */
-interface Rect { x0: number; y0: number; x1: number; y1: number }
+interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 /**
  * An office floor: rooms and corridors with doors, by recursive division. Each region is cut by a
@@ -67,7 +72,8 @@ export function generateRooms(c: CellCanvas, rng: Random): void {
     const vertical = canV && (!canH || rng.chance(w > h ? 0.8 : 0.2));
     const [a0, a1, b0, b1] = vertical ? [r.x0, r.x1, r.y0, r.y1] : [r.y0, r.y1, r.x0, r.x1];
     const span = a1 - a0;
-    const isCorridor = span >= 2 * minRoom + 2 * wall + corridor && (b1 - b0) >= 2 * minRoom && rng.chance(depth === 0 ? 0.7 : 0.3);
+    const isCorridor =
+      span >= 2 * minRoom + 2 * wall + corridor && b1 - b0 >= 2 * minRoom && rng.chance(depth === 0 ? 0.7 : 0.3);
     const thick = isCorridor ? 2 * wall + corridor : wall;
     for (let attempt = 0; attempt < 24; attempt++) {
       const pos = rng.int(a0 + minRoom, a1 - minRoom - thick);
@@ -82,7 +88,7 @@ export function generateRooms(c: CellCanvas, rng: Random): void {
       } else {
         const wr = rect(vertical, pos, pos + wall, b0, b1);
         c.fill(wr.x0, wr.y0, wr.x1, wr.y1, CELL_OCCUPIED);
-        cutDoors(vertical, pos, b0, b1, (b1 - b0) >= 3 * door && rng.chance(0.3) ? 2 : 1);
+        cutDoors(vertical, pos, b0, b1, b1 - b0 >= 3 * door && rng.chance(0.3) ? 2 : 1);
       }
       divide(rect(vertical, a0, pos, b0, b1), depth + 1);
       divide(rect(vertical, pos + thick, a1, b0, b1), depth + 1);

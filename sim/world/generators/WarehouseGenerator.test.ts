@@ -34,7 +34,13 @@ describe('generateWarehouse', () => {
     let vertical = 0;
     for (let x = 5; x < 195; x++) {
       let run = 0;
-      for (let y = 5; y < 395; y++) { run = c.get(x, y) === CELL_OCCUPIED ? run + 1 : 0; if (run >= 100) { vertical++; break; } }
+      for (let y = 5; y < 395; y++) {
+        run = c.get(x, y) === CELL_OCCUPIED ? run + 1 : 0;
+        if (run >= 100) {
+          vertical++;
+          break;
+        }
+      }
     }
     expect(vertical).toBeGreaterThan(24);
   });
