@@ -17,7 +17,7 @@ import { defaultRegistry } from '../runtime/msg/defaultRegistry.js';
  */
 export const FLEET = 'bench';
 export const registry = defaultRegistry();
-const quiet = pino({ level: process.env['OUTPOST_LOG_LEVEL'] ?? 'silent' });
+const quiet = pino({ level: process.env.OUTPOST_LOG_LEVEL ?? 'silent' });
 export const password = (robot: string): string => `pw-${robot}`;
 
 /** A geometry_msgs/msg/PoseStamped in the map frame; `i` varies the position. */

@@ -99,7 +99,7 @@ async function runOne(seed: number, world: string, policy: string, o: Options, d
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
       onLine(line);
-      tail = (tail + line + '\n').slice(-2000);
+      tail = (`${tail + line}\n`).slice(-2000);
     }
   };
   child.stdout.on('data', take);
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
       const seed = seeds[i]!;
       const r = await runOne(seed, o.worlds[i % o.worlds.length]!, o.policies[i % o.policies.length]!, o, dir);
       results.push(r);
-      if (o.out !== '') appendFileSync(o.out, JSON.stringify(r) + '\n');
+      if (o.out !== '') appendFileSync(o.out, `${JSON.stringify(r)}\n`);
       process.stdout.write(
         `${r.ok ? 'ok  ' : 'FAIL'} seed ${seed} ${r.world}/${r.policy}: sim ${r.sim_time_s} s, wall ${r.wall_time_s} s, ` +
           `running ${r.running_factor}×, worst ${o.windowS} s window ${r.worst_window_factor ?? '-'}×, longest stuck ${r.longest_stuck_s} s, ` +

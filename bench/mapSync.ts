@@ -197,7 +197,7 @@ function run(seed: number, o: Options): RunResult {
   const rand = rng(seed);
   const truth = world(rand);
   let sx = W / 2;
-  let sy = H / 2;
+  const sy = H / 2;
   while (truth[sy * W + sx] !== 0) sx++;
   const robots = Array.from({ length: ROBOTS }, (_, i) => new Explorer(`r${i + 1}`, sx, sy, truth, rng(seed * 31 + i)));
   robots.forEach((r) => r.observe());

@@ -242,7 +242,7 @@ async function main(): Promise<void> {
     snapshotPrefix: join(tmpdir(), `outpost-soak-${name}`),
   });
   const out = values.out ?? join(ROOT, 'bench', 'soak', name);
-  writeFileSync(`${out}.json`, JSON.stringify(r, null, 2) + '\n');
+  writeFileSync(`${out}.json`, `${JSON.stringify(r, null, 2)}\n`);
   const pts = (k: 'rss' | 'heapUsed'): [number, number][] => r.samples.map((s) => [s.simS / 60, s[k] / MiB]);
   writeFileSync(
     `${out}.png`,

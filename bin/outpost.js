@@ -12,8 +12,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 const code = await main(process.argv.slice(2), {
-  out: (line) => process.stdout.write(line + '\n'),
-  err: (line) => process.stderr.write(line + '\n'),
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   signal: controller.signal,
 });

@@ -442,7 +442,7 @@ export class MavlinkBridgeNode extends KindNode<typeof spec> {
 
   #send(def: MessageDef, fields: MessageFields): boolean {
     return (
-      this.#encoder !== undefined && this.#link !== undefined && this.#link.write(this.#encoder.encode(def, fields))
+      this.#encoder && this.#link?.write(this.#encoder.encode(def, fields))
     );
   }
 
@@ -536,12 +536,12 @@ export class MavlinkBridgeNode extends KindNode<typeof spec> {
     switch (f.def) {
       case HEARTBEAT: {
         if (f.componentId !== this.params.target_component) return;
-        const baseMode = m['base_mode'] as number;
+        const baseMode = m.base_mode as number;
         const next = {
           armed: (baseMode & MAV_MODE_FLAG.SAFETY_ARMED) !== 0,
-          customMode: m['custom_mode'] as number,
+          customMode: m.custom_mode as number,
           baseMode,
-          systemStatus: m['system_status'] as number,
+          systemStatus: m.system_status as number,
         };
         if (next.armed !== this.#hb.armed || next.customMode !== this.#hb.customMode) {
           this.getLogger().info(
@@ -556,29 +556,29 @@ export class MavlinkBridgeNode extends KindNode<typeof spec> {
         return;
       }
       case COMMAND_ACK: {
-        const ts = m['target_system'] as number;
-        const tc = m['target_component'] as number;
+        const ts = m.target_system as number;
+        const tc = m.target_component as number;
         // ACKs with no target (old firmware leaves the extension out) are taken as ours.
         if ((ts === 0 || ts === this.params.system_id) && (tc === 0 || tc === this.params.component_id)) {
-          this.#commands.onAck(m['command'] as number, m['result'] as number);
+          this.#commands.onAck(m.command as number, m.result as number);
         }
         return;
       }
       case ATTITUDE:
-        this.#yawNed = m['yaw'] as number;
-        this.#attitude = attitudeNedFrdToEnuFlu(m['roll'] as number, m['pitch'] as number, this.#yawNed);
-        this.#rates = { p: m['rollspeed'] as number, q: m['pitchspeed'] as number, r: m['yawspeed'] as number };
+        this.#yawNed = m.yaw as number;
+        this.#attitude = attitudeNedFrdToEnuFlu(m.roll as number, m.pitch as number, this.#yawNed);
+        this.#rates = { p: m.rollspeed as number, q: m.pitchspeed as number, r: m.yawspeed as number };
         return;
       case LOCAL_POSITION_NED: {
         const o = emptyOdometry();
         o.header = { stamp: this.now().toMsg(), frame_id: this.params.odom_frame };
         o.child_frame_id = this.params.base_frame;
-        const [x, y, z] = nedToEnu(m['x'] as number, m['y'] as number, m['z'] as number);
+        const [x, y, z] = nedToEnu(m.x as number, m.y as number, m.z as number);
         o.pose.pose.position = { x, y, z };
         o.pose.pose.orientation = this.#attitude;
         const [bx, by, bz] = rotateInverse(
           this.#attitude,
-          nedToEnu(m['vx'] as number, m['vy'] as number, m['vz'] as number),
+          nedToEnu(m.vx as number, m.vy as number, m.vz as number),
         );
         o.twist.twist.linear = { x: bx, y: by, z: bz };
         o.twist.twist.angular = { x: this.#rates.p, y: -this.#rates.q, z: -this.#rates.r };
@@ -589,22 +589,22 @@ export class MavlinkBridgeNode extends KindNode<typeof spec> {
         this.#fixPub?.publish({
           header: { stamp: this.now().toMsg(), frame_id: this.params.gps_frame },
           status: { status: 0, service: 1 },
-          latitude: (m['lat'] as number) / 1e7,
-          longitude: (m['lon'] as number) / 1e7,
-          altitude: (m['alt'] as number) / 1000,
+          latitude: (m.lat as number) / 1e7,
+          longitude: (m.lon as number) / 1e7,
+          altitude: (m.alt as number) / 1000,
           position_covariance: new Array<number>(9).fill(0),
           position_covariance_type: 0,
         });
         return;
       case BATTERY_STATUS: {
         this.#lastBatteryStatus = this.now();
-        const cells = (m['voltages'] as number[]).filter((v) => v !== 0xffff);
+        const cells = (m.voltages as number[]).filter((v) => v !== 0xffff);
         const volts = cells.reduce((a, v) => a + v, 0) / 1000;
         const b = batteryState(
           this.now().toMsg(),
           volts,
-          -(m['current_battery'] as number) / 100,
-          (m['battery_remaining'] as number) / 100,
+          -(m.current_battery as number) / 100,
+          (m.battery_remaining as number) / 100,
         );
         b.cell_voltage = cells.map((v) => v / 1000);
         this.#batteryPub?.publish(b);
@@ -615,9 +615,9 @@ export class MavlinkBridgeNode extends KindNode<typeof spec> {
         this.#batteryPub?.publish(
           batteryState(
             this.now().toMsg(),
-            (m['voltage_battery'] as number) / 1000,
-            -(m['current_battery'] as number) / 100,
-            (m['battery_remaining'] as number) / 100,
+            (m.voltage_battery as number) / 1000,
+            -(m.current_battery as number) / 100,
+            (m.battery_remaining as number) / 100,
           ),
         );
         return;

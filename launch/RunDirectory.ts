@@ -14,7 +14,7 @@ export interface RunningLaunch {
 }
 
 export function runDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env['OUTPOST_RUN_DIR'] ?? join(tmpdir(), `outpost-${process.getuid?.() ?? 'user'}`);
+  const dir = env.OUTPOST_RUN_DIR ?? join(tmpdir(), `outpost-${process.getuid?.() ?? 'user'}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }

@@ -7,8 +7,8 @@ import pretty from 'pino-pretty';
  * Level from `OUTPOST_LOG_LEVEL` (default info).
  */
 export function cliLogger(env: NodeJS.ProcessEnv = process.env): Logger {
-  const level = env['OUTPOST_LOG_LEVEL'] ?? 'info';
-  const format = env['OUTPOST_LOG_FORMAT'] ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const level = env.OUTPOST_LOG_LEVEL ?? 'info';
+  const format = env.OUTPOST_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
   if (format === 'pretty') {
     return pino({ level }, pretty({ sync: true, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }));
   }

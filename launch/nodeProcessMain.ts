@@ -10,15 +10,15 @@ import { SocketTransport } from '../runtime/transport/SocketTransport.js';
 import { builtinNodeKinds } from './builtinNodeKinds.js';
 import type { LaunchNodeSpec } from './LaunchPlan.js';
 
-const spec = JSON.parse(process.env['OUTPOST_NODE_SPEC'] ?? 'null') as LaunchNodeSpec | null;
-const socketPath = process.env['OUTPOST_BUS_SOCKET'];
+const spec = JSON.parse(process.env.OUTPOST_NODE_SPEC ?? 'null') as LaunchNodeSpec | null;
+const socketPath = process.env.OUTPOST_BUS_SOCKET;
 if (spec === null || socketPath === undefined) {
   console.error(
     'nodeProcessMain: OUTPOST_NODE_SPEC and OUTPOST_BUS_SOCKET must be set (it is started by `outpost launch`)',
   );
   process.exit(2);
 }
-const logger = pino({ level: process.env['OUTPOST_LOG_LEVEL'] ?? 'info' }).child({ pid: process.pid });
+const logger = pino({ level: process.env.OUTPOST_LOG_LEVEL ?? 'info' }).child({ pid: process.pid });
 const kind = builtinNodeKinds().get(spec.kind);
 if (kind === undefined) {
   logger.fatal(`unknown node kind "${spec.kind}"`);

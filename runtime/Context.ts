@@ -37,7 +37,7 @@ export class Context {
   #closed = false;
 
   constructor(options: ContextOptions = {}) {
-    this.logger = options.logger ?? pino({ level: process.env['OUTPOST_LOG_LEVEL'] ?? 'info' });
+    this.logger = options.logger ?? pino({ level: process.env.OUTPOST_LOG_LEVEL ?? 'info' });
     this.registry = options.registry ?? defaultRegistry();
     this.transport =
       options.transport ??
@@ -46,7 +46,7 @@ export class Context {
           this.logger.warn({ topic, publisher: pub, subscriber: sub }, `incompatible QoS on ${topic}: ${reason}`),
       });
     this.wallClock = options.clock ?? new WallClock();
-    this.rosoutLevel = options.rosoutLevel ?? parseRosoutLevel(process.env['OUTPOST_ROSOUT_LEVEL'] ?? 'info');
+    this.rosoutLevel = options.rosoutLevel ?? parseRosoutLevel(process.env.OUTPOST_ROSOUT_LEVEL ?? 'info');
     this.executor = new Executor((err, origin) => {
       this.logger.error({ err, origin }, `callback failed in ${origin}`);
     });

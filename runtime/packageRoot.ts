@@ -18,7 +18,7 @@ export function packageRoot(): string {
       if (pkg.name === 'outpost') return (cached = dir);
     }
     const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the outpost package root above ' + fileURLToPath(import.meta.url));
+    if (up === dir) throw new Error(`cannot find the outpost package root above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }

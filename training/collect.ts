@@ -129,7 +129,7 @@ async function main(): Promise<void> {
         record_dir: dir,
         expert_mix: values.mix ?? '0',
       };
-      if (values.model !== undefined) args['model'] = resolve(values.model);
+      if (values.model !== undefined) args.model = resolve(values.model);
       const report = await runMission(args);
       writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2));
       process.stderr.write(

@@ -89,7 +89,7 @@ describe('MAVLink 2 wire format', () => {
       const p = new MavlinkParser();
       const frames = parseAll(p, stream, chunk);
       expect(frames.length).toBe(4);
-      expect(frames.every((f) => decodePayload(COMMAND_LONG, f.payload)['command'] === 400)).toBe(true);
+      expect(frames.every((f) => decodePayload(COMMAND_LONG, f.payload).command === 400)).toBe(true);
       expect(p.stats.crcErrors).toBeGreaterThanOrEqual(2); // the bad one, the truncated one running into the next
       expect(p.stats.discardedBytes).toBeGreaterThanOrEqual(300 + 20);
       expect(p.stats.lastError).toMatch(/expected .+, got .+/);

@@ -81,7 +81,7 @@ describe('MAVLink message layouts', () => {
     const p = packets[0]!;
     expect([p.header.sysid, p.header.compid, p.header.msgid]).toEqual([42, 191, 76]);
     const msg = p.protocol.data(p.payload, common.CommandLong) as unknown as Record<string, number>;
-    expect([msg['_param1'], msg['_param2'], msg['command'], msg['confirmation']]).toEqual([1, 21196, 400, 2]);
+    expect([msg._param1, msg._param2, msg.command, msg.confirmation]).toEqual([1, 21196, 400, 2]);
   });
 
   it('node-mavlink verifies our signatures (same key, link id, timestamp)', async () => {

@@ -12,7 +12,7 @@ describe('COBS', () => {
     ['11223344', '051122334400'],
     ['1100', '02110100'],
   ])('%s ↔ %s (Wikipedia examples)', (raw, enc) => {
-    expect(hex(cobsEncode(Buffer.from(raw, 'hex'))) + '00').toBe(enc);
+    expect(`${hex(cobsEncode(Buffer.from(raw, 'hex')))}00`).toBe(enc);
     expect(hex(cobsDecode(Buffer.from(enc.slice(0, -2), 'hex'))!)).toBe(raw);
   });
   it('round-trips long runs without zeros (the 254-byte block rule)', () => {

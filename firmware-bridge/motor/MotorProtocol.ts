@@ -54,7 +54,7 @@ export interface MotorStatusReport {
 export type MotorMessage = WheelCommand | Encoders | Battery | MotorStatusReport;
 
 /** Payload lengths by type: a frame of another length is rejected. */
-const PAYLOAD_LENGTH: Record<number, number> = { 0x01: 10, 0x81: 12, 0x82: 5, 0x83: 4 };
+const PAYLOAD_LENGTH: Record<number, number> = { 1: 10, 129: 12, 130: 5, 131: 4 };
 const MAX_FRAME = 64;
 
 export function encodeMotorMessage(m: MotorMessage, seq: number): Uint8Array {

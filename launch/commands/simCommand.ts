@@ -37,7 +37,7 @@ Examples:
           'OUTPOST_ERR_CLI_USAGE',
           `--seed: expected a non-negative integer, got ${JSON.stringify(values.seed)}`,
         );
-      args['seed'] = values.seed;
+      args.seed = values.seed;
     }
     if (values.until !== undefined) {
       const m = /^(coverage|time)=([0-9.]+)$/.exec(values.until);
@@ -109,7 +109,7 @@ Examples:
     const parsed = JSON.parse(report) as { reason?: string };
     const pretty = JSON.stringify(parsed, null, 2);
     if (values.report !== undefined) {
-      writeFileSync(values.report, pretty + '\n');
+      writeFileSync(values.report, `${pretty}\n`);
       io.out(`report written to ${values.report}`);
     } else io.out(pretty);
     if (parsed.reason?.startsWith('error') === true) {

@@ -66,7 +66,7 @@ const ACTIONS: Record<string, Action> = {
   async list(client, _args, values, io) {
     const g = await client.graph();
     for (const t of g.topics) {
-      io.out(values['t'] === true ? `${t.name} [${t.type}]` : t.name);
+      io.out(values.t === true ? `${t.name} [${t.type}]` : t.name);
     }
     return 0;
   },
@@ -74,14 +74,14 @@ const ACTIONS: Record<string, Action> = {
   async echo(client, args, values, io) {
     const topic = requireArg(args[0], 'TOPIC');
     const limit =
-      values['once'] === true ? 1 : values['n'] !== undefined ? positiveInt(String(values['n']), '-n') : Infinity;
+      values.once === true ? 1 : values.n !== undefined ? positiveInt(String(values.n), '-n') : Infinity;
     const type = await waitForTopic(client, topic, io);
     const codec = defaultRegistry().codec(type);
     const qos: Partial<QoSProfile> = {
       reliability: 'best_effort',
       history: 'keep_last',
       depth: 100,
-      ...(values['durability'] === 'transient_local' ? { durability: 'transient_local' } : {}),
+      ...(values.durability === 'transient_local' ? { durability: 'transient_local' } : {}),
     };
     let count = 0;
     await new Promise<void>((resolve, reject) => {
@@ -95,7 +95,7 @@ const ACTIONS: Record<string, Action> = {
           return;
         }
         count++;
-        io.out(values['json'] === true ? JSON.stringify(msg) : `${stringify(msg, { lineWidth: 0 }).trimEnd()}\n---`);
+        io.out(values.json === true ? JSON.stringify(msg) : `${stringify(msg, { lineWidth: 0 }).trimEnd()}\n---`);
         if (count >= limit) {
           sub.close();
           resolve();
@@ -134,16 +134,16 @@ const ACTIONS: Record<string, Action> = {
       '/_outpost_cli_pub',
     );
     const times =
-      values['once'] === true
+      values.once === true
         ? 1
-        : values['times'] !== undefined
-          ? positiveInt(String(values['times']), '--times')
+        : values.times !== undefined
+          ? positiveInt(String(values.times), '--times')
           : Infinity;
-    const rate = values['rate'] !== undefined ? Number(values['rate']) : 1;
+    const rate = values.rate !== undefined ? Number(values.rate) : 1;
     if (!(rate > 0))
       throw new OutpostError(
         'OUTPOST_ERR_CLI_USAGE',
-        `--rate: expected a positive number (Hz), got ${String(values['rate'])}`,
+        `--rate: expected a positive number (Hz), got ${String(values.rate)}`,
       );
     // Like `ros2 topic pub --once`, give subscribers a moment to match before the first message.
     await waitForSubscribers(client, topic, 2000, io.signal);
@@ -166,7 +166,7 @@ const ACTIONS: Record<string, Action> = {
       if (stamps.length > window) stamps.shift();
     });
     await sub.ready;
-    const until = values['duration'] !== undefined ? performance.now() + Number(values['duration']) * 1000 : Infinity;
+    const until = values.duration !== undefined ? performance.now() + Number(values.duration) * 1000 : Infinity;
     while (!io.signal.aborted && !client.closed && performance.now() < until) {
       await sleep(1000, io.signal);
       if (stamps.length < 2) {

@@ -124,7 +124,7 @@ afterEach(async () => {
 describe('explorer node', () => {
   it('is registered as the explorer node kind with documented parameters', () => {
     const kind = builtinNodeKinds().get('explorer')!;
-    expect(kind.parameters['policy']!.choices).toEqual([
+    expect(kind.parameters.policy!.choices).toEqual([
       'nearest_frontier',
       'utility_greedy',
       'preplanned_rendezvous',

@@ -47,12 +47,12 @@ export class Ir2Policy implements ExplorationPolicy {
     const o = this.#host.card?.observation ?? {};
     const num = (v: unknown): number | undefined =>
       typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
-    const coords = num(o['coords_scale']);
-    const utility = num(o['utility_scale']);
+    const coords = num(o.coords_scale);
+    const utility = num(o.utility_scale);
     return {
       ...(coords !== undefined ? { coords } : {}),
       ...(utility !== undefined ? { utility } : {}),
-      relative: o['relative_coords'] === true,
+      relative: o.relative_coords === true,
     };
   }
 
@@ -61,7 +61,7 @@ export class Ir2Policy implements ExplorationPolicy {
     const feeds = ir2Feeds(obs, this.#scaling());
     const d = await this.#host.decide(feeds);
     if (d.source === 'model') {
-      const logp = d.outputs['logp']?.data as Float32Array | undefined;
+      const logp = d.outputs.logp?.data as Float32Array | undefined;
       const choice = logp === undefined ? -1 : ir2Choice(logp, feeds);
       if (choice >= 0) {
         this.stats.model++;

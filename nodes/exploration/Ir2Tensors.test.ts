@@ -44,7 +44,7 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
       }
       const d = await host.decide(feeds);
       if (d.source !== 'model') throw new Error(`fallback: ${d.reason} ${d.error?.message}`);
-      const got = d.outputs['logp']!;
+      const got = d.outputs.logp!;
       expect(got.dims).toEqual(c.outputs.logp.dims);
       c.outputs.logp.data.forEach((want, i) => {
         const g = (got.data as Float32Array)[i]!;
@@ -60,12 +60,12 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
       const feeds = randomFeeds(n, n);
       const d = await host.decide(feeds);
       if (d.source !== 'model') throw new Error(`fallback: ${d.reason} ${d.error?.message}`);
-      const logp = d.outputs['logp']!;
+      const logp = d.outputs.logp!;
       expect(logp.type).toBe('float32');
       expect(logp.dims).toEqual([1, 30]);
       const p = Array.from(logp.data as Float32Array, Math.exp);
       expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
-      const padding = feeds['edge_padding_mask']!.data as BigInt64Array;
+      const padding = feeds.edge_padding_mask!.data as BigInt64Array;
       const open = Array.from(padding)
         .slice(1)
         .some((v) => v === 0n);
@@ -74,7 +74,7 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
         if (i > 0 && v === 1n) expect(p[i]).toBeLessThan(1e-6);
       });
       const action = p.indexOf(Math.max(...p));
-      const next = (feeds['edge_inputs']!.data as BigInt64Array)[action]!;
+      const next = (feeds.edge_inputs!.data as BigInt64Array)[action]!;
       expect(Number(next)).toBeGreaterThanOrEqual(0);
       expect(Number(next)).toBeLessThan(n);
     });
@@ -92,14 +92,14 @@ describe('IR2 policy exported from PyTorch, run through the host', () => {
     expect(host.buffer('node_inputs')).toBeUndefined(); // N is symbolic
     const pooled = await host.decide(feeds);
     if (direct.source !== 'model' || pooled.source !== 'model') throw new Error('expected model decisions');
-    expect(Array.from(pooled.outputs['logp']!.data as Float32Array)).toEqual(
-      Array.from(direct.outputs['logp']!.data as Float32Array),
+    expect(Array.from(pooled.outputs.logp!.data as Float32Array)).toEqual(
+      Array.from(direct.outputs.logp!.data as Float32Array),
     );
   });
 
   it('a node count that differs between inputs is refused, naming the symbol', async () => {
     const feeds = randomFeeds(50);
-    feeds['edge_mask'] = { data: new Float32Array(49 * 49), dims: [1, 49, 49] };
+    feeds.edge_mask = { data: new Float32Array(49 * 49), dims: [1, 49, 49] };
     const d = await host.decide(feeds);
     expect(d).toMatchObject({ source: 'fallback', reason: 'invalid_input', fallback: 'nearest_frontier' });
     if (d.source === 'fallback')

@@ -125,18 +125,18 @@ export function readFleetLinkDiagnostics(status: DiagnosticStatus): FleetLinkDia
     broker: broker!,
     peers: [...peers].map(([name, f]) => {
       for (const k of ['connected', ...PEER_COUNTS]) if (f[k] === undefined) bad(`no "${name}.${k}" key`);
-      if ((f['map_tiles_sent'] === undefined) !== (f['map_tiles_applied'] === undefined))
+      if ((f.map_tiles_sent === undefined) !== (f.map_tiles_applied === undefined))
         bad(`${name}: map_tiles_sent and map_tiles_applied come together`);
       const n = (k: string) => f[k] as number;
       return {
         name,
-        connected: f['connected'] as boolean,
+        connected: f.connected as boolean,
         queued: n('queued'),
         sent: n('sent'),
         acked: n('acked'),
         resent: n('resent'),
         bytes: n('bytes'),
-        ...(f['map_tiles_sent'] === undefined
+        ...(f.map_tiles_sent === undefined
           ? {}
           : { mapTiles: { sent: n('map_tiles_sent'), applied: n('map_tiles_applied') } }),
       };
@@ -145,10 +145,10 @@ export function readFleetLinkDiagnostics(status: DiagnosticStatus): FleetLinkDia
   const got = RECEIVED.filter((k) => received[k] !== undefined);
   if (got.length === RECEIVED.length) {
     figures.received = {
-      delivered: received['delivered']!,
-      duplicates: received['duplicates']!,
-      malformed: received['malformed']!,
-      spoofed: received['spoofed']!,
+      delivered: received.delivered!,
+      duplicates: received.duplicates!,
+      malformed: received.malformed!,
+      spoofed: received.spoofed!,
     };
   } else if (got.length > 0)
     bad(

@@ -87,7 +87,7 @@ describe('FleetEnvelope', () => {
       stamp: '1700000000123456789',
       type: TYPE,
     });
-    expect(json.message['ranges']).toEqual([1, 2.5]);
-    expect(json.message['angle_max']).toBe(1.5);
+    expect(json.message.ranges).toEqual([1, 2.5]);
+    expect(json.message.angle_max).toBe(1.5);
   });
 });

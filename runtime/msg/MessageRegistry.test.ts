@@ -285,7 +285,7 @@ describe('MessageRegistry: UTF-8 strings', () => {
     const utf8 = Buffer.from(text, 'utf8');
     expect(utf8.length).toBe(18); // 12 UTF-16 code units
     expect(hexOf(bytes)).toBe(
-      '00010000' + (utf8.length + 1).toString(16).padStart(2, '0') + '000000' + utf8.toString('hex') + '00',
+      `00010000${(utf8.length + 1).toString(16).padStart(2, '0')}000000${utf8.toString('hex')}00`,
     );
     expect(registry.decode('std_msgs/msg/String', bytes)).toEqual({ data: text });
   });
@@ -313,9 +313,9 @@ describe('MessageRegistry: UTF-8 strings', () => {
     );
     expect(decoded).toEqual(status);
     const odom = registry.createDefault<Record<string, unknown>>('nav_msgs/msg/Odometry');
-    odom['header'] = { stamp: { sec: 1, nanosec: 2 }, frame_id: 'ñ' }; // 2 bytes: shifts the float64s after it
-    odom['child_frame_id'] = 'base_link';
-    odom['pose'] = {
+    odom.header = { stamp: { sec: 1, nanosec: 2 }, frame_id: 'ñ' }; // 2 bytes: shifts the float64s after it
+    odom.child_frame_id = 'base_link';
+    odom.pose = {
       pose: { position: { x: 1.5, y: -2, z: 3 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
       covariance: Array.from({ length: 36 }, (_, i) => i / 4),
     };

@@ -42,7 +42,7 @@ describe('ModelCard', () => {
     expect(card.outputs[0]).toMatchObject({ name: 'logp', dtype: 'float32', shape: [1, 30] });
     expect(card.fallback).toBe('nearest_frontier');
     expect(card.modelSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(card.provenance['trained']).toMatch(/untrained/);
+    expect(card.provenance.trained).toMatch(/untrained/);
   });
 
   it('maps a model path to its card path', () => {
@@ -53,49 +53,49 @@ describe('ModelCard', () => {
     const cases: Array<[(c: Record<string, unknown>) => void, RegExp]> = [
       [
         (c) => {
-          c['format'] = 'v2';
+          c.format = 'v2';
         },
         /x\.card\.json: "format": expected "outpost-model-card\/1", got "v2"/,
       ],
       [
         (c) => {
-          delete c['name'];
+          delete c.name;
         },
         /"name": expected a non-empty string, got nothing/,
       ],
       [
         (c) => {
-          c['latency_budget_ms'] = -1;
+          c.latency_budget_ms = -1;
         },
         /"latency_budget_ms": expected a positive number, got -1/,
       ],
       [
         (c) => {
-          c['inputs'] = [];
+          c.inputs = [];
         },
         /"inputs": expected a non-empty array of tensors, got array of 0/,
       ],
       [
         (c) => {
-          (c['inputs'] as Array<Record<string, unknown>>)[0]!['dtype'] = 'float';
+          (c.inputs as Array<Record<string, unknown>>)[0]!.dtype = 'float';
         },
         /"inputs\[0\]\.dtype": expected one of float32, .*got "float"/,
       ],
       [
         (c) => {
-          (c['outputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 0];
+          (c.outputs as Array<Record<string, unknown>>)[0]!.shape = [1, 0];
         },
         /"outputs\[0\]\.shape\[1\]": expected an integer ≥ 1 or a symbol such as "N", got 0/,
       ],
       [
         (c) => {
-          c['model_sha256'] = 'abc';
+          c.model_sha256 = 'abc';
         },
         /"model_sha256": expected 64 lowercase hex digits/,
       ],
       [
         (c) => {
-          c['provenance'] = 'x';
+          c.provenance = 'x';
         },
         /"provenance": expected an object/,
       ],

@@ -60,7 +60,7 @@ export interface TensorSpec {
 
 /** `models/x.onnx` → `models/x.card.json`. */
 export function modelCardPath(modelPath: string): string {
-  return modelPath.replace(/\.onnx$/i, '') + '.card.json';
+  return `${modelPath.replace(/\.onnx$/i, '')}.card.json`;
 }
 
 /** Reads and checks a card file; errors are OUTPOST_ERR_MODEL_CARD naming the file (and the field). */
@@ -113,16 +113,16 @@ export function parseModelCard(json: unknown, file: string): ModelCard {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(k, 'an object', v);
     return v as Record<string, unknown>;
   };
-  if (o['format'] !== MODEL_CARD_FORMAT) fail('format', JSON.stringify(MODEL_CARD_FORMAT), o['format']);
+  if (o.format !== MODEL_CARD_FORMAT) fail('format', JSON.stringify(MODEL_CARD_FORMAT), o.format);
   const sha = str('model_sha256', true);
   if (sha !== undefined && !/^[0-9a-f]{64}$/.test(sha)) fail('model_sha256', '64 lowercase hex digits', sha);
   const card: ModelCard = {
     format: MODEL_CARD_FORMAT,
     name: str('name')!,
     version: str('version')!,
-    description: typeof o['description'] === 'string' ? o['description'] : '',
-    inputs: tensors(o['inputs'], 'inputs', fail),
-    outputs: tensors(o['outputs'], 'outputs', fail),
+    description: typeof o.description === 'string' ? o.description : '',
+    inputs: tensors(o.inputs, 'inputs', fail),
+    outputs: tensors(o.outputs, 'outputs', fail),
     controlRateHz: pos('control_rate_hz'),
     latencyBudgetMs: pos('latency_budget_ms'),
     fallback: str('fallback')!,

@@ -36,7 +36,7 @@ function policyNode(overrides: Record<string, unknown>) {
 const x = { x: { data: Float32Array.from([1, 2, 3, 4]), dims: [1, 4] } };
 const y = async (policy: NodePolicyHost) => {
   const d = await policy.decide(x);
-  return d.source === 'model' ? Array.from(d.outputs['y']!.data as Float32Array) : d.reason;
+  return d.source === 'model' ? Array.from(d.outputs.y!.data as Float32Array) : d.reason;
 };
 
 describe('NodePolicyHost', () => {
@@ -58,8 +58,8 @@ describe('NodePolicyHost', () => {
       budget_ms: '50',
       intra_op_threads: '1',
     });
-    expect(Number(s.v['p50_ms'])).toBeGreaterThan(0);
-    expect(Number(s.v['p99_ms'])).toBeGreaterThanOrEqual(Number(s.v['p50_ms']));
+    expect(Number(s.v.p50_ms)).toBeGreaterThan(0);
+    expect(Number(s.v.p99_ms)).toBeGreaterThanOrEqual(Number(s.v.p50_ms));
     await policy.decide(x);
     expect((await tick()).level).toBe(0);
   });
@@ -71,7 +71,7 @@ describe('NodePolicyHost', () => {
     expect(records.some((r) => r.level === 50 && /\/nope\/policy\.onnx: no such file/.test(r.msg))).toBe(true);
     const s = await tick();
     expect(s.level).toBe(2);
-    expect(s.v['last_error']).toMatch(/no policy model is loaded/);
+    expect(s.v.last_error).toMatch(/no policy model is loaded/);
   });
 
   it('a corrupt model at start-up: fallback with the error logged', async () => {
@@ -95,7 +95,7 @@ describe('NodePolicyHost', () => {
     expect(missing).toEqual({ successful: false, reason: 'model_path: /nope.onnx: no such file' });
     // Accepted, then refused by the load (contract): the old model runs on and the parameter says so.
     const bad = modelVariant('affine-v1', (c) => {
-      (c['inputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 5];
+      (c.inputs as Array<Record<string, unknown>>)[0]!.shape = [1, 5];
     });
     expect(node.setParameters([{ name: 'model_path', value: bad }])[0]!.successful).toBe(true);
     const r = await policy.settled();

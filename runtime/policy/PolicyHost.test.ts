@@ -18,7 +18,7 @@ const affineX = (values = [1, 2, 3, 4]) => ({ x: { data: Float32Array.from(value
 const modelY = (d: PolicyDecision): number[] => {
   if (d.source !== 'model')
     throw new Error(`expected a model decision, got fallback (${d.reason}: ${d.error?.message})`);
-  return Array.from(d.outputs['y']!.data as Float32Array);
+  return Array.from(d.outputs.y!.data as Float32Array);
 };
 
 describe('PolicyHost: load and contract', () => {
@@ -39,49 +39,49 @@ describe('PolicyHost: load and contract', () => {
     [
       'wrong dtype',
       (c) => {
-        (c['inputs'] as Array<Record<string, unknown>>)[0]!['dtype'] = 'float64';
+        (c.inputs as Array<Record<string, unknown>>)[0]!.dtype = 'float64';
       },
       /policy "affine-v1" input "x": expected float64 \[1,4\], got float32 \[1,4\] \(.*affine-v1\.onnx\)/,
     ],
     [
       'wrong rank',
       (c) => {
-        (c['inputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 1, 4];
+        (c.inputs as Array<Record<string, unknown>>)[0]!.shape = [1, 1, 4];
       },
       /input "x": expected float32 \[1,1,4\], got float32 \[1,4\]/,
     ],
     [
       'symbol where the model is fixed',
       (c) => {
-        (c['inputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 'N'];
+        (c.inputs as Array<Record<string, unknown>>)[0]!.shape = [1, 'N'];
       },
       /input "x": expected float32 \[1,N\], got float32 \[1,4\]/,
     ],
     [
       'missing input',
       (c) => {
-        (c['inputs'] as unknown[]).push({ name: 'mask', dtype: 'int64', shape: [1, 4] });
+        (c.inputs as unknown[]).push({ name: 'mask', dtype: 'int64', shape: [1, 4] });
       },
       /input "mask": expected int64 \[1,4\], the model has no such input \(it has "x"\)/,
     ],
     [
       'input the card lacks',
       (c) => {
-        (c['inputs'] as Array<Record<string, unknown>>)[0]!['name'] = 'obs';
+        (c.inputs as Array<Record<string, unknown>>)[0]!.name = 'obs';
       },
       /input "obs": expected float32 \[1,4\], the model has no such input/,
     ],
     [
       'extra output',
       (c) => {
-        c['outputs'] = [{ name: 'z', dtype: 'float32', shape: [1, 2] }];
+        c.outputs = [{ name: 'z', dtype: 'float32', shape: [1, 2] }];
       },
       /output "z": expected float32 \[1,2\], the model has no such output \(it has "y"\)/,
     ],
     [
       'wrong output shape',
       (c) => {
-        (c['outputs'] as Array<Record<string, unknown>>)[0]!['shape'] = [1, 3];
+        (c.outputs as Array<Record<string, unknown>>)[0]!.shape = [1, 3];
       },
       /output "y": expected float32 \[1,3\], got float32 \[1,2\]/,
     ],
@@ -107,7 +107,7 @@ describe('PolicyHost: load and contract', () => {
     const { h } = host();
     const r = await h.load(
       modelVariant('two-outputs', (c) => {
-        (c['outputs'] as unknown[]).pop();
+        (c.outputs as unknown[]).pop();
       }),
     );
     expect(r.ok).toBe(false);
@@ -192,7 +192,7 @@ describe('PolicyHost: fallback', () => {
     expect((await h.load(testModel('lookup'))).ok).toBe(true);
     const lookup = (i: bigint) => ({ index: { data: BigInt64Array.from([i]), dims: [1] } });
     const good = await h.decide(lookup(3n));
-    expect(good.source === 'model' && Array.from(good.outputs['y']!.data as Float32Array)).toEqual([30]);
+    expect(good.source === 'model' && Array.from(good.outputs.y!.data as Float32Array)).toEqual([30]);
     const bad = await h.decide(lookup(99n));
     expect(bad).toMatchObject({ source: 'fallback', reason: 'error', fallback: 'hold' });
     if (bad.source === 'fallback') {
@@ -246,7 +246,7 @@ describe('PolicyHost: hot swap', () => {
     expect(corrupt.ok).toBe(false);
     const contract = await h.load(
       modelVariant('affine-v2', (c) => {
-        (c['inputs'] as Array<Record<string, unknown>>)[0]!['dtype'] = 'int32';
+        (c.inputs as Array<Record<string, unknown>>)[0]!.dtype = 'int32';
       }),
     );
     expect(contract.ok).toBe(false);

@@ -192,53 +192,53 @@ export class BusClient {
   #handle(h: BusHeader, payload: Uint8Array): void {
     switch (h.op) {
       case 'message':
-        this.#subs.get(Number(h['id']))?.onMessage(payload, String(h['publisher'] ?? ''));
+        this.#subs.get(Number(h.id))?.onMessage(payload, String(h.publisher ?? ''));
         return;
       case 'subscribed':
-        this.#subs.get(Number(h['id']))?.ready(String(h['type']));
+        this.#subs.get(Number(h.id))?.ready(String(h.type));
         return;
       case 'service_request': {
-        const handler = this.#services.get(Number(h['id']));
-        if (handler === undefined) this.respond(Number(h['call']), undefined, 'service is gone');
-        else handler(Number(h['call']), payload);
+        const handler = this.#services.get(Number(h.id));
+        if (handler === undefined) this.respond(Number(h.call), undefined, 'service is gone');
+        else handler(Number(h.call), payload);
         return;
       }
       case 'result': {
-        const c = this.#calls.get(Number(h['call']));
+        const c = this.#calls.get(Number(h.call));
         if (c === undefined) return;
-        this.#calls.delete(Number(h['call']));
-        if (h['error'] !== undefined) {
+        this.#calls.delete(Number(h.call));
+        if (h.error !== undefined) {
           c.reject(
             new OutpostError(
-              (h['code'] as OutpostErrorCode | undefined) ?? 'OUTPOST_ERR_SERVICE_FAILED',
-              String(h['error']),
+              (h.code as OutpostErrorCode | undefined) ?? 'OUTPOST_ERR_SERVICE_FAILED',
+              String(h.error),
             ),
           );
         } else c.resolve(payload);
         return;
       }
       case 'graph': {
-        const g = h['graph'] as GraphSnapshot;
+        const g = h.graph as GraphSnapshot;
         this.lastGraph = g;
-        if (h['ref'] === 'watch') for (const l of this.#graphListeners) l(g);
+        if (h.ref === 'watch') for (const l of this.#graphListeners) l(g);
         else {
-          const r = this.#graphRequests.get(String(h['ref']));
-          this.#graphRequests.delete(String(h['ref']));
+          const r = this.#graphRequests.get(String(h.ref));
+          this.#graphRequests.delete(String(h.ref));
           r?.(g);
         }
         return;
       }
       case 'error': {
         const err = new OutpostError(
-          (h['code'] as OutpostErrorCode | undefined) ?? 'OUTPOST_ERR_BUS_PROTOCOL',
-          String(h['message']),
+          (h.code as OutpostErrorCode | undefined) ?? 'OUTPOST_ERR_BUS_PROTOCOL',
+          String(h.message),
         );
-        const sub = this.#subs.get(Number(h['ref']));
+        const sub = this.#subs.get(Number(h.ref));
         if (sub !== undefined) {
-          this.#subs.delete(Number(h['ref']));
+          this.#subs.delete(Number(h.ref));
           sub.fail(err);
         }
-        for (const l of this.#errorListeners) l(h['ref'], err);
+        for (const l of this.#errorListeners) l(h.ref, err);
         return;
       }
       default:

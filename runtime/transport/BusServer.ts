@@ -155,30 +155,30 @@ class BusConnection {
         case 'hello':
           return this.#send({ op: 'welcome', pid: process.pid });
         case 'node': {
-          const name = String(h['name']);
-          if (h['add'] === true) {
+          const name = String(h.name);
+          if (h.add === true) {
             this.#nodes.add(name);
             this.#bus.addNode(name);
           } else if (this.#nodes.delete(name)) this.#bus.removeNode(name);
           return;
         }
         case 'advertise': {
-          const id = Number(h['id']);
-          const type = String(h['type']);
+          const id = Number(h.id);
+          const type = String(h.type);
           this.#registry.codec(type);
-          const pub = this.#bus.advertise(String(h['topic']), type, qosOf(h['qos']), String(h['owner'] ?? this.origin));
+          const pub = this.#bus.advertise(String(h.topic), type, qosOf(h.qos), String(h.owner ?? this.origin));
           this.#publishers.set(id, { type, publish: (m, origin) => pub.publish(m, origin), close: () => pub.close() });
           return;
         }
         case 'publish': {
-          const pub = this.#publishers.get(Number(h['id']));
+          const pub = this.#publishers.get(Number(h.id));
           if (pub === undefined)
-            throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `publish on unknown publisher id ${String(h['id'])}`);
+            throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `publish on unknown publisher id ${String(h.id)}`);
           pub.publish(this.#registry.decode(pub.type, payload), this.origin);
           return;
         }
         case 'unadvertise': {
-          const id = Number(h['id']);
+          const id = Number(h.id);
           this.#publishers.get(id)?.close();
           this.#publishers.delete(id);
           return;
@@ -186,7 +186,7 @@ class BusConnection {
         case 'subscribe':
           return this.#subscribe(h);
         case 'unsubscribe': {
-          const id = Number(h['id']);
+          const id = Number(h.id);
           this.#subscriptions.get(id)?.close();
           this.#subscriptions.delete(id);
           return;
@@ -194,17 +194,17 @@ class BusConnection {
         case 'advertise_service':
           return this.#advertiseService(h);
         case 'unadvertise_service': {
-          const id = Number(h['id']);
+          const id = Number(h.id);
           this.#services.get(id)?.();
           this.#services.delete(id);
           return;
         }
         case 'service_response': {
-          const pending = this.#pendingRequests.get(Number(h['call']));
+          const pending = this.#pendingRequests.get(Number(h.call));
           if (pending === undefined) return; // the caller timed out already
-          this.#pendingRequests.delete(Number(h['call']));
-          if (h['error'] !== undefined) {
-            pending.reject(new OutpostError('OUTPOST_ERR_SERVICE_FAILED', String(h['error'])));
+          this.#pendingRequests.delete(Number(h.call));
+          if (h.error !== undefined) {
+            pending.reject(new OutpostError('OUTPOST_ERR_SERVICE_FAILED', String(h.error)));
           } else {
             pending.resolve(this.#registry.decode(`${pending.type}_Response`, payload));
           }
@@ -213,21 +213,21 @@ class BusConnection {
         case 'call':
           return void this.#call(h, payload);
         case 'graph':
-          return this.#send({ op: 'graph', ref: h['ref'], graph: this.#bus.graph() });
+          return this.#send({ op: 'graph', ref: h.ref, graph: this.#bus.graph() });
         case 'watch_graph':
           return this.#watchGraph();
         default:
           throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `unknown bus op "${h.op}"`);
       }
     } catch (err) {
-      this.#fail(h['id'] ?? h['ref'] ?? h['call'], err);
+      this.#fail(h.id ?? h.ref ?? h.call, err);
     }
   }
 
   #subscribe(h: BusHeader): void {
-    const id = Number(h['id']);
-    const topic = String(h['topic']);
-    const type = typeof h['type'] === 'string' ? h['type'] : this.#bus.topicType(topic);
+    const id = Number(h.id);
+    const topic = String(h.topic);
+    const type = typeof h.type === 'string' ? h.type : this.#bus.topicType(topic);
     if (type === undefined) {
       throw new OutpostError(
         'OUTPOST_ERR_UNKNOWN_MESSAGE_TYPE',
@@ -238,8 +238,8 @@ class BusConnection {
     const sub = this.#bus.subscribe(
       topic,
       type,
-      qosOf(h['qos']),
-      String(h['owner'] ?? this.origin),
+      qosOf(h.qos),
+      String(h.owner ?? this.origin),
       (msg, info) => {
         let bytes: Uint8Array;
         try {
@@ -262,14 +262,14 @@ class BusConnection {
   }
 
   #advertiseService(h: BusHeader): void {
-    const id = Number(h['id']);
-    const name = String(h['name']);
-    const type = String(h['type']);
+    const id = Number(h.id);
+    const name = String(h.name);
+    const type = String(h.type);
     this.#registry.codec(`${type}_Request`);
     const close = this.#bus.advertiseService(
       name,
       type,
-      String(h['owner'] ?? this.origin),
+      String(h.owner ?? this.origin),
       (request) =>
         new Promise((resolve, reject) => {
           const call = this.#nextCall++;
@@ -281,10 +281,10 @@ class BusConnection {
   }
 
   async #call(h: BusHeader, payload: Uint8Array): Promise<void> {
-    const call = h['call'];
-    const name = String(h['name']);
-    const type = String(h['type']);
-    const timeoutMs = Number(h['timeoutMs'] ?? 10_000);
+    const call = h.call;
+    const name = String(h.name);
+    const type = String(h.type);
+    const timeoutMs = Number(h.timeoutMs ?? 10_000);
     try {
       const request = this.#registry.decode(`${type}_Request`, payload);
       const handler = this.#bus.serviceHandler(name, type);

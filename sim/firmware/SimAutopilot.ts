@@ -228,25 +228,25 @@ export class SimAutopilot {
     let yawRate = 0;
     const sp = this.#setpoint;
     if (this.armed && this.mainMode === PX4_MAIN_MODE.OFFBOARD && sp !== undefined) {
-      const mask = sp['type_mask'] as number;
+      const mask = sp.type_mask as number;
       const I = POSITION_TARGET_IGNORE;
       const pos = this.position;
       if ((mask & (I.X | I.Y | I.Z)) === 0) {
-        const err = { n: (sp['x'] as number) - pos.n, e: (sp['y'] as number) - pos.e, d: (sp['z'] as number) - pos.d };
+        const err = { n: (sp.x as number) - pos.n, e: (sp.y as number) - pos.e, d: (sp.z as number) - pos.d };
         const dist = Math.hypot(err.n, err.e, err.d);
         const speed = Math.min(this.#o.maxSpeed, dist / Math.max(this.#o.tau * 2, 1e-3));
         target =
           dist > 1e-6 ? { n: (err.n / dist) * speed, e: (err.e / dist) * speed, d: (err.d / dist) * speed } : target;
       } else if ((mask & (I.VX | I.VY | I.VZ)) === 0) {
-        const [vx, vy, vz] = [sp['vx'] as number, sp['vy'] as number, sp['vz'] as number];
-        if (sp['coordinate_frame'] === MAV_FRAME_BODY_NED) {
+        const [vx, vy, vz] = [sp.vx as number, sp.vy as number, sp.vz as number];
+        if (sp.coordinate_frame === MAV_FRAME_BODY_NED) {
           const [c, s] = [Math.cos(this.yaw), Math.sin(this.yaw)];
           target = { n: c * vx - s * vy, e: s * vx + c * vy, d: vz };
         } else target = { n: vx, e: vy, d: vz };
       }
-      if ((mask & I.YAW_RATE) === 0) yawRate = sp['yaw_rate'] as number;
+      if ((mask & I.YAW_RATE) === 0) yawRate = sp.yaw_rate as number;
       else if ((mask & I.YAW) === 0)
-        yawRate = Math.max(-1, Math.min(1, wrapAngle((sp['yaw'] as number) - this.yaw) / 0.5));
+        yawRate = Math.max(-1, Math.min(1, wrapAngle((sp.yaw as number) - this.yaw) / 0.5));
     }
     this.airframe.step(dt, target, yawRate);
   }
@@ -257,20 +257,20 @@ export class SimAutopilot {
       this.heartbeatsHeard.push({
         systemId: f.systemId,
         componentId: f.componentId,
-        type: m['type'] as number,
-        autopilot: m['autopilot'] as number,
+        type: m.type as number,
+        autopilot: m.autopilot as number,
         at: this.#now,
       });
     } else if (f.def === SET_POSITION_TARGET_LOCAL_NED) {
-      if (m['target_system'] !== this.#o.systemId) return;
+      if (m.target_system !== this.#o.systemId) return;
       this.#setpoint = m;
       this.#lastSetpointAt = this.#now;
       this.setpointsReceived++;
       for (const l of this.#setpointListeners) l();
     } else if (f.def === COMMAND_LONG) {
-      if (m['target_system'] !== this.#o.systemId) return;
-      const command = m['command'] as number;
-      this.commandsReceived.push({ command, confirmation: m['confirmation'] as number });
+      if (m.target_system !== this.#o.systemId) return;
+      const command = m.command as number;
+      this.commandsReceived.push({ command, confirmation: m.confirmation as number });
       if (this.dropCommands > 0) {
         this.dropCommands--;
         return;
@@ -278,17 +278,17 @@ export class SimAutopilot {
       const ack = (result: number) =>
         this.#send(COMMAND_ACK, { command, result, target_system: f.systemId, target_component: f.componentId });
       if (command === MAV_CMD.COMPONENT_ARM_DISARM) {
-        this.armed = (m['param1'] as number) >= 0.5;
+        this.armed = (m.param1 as number) >= 0.5;
         ack(0);
       } else if (command === MAV_CMD.DO_SET_MODE) {
-        const mode = px4CustomMode(m['param2'] as number, m['param3'] as number);
+        const mode = px4CustomMode(m.param2 as number, m.param3 as number);
         if (this.refuseModes !== undefined) {
           ack(this.refuseModes);
           return;
         }
         // PX4 refuses OFFBOARD unless setpoints are already streaming.
         if (
-          (m['param2'] as number) === PX4_MAIN_MODE.OFFBOARD &&
+          (m.param2 as number) === PX4_MAIN_MODE.OFFBOARD &&
           this.#now - this.#lastSetpointAt > this.#o.offboardTimeout
         ) {
           ack(1);

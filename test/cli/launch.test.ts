@@ -13,7 +13,7 @@ function launch(args: string[], env: NodeJS.ProcessEnv): OutpostProcess {
   return p;
 }
 
-const launched = (p: OutpostProcess) => p.logs().some((l) => String(l['msg']).startsWith('launched'));
+const launched = (p: OutpostProcess) => p.logs().some((l) => String(l.msg).startsWith('launched'));
 
 describe('outpost launch + outpost topic (two shells)', () => {
   it('runs the demo; a second shell lists, echoes, publishes and measures rate; Ctrl-C exits 0', async () => {
@@ -58,7 +58,7 @@ describe('outpost launch + outpost topic (two shells)', () => {
     p.child.kill('SIGINT');
     const { code } = await p.exited;
     expect(code).toBe(0);
-    expect(p.logs().some((l) => l['msg'] === 'all nodes stopped')).toBe(true);
+    expect(p.logs().some((l) => l.msg === 'all nodes stopped')).toBe(true);
     const after = await runOutpost(['topic', 'list'], env);
     expect(after.code).toBe(1);
     expect(after.stderr).toContain('no running launch found');
@@ -68,11 +68,11 @@ describe('outpost launch + outpost topic (two shells)', () => {
     const env = { OUTPOST_RUN_DIR: freshRunDir() };
     const p = launch(['launch/demo.launch.yaml', 'separate_process:=true', 'robot:=r7'], env);
     await p.waitFor(
-      (x) => x.logs().some((l) => String(l['msg']).startsWith('started process')),
+      (x) => x.logs().some((l) => String(l.msg).startsWith('started process')),
       15_000,
       'the child to start',
     );
-    const pid = Number(p.logs().find((l) => String(l['msg']).startsWith('started process'))!['pid']);
+    const pid = Number(p.logs().find((l) => String(l.msg).startsWith('started process'))!.pid);
     expect(isAlive(pid)).toBe(true);
     // Odometry (20 Hz, own process) integrates cmd_vel (10 Hz, launcher process): within ten
     // messages it reports the commanded speed, which crossed the bus socket.
@@ -92,10 +92,10 @@ describe('outpost launch + outpost topic (two shells)', () => {
   it('restarts a crashed process node after respawn_delay, at most respawn_max_retries times, logging each', async () => {
     const env = { OUTPOST_RUN_DIR: freshRunDir() };
     const p = launch(['test/fixtures/respawn.launch.yaml'], env);
-    const starts = () => p.logs().filter((l) => String(l['msg']).startsWith('started process'));
+    const starts = () => p.logs().filter((l) => String(l.msg).startsWith('started process'));
     for (let crash = 1; crash <= 3; crash++) {
       await p.waitFor(() => starts().length >= crash, 15_000, `start #${crash}`);
-      const pid = Number(starts()[crash - 1]!['pid']);
+      const pid = Number(starts()[crash - 1]!.pid);
       await new Promise((r) => setTimeout(r, 300)); // let it come up
       const killedAt = Date.now();
       process.kill(pid, 'SIGKILL');
@@ -105,11 +105,11 @@ describe('outpost launch + outpost topic (two shells)', () => {
         expect(Date.now() - killedAt).toBeGreaterThanOrEqual(450);
       }
     }
-    await p.waitFor((x) => x.logs().some((l) => String(l['msg']).includes('not respawning')), 15_000, 'give-up log');
-    const respawnLogs = p.logs().filter((l) => String(l['msg']).startsWith('respawning in 0.5 s'));
-    expect(respawnLogs.map((l) => l['restart'])).toEqual([1, 2]);
+    await p.waitFor((x) => x.logs().some((l) => String(l.msg).includes('not respawning')), 15_000, 'give-up log');
+    const respawnLogs = p.logs().filter((l) => String(l.msg).startsWith('respawning in 0.5 s'));
+    expect(respawnLogs.map((l) => l.restart)).toEqual([1, 2]);
     expect(starts().length).toBe(3);
-    expect(p.logs().filter((l) => String(l['msg']).includes('killed by SIGKILL')).length).toBe(3);
+    expect(p.logs().filter((l) => String(l.msg).includes('killed by SIGKILL')).length).toBe(3);
     p.child.kill('SIGINT');
     expect((await p.exited).code).toBe(0);
   }, 60_000);

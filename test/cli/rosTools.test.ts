@@ -20,7 +20,7 @@ function start(args: string[], env: NodeJS.ProcessEnv): OutpostProcess {
 /** Each call is a fresh node process: on a loaded 2-core machine one can take many seconds. */
 const runOutpost = (args: string[], env: NodeJS.ProcessEnv) => runOutpostWithin(args, env, 60_000);
 
-const launched = (p: OutpostProcess) => p.logs().some((l) => String(l['msg']).startsWith('launched'));
+const launched = (p: OutpostProcess) => p.logs().some((l) => String(l.msg).startsWith('launched'));
 
 describe('ROS 2 command-line parity against a running launch', () => {
   it('node list/info, param list/get/set/dump/describe, lifecycle get/set/list, service list/type/call', async () => {

@@ -27,7 +27,7 @@ describe('explore mission with firmware:=mavlink (mavlink_bridge â†” socat pty â
     launcher = new Launcher({
       plan,
       kinds: builtinNodeKinds(),
-      logger: pino({ level: process.env['FW_DEBUG'] ? 'info' : 'silent' }),
+      logger: pino({ level: process.env.FW_DEBUG ? 'info' : 'silent' }),
       runDir: mkdtempSync(join(tmpdir(), 'outpost-mission-')),
     });
     await launcher.start();
@@ -57,7 +57,7 @@ describe('explore mission with firmware:=mavlink (mavlink_bridge â†” socat pty â
         (m) => resolve(JSON.parse(m.data) as MissionSummary),
       );
     });
-    if (process.env['FW_DEBUG'])
+    if (process.env.FW_DEBUG)
       console.log(
         JSON.stringify(report),
         status.at(-1),

@@ -187,13 +187,13 @@ describe('fleet_link routes', () => {
   }, 30_000);
 
   it('refuses bad route and peer specs when a launch file is checked', () => {
-    const check = fleetLinkKind.parameters['routes']!.check!;
+    const check = fleetLinkKind.parameters.routes!.check!;
     expect(check(['pose geometry_msgs/msg/PoseStamped priority=300'])).toMatch(
       /priority must be an integer 0-255, got 300/,
     );
     expect(check(['/r1/pose geometry_msgs/msg/PoseStamped'])).toMatch(/relative to the robot's namespace/);
     expect(check(['pose geometry_msgs/msg/Pos'])).toMatch(/not a known message type/);
     expect(check(['pose geometry_msgs/msg/PoseStamped speed=3'])).toMatch(/"speed=3" is not one of reliability=/);
-    expect(fleetLinkKind.parameters['peers']!.check!(['r2 mqtt://x'])).toMatch(/must look like "r2=mqtt:/);
+    expect(fleetLinkKind.parameters.peers!.check!(['r2 mqtt://x'])).toMatch(/must look like "r2=mqtt:/);
   });
 });

@@ -20,7 +20,7 @@ export const USERS: FleetUser[] = [
 ];
 export const password = (robot: string): string => `pw-${robot}`;
 export const registry = defaultRegistry();
-export const quietLogger = pino({ level: process.env['OUTPOST_LOG_LEVEL'] ?? 'silent' });
+export const quietLogger = pino({ level: process.env.OUTPOST_LOG_LEVEL ?? 'silent' });
 
 /** Two reliable routes of different priority, as r1 would send them to r2. */
 export function testRoutes(): FleetRoute[] {

@@ -34,11 +34,11 @@ export function fuzzTimeoutMs(config = fuzzConfig()): number {
 }
 
 export function fuzzConfig(): FuzzConfig {
-  const runs = Number(process.env['FUZZ_RUNS'] ?? DEFAULT_RUNS);
-  const seed = Number(process.env['FUZZ_SEED'] ?? DEFAULT_SEED);
+  const runs = Number(process.env.FUZZ_RUNS ?? DEFAULT_RUNS);
+  const seed = Number(process.env.FUZZ_SEED ?? DEFAULT_SEED);
   if (!Number.isInteger(runs) || runs < 1)
-    throw new Error(`FUZZ_RUNS: expected a positive integer, got ${process.env['FUZZ_RUNS']}`);
-  if (!Number.isInteger(seed)) throw new Error(`FUZZ_SEED: expected an integer, got ${process.env['FUZZ_SEED']}`);
+    throw new Error(`FUZZ_RUNS: expected a positive integer, got ${process.env.FUZZ_RUNS}`);
+  if (!Number.isInteger(seed)) throw new Error(`FUZZ_SEED: expected an integer, got ${process.env.FUZZ_SEED}`);
   return { numRuns: runs, seed };
 }
 

@@ -8,8 +8,8 @@ import { join, relative } from 'node:path';
  * 10,000) and one seed for all (FUZZ_SEED, default a fresh one), printed first so a failing run
  * can be replayed with `FUZZ_SEED=<seed> npm run fuzz`. Ends with inputs and time per suite.
  */
-const runs = Number(process.env['FUZZ_RUNS'] ?? 10_000);
-const seed = Number(process.env['FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+const runs = Number(process.env.FUZZ_RUNS ?? 10_000);
+const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(
   `fuzz: ${runs} inputs per property, seed ${seed} (replay: FUZZ_SEED=${seed} FUZZ_RUNS=${runs} npm run fuzz)`,
 );

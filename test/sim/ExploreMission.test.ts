@@ -14,7 +14,7 @@ async function mission(args: Record<string, string>) {
     watch: (launcher, watcher) => {
       const sim = launcher.nodes.find((n) => n.name() === 'simulator') as SimulatorNode;
       const world = sim.world!;
-      for (const r of ['r1', 'r2', 'r3', 'r4'].slice(0, Number(args['robots'] ?? '4'))) {
+      for (const r of ['r1', 'r2', 'r3', 'r4'].slice(0, Number(args.robots ?? '4'))) {
         watcher.createSubscription('nav_msgs/msg/Odometry', `/${r}/odom`, { qos: 100 }, (m) => {
           const { x, y } = m.pose.pose.position;
           const [cx, cy] = world.cellOf(x, y);

@@ -94,8 +94,8 @@ describe('launch/robot.launch.yaml (a real robot)', () => {
     const explorer = plan.nodes.find((n) => n.name === 'explorer')!;
     expect(explorer.namespace).toBe('/r2');
     const params = explorer.parameters;
-    expect(params['policy']).toBe('ir2');
-    expect(String(params['model_path'])).toMatch(/models\/ir2-explore\.onnx$/);
+    expect(params.policy).toBe('ir2');
+    expect(String(params.model_path)).toMatch(/models\/ir2-explore\.onnx$/);
     expect(plan.nodes.map((n) => n.name).sort()).toEqual(['controller', 'explorer', 'fleet_link', 'mapper', 'planner']);
   });
 });
