@@ -441,9 +441,8 @@ export class MavlinkBridgeNode extends KindNode<typeof spec> {
   }
 
   #send(def: MessageDef, fields: MessageFields): boolean {
-    return (
-      this.#encoder && this.#link?.write(this.#encoder.encode(def, fields))
-    );
+    if (this.#encoder === undefined || this.#link === undefined) return false;
+    return this.#link.write(this.#encoder.encode(def, fields));
   }
 
   #heartbeat(): void {
@@ -576,10 +575,7 @@ export class MavlinkBridgeNode extends KindNode<typeof spec> {
         const [x, y, z] = nedToEnu(m.x as number, m.y as number, m.z as number);
         o.pose.pose.position = { x, y, z };
         o.pose.pose.orientation = this.#attitude;
-        const [bx, by, bz] = rotateInverse(
-          this.#attitude,
-          nedToEnu(m.vx as number, m.vy as number, m.vz as number),
-        );
+        const [bx, by, bz] = rotateInverse(this.#attitude, nedToEnu(m.vx as number, m.vy as number, m.vz as number));
         o.twist.twist.linear = { x: bx, y: by, z: bz };
         o.twist.twist.angular = { x: this.#rates.p, y: -this.#rates.q, z: -this.#rates.r };
         this.#odomPub?.publish(o);
