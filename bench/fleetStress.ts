@@ -94,12 +94,12 @@ async function runOne(seed: number, world: string, policy: string, o: Options, d
   let buf = '';
   const take = (chunk: Buffer): void => {
     buf += chunk.toString('utf8');
-    let i;
+    let i: number;
     while ((i = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
       onLine(line);
-      tail = (`${tail + line}\n`).slice(-2000);
+      tail = `${tail + line}\n`.slice(-2000);
     }
   };
   child.stdout.on('data', take);

@@ -200,7 +200,9 @@ function run(seed: number, o: Options): RunResult {
   const sy = H / 2;
   while (truth[sy * W + sx] !== 0) sx++;
   const robots = Array.from({ length: ROBOTS }, (_, i) => new Explorer(`r${i + 1}`, sx, sy, truth, rng(seed * 31 + i)));
-  robots.forEach((r) => r.observe());
+  robots.forEach((r) => {
+    r.observe();
+  });
   const sessions = new Map<string, MapSyncSession>();
   const session = (a: Explorer, b: Explorer): MapSyncSession => {
     const key = `${a.id}>${b.id}`;
@@ -243,7 +245,9 @@ function run(seed: number, o: Options): RunResult {
     if (!Buffer.from(a.map.merged().buffer).equals(Buffer.from(b.map.merged().buffer))) r.converged = false;
   };
   for (let step = 1; step <= o.steps; step++) {
-    robots.forEach((x) => x.step());
+    robots.forEach((x) => {
+      x.step();
+    });
     if (step % o.meetEvery === 0) {
       const order = [...robots].sort(() => rand() - 0.5);
       meet(order[0]!, order[1]!);

@@ -8,7 +8,7 @@ function context(vars: Record<string, string> = {}, env: NodeJS.ProcessEnv = {})
     variable: (n) => vars[n],
     variableNames: () => Object.keys(vars),
     env,
-    anon: (n) => anon.get(n) ?? (anon.set(n, `${n}_${anon.size}x`), anon.get(n)!),
+    anon: (n) => anon.get(n) ?? anon.set(n, `${n}_${anon.size}x`).get(n)!,
     file: '/robots/launch/robot.launch.yaml',
   };
 }

@@ -20,14 +20,14 @@ export class EndpointPattern {
     while (rest.length > 0) {
       const open = rest.indexOf('{');
       if (open < 0) {
-        re += escape(rest);
+        re += escapeRegExp(rest);
         break;
       }
       const close = rest.indexOf('}', open);
       if (close < 0) {
         throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `endpoint pattern "${source}": "{" without "}"`);
       }
-      re += escape(rest.slice(0, open));
+      re += escapeRegExp(rest.slice(0, open));
       const raw = rest.slice(open + 1, close);
       const multi = raw.endsWith('*');
       const name = multi ? raw.slice(0, -1) : raw;
@@ -65,6 +65,6 @@ export class EndpointPattern {
   }
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

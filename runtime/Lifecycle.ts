@@ -11,6 +11,7 @@ export type LifecycleState = 'unconfigured' | 'inactive' | 'active' | 'finalized
 export type LifecycleTransition = 'configure' | 'activate' | 'deactivate' | 'cleanup' | 'shutdown';
 export type CallbackReturn = 'success' | 'failure' | 'error';
 /** What a transition callback may return: `void`/`true` mean success, `false` means failure. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a transition callback may return nothing (rclnodejs allows it)
 export type TransitionResult = CallbackReturn | boolean | void;
 export type TransitionCallback = (previous: LifecycleState) => TransitionResult | Promise<TransitionResult>;
 

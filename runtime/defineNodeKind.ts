@@ -59,10 +59,10 @@ export interface NodeKindSpec<
  */
 export function nodeKindSpec<
   const P extends ParameterTable,
-  const Pub extends EndpointTable = {},
-  const Sub extends EndpointTable = {},
-  const Srv extends EndpointTable = {},
-  const Cli extends EndpointTable = {},
+  const Pub extends EndpointTable = Record<never, never>,
+  const Sub extends EndpointTable = Record<never, never>,
+  const Srv extends EndpointTable = Record<never, never>,
+  const Cli extends EndpointTable = Record<never, never>,
 >(input: {
   name: string;
   description: string;

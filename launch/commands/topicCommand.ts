@@ -73,8 +73,7 @@ const ACTIONS: Record<string, Action> = {
 
   async echo(client, args, values, io) {
     const topic = requireArg(args[0], 'TOPIC');
-    const limit =
-      values.once === true ? 1 : values.n !== undefined ? positiveInt(String(values.n), '-n') : Infinity;
+    const limit = values.once === true ? 1 : values.n !== undefined ? positiveInt(String(values.n), '-n') : Infinity;
     const type = await waitForTopic(client, topic, io);
     const codec = defaultRegistry().codec(type);
     const qos: Partial<QoSProfile> = {
@@ -134,11 +133,7 @@ const ACTIONS: Record<string, Action> = {
       '/_outpost_cli_pub',
     );
     const times =
-      values.once === true
-        ? 1
-        : values.times !== undefined
-          ? positiveInt(String(values.times), '--times')
-          : Infinity;
+      values.once === true ? 1 : values.times !== undefined ? positiveInt(String(values.times), '--times') : Infinity;
     const rate = values.rate !== undefined ? Number(values.rate) : 1;
     if (!(rate > 0))
       throw new OutpostError(

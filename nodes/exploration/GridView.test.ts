@@ -37,7 +37,7 @@ describe('GridView', () => {
     };
     expect(() => GridView.fromOccupancyGrid(msg)).toThrow(/3×3 = 9 cells, data has 8/);
     msg.data = new Int8Array(9);
-    msg.info.origin.orientation = { x: 0, y: 0, z: 0.7071, w: 0.7071 };
+    msg.info.origin.orientation = { x: 0, y: 0, z: Math.SQRT1_2, w: Math.SQRT1_2 };
     try {
       GridView.fromOccupancyGrid(msg);
       expect.unreachable();

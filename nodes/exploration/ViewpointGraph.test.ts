@@ -6,7 +6,7 @@ import { ViewpointGraph, kNearestInSight } from './ViewpointGraph.js';
  * A 640×480 map at 0.05 m of 2 m rooms with doorways, known within 3.5 m of a serpentine walk
  * along three corridors (so unknown strips, and frontiers, remain between them).
  */
-export function roomsMap(): { grid: GridView; trail: Array<[number, number]> } {
+function roomsMap(): { grid: GridView; trail: Array<[number, number]> } {
   const w = 640;
   const h = 480;
   const res = 0.05;
@@ -175,7 +175,7 @@ describe('ViewpointGraph', () => {
     expect(useful.length).toBeGreaterThan(0);
     // Within utility range of the frontier and joined to the robot's graph (only that part is kept).
     for (const n of useful) expect(n.x).toBeGreaterThan(12 - 4);
-    expect(o.nodes.every((n, i) => i === o.currentIndex || o.edges[i]!.length > 1)).toBe(true);
+    expect(o.nodes.every((_node, i) => i === o.currentIndex || o.edges[i]!.length > 1)).toBe(true);
     // Once the anchor is reached and the frontier still there, it is not re-anchored elsewhere forever:
     // the reached node keeps utility 0 and counts as having looked.
     for (const n of useful) g.markReached(n.x, n.y);

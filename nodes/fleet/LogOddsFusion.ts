@@ -39,6 +39,7 @@ const FROM_LOG_ODDS: Int8Array = (() => {
 
 /** Value 0..100 for a sum of log-odds (clamped to ±L_MAX). */
 export function fromLogOdds(sum: number): number {
+  // biome-ignore lint/complexity/useMathMinMax: per-cell hot path; the clamp reads as one expression
   const c = sum < -L_MAX ? -L_MAX : sum > L_MAX ? L_MAX : sum;
   return FROM_LOG_ODDS[c + L_MAX]!;
 }

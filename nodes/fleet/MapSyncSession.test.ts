@@ -128,7 +128,9 @@ describe('MapSyncSession', () => {
       [ba, ab],
       [cb, bc],
     ] as const)
-      y.receive(x.open()).forEach((m) => x.receive(m));
+      y.receive(x.open()).forEach((m) => {
+        x.receive(m);
+      });
     observe(a, 0, 0, 64, 64);
     for (const m of ab.drain()) ba.receive(m);
     for (const m of bc.drain()) cb.receive(m);
@@ -161,7 +163,9 @@ describe('MapSyncSession', () => {
     const b = robot('b');
     observeNoisy(a, 0, 0, 160, 96); // 15 tiles
     const [sa, sb] = pair(a, b, 2048);
-    sa.receive(sb.open()).forEach((m) => sb.receive(m));
+    sa.receive(sb.open()).forEach((m) => {
+      sb.receive(m);
+    });
     const batches = sa.drain();
     expect(batches.length).toBeGreaterThan(3);
     const delivered = batches.slice(0, 2);
@@ -261,9 +265,8 @@ describe('MapSyncSession', () => {
     const before = a.merged();
     const reg = defaultRegistry();
     const goodSummary = reg.decode<Record<string, unknown>>(MAP_SUMMARY_TYPE, sb.open().bytes);
-    sa.receive({ type: MAP_SUMMARY_TYPE, bytes: reg.encode(MAP_SUMMARY_TYPE, goodSummary) }).forEach((m) =>
-      sb.receive(m),
-    );
+    for (const m of sa.receive({ type: MAP_SUMMARY_TYPE, bytes: reg.encode(MAP_SUMMARY_TYPE, goodSummary) }))
+      sb.receive(m);
     const goodTiles = reg.decode<Record<string, unknown>>(MAP_TILES_TYPE, sb.drain()[0]!.bytes);
     sa.close();
     const cases: Array<[SyncMessage, string, RegExp]> = [
@@ -332,10 +335,14 @@ describe('MapSyncSession.drain (wanted tiles sorted once)', () => {
         observe(c, 60, 0, 160, 60);
         const b = robot('b');
         const [sc, scb] = pair(c, a, budget); // a learns c's layer, so a relays two origins
-        sc.receive(scb.open()).forEach((m) => scb.receive(m));
+        sc.receive(scb.open()).forEach((m) => {
+          scb.receive(m);
+        });
         for (const m of sc.drain()) scb.receive(m);
         const [sa, sb] = pair(a, b, budget);
-        sa.receive(sb.open()).forEach((m) => sb.receive(m));
+        sa.receive(sb.open()).forEach((m) => {
+          sb.receive(m);
+        });
         const out: SyncMessage[] = [];
         if (useDrain) out.push(...sa.drain());
         else for (let m = sa.nextBatch(); m !== undefined; m = sa.nextBatch()) out.push(m);

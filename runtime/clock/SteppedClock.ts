@@ -62,6 +62,7 @@ export class SteppedClock implements Clock {
         if (next === undefined || next.deadline > t) break;
         this.#entries.shift();
         if (next.cancelled) continue;
+        // biome-ignore lint/complexity/useMathMinMax: bigint nanoseconds (Math.max takes numbers)
         this.#now = next.deadline > this.#now ? next.deadline : this.#now;
         next.callback();
       }

@@ -48,7 +48,8 @@ export class EmbeddedBroker {
         const answer = (ok: boolean): void => {
           if (ok) {
             (client as { fleetUser?: string }).fleetUser = username; // what the ACL checks below go by
-            return done(null, true);
+            done(null, true);
+            return;
           }
           this.refused.connect++;
           onRefused?.('connect', username, `bad username or password (client ${client.id})`);

@@ -7,7 +7,9 @@ import { OutpostError } from '../OutpostError.js';
  */
 export function encodeAcks(ids: readonly bigint[]): Uint8Array {
   const out = Buffer.allocUnsafe(ids.length * 8);
-  ids.forEach((id, i) => out.writeBigUInt64LE(id, i * 8));
+  ids.forEach((id, i) => {
+    out.writeBigUInt64LE(id, i * 8);
+  });
   return out;
 }
 

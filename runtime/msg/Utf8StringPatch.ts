@@ -29,7 +29,7 @@ const PRIMITIVE: Record<string, { size: number; align: number }> = {
 };
 
 /** The typed arrays MessageWriter takes as they are for each primitive array type. */
-const TYPED: Record<string, readonly Function[]> = {
+const TYPED: Record<string, readonly (abstract new (...args: never[]) => unknown)[]> = {
   int8: [Int8Array],
   uint8: [Uint8Array, Uint8ClampedArray],
   byte: [Uint8Array],
@@ -44,7 +44,7 @@ const TYPED: Record<string, readonly Function[]> = {
   float64: [Float64Array],
 };
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/; // any UTF-16 code unit above ASCII
 const utf8 = new TextEncoder();
 
 /**

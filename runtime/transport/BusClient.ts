@@ -209,10 +209,7 @@ export class BusClient {
         this.#calls.delete(Number(h.call));
         if (h.error !== undefined) {
           c.reject(
-            new OutpostError(
-              (h.code as OutpostErrorCode | undefined) ?? 'OUTPOST_ERR_SERVICE_FAILED',
-              String(h.error),
-            ),
+            new OutpostError((h.code as OutpostErrorCode | undefined) ?? 'OUTPOST_ERR_SERVICE_FAILED', String(h.error)),
           );
         } else c.resolve(payload);
         return;

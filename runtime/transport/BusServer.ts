@@ -102,7 +102,7 @@ class BusConnection {
     this.#logger = logger.child({ peer: origin });
     this.#badFrameLog = new LogRateLimiter(this.#logger);
     socket.on('data', (chunk: Buffer) => {
-      let frames;
+      let frames: ReturnType<FrameDecoder['push']>;
       try {
         frames = this.#decoder.push(chunk);
       } catch (err) {
@@ -153,7 +153,8 @@ class BusConnection {
     try {
       switch (h.op) {
         case 'hello':
-          return this.#send({ op: 'welcome', pid: process.pid });
+          this.#send({ op: 'welcome', pid: process.pid });
+          return;
         case 'node': {
           const name = String(h.name);
           if (h.add === true) {
@@ -184,7 +185,8 @@ class BusConnection {
           return;
         }
         case 'subscribe':
-          return this.#subscribe(h);
+          this.#subscribe(h);
+          return;
         case 'unsubscribe': {
           const id = Number(h.id);
           this.#subscriptions.get(id)?.close();
@@ -192,7 +194,8 @@ class BusConnection {
           return;
         }
         case 'advertise_service':
-          return this.#advertiseService(h);
+          this.#advertiseService(h);
+          return;
         case 'unadvertise_service': {
           const id = Number(h.id);
           this.#services.get(id)?.();
@@ -213,9 +216,11 @@ class BusConnection {
         case 'call':
           return void this.#call(h, payload);
         case 'graph':
-          return this.#send({ op: 'graph', ref: h.ref, graph: this.#bus.graph() });
+          this.#send({ op: 'graph', ref: h.ref, graph: this.#bus.graph() });
+          return;
         case 'watch_graph':
-          return this.#watchGraph();
+          this.#watchGraph();
+          return;
         default:
           throw new OutpostError('OUTPOST_ERR_BUS_PROTOCOL', `unknown bus op "${h.op}"`);
       }

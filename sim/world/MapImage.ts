@@ -64,7 +64,7 @@ export function decodeMapImage(bytes: Uint8Array, file: string): MapImage {
 }
 
 function decodePng(bytes: Uint8Array, file: string): MapImage {
-  let png;
+  let png: ReturnType<typeof PNG.sync.read>;
   try {
     // skipRescale keeps 16-bit samples as 16-bit (and 1/2/4-bit grey as is); palettes still expand to 8-bit RGBA.
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true });

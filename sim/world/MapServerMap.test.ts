@@ -38,7 +38,9 @@ function p5(rows: number[][], maxval = 255): Buffer {
   const head = Buffer.from(`P5\n# made by a test\n${w} ${rows.length}\n${maxval}\n`, 'latin1');
   if (maxval < 256) return Buffer.concat([head, Buffer.from(rows.flat())]);
   const body = Buffer.alloc(w * rows.length * 2);
-  rows.flat().forEach((v, i) => body.writeUInt16BE(v, 2 * i));
+  rows.flat().forEach((v, i) => {
+    body.writeUInt16BE(v, 2 * i);
+  });
   return Buffer.concat([head, body]);
 }
 
