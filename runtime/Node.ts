@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { Client } from './Client.js';
 import type { Clock } from './clock/Clock.js';
-import { SimClock } from './clock/SimClock.js';
+import { subscribeSimClock } from './clock/subscribeSimClock.js';
 import { Context } from './Context.js';
+import { NodeEndpoints } from './NodeEndpoints.js';
 import {
   Lifecycle,
   type LifecycleState,
@@ -12,19 +13,17 @@ import {
 } from './Lifecycle.js';
 import type { MessageOf } from './msg/MessageTypes.js';
 import { OutpostError, describeValue } from './OutpostError.js';
+import { NodeParameters, type OnSetCallback } from './NodeParameters.js';
 import {
-  Parameter,
-  ParameterDescriptor,
+  type Parameter,
+  type ParameterDescriptor,
   ParameterType,
-  coerceParameterValue,
-  parameterTypeFromName,
-  parameterTypeName,
   type ParameterSpec,
   type ParameterValue,
   type SetParametersResult,
 } from './Parameter.js';
 import { Publisher } from './Publisher.js';
-import { QoS, resolveQoS, type QoSLike } from './QoS.js';
+import { resolveQoS, type QoSLike } from './QoS.js';
 import { Service, type ServiceCallback } from './Service.js';
 import { Subscription, type SubscriptionCallback } from './Subscription.js';
 import { Timer } from './Timer.js';
@@ -48,14 +47,6 @@ export interface EndpointOptions {
   qos?: QoSLike;
 }
 
-type OnSetCallback = (parameters: Parameter[]) => SetParametersResult;
-
-interface DeclaredParameter {
-  descriptor: ParameterDescriptor;
-  spec: Pick<ParameterSpec, 'type' | 'range' | 'choices' | 'check'>;
-  value: ParameterValue;
-}
-
 /**
  * A ROS 2-shaped node: publishers, subscriptions, timers, services and clients, parameters, a
  * clock and a logger, with the managed-node lifecycle. Its API follows rclnodejs 2.x so code moves
@@ -71,15 +62,8 @@ export class Node {
   #logger: Logger;
   #clock: Clock;
   #remaps: readonly Remap[];
-  #overrides: Record<string, unknown>;
-  #parameters = new Map<string, DeclaredParameter>();
-  #onSet: OnSetCallback[] = [];
-  #postSet: Array<(parameters: Parameter[]) => void> = [];
-  #publishers = new Set<Publisher>();
-  #subscriptions = new Set<Subscription>();
-  #timers = new Set<Timer>();
-  #services = new Set<Service>();
-  #clients = new Set<Client>();
+  #parameters: NodeParameters;
+  #endpoints = new NodeEndpoints();
   #lifecycle: Lifecycle;
   #destroyed = false;
   #droppedInactive = 0;
@@ -91,8 +75,8 @@ export class Node {
     this.#name = name;
     this.#namespace = normalizeNamespace(namespace);
     this.#remaps = options.remappings ?? [];
-    this.#overrides = { ...options.parameterOverrides };
     const fqn = this.getFullyQualifiedName();
+    this.#parameters = new NodeParameters(fqn, options.parameterOverrides);
     this.#logger = this.context.logger.child({ node: fqn });
     if (this.context.rosoutLevel !== 'off') {
       this.#rosout = new RosoutLog(fqn, this.context.rosoutLevel, () => this.#clock.now());
@@ -112,17 +96,9 @@ export class Node {
     }) as boolean;
     if (options.clock !== undefined) this.#clock = options.clock;
     else if (useSimTime) {
-      const sim = new SimClock();
-      this.#clock = sim;
-      // The clock callback feeds the clock directly, not through the executor: timers due at the
-      // new time are then queued in order behind it, exactly once.
-      const sub = new Subscription('/clock', 'rosgraph_msgs/msg/Clock', resolveQoS(QoS.profileClock));
-      sub.attach(
-        this.#handle.subscribe('/clock', 'rosgraph_msgs/msg/Clock', sub.qos, (m) =>
-          sim.onClockMessage(m as MessageOf<'rosgraph_msgs/msg/Clock'>),
-        ),
-      );
-      this.#subscriptions.add(sub);
+      const { clock, subscription } = subscribeSimClock(this.#handle);
+      this.#clock = clock;
+      this.#endpoints.subscriptions.add(subscription);
     } else this.#clock = this.context.wallClock;
 
     // What ROS 2 gives every node: its log on /rosout, its parameters and lifecycle as services.
@@ -196,7 +172,7 @@ export class Node {
       `subscription ${resolved} @ ${this.getFullyQualifiedName()}`,
     );
     sub.attach(this.#handle.subscribe(resolved, typeName, sub.qos, deliver));
-    this.#subscriptions.add(sub as Subscription);
+    this.#endpoints.subscriptions.add(sub as Subscription);
     return sub;
   }
 
@@ -218,7 +194,7 @@ export class Node {
       callback,
       `timer ${periodNs} ns @ ${this.getFullyQualifiedName()}`,
     );
-    this.#timers.add(timer);
+    this.#endpoints.timers.add(timer);
     return timer;
   }
 
@@ -240,7 +216,7 @@ export class Node {
         Service.makeHandler(this.context.executor, callback, `service ${resolved} @ ${this.getFullyQualifiedName()}`),
       ),
     );
-    this.#services.add(service as Service);
+    this.#endpoints.services.add(service as Service);
     return service;
   }
 
@@ -254,7 +230,7 @@ export class Node {
       this.#handle.createClient(resolved, typeName),
       this.context.transport,
     );
-    this.#clients.add(client as Client);
+    this.#endpoints.clients.add(client as Client);
     return client;
   }
 
@@ -268,52 +244,7 @@ export class Node {
   declareParameter(name: string, spec: ParameterSpec): ParameterValue;
   declareParameter(parameter: Parameter, descriptor?: ParameterDescriptor): ParameterValue;
   declareParameter(a: string | Parameter, b?: ParameterSpec | ParameterDescriptor): ParameterValue {
-    let name: string;
-    let spec: ParameterSpec;
-    if (a instanceof Parameter) {
-      const d = b instanceof ParameterDescriptor ? b : undefined;
-      const typeName = parameterTypeName(a.type);
-      if (typeName === 'not_set') {
-        throw new OutpostError('OUTPOST_ERR_PARAMETER_TYPE', `parameter "${a.name}": a type is required`);
-      }
-      name = a.name;
-      spec = {
-        type: typeName,
-        default: a.value,
-        description: d?.description ?? '',
-        ...(d?.range ? { range: d.range } : {}),
-        ...(d?.choices ? { choices: d.choices } : {}),
-        ...(d?.readOnly ? { readOnly: true } : {}),
-      };
-    } else {
-      name = a;
-      spec = b as ParameterSpec;
-    }
-    if (this.#parameters.has(name)) {
-      throw new OutpostError(
-        'OUTPOST_ERR_PARAMETER_ALREADY_DECLARED',
-        `node ${this.getFullyQualifiedName()}: parameter "${name}" is already declared`,
-      );
-    }
-    const where = `node ${this.getFullyQualifiedName()} parameter "${name}"`;
-    const raw = Object.hasOwn(this.#overrides, name) ? this.#overrides[name] : spec.default;
-    if (raw === undefined) {
-      throw new OutpostError(
-        'OUTPOST_ERR_PARAMETER_TYPE',
-        `${where}: no value given and no default; expected ${spec.type}`,
-      );
-    }
-    const value = coerceParameterValue(where, spec, raw);
-    const descriptor = new ParameterDescriptor(
-      name,
-      parameterTypeFromName(spec.type),
-      spec.description,
-      spec.readOnly ?? false,
-      spec.range,
-      spec.choices,
-    );
-    this.#parameters.set(name, { descriptor, spec, value });
-    return value;
+    return this.#parameters.declare(a, b);
   }
 
   hasParameter(name: string): boolean {
@@ -321,62 +252,34 @@ export class Node {
   }
 
   getParameter(name: string): Parameter {
-    const p = this.#parameters.get(name);
-    if (p === undefined) {
-      throw new OutpostError(
-        'OUTPOST_ERR_PARAMETER_NOT_DECLARED',
-        `node ${this.getFullyQualifiedName()}: parameter "${name}" is not declared (declared: ${[...this.#parameters.keys()].join(', ')})`,
-      );
-    }
-    return new Parameter(name, p.descriptor.type, p.value);
+    return this.#parameters.get(name);
   }
 
   getParameters(names?: string[]): Parameter[] {
-    return (names ?? [...this.#parameters.keys()]).map((n) => this.getParameter(n));
+    return this.#parameters.getMany(names);
   }
 
   getParameterDescriptor(name: string): ParameterDescriptor {
-    this.getParameter(name);
-    return this.#parameters.get(name)!.descriptor;
+    return this.#parameters.descriptor(name);
   }
 
   /** Registers a validator run before parameters change; it may reject with a reason. */
   addOnSetParametersCallback(callback: OnSetCallback): void {
-    this.#onSet.push(callback);
+    this.#parameters.addOnSet(callback);
   }
 
   removeOnSetParametersCallback(callback: OnSetCallback): void {
-    this.#onSet = this.#onSet.filter((c) => c !== callback);
+    this.#parameters.removeOnSet(callback);
   }
 
   /** Registers a listener called after parameters changed (to re-read them). */
   addPostSetParametersCallback(callback: (parameters: Parameter[]) => void): void {
-    this.#postSet.push(callback);
+    this.#parameters.addPostSet(callback);
   }
 
   /** Sets each parameter on its own; returns one result per parameter, in order. */
   setParameters(parameters: Array<Parameter | { name: string; value: unknown }>): SetParametersResult[] {
-    return parameters.map((p) => this.#setOne(p.name, p.value));
-  }
-
-  #setOne(name: string, value: unknown): SetParametersResult {
-    const p = this.#parameters.get(name);
-    if (p === undefined) return { successful: false, reason: `parameter "${name}" is not declared` };
-    if (p.descriptor.readOnly) return { successful: false, reason: `parameter "${name}" is read-only` };
-    let coerced: ParameterValue;
-    try {
-      coerced = coerceParameterValue(`parameter "${name}"`, p.spec, value);
-    } catch (err) {
-      return { successful: false, reason: (err as Error).message };
-    }
-    const candidate = new Parameter(name, p.descriptor.type, coerced);
-    for (const cb of this.#onSet) {
-      const r = cb([candidate]);
-      if (!r.successful) return r;
-    }
-    p.value = coerced;
-    for (const cb of this.#postSet) cb([candidate]);
-    return { successful: true, reason: '' };
+    return this.#parameters.set(parameters);
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -490,16 +393,7 @@ export class Node {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    for (const t of this.#timers) t.cancel();
-    for (const s of this.#subscriptions) s.destroy();
-    for (const p of this.#publishers) p.destroy();
-    for (const s of this.#services) s.destroy();
-    for (const c of this.#clients) c.destroy();
-    this.#timers.clear();
-    this.#subscriptions.clear();
-    this.#publishers.clear();
-    this.#services.clear();
-    this.#clients.clear();
+    this.#endpoints.destroyAll();
     this.#handle.destroy();
   }
 
@@ -522,7 +416,7 @@ export class Node {
         }
       : undefined;
     const pub = new Publisher(resolved, typeName, qos, this.#handle.advertise(resolved, typeName, qos), gate, onDrop);
-    this.#publishers.add(pub as Publisher);
+    this.#endpoints.publishers.add(pub as Publisher);
     return pub;
   }
 

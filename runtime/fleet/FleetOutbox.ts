@@ -1,9 +1,10 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { OutpostError } from '../OutpostError.js';
 import type { Clock } from '../clock/Clock.js';
 import { WallClock } from '../clock/WallClock.js';
 import type { DropPolicy, FleetRoute, Reliability } from './FleetRoute.js';
+import { type DrainRow, type OutboxStatements, openOutboxDatabase, type TakenRow } from './openOutboxDatabase.js';
 
 /** Why the outbox let go of a message without the peer acknowledging it. Every one is counted. */
 export type DropReason = 'expired' | 'drop-oldest' | 'drop-newest' | 'reject' | 'oversize' | 'superseded';
@@ -49,11 +50,6 @@ export interface QueuedMessage {
   payload: Uint8Array;
 }
 
-/** A row of the drain scan, `raw()`: id, priority, route, size. */
-type DrainRow = [bigint, bigint, string, bigint];
-/** The rest of a message taken, `raw()`: seq, reliability, type, stamp, expires_at, payload. */
-type TakenRow = [bigint, Reliability, string, bigint, bigint | null, Buffer];
-
 /** Where a drain stopped: the last message taken (see `nextBatch`). */
 export interface DrainCursor {
   priority: number;
@@ -71,16 +67,6 @@ interface PendingSend {
 /** Rows read per query while looking for messages to send (skipped ones count too). */
 const PAGE = 256;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS routes (route TEXT PRIMARY KEY, next_seq INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: ids are never reused, even after acks
-  route TEXT NOT NULL, seq INTEGER NOT NULL, priority INTEGER NOT NULL, reliability TEXT NOT NULL,
-  type TEXT NOT NULL, stamp INTEGER NOT NULL, expires_at INTEGER, size INTEGER NOT NULL, payload BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS messages_drain ON messages (priority DESC, id);
-CREATE INDEX IF NOT EXISTS messages_route ON messages (route, seq);
-CREATE INDEX IF NOT EXISTS messages_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL;`;
-
 /**
  * The durable outbox of one fleet link: every message for the peer is committed here before it is
  * sent and deleted only when the peer acknowledges it (or it is dropped by a counted policy), so a
@@ -95,7 +81,7 @@ export class FleetOutbox {
   readonly #nextSeq = new Map<string, bigint>();
   readonly #bytes = new Map<string, number>();
   readonly #dropped = new Map<string, Record<DropReason, number>>();
-  readonly #stmt;
+  readonly #stmt: OutboxStatements;
   readonly #hasExpiry: boolean;
   #count = 0;
   #closed = false;
@@ -107,42 +93,9 @@ export class FleetOutbox {
     this.#clock = options.clock ?? new WallClock();
     this.#onDrop = options.onDrop;
     this.#logger = options.logger;
-    try {
-      this.#db = new Database(options.path);
-      this.#db.pragma('journal_mode = WAL');
-      this.#db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-      this.#db.defaultSafeIntegers(true);
-      this.#db.exec(SCHEMA);
-    } catch (err) {
-      throw new OutpostError(
-        'OUTPOST_ERR_FLEET_OUTBOX',
-        `cannot open outbox ${options.path}: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
-    const db = this.#db;
-    this.#stmt = {
-      insert:
-        db.prepare(`INSERT INTO messages (route, seq, priority, reliability, type, stamp, expires_at, size, payload)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      setSeq: db.prepare(
-        'INSERT INTO routes (route, next_seq) VALUES (?, ?) ON CONFLICT(route) DO UPDATE SET next_seq = excluded.next_seq',
-      ),
-      // Drain order from a cursor: a range scan of messages_drain, no sort. The payload is read only
-      // for the messages taken, so passing over a window of in-flight map chunks stays cheap.
-      page: db
-        .prepare(`SELECT id, priority, route, size FROM messages
-        WHERE priority <= ? AND (priority < ? OR id > ?) ORDER BY priority DESC, id LIMIT ?`)
-        .raw(),
-      take: db.prepare('SELECT seq, reliability, type, stamp, expires_at, payload FROM messages WHERE id = ?').raw(),
-      del: db.prepare('DELETE FROM messages WHERE id = ? RETURNING route, size'),
-      oldest: db.prepare('SELECT id, size FROM messages WHERE route = ? ORDER BY seq LIMIT 1'),
-      allOfRoute: db.prepare('DELETE FROM messages WHERE route = ? RETURNING size'),
-      expired: db.prepare(
-        'DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING route, size',
-      ),
-      lowSeq: db.prepare('SELECT MIN(seq) AS s FROM messages WHERE route = ?'),
-    };
+    const { db, stmt } = openOutboxDatabase(options.path, options.synchronous ?? 'NORMAL');
+    this.#db = db;
+    this.#stmt = stmt;
     for (const r of options.routes) this.#routes.set(r.route, r);
     this.#hasExpiry = options.routes.some((r) => r.expirySec > 0);
     this.#reloadCounters();
