@@ -48,6 +48,10 @@ export interface ExplorerKindDeps {
  *
  * The classical policies leave the goals of higher-priority teammates (`fleet/{teammate}/goal`) to
  * them (TeammateGoals, ObservationMask). The learned policy sees IR2's observation unchanged.
+ *
+ * Its parts: the kind's table (ExplorerSpec), the graph and when it is rebuilt (ExplorerGraph),
+ * what it hears of teammates (Teammates), what it publishes (ExplorerPublishers), one decision
+ * at a time (DecisionQueue).
  */
 export class ExplorerNode extends KindNode<typeof explorerSpec> {
   readonly policy: ExplorationPolicy;
