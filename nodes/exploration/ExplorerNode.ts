@@ -1,239 +1,35 @@
+import { join } from 'node:path';
 import {
-  KindNode,
-  QoS,
-  defineNodeKind,
-  nodeKindSpec,
-  secondsToNs,
   type Context,
+  defineNodeKind,
+  KindNode,
   type MessageOf,
   type NodeKindOptions,
-  type Publisher,
   type Subscription,
+  secondsToNs,
   type Timer,
 } from '../../runtime/index.js';
-import { quaternionFromYaw, yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
-import { join } from 'node:path';
-import { policyHostParameters } from '../../runtime/policy/NodePolicyHost.js';
+import { yawFromQuaternion } from '../../runtime/geometry/Quaternions.js';
 import { fleetRobotNames, ownRobotName } from '../fleet/FleetNames.js';
+import { DecisionQueue } from './DecisionQueue.js';
 import type { ExplorationPolicy } from './ExplorationPolicy.js';
-import { createExplorerPolicy, explorerPolicies } from './ExplorerPolicies.js';
+import { ExplorerGraph } from './ExplorerGraph.js';
+import { createExplorerPolicy } from './ExplorerPolicies.js';
+import { ExplorerPublishers } from './ExplorerPublishers.js';
+import { explorerSpec } from './ExplorerSpec.js';
 import { GoalBlacklist } from './GoalBlacklist.js';
 import type { GraphObservation } from './GraphObservation.js';
-import { graphMarkers } from './GraphMarkers.js';
 import type { GridView } from './GridView.js';
 import type { GroundTruthSource } from './GroundTruthSource.js';
 import { IncrementalGridView } from './IncrementalGridView.js';
 import { maskObservation } from './ObservationMask.js';
-import { teamParameters } from './SharedPoses.js';
-import { TeammateBeliefs } from './TeammateBeliefs.js';
-import { TeammateGoals } from './TeammateGoals.js';
-import { ViewpointGraph } from './ViewpointGraph.js';
+import type { TeammateBeliefs } from './TeammateBeliefs.js';
+import { Teammates } from './Teammates.js';
 
 interface Point {
   x: number;
   y: number;
 }
-
-const m = (description: string, d: number, from = 0.01, to = 1000) => ({
-  type: 'double' as const,
-  default: d,
-  unit: 'm',
-  range: { from, to },
-  description,
-});
-const s = (description: string, d: number, from = 0, to = 1e6) => ({
-  type: 'double' as const,
-  default: d,
-  unit: 's',
-  range: { from, to },
-  description,
-});
-
-const spec = nodeKindSpec({
-  name: 'explorer',
-  description:
-    'IR2-style exploration: viewpoint graph of the merged map, a named policy, goals for the planner, pose sharing with teammates.',
-  parameters: {
-    policy: {
-      type: 'string',
-      default: 'nearest_frontier',
-      choices: Object.keys(explorerPolicies),
-      description:
-        'Exploration policy, by name (explorerPolicies); "ir2": the learned IR2-contract ONNX policy at model_path through the policy host (falls back to the card\'s classical policy); "expert": the privileged expert of imitation learning (simulation only, needs ground_truth_map).',
-    },
-    ...policyHostParameters,
-    ground_truth_map: {
-      type: 'string',
-      default: '',
-      description:
-        'Simulation only: the true world (map_server YAML) for the privileged expert that labels decisions for imitation learning (training/). Empty: none.',
-    },
-    record_dir: {
-      type: 'string',
-      default: '',
-      description:
-        "Simulation only: append every decision (IR2 observation + the expert's choice) to <record_dir>/<robot>.opd (DecisionRecorder format). Needs ground_truth_map.",
-    },
-    expert_mix: {
-      type: 'double',
-      default: 0,
-      range: { from: 0, to: 1 },
-      description:
-        'Simulation only (DAgger): probability that a decision follows the expert instead of `policy`. Needs ground_truth_map.',
-    },
-    expert_seed: {
-      type: 'integer',
-      default: 1,
-      description: "Seed of the expert_mix draws (combined with the robot's index).",
-    },
-    ...teamParameters("teammates' poses come on fleet/{teammate}/pose, their goals on fleet/{teammate}/goal"),
-    map_topic: { type: 'string', default: 'fleet/map', description: 'The team-merged nav_msgs/OccupancyGrid.' },
-    status_topics: {
-      type: 'string_array',
-      default: ['planner/status', 'controller/status'],
-      description: 'outpost_msgs/NavStatus topics reporting on the current goal.',
-    },
-    reached_values: {
-      type: 'string_array',
-      default: ['reached'],
-      description: 'NavStatus states meaning the goal was reached: choose the next one.',
-    },
-    failed_values: {
-      type: 'string_array',
-      default: ['unreachable', 'aborted'],
-      description: 'NavStatus states meaning the goal failed: blacklist it and choose another.',
-    },
-    map_frame: {
-      type: 'string',
-      default: 'map',
-      description: 'Frame of goals, shared poses and markers (REP-105); odom poses must be in it.',
-    },
-    decision_hz: {
-      type: 'double',
-      default: 1,
-      unit: 'Hz',
-      range: { from: 0.01, to: 50 },
-      description: 'How often the policy decides (and the graph is rebuilt if the map changed or the robot moved).',
-    },
-    pose_hz: {
-      type: 'double',
-      default: 2,
-      unit: 'Hz',
-      range: { from: 0.01, to: 50 },
-      description: "How often this robot's pose is published on `pose` for teammates.",
-    },
-    rebuild_distance: m(
-      'The graph is rebuilt when the robot has moved this far since the last build (or the map changed).',
-      0.3,
-    ),
-    goal_tolerance: m('A new choice closer than this to the current goal does not replace it.', 0.3, 0, 1000),
-    min_step: m(
-      'Stepwise policies (ir2, expert): neighbours of the current node closer than this are not offered, so each step moves the robot.',
-      0.6,
-      0,
-      1000,
-    ),
-    blacklist_duration: s('How long a failed goal is avoided.', 30),
-    blacklist_radius: m('Nodes this close to a failed goal are avoided.', 0.5, 0, 1000),
-    goal_separation: m(
-      'Classical policies: nodes this close to the goal of an in-contact teammate earlier in the team list are left to it (0: no deconfliction).',
-      2,
-      0,
-      1000,
-    ),
-    contact_timeout: s(
-      'A teammate not heard for this long counts as out of contact (rendezvous utility toward it).',
-      5,
-      0.01,
-    ),
-    free_threshold: {
-      type: 'integer',
-      default: 25,
-      range: { from: 0, to: 100 },
-      description: 'Occupancy values up to this one are free (map_server free_thresh × 100).',
-    },
-    occupied_threshold: {
-      type: 'integer',
-      default: 65,
-      range: { from: 1, to: 100 },
-      description:
-        'Occupancy values from this one up are occupied (map_server occupied_thresh × 100); values between the thresholds, like −1, are unknown.',
-    },
-    sensor_range: m(
-      'Utility range: frontiers within it in line of sight count (IR2 SENSOR_RANGE/UTILITY_CALC_RANGE).',
-      4,
-    ),
-    local_radius: m('Half-width of the square of dense nodes around the robot (IR2 CUR_AGENT_KNN_RAD).', 4),
-    teammate_radius: m(
-      'Half-width of the square of dense nodes around each believed teammate (IR2 OTHER_AGENT_KNN_RAD).',
-      1,
-    ),
-    node_spacing: m('Spacing of the dense node lattice.', 0.65),
-    route_spacing: m("Spacing of sparse nodes along the robots' routes (IR2 GLOBAL_GRAPH_UNIQUE_RAD).", 1.5),
-    offshoot_spacing: m(
-      'Spacing of sparse offshoot nodes toward high utility (IR2 GLOBAL_GRAPH_OFFSHOOT_UNIQUE_RAD).',
-      2,
-    ),
-    max_edge_length: m('Longest graph edge (IR2 GLOBAL_GRAPH_KNN_RAD).', 8),
-    k: {
-      type: 'integer',
-      default: 30,
-      range: { from: 2, to: 30 },
-      description: 'Neighbours per node, self included (IR2 K_SIZE; the learned policy expects 30).',
-    },
-    frontier_block: {
-      type: 'integer',
-      default: 4,
-      range: { from: 1, to: 64 },
-      description: 'Frontiers are found on blocks of this many cells a side (IR2 downsamples by 4).',
-    },
-    distance_offset: m('utility_greedy / preplanned_rendezvous: score = utility / (path length + this).', 1),
-    switch_ratio: {
-      type: 'double',
-      default: 1.5,
-      range: { from: 1, to: 100 },
-      description:
-        'utility_greedy / preplanned_rendezvous: the current goal is kept (while it has utility and is not reached) unless another node scores this many times better; 1 = re-choose from scratch every decision.',
-    },
-    explore_budget: s('preplanned_rendezvous: exploring time per round.', 120),
-    return_allowance: s('preplanned_rendezvous: the meeting is due this long after the exploring budget ends.', 60),
-    rendezvous_wait: s('preplanned_rendezvous: how long to wait at the meeting place after the meeting time.', 20),
-    nominal_speed: {
-      type: 'double',
-      default: 0.3,
-      unit: 'm/s',
-      range: { from: 0.01, to: 100 },
-      description: 'preplanned_rendezvous: speed assumed for the way back, to leave in time.',
-    },
-    arrival_radius: m('preplanned_rendezvous: this close to the meeting place counts as arrived.', 1),
-    rendezvous_xy: {
-      type: 'double_array',
-      default: [] as number[],
-      unit: 'm',
-      description: 'preplanned_rendezvous: meeting place [x, y] in the map frame; empty: where this robot started.',
-      check: (v: unknown) =>
-        (v as number[]).length === 0 || (v as number[]).length === 2 ? undefined : 'expected [] or [x, y]',
-    },
-  },
-  publishes: {
-    goal: 'geometry_msgs/msg/PoseStamped',
-    pose: 'geometry_msgs/msg/PoseStamped',
-    '~/done': 'std_msgs/msg/Bool',
-    '~/graph': 'visualization_msgs/msg/MarkerArray',
-    // Policy ir2: the policy host's latency and fallback diagnostics.
-    '/diagnostics': 'diagnostic_msgs/msg/DiagnosticArray',
-  },
-  subscribes: {
-    // The topics `map_topic` and `status_topics` name (default fleet/map; planner/status, controller/status).
-    '{map_topic*}': 'nav_msgs/msg/OccupancyGrid',
-    '{status_topic*}': 'outpost_msgs/msg/NavStatus',
-    odom: 'nav_msgs/msg/Odometry',
-    'fleet/{teammate}/goal': 'geometry_msgs/msg/PoseStamped',
-    'fleet/{teammate}/pose': 'geometry_msgs/msg/PoseStamped',
-    // Simulation only (ground_truth_map): the teammates' true poses for the privileged expert.
-    '/{teammate}/odom': 'nav_msgs/msg/Odometry',
-  },
-});
 
 /** What the registry hands an explorer kind from above (see GroundTruthSource). */
 export interface ExplorerKindDeps {
@@ -252,35 +48,30 @@ export interface ExplorerKindDeps {
  *
  * The classical policies leave the goals of higher-priority teammates (`fleet/{teammate}/goal`) to
  * them (TeammateGoals, ObservationMask). The learned policy sees IR2's observation unchanged.
+ *
+ * Its parts: the kind's table (ExplorerSpec), the graph and when it is rebuilt (ExplorerGraph),
+ * what it hears of teammates (Teammates), what it publishes (ExplorerPublishers), one decision
+ * at a time (DecisionQueue).
  */
-export class ExplorerNode extends KindNode<typeof spec> {
+export class ExplorerNode extends KindNode<typeof explorerSpec> {
   readonly policy: ExplorationPolicy;
-  #graph: ViewpointGraph;
-  #beliefs: TeammateBeliefs;
+  readonly #graph: ExplorerGraph;
+  readonly #mates: Teammates;
   #grid: GridView | undefined;
   /** Classifies each map update from the previous one (only changed cells). */
   readonly #gridViews = new IncrementalGridView();
-  #mapChanged = false;
-  #matesChanged = false;
   #pose: (Point & { yaw: number }) | undefined;
   #home: Point | undefined;
-  #builtAt: Point | undefined;
-  #obs: GraphObservation | undefined;
   #goal: Point | undefined;
   readonly #blacklist = new GoalBlacklist();
-  readonly #mateGoals = new TeammateGoals();
   #done: boolean | undefined;
   #subs: Subscription[] = [];
-  #goalPub: Publisher<'geometry_msgs/msg/PoseStamped'> | undefined;
-  #posePub: Publisher<'geometry_msgs/msg/PoseStamped'> | undefined;
-  #donePub: Publisher<'std_msgs/msg/Bool'> | undefined;
-  #graphPub: Publisher<'visualization_msgs/msg/MarkerArray'> | undefined;
+  #out: ExplorerPublishers | undefined;
   #timers: Timer[] = [];
-  /** The decision in flight (a learned policy's answer is asynchronous). */
-  #deciding: Promise<void> | undefined;
+  readonly #decisions = new DecisionQueue();
 
   constructor(context: Context, options: NodeKindOptions, deps: ExplorerKindDeps = {}) {
-    super(spec, context, options);
+    super(explorerSpec, context, options);
     const p = this.params;
     const rv = p.rendezvous_xy;
     const mates = this.#teamNames().filter((r) => r !== this.robotName);
@@ -311,8 +102,8 @@ export class ExplorerNode extends KindNode<typeof spec> {
           }),
       },
     });
-    this.#graph = this.#makeGraph();
-    this.#beliefs = new TeammateBeliefs(mates);
+    this.#graph = new ExplorerGraph(p);
+    this.#mates = new Teammates(mates);
   }
 
   #teamNames(): string[] {
@@ -336,7 +127,7 @@ export class ExplorerNode extends KindNode<typeof spec> {
 
   /** The latest graph observation (for tests and diagnostics). */
   get observation(): GraphObservation | undefined {
-    return this.#obs;
+    return this.#graph.observation;
   }
 
   get currentGoal(): Point | undefined {
@@ -344,15 +135,11 @@ export class ExplorerNode extends KindNode<typeof spec> {
   }
 
   get beliefs(): TeammateBeliefs {
-    return this.#beliefs;
+    return this.#mates.beliefs;
   }
 
   protected override onConfigure() {
-    const latched = QoS.profileLatched;
-    this.#goalPub = this.publisher('goal', { lifecycle: true });
-    this.#posePub = this.publisher('pose', { lifecycle: true });
-    this.#donePub = this.publisher('~/done', { lifecycle: true, qos: latched });
-    this.#graphPub = this.publisher('~/graph', { lifecycle: true });
+    this.#out = new ExplorerPublishers(this);
     this.#subs.push(
       this.subscription('{map_topic*}', { qos: 1, with: { map_topic: this.params.map_topic } }, (msg) =>
         this.#onMap(msg),
@@ -379,30 +166,13 @@ export class ExplorerNode extends KindNode<typeof spec> {
       );
     }
     this.policy.configure?.();
-    for (const name of this.#beliefs.names) {
-      this.#subs.push(
-        this.subscription('fleet/{teammate}/goal', { qos: 5, with: { teammate: name } }, (msg) => {
-          this.#mateGoals.observe(name, msg.pose.position.x, msg.pose.position.y);
-        }),
-      );
-      this.#subs.push(
-        this.subscription('fleet/{teammate}/pose', { qos: 5, with: { teammate: name } }, (msg) => {
-          const stamp = msg.header.stamp.sec + msg.header.stamp.nanosec / 1e9;
-          if (
-            this.#beliefs.observe(
-              name,
-              msg.pose.position.x,
-              msg.pose.position.y,
-              stamp,
-              this.now().seconds,
-              this.#grid?.knownCount ?? 0,
-            )
-          ) {
-            this.#matesChanged = true;
-          }
-        }),
-      );
-    }
+    this.#subs.push(
+      ...this.#mates.subscribe(
+        this,
+        () => this.#grid?.knownCount ?? 0,
+        () => this.#graph.matesChanged(),
+      ),
+    );
     return 'success' as const;
   }
 
@@ -431,27 +201,12 @@ export class ExplorerNode extends KindNode<typeof spec> {
   protected override onCleanup() {
     for (const sub of this.#subs) sub.destroy();
     this.#subs = [];
-    for (const pub of [this.#goalPub, this.#posePub, this.#donePub, this.#graphPub]) pub?.destroy();
+    this.#out?.destroy();
     this.policy.cleanup?.();
-    this.#graph = this.#makeGraph();
-    this.#grid = this.#obs = this.#goal = this.#pose = this.#home = this.#builtAt = this.#done = undefined;
+    this.#graph.reset();
+    this.#grid = this.#goal = this.#pose = this.#home = this.#done = undefined;
     this.#gridViews.reset();
     return 'success' as const;
-  }
-
-  #makeGraph(): ViewpointGraph {
-    const p = this.params;
-    return new ViewpointGraph({
-      sensorRange: p.sensor_range,
-      localRadius: p.local_radius,
-      teammateRadius: p.teammate_radius,
-      nodeSpacing: p.node_spacing,
-      routeSpacing: p.route_spacing,
-      offshootSpacing: p.offshoot_spacing,
-      maxEdgeLength: p.max_edge_length,
-      k: p.k,
-      frontier: { block: p.frontier_block },
-    });
   }
 
   #onMap(msg: MessageOf<'nav_msgs/msg/OccupancyGrid'>): void {
@@ -460,7 +215,7 @@ export class ExplorerNode extends KindNode<typeof spec> {
         freeThreshold: this.params.free_threshold,
         occupiedThreshold: this.params.occupied_threshold,
       });
-      this.#mapChanged = true;
+      this.#graph.mapChanged();
     } catch (err) {
       this.getLogger().warn({ err }, `map on ${this.params.map_topic} dropped: ${(err as Error).message}`);
     }
@@ -492,10 +247,7 @@ export class ExplorerNode extends KindNode<typeof spec> {
 
   #sharePose(): void {
     if (this.#pose === undefined) return;
-    this.#posePub?.publish({
-      header: { stamp: this.now().toMsg(), frame_id: this.params.map_frame },
-      pose: { position: { x: this.#pose.x, y: this.#pose.y, z: 0 }, orientation: quaternionFromYaw(this.#pose.yaw) },
-    });
+    this.#out?.pose(this.#pose);
   }
 
   /**
@@ -504,24 +256,10 @@ export class ExplorerNode extends KindNode<typeof spec> {
    * once (the planner would answer at once again: an endless exchange within one step; the next
    * timer decision keeps it as the current goal, so it is not resent then either). A policy may
    * answer with a promise (the learned one runs onnxruntime); the timer callback then returns it,
-   * so a lock-stepped simulator waits for the decision.
+   * so a lock-stepped simulator waits for the decision. One at a time: DecisionQueue.
    */
   #decide(force: boolean, settled?: Point): void | Promise<void> {
-    // One decision at a time: a second one (a timer tick while the model runs, a status) waits for
-    // the first, so decisions apply in the order they were asked for whatever the model's timing.
-    if (this.#deciding !== undefined) {
-      const next = this.#deciding.then(() => this.#decideNow(force, settled));
-      this.#deciding = next;
-      return next.finally(() => {
-        if (this.#deciding === next) this.#deciding = undefined;
-      });
-    }
-    const result = this.#decideNow(force, settled);
-    if (result === undefined) return;
-    this.#deciding = result;
-    return result.finally(() => {
-      if (this.#deciding === result) this.#deciding = undefined;
-    });
+    return this.#decisions.run(() => this.#decideNow(force, settled));
   }
 
   #decideNow(force: boolean, settled?: Point): void | Promise<void> {
@@ -539,30 +277,11 @@ export class ExplorerNode extends KindNode<typeof spec> {
       Math.hypot(pose.x - this.#goal.x, pose.y - this.#goal.y) > this.params.goal_tolerance
     )
       return;
-    const moved =
-      this.#builtAt === undefined ||
-      Math.hypot(pose.x - this.#builtAt.x, pose.y - this.#builtAt.y) >= this.params.rebuild_distance;
-    // Rate limit: the graph is rebuilt only when something it depends on changed. A teammate going
-    // out of contact (no message) shows at the next rebuild, which motion or a map update brings.
-    if (force || this.#mapChanged || this.#matesChanged || moved || this.#obs === undefined) {
-      const timeout = this.params.contact_timeout;
-      const teammates = this.#beliefs
-        .all()
-        .map((b) => ({
-          x: b.x,
-          y: b.y,
-          inContact: this.#beliefs.inContact(b.name, now, timeout),
-          mapDelta: Math.max(0, grid.knownCount - b.knownCellsAtContact),
-        }));
-      this.#obs = this.#graph.build(grid, pose.x, pose.y, teammates).observation;
-      this.#mapChanged = false;
-      this.#matesChanged = false;
-      this.#builtAt = { x: pose.x, y: pose.y };
-      if (this.#graphPub !== undefined && this.#graphPub.getSubscriptionCount() > 0) {
-        this.#graphPub.publish(graphMarkers(this.#obs, this.params.map_frame, this.now().toMsg()));
-      }
-    }
-    const obs = this.#obs;
+    const rebuilt = this.#graph.update(force, grid, pose, () =>
+      this.#mates.graphInputs(now, this.params.contact_timeout, grid.knownCount),
+    );
+    const obs = this.#graph.observation!;
+    if (rebuilt) this.#out?.graph(obs);
     if (!obs.nodes.some((n) => n.utility > 0)) {
       if (this.#done !== true) this.getLogger().info('exploration done: no frontier left in the graph');
       this.#setDone(true);
@@ -603,13 +322,7 @@ export class ExplorerNode extends KindNode<typeof spec> {
     if (settled !== undefined && node.x === settled.x && node.y === settled.y) return;
     if (!force && this.#goal !== undefined && Math.hypot(node.x - this.#goal.x, node.y - this.#goal.y) <= tol) return;
     this.#goal = { x: node.x, y: node.y };
-    this.#goalPub?.publish({
-      header: { stamp: this.now().toMsg(), frame_id: this.params.map_frame },
-      pose: {
-        position: { x: node.x, y: node.y, z: 0 },
-        orientation: quaternionFromYaw(Math.atan2(node.y - pose.y, node.x - pose.x)),
-      },
-    });
+    this.#out?.goal(node, pose);
   }
 
   /** The observation the policy sees (see maskObservation): blacklist, deconfliction, min_step. */
@@ -620,25 +333,21 @@ export class ExplorerNode extends KindNode<typeof spec> {
       blacklistRadius: p.blacklist_radius,
       goalSeparation: p.goal_separation,
       minStep: p.min_step,
-      claimedGoals: () => {
-        const now = this.now().seconds;
-        return this.#mateGoals.claimed(this.#teamNames(), this.robotName, (name) =>
-          this.#beliefs.inContact(name, now, p.contact_timeout),
-        );
-      },
+      claimedGoals: () =>
+        this.#mates.claimedGoals(this.#teamNames(), this.robotName, this.now().seconds, p.contact_timeout),
     });
   }
 
   #setDone(done: boolean): void {
     if (this.#done === done) return;
     this.#done = done;
-    this.#donePub?.publish({ data: done });
+    this.#out?.done(done);
   }
 }
 
 /** The explorer kind, given what only the layers above know (the simulator's ground truth). */
 export function createExplorerKind(deps: ExplorerKindDeps = {}) {
-  return defineNodeKind(spec, (context, options) => new ExplorerNode(context, options, deps));
+  return defineNodeKind(explorerSpec, (context, options) => new ExplorerNode(context, options, deps));
 }
 
 /** The explorer without a ground truth (no privileged expert): what a robot runs. */
