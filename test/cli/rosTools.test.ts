@@ -199,11 +199,17 @@ describe('ROS 2 command-line parity against a running launch', () => {
     expect(arm.code).toBe(0);
     expect(arm.stdout).toContain('requester: making request: std_srvs/srv/SetBool {"data":true}');
     expect(parse(arm.stdout.split('response:\n')[1]!)).toEqual({ success: true, message: 'armed' });
-    const status = await runOutpost(
-      ['topic', 'echo', '/r1/mavlink_bridge/status', '--once', '--durability', 'transient_local'],
-      env,
-    );
-    expect(parse(status.stdout.split('---')[0]!)).toMatchObject({ armed: true, link_state: 'connected' });
+    // ~/status follows the autopilot's HEARTBEAT (1 Hz), which shows the new arming state a beat after its ACK.
+    const latestStatus = async () => {
+      const status = await runOutpost(
+        ['topic', 'echo', '/r1/mavlink_bridge/status', '--once', '--durability', 'transient_local'],
+        env,
+      );
+      return parse(status.stdout.split('---')[0]!) as { armed: boolean; link_state: string };
+    };
+    await expect
+      .poll(latestStatus, { timeout: 15_000, interval: 200, message: 'the heartbeat to show armed' })
+      .toMatchObject({ armed: true, link_state: 'connected' });
     sim.child.kill('SIGINT');
     await sim.exited;
   }, 180_000);
