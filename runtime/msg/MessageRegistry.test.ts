@@ -8,7 +8,8 @@ const header = (sec: number, nanosec: number) => ({ stamp: { sec, nanosec }, fra
 
 /**
  * Payloads recorded by ROS 2 tools with the message they decode to, from
- * test/conformance/bags/SOURCES.md and ../shared/conformance/bags/SOURCES.md (the `payloadHex` of each decoded example).
+ * test/conformance/bags/SOURCES.md (the `payloadHex` of each decoded example; only the permissively
+ * licensed recordings: the GPL-3.0 one is read by CdrConformance.test.ts where ../shared is present).
  */
 const VECTORS: Array<{ type: string; source: string; hex: string; message: Record<string, unknown> }> = [
   {
@@ -39,23 +40,6 @@ const VECTORS: Array<{ type: string; source: string; hex: string; message: Recor
           header: header(1749315325, 11293440),
           child_frame_id: 'child_frame',
           transform: { translation: { x: 1, y: 2, z: 3 }, rotation: { x: 0, y: 0, z: 0, w: 1 } },
-        },
-      ],
-    },
-  },
-  {
-    type: 'tf2_msgs/msg/TFMessage',
-    source: 'evo_nav2_turtlebot_sim /tf (rosbag2 recording; note the IEEE -0)',
-    hex: '0001000001000000a00300000008af2f050000006f646f6d000000000a000000626173655f6c696e6b000000864aab44536a06c0841846678c90f13f000000000000000000000000000000800000000000000000a44aa77d9da6b53fac07db65a6e2efbf',
-    message: {
-      transforms: [
-        {
-          header: { stamp: { sec: 928, nanosec: 800000000 }, frame_id: 'odom' },
-          child_frame_id: 'base_link',
-          transform: {
-            translation: { x: -2.8019166340612314, y: 1.0977901491292252, z: 0 },
-            rotation: { x: -0, y: 0, z: 0.08457359616958599, w: -0.9964172353140746 },
-          },
         },
       ],
     },
@@ -163,13 +147,20 @@ describe('MessageRegistry: known ROS 2 byte vectors', () => {
     });
   }
 
-  it('keeps IEEE negative zero (the real /tf rotation.x is -0)', () => {
-    const tf = VECTORS.find((v) => v.source.startsWith('evo_nav2'))!;
-    const decoded = registry.decode<{ transforms: Array<{ transform: { rotation: { x: number } } }> }>(
-      tf.type,
-      bytesOf(tf.hex),
-    );
+  it('keeps IEEE negative zero (a recorded AMCL /tf has rotation.x = -0; CdrConformance checks that file byte for byte)', () => {
+    const tf = {
+      transforms: [
+        {
+          header: header(928, 800000000),
+          child_frame_id: 'base_link',
+          transform: { translation: { x: 1, y: 2, z: 0 }, rotation: { x: -0, y: 0, z: 0.0845, w: -0.9964 } },
+        },
+      ],
+    };
+    const bytes = registry.encode('tf2_msgs/msg/TFMessage', tf);
+    const decoded = registry.decode<typeof tf>('tf2_msgs/msg/TFMessage', bytes);
     expect(Object.is(decoded.transforms[0]!.transform.rotation.x, -0)).toBe(true);
+    expect(hexOf(registry.encode('tf2_msgs/msg/TFMessage', decoded))).toBe(hexOf(bytes));
   });
 
   it('decodes a big-endian payload (encapsulation 00 00)', () => {
