@@ -1,64 +1,18 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context, Node } from '../../runtime/index.js';
-import { fleetLinkKind, type FleetLinkNode } from '../../nodes/fleet/FleetLinkNode.js';
-import { linkGateKind, type LinkGateNode } from '../../nodes/fleet/LinkGateNode.js';
-import { packageRoot } from '../../runtime/packageRoot.js';
+import { fleetLinkKind } from '../../nodes/fleet/FleetLinkNode.js';
+import { FleetLinkRig } from './fleetLinkRig.js';
 
-const nodes: Node[] = [];
-afterEach(async () => {
-  for (const n of nodes.splice(0).reverse()) await n.shutdownAndDestroy();
-});
-
-async function up<T extends Node>(n: T): Promise<T> {
-  nodes.push(n);
-  expect((await n.configure()).result).toBe('success');
-  expect((await n.activate()).result).toBe('success');
-  return n;
-}
+const rig = new FleetLinkRig();
+afterEach(() => rig.stopAll());
 
 describe('fleet_link routes', () => {
   it('carries a route from r1 to r2 exactly once, in order, and resumes after the link is cut', async () => {
     const ctx = new Context({ logger: pino({ level: 'silent' }) });
-    const dir = mkdtempSync(join(tmpdir(), 'outpost-routes-'));
-    const gate = await up(
-      linkGateKind.create(ctx, {
-        name: 'gate',
-        namespace: '/',
-        remappings: [],
-        parameterOverrides: { schedule: ['0: r1-r2'] },
-      }) as LinkGateNode,
-    );
-    const common = {
-      fleet: 'demo',
-      discover: true,
-      outbox_dir: dir,
-      map_topic: '',
-      credentials_file: join(packageRoot(), 'launch/fleet/demo-credentials.yaml'),
-      routes: ['events std_msgs/msg/String priority=200'],
-    };
-    const r1 = await up(
-      fleetLinkKind.create(ctx, {
-        name: 'fleet_link',
-        namespace: '/r1',
-        remappings: [],
-        parameterOverrides: common,
-      }) as FleetLinkNode,
-    );
-    await up(
-      fleetLinkKind.create(ctx, {
-        name: 'fleet_link',
-        namespace: '/r2',
-        remappings: [],
-        parameterOverrides: common,
-      }) as FleetLinkNode,
-    );
+    const { gate, r1 } = await rig.twoRobots(ctx, { schedule: ['0: r1-r2'] });
     const got: string[] = [];
-    const app = new Node('app', '/r2', ctx);
-    nodes.push(app);
+    const app = rig.own(new Node('app', '/r2', ctx));
     app.createSubscription('std_msgs/msg/String', 'fleet/r1/events', { qos: 1000 }, (m) => {
       got.push(m.data);
     });
@@ -89,33 +43,13 @@ describe('fleet_link routes', () => {
 
   it('settles on request (lock-step for the simulator): after ~/sync everything sent has arrived', async () => {
     const ctx = new Context({ logger: pino({ level: 'silent' }) });
-    const dir = mkdtempSync(join(tmpdir(), 'outpost-sync-'));
-    await up(
-      linkGateKind.create(ctx, {
-        name: 'gate',
-        namespace: '/',
-        remappings: [],
-        parameterOverrides: { schedule: ['0: r1-r2'] },
-      }),
-    );
-    const common = {
-      fleet: 'demo',
-      discover: true,
-      outbox_dir: dir,
-      map_topic: '',
-      reconnect_period_s: 0.02,
-      credentials_file: join(packageRoot(), 'launch/fleet/demo-credentials.yaml'),
-      routes: ['events std_msgs/msg/String'],
-    };
-    await up(
-      fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r1', remappings: [], parameterOverrides: common }),
-    );
-    await up(
-      fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r2', remappings: [], parameterOverrides: common }),
+    await rig.twoRobots(
+      ctx,
+      { schedule: ['0: r1-r2'] },
+      { reconnect_period_s: 0.02, routes: ['events std_msgs/msg/String'] },
     );
     const got: string[] = [];
-    const app = new Node('app', '/r2', ctx);
-    nodes.push(app);
+    const app = rig.own(new Node('app', '/r2', ctx));
     app.createSubscription('std_msgs/msg/String', 'fleet/r1/events', { qos: 1000 }, (m) => {
       got.push(m.data);
     });
@@ -143,34 +77,10 @@ describe('fleet_link routes', () => {
 
   it('queues for expected teammates before their address is known (teammates), so nothing is lost', async () => {
     const ctx = new Context({ logger: pino({ level: 'silent' }) });
-    const dir = mkdtempSync(join(tmpdir(), 'outpost-early-'));
-    await up(
-      linkGateKind.create(ctx, {
-        name: 'gate',
-        namespace: '/',
-        remappings: [],
-        parameterOverrides: { schedule: ['0: r1-r2'] },
-      }),
-    );
-    const common = {
-      fleet: 'demo',
-      discover: true,
-      outbox_dir: dir,
-      map_topic: '',
-      reconnect_period_s: 0.02,
-      credentials_file: join(packageRoot(), 'launch/fleet/demo-credentials.yaml'),
-      routes: ['events std_msgs/msg/String'],
-    };
-    const r1 = await up(
-      fleetLinkKind.create(ctx, {
-        name: 'fleet_link',
-        namespace: '/r1',
-        remappings: [],
-        parameterOverrides: { ...common, teammates: ['r2'] },
-      }) as FleetLinkNode,
-    );
-    const app = new Node('app', '/r2', ctx);
-    nodes.push(app);
+    const early = { reconnect_period_s: 0.02, routes: ['events std_msgs/msg/String'] };
+    await rig.gate(ctx, { schedule: ['0: r1-r2'] });
+    const r1 = await rig.fleetLink(ctx, '/r1', { ...early, teammates: ['r2'] });
+    const app = rig.own(new Node('app', '/r2', ctx));
     const pub = app.createPublisher('std_msgs/msg/String', '/r1/events', { qos: 100 });
     for (let i = 0; i < 5; i++) pub.publish({ data: `early${i}` });
     await ctx.spinUntilIdle();
@@ -179,9 +89,7 @@ describe('fleet_link routes', () => {
     app.createSubscription('std_msgs/msg/String', 'fleet/r1/events', { qos: 100 }, (m) => {
       got.push(m.data);
     });
-    await up(
-      fleetLinkKind.create(ctx, { name: 'fleet_link', namespace: '/r2', remappings: [], parameterOverrides: common }),
-    );
+    await rig.fleetLink(ctx, '/r2', early);
     await expect.poll(() => got.length, { timeout: 8000, message: 'the messages queued before r2 was known' }).toBe(5);
     expect(got).toEqual(['early0', 'early1', 'early2', 'early3', 'early4']);
   }, 30_000);

@@ -1,24 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context, Node } from '../../runtime/index.js';
-import { fleetLinkKind, type FleetLinkNode } from '../../nodes/fleet/FleetLinkNode.js';
-import { linkGateKind, type LinkGateNode } from '../../nodes/fleet/LinkGateNode.js';
-import { packageRoot } from '../../runtime/packageRoot.js';
+import { FleetLinkRig } from './fleetLinkRig.js';
 
-const nodes: Node[] = [];
-afterEach(async () => {
-  for (const n of nodes.splice(0).reverse()) await n.shutdownAndDestroy();
-});
-
-async function up<T extends Node>(n: T): Promise<T> {
-  nodes.push(n);
-  expect((await n.configure()).result).toBe('success');
-  expect((await n.activate()).result).toBe('success');
-  return n;
-}
+const rig = new FleetLinkRig();
+afterEach(() => rig.stopAll());
 
 describe('fleet_link ~/sync that keeps timing out', () => {
   it("says so once at WARN with each peer's state, then at debug, and at INFO when it settles again", async () => {
@@ -33,50 +19,12 @@ describe('fleet_link ~/sync that keeps timing out', () => {
         },
       ),
     });
-    const dir = mkdtempSync(join(tmpdir(), 'outpost-sync-warn-'));
     // The gate keeps r1–r2 down until the test brings it up.
-    const gate = await up(
-      linkGateKind.create(ctx, {
-        name: 'gate',
-        namespace: '/',
-        remappings: [],
-        parameterOverrides: {},
-      }) as LinkGateNode,
-    );
-    const common = {
-      fleet: 'demo',
-      discover: true,
-      outbox_dir: dir,
-      map_topic: '',
-      reconnect_period_s: 0.05,
-      credentials_file: join(packageRoot(), 'launch/fleet/demo-credentials.yaml'),
-      routes: ['events std_msgs/msg/String priority=200'],
-    };
-    const r1 = await up(
-      fleetLinkKind.create(ctx, {
-        name: 'fleet_link',
-        namespace: '/r1',
-        remappings: [],
-        parameterOverrides: common,
-      }) as FleetLinkNode,
-    );
-    await up(
-      fleetLinkKind.create(ctx, {
-        name: 'fleet_link',
-        namespace: '/r2',
-        remappings: [],
-        parameterOverrides: common,
-      }) as FleetLinkNode,
-    );
-    const sim = new Node('sim', '/', ctx);
-    nodes.push(sim);
+    const { gate, r1 } = await rig.twoRobots(ctx, {}, { reconnect_period_s: 0.05 });
+    const sim = rig.own(new Node('sim', '/', ctx));
     const sync = sim.createClient('outpost_msgs/srv/FleetSync', '/r1/fleet_link/sync');
     const pub = new Node('src', '/r1', ctx).createPublisher('std_msgs/msg/String', 'events', { qos: 100 });
-    const t0 = Date.now();
-    while (r1.peers.get('r2') === undefined) {
-      if (Date.now() - t0 > 5000) throw new Error('r2 was never announced');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await expect.poll(() => r1.peers.has('r2'), { timeout: 5000, message: 'r2 to be announced' }).toBe(true);
     for (let i = 0; i < 3; i++) pub.publish({ data: `e${i}` });
     await ctx.spinUntilIdle();
 
