@@ -440,6 +440,33 @@ export namespace outpost_msgs {
         restart_count: number;
         detail: string;
       }
+      export interface RobotTelemetry {
+        stamp: builtin_interfaces.msg.Time;
+        robot: string;
+        vehicle: string;
+        x: number;
+        y: number;
+        yaw: number;
+        altitude: number;
+        speed: number;
+        battery_percent: number;
+        battery_voltage: number;
+        mode: string;
+        armed: boolean;
+        has_goal: boolean;
+        goal_x: number;
+        goal_y: number;
+        path_xy: Float32Array | number[];
+        links: outpost_msgs.msg.TelemetryLink[];
+        outbox_depth: number;
+        outbox_dropped: number;
+        policy_p50_ms: number;
+        policy_p99_ms: number;
+        policy_fallbacks: number;
+        cpu_percent: number;
+        rss_kib: number;
+        alerts: outpost_msgs.msg.TelemetryAlert[];
+      }
       export interface SimStatus {
         sim_time: builtin_interfaces.msg.Time;
         wall_time_s: number;
@@ -450,6 +477,20 @@ export namespace outpost_msgs {
         robots: number;
         done: boolean;
         reason: string;
+      }
+      /** constant uint8 WARN = 1 */
+      /** constant uint8 ERROR = 2 */
+      export interface TelemetryAlert {
+        stamp: builtin_interfaces.msg.Time;
+        level: number;
+        source: string;
+        message: string;
+      }
+      export interface TelemetryLink {
+        peer: string;
+        connected: boolean;
+        queued: number;
+        last_message_age_s: number;
       }
       /** constant uint8 LINK_DOWN = 0 */
       /** constant uint8 LINK_WAITING = 1 */
@@ -1329,7 +1370,10 @@ export interface MessageTypeMap {
   'outpost_msgs/msg/MotorStatus': outpost_msgs.msg.MotorStatus;
   'outpost_msgs/msg/NavStatus': outpost_msgs.msg.NavStatus;
   'outpost_msgs/msg/NodeEvent': outpost_msgs.msg.NodeEvent;
+  'outpost_msgs/msg/RobotTelemetry': outpost_msgs.msg.RobotTelemetry;
   'outpost_msgs/msg/SimStatus': outpost_msgs.msg.SimStatus;
+  'outpost_msgs/msg/TelemetryAlert': outpost_msgs.msg.TelemetryAlert;
+  'outpost_msgs/msg/TelemetryLink': outpost_msgs.msg.TelemetryLink;
   'outpost_msgs/msg/VehicleStatus': outpost_msgs.msg.VehicleStatus;
   'rcl_interfaces/msg/FloatingPointRange': rcl_interfaces.msg.FloatingPointRange;
   'rcl_interfaces/msg/IntegerRange': rcl_interfaces.msg.IntegerRange;
