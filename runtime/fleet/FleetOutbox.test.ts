@@ -41,9 +41,74 @@ describe('FleetOutbox', () => {
     b.close();
   });
 
+  it('commits the grouped sends of one turn in one transaction, in call order, before any promise resolves', async () => {
+    const path = tempPath();
+    const box = new FleetOutbox({
+      path,
+      routes: [defineRoute({ topic: '/a', type: T }), defineRoute({ topic: '/b', type: T })],
+    });
+    const reader = new Database(path, { readonly: true });
+    const rows = (): number => (reader.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
+    // WAL frames written = growth of the -wal file / (page + frame header); each commit writes at
+    // least the pages it touched, so 100 commits would write hundreds of frames.
+    const page = Number(reader.pragma('page_size', { simple: true }));
+    const frames = (): number => statSync(`${path}-wal`).size / (page + 24);
+    const before = frames();
+    const stored = Array.from({ length: 100 }, (_, i) => box.enqueueGrouped(i % 3 === 0 ? 'b' : 'a', bytes(50, i)));
+    expect(rows()).toBe(0); // nothing committed while the turn runs ...
+    expect(box.size).toBe(100); // ... yet counted as queued (a sender's drained() must wait for it)
+    let resolvedEarly = false;
+    void stored[0]!.then(() => {
+      resolvedEarly = rows() !== 100;
+    });
+    const results = await Promise.all(stored);
+    expect(resolvedEarly).toBe(false);
+    expect(rows()).toBe(100);
+    expect(frames() - before).toBeLessThan(20); // the pages one transaction touched (10 here)
+    expect(results.map((r) => r!.id)).toEqual([...results.map((r) => r!.id)].sort((x, y) => (x < y ? -1 : 1)));
+    expect(box.nextBatch(1000, 1e9, { routes: ['b'] }).map((m) => m.payload[0])).toEqual(
+      Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 3 !== 0),
+    );
+    expect(box.nextBatch(1000, 1e9, { routes: ['a'] }).map((m) => m.seq)).toEqual(
+      Array.from({ length: 34 }, (_, i) => BigInt(i + 1)),
+    );
+
+    // The control: awaited one by one, each send is its own commit.
+    const one = frames();
+    for (let i = 0; i < 100; i++) await box.enqueueGrouped('a', bytes(50));
+    expect(frames() - one).toBeGreaterThanOrEqual(100);
+    reader.close();
+    box.close();
+  });
+
+  it('enqueues and acks thousands of messages per second on disk', () => {
+    const box = new FleetOutbox({ path: tempPath(), routes: [defineRoute({ topic: '/t', type: T })] });
+    const payload = bytes(200);
+    const n = 5000;
+    const t0 = performance.now();
+    const ids: bigint[] = [];
+    for (let i = 0; i < n; i++) ids.push(box.enqueue('t', payload)!.id); // one transaction each
+    const t1 = performance.now();
+    for (let i = 0; i < n; i += 50) box.ack(ids.slice(i, i + 50)); // acks arrive in batches
+    const t2 = performance.now();
+    const enqPerS = n / ((t1 - t0) / 1000);
+    const ackPerS = n / ((t2 - t1) / 1000);
+    console.log(`outbox: ${Math.round(enqPerS)} enqueue/s (1 txn each), ${Math.round(ackPerS)} ack/s (batches of 50)`);
+    expect(box.size).toBe(0);
+    expect(enqPerS).toBeGreaterThan(2000);
+    expect(ackPerS).toBeGreaterThan(2000);
+    box.close();
+  });
+});
+
+// The policy is the outbox's; both stores must give the same answers.
+describe.each([
+  ['memory', (): string => ':memory:'],
+  ['a SQLite file', tempPath],
+])('FleetOutbox on %s', (_name, store) => {
   it('orders batches by priority, then enqueue order, and honours limits and skips', () => {
     const box = new FleetOutbox({
-      path: ':memory:',
+      path: store(),
       routes: [
         defineRoute({ topic: '/map', type: T, priority: 10 }),
         defineRoute({ topic: '/alert', type: T, priority: 250 }),
@@ -65,7 +130,7 @@ describe('FleetOutbox', () => {
   it('applies byte caps with each drop policy, counted and reported', () => {
     const events: DropEvent[] = [];
     const box = new FleetOutbox({
-      path: ':memory:',
+      path: store(),
       onDrop: (e) => events.push(e),
       routes: [
         defineRoute({ topic: '/old', type: T, byteCap: 100, dropPolicy: 'drop-oldest' }),
@@ -107,7 +172,7 @@ describe('FleetOutbox', () => {
   it('latest-only keeps the newest message; expiry purges and counts', () => {
     const clock = new ManualClock(1_000_000_000n);
     const box = new FleetOutbox({
-      path: ':memory:',
+      path: store(),
       clock,
       routes: [
         defineRoute({ topic: '/pose', type: T, reliability: 'latest-only' }),
@@ -125,49 +190,9 @@ describe('FleetOutbox', () => {
     expect(box.dropped()).toMatchObject({ pose: { superseded: 4 }, hb: { expired: 1 } });
   });
 
-  it('commits the grouped sends of one turn in one transaction, in call order, before any promise resolves', async () => {
-    const path = tempPath();
-    const box = new FleetOutbox({
-      path,
-      routes: [defineRoute({ topic: '/a', type: T }), defineRoute({ topic: '/b', type: T })],
-    });
-    const reader = new Database(path, { readonly: true });
-    const rows = (): number => (reader.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
-    // WAL frames written = growth of the -wal file / (page + frame header); each commit writes at
-    // least the pages it touched, so 100 commits would write hundreds of frames.
-    const page = Number(reader.pragma('page_size', { simple: true }));
-    const frames = (): number => statSync(`${path}-wal`).size / (page + 24);
-    const before = frames();
-    const stored = Array.from({ length: 100 }, (_, i) => box.enqueueGrouped(i % 3 === 0 ? 'b' : 'a', bytes(50, i)));
-    expect(rows()).toBe(0); // nothing committed while the turn runs ...
-    expect(box.size).toBe(100); // ... yet counted as queued (a sender's drained() must wait for it)
-    let resolvedEarly = false;
-    void stored[0]!.then(() => {
-      resolvedEarly = rows() !== 100;
-    });
-    const results = await Promise.all(stored);
-    expect(resolvedEarly).toBe(false);
-    expect(rows()).toBe(100);
-    expect(frames() - before).toBeLessThan(20); // the pages one transaction touched (10 here)
-    expect(results.map((r) => r!.id)).toEqual([...results.map((r) => r!.id)].sort((x, y) => (x < y ? -1 : 1)));
-    expect(box.nextBatch(1000, 1e9, { routes: ['b'] }).map((m) => m.payload[0])).toEqual(
-      Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 3 !== 0),
-    );
-    expect(box.nextBatch(1000, 1e9, { routes: ['a'] }).map((m) => m.seq)).toEqual(
-      Array.from({ length: 34 }, (_, i) => BigInt(i + 1)),
-    );
-
-    // The control: awaited one by one, each send is its own commit.
-    const one = frames();
-    for (let i = 0; i < 100; i++) await box.enqueueGrouped('a', bytes(50));
-    expect(frames() - one).toBeGreaterThanOrEqual(100);
-    reader.close();
-    box.close();
-  });
-
   it('keeps call order across grouped and plain enqueues; a rejected send leaves its group committed', async () => {
     const box = new FleetOutbox({
-      path: ':memory:',
+      path: store(),
       routes: [defineRoute({ topic: '/rej', type: T, byteCap: 100, dropPolicy: 'reject' })],
     });
     const first = box.enqueueGrouped('rej', bytes(40, 1));
@@ -186,24 +211,5 @@ describe('FleetOutbox', () => {
     const pending = box.enqueueGrouped('rej', bytes(1, 5));
     box.close(); // commits what is still waiting
     expect((await pending)!.seq).toBe(4n);
-  });
-
-  it('enqueues and acks thousands of messages per second on disk', () => {
-    const box = new FleetOutbox({ path: tempPath(), routes: [defineRoute({ topic: '/t', type: T })] });
-    const payload = bytes(200);
-    const n = 5000;
-    const t0 = performance.now();
-    const ids: bigint[] = [];
-    for (let i = 0; i < n; i++) ids.push(box.enqueue('t', payload)!.id); // one transaction each
-    const t1 = performance.now();
-    for (let i = 0; i < n; i += 50) box.ack(ids.slice(i, i + 50)); // acks arrive in batches
-    const t2 = performance.now();
-    const enqPerS = n / ((t1 - t0) / 1000);
-    const ackPerS = n / ((t2 - t1) / 1000);
-    console.log(`outbox: ${Math.round(enqPerS)} enqueue/s (1 txn each), ${Math.round(ackPerS)} ack/s (batches of 50)`);
-    expect(box.size).toBe(0);
-    expect(enqPerS).toBeGreaterThan(2000);
-    expect(ackPerS).toBeGreaterThan(2000);
-    box.close();
   });
 });

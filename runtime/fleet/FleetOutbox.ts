@@ -1,10 +1,11 @@
-import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { OutpostError } from '../OutpostError.js';
 import type { Clock } from '../clock/Clock.js';
 import { WallClock } from '../clock/WallClock.js';
 import type { DropPolicy, FleetRoute, Reliability } from './FleetRoute.js';
-import { type DrainRow, type OutboxStatements, openOutboxDatabase, type TakenRow } from './openOutboxDatabase.js';
+import { MemoryOutboxStore } from './MemoryOutboxStore.js';
+import type { OutboxStore } from './OutboxStore.js';
+import { SqliteOutboxStore } from './SqliteOutboxStore.js';
 
 /** Why the outbox let go of a message without the peer acknowledging it. Every one is counted. */
 export type DropReason = 'expired' | 'drop-oldest' | 'drop-newest' | 'reject' | 'oversize' | 'superseded';
@@ -19,7 +20,10 @@ export interface DropEvent {
 }
 
 export interface FleetOutboxOptions {
-  /** SQLite file; created if missing. `:memory:` works for tests that need no restart. */
+  /**
+   * SQLite file; created if missing. `:memory:` keeps the outbox in plain memory (`MemoryOutboxStore`:
+   * same order and drops, no durability), for simulations and tests that need no restart.
+   */
   path: string;
   /** The routes this outbox carries; enqueue on any other route is an OUTPOST_ERR_FLEET_ROUTE. */
   routes: readonly FleetRoute[];
@@ -73,7 +77,7 @@ const PAGE = 256;
  * crash, a broker restart or a cut link loses nothing queued. One process owns an outbox file at a time.
  */
 export class FleetOutbox {
-  readonly #db: Database.Database;
+  readonly #store: OutboxStore;
   readonly #routes = new Map<string, FleetRoute>();
   readonly #clock: Clock;
   readonly #onDrop: ((e: DropEvent) => void) | undefined;
@@ -81,7 +85,6 @@ export class FleetOutbox {
   readonly #nextSeq = new Map<string, bigint>();
   readonly #bytes = new Map<string, number>();
   readonly #dropped = new Map<string, Record<DropReason, number>>();
-  readonly #stmt: OutboxStatements;
   readonly #hasExpiry: boolean;
   #count = 0;
   #closed = false;
@@ -93,29 +96,23 @@ export class FleetOutbox {
     this.#clock = options.clock ?? new WallClock();
     this.#onDrop = options.onDrop;
     this.#logger = options.logger;
-    const { db, stmt } = openOutboxDatabase(options.path, options.synchronous ?? 'NORMAL');
-    this.#db = db;
-    this.#stmt = stmt;
+    this.#store =
+      options.path === ':memory:'
+        ? new MemoryOutboxStore()
+        : new SqliteOutboxStore(options.path, options.synchronous ?? 'NORMAL');
     for (const r of options.routes) this.#routes.set(r.route, r);
     this.#hasExpiry = options.routes.some((r) => r.expirySec > 0);
     this.#reloadCounters();
   }
 
   #reloadCounters(): void {
-    const db = this.#db;
     this.#nextSeq.clear();
     this.#bytes.clear();
-    for (const row of db.prepare('SELECT route, next_seq FROM routes').all() as { route: string; next_seq: bigint }[]) {
-      this.#nextSeq.set(row.route, row.next_seq);
-    }
+    for (const [route, next] of this.#store.savedSeqs()) this.#nextSeq.set(route, next);
     this.#count = 0;
-    for (const row of db.prepare('SELECT route, SUM(size) AS b, COUNT(*) AS n FROM messages GROUP BY route').all() as {
-      route: string;
-      b: bigint;
-      n: bigint;
-    }[]) {
-      this.#bytes.set(row.route, Number(row.b));
-      this.#count += Number(row.n);
+    for (const t of this.#store.totals()) {
+      this.#bytes.set(t.route, t.bytes);
+      this.#count += t.count;
     }
   }
 
@@ -175,7 +172,7 @@ export class FleetOutbox {
     const drops: DropEvent[] = [];
     const results: ({ id: bigint; seq: bigint } | undefined | OutpostError)[] = [];
     try {
-      this.#db.transaction(() => {
+      this.#store.transaction(() => {
         const touched = new Set<string>();
         for (const p of group) {
           try {
@@ -189,7 +186,7 @@ export class FleetOutbox {
           }
         }
         for (const route of touched) this.#saveSeq(route);
-      })();
+      });
     } catch (err) {
       this.#reloadCounters();
       for (const p of group) p.reject(err);
@@ -210,14 +207,13 @@ export class FleetOutbox {
     const r = this.route(route);
     if (this.#pending.length > 0) this.#flushPending();
     const drops: DropEvent[] = [];
-    const txn = this.#db.transaction(() => {
-      const out: ({ id: bigint; seq: bigint } | undefined)[] = [];
-      for (const payload of payloads) out.push(this.#insertOne(r, payload, drops));
-      this.#saveSeq(r.route);
-      return out;
-    });
     try {
-      return txn();
+      return this.#store.transaction(() => {
+        const out: ({ id: bigint; seq: bigint } | undefined)[] = [];
+        for (const payload of payloads) out.push(this.#insertOne(r, payload, drops));
+        this.#saveSeq(r.route);
+        return out;
+      });
     } catch (err) {
       this.#reloadCounters(); // the transaction rolled back: forget the seqs and bytes it had taken
       throw err;
@@ -232,21 +228,14 @@ export class FleetOutbox {
    */
   #saveSeq(route: string): void {
     const next = this.#nextSeq.get(route);
-    if (next !== undefined) this.#stmt.setSeq.run(route, next);
+    if (next !== undefined) this.#store.saveSeq(route, next);
   }
 
   #insertOne(r: FleetRoute, payload: Uint8Array, drops: DropEvent[]): { id: bigint; seq: bigint } | undefined {
     const size = payload.length;
     if (r.reliability === 'latest-only') {
-      const removed = this.#stmt.allOfRoute.all(r.route) as { size: bigint }[];
-      if (removed.length > 0)
-        drops.push(
-          this.#drop(
-            r.route,
-            'superseded',
-            removed.map((x) => Number(x.size)),
-          ),
-        );
+      const removed = this.#store.deleteRoute(r.route);
+      if (removed.length > 0) drops.push(this.#drop(r.route, 'superseded', removed));
     }
     if (r.byteCap > 0 && (this.#bytes.get(r.route) ?? 0) + size > r.byteCap) {
       if (size > r.byteCap) {
@@ -268,31 +257,31 @@ export class FleetOutbox {
       }
       const evicted: number[] = [];
       while ((this.#bytes.get(r.route) ?? 0) + size > r.byteCap) {
-        const old = this.#stmt.oldest.get(r.route) as { id: bigint; size: bigint } | undefined;
+        const old = this.#store.oldest(r.route);
         if (old === undefined) break;
-        this.#stmt.del.run(old.id);
-        this.#addBytes(r.route, -Number(old.size), -1);
-        evicted.push(Number(old.size));
+        this.#store.delete(old.id);
+        this.#addBytes(r.route, -old.size, -1);
+        evicted.push(old.size);
       }
       drops.push(this.#drop(r.route, 'drop-oldest', evicted, false));
     }
     const seq = this.#nextSeq.get(r.route) ?? 1n;
     const stamp = this.#clock.now().nanoseconds;
     const expiresAt = r.expirySec > 0 ? stamp + BigInt(Math.round(r.expirySec * 1e9)) : null;
-    const info = this.#stmt.insert.run(
-      r.route,
+    const id = this.#store.insert({
+      route: r.route,
       seq,
-      r.priority,
-      r.reliability,
-      r.type,
+      priority: r.priority,
+      reliability: r.reliability,
+      type: r.type,
       stamp,
       expiresAt,
       size,
       payload,
-    );
+    });
     this.#nextSeq.set(r.route, seq + 1n);
     this.#addBytes(r.route, size, 1);
-    return { id: BigInt(info.lastInsertRowid), seq };
+    return { id, seq };
   }
 
   /**
@@ -319,24 +308,24 @@ export class FleetOutbox {
     const out: QueuedMessage[] = [];
     let bytes = 0;
     for (;;) {
-      const rows = this.#stmt.page.all(priority, priority, id, PAGE) as DrainRow[];
-      for (const [rowId, rowPriority, route, size] of rows) {
-        priority = Number(rowPriority);
-        id = rowId;
-        if (ids?.has(rowId) === true || routes.has(route)) continue;
-        bytes += Number(size);
+      const rows = this.#store.page(priority, id, PAGE);
+      for (const row of rows) {
+        priority = row.priority;
+        id = row.id;
+        if (ids?.has(row.id) === true || routes.has(row.route)) continue;
+        bytes += row.size;
         if (out.length > 0 && bytes > maxBytes) return out;
-        const [seq, reliability, type, stamp, expiresAt, payload] = this.#stmt.take.get(rowId) as TakenRow;
+        const m = this.#store.take(row.id);
         out.push({
-          id: rowId,
-          route,
-          seq,
-          priority,
-          reliability,
-          type,
-          stamp,
-          expiresAt: expiresAt ?? undefined,
-          payload,
+          id: m.id,
+          route: m.route,
+          seq: m.seq,
+          priority: m.priority,
+          reliability: m.reliability,
+          type: m.type,
+          stamp: m.stamp,
+          expiresAt: m.expiresAt ?? undefined,
+          payload: m.payload,
         });
         if (out.length >= limit) return out;
       }
@@ -346,23 +335,22 @@ export class FleetOutbox {
 
   /** The lowest seq still queued on `route` (what the receiver may skip up to), or the next seq if none. */
   lowSeq(route: string): bigint {
-    const row = this.#stmt.lowSeq.get(route) as { s: bigint | null };
-    return row.s ?? this.#nextSeq.get(route) ?? 1n;
+    return this.#store.lowSeq(route) ?? this.#nextSeq.get(route) ?? 1n;
   }
 
   /** Removes acknowledged (or sent best-effort) messages; unknown ids are ignored. Returns rows removed. */
   ack(ids: Iterable<bigint>): number {
     this.#assertOpen();
     let n = 0;
-    this.#db.transaction(() => {
+    this.#store.transaction(() => {
       for (const id of ids) {
-        const row = this.#stmt.del.get(id) as { route: string; size: bigint } | undefined;
+        const row = this.#store.delete(id);
         if (row !== undefined) {
           n++;
-          this.#addBytes(row.route, -Number(row.size), -1);
+          this.#addBytes(row.route, -row.size, -1);
         }
       }
-    })();
+    });
     return n;
   }
 
@@ -370,11 +358,11 @@ export class FleetOutbox {
   purgeExpired(): number {
     this.#assertOpen();
     if (!this.#hasExpiry) return 0;
-    const rows = this.#stmt.expired.all(this.#clock.now().nanoseconds) as { route: string; size: bigint }[];
+    const rows = this.#store.deleteExpired(this.#clock.now().nanoseconds);
     const byRoute = new Map<string, number[]>();
     for (const r of rows) {
-      this.#addBytes(r.route, -Number(r.size), -1);
-      byRoute.set(r.route, [...(byRoute.get(r.route) ?? []), Number(r.size)]);
+      this.#addBytes(r.route, -r.size, -1);
+      byRoute.set(r.route, [...(byRoute.get(r.route) ?? []), r.size]);
     }
     for (const [route, sizes] of byRoute) this.#report(this.#drop(route, 'expired', sizes, false));
     return rows.length;
@@ -400,7 +388,7 @@ export class FleetOutbox {
     if (this.#closed) return;
     if (this.#pending.length > 0) this.#flushPending();
     this.#closed = true;
-    this.#db.close();
+    this.#store.close();
   }
 
   #addBytes(route: string, delta: number, messages = 0): void {

@@ -3,18 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOutpostError } from '../OutpostError.js';
-import { openOutboxDatabase } from './openOutboxDatabase.js';
+import { SqliteOutboxStore } from './SqliteOutboxStore.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-describe('openOutboxDatabase', () => {
+describe('SqliteOutboxStore', () => {
   it('opens a file in WAL mode with the requested synchronous level, the schema and bigint integers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'outpost-outbox-db-'));
     dirs.push(dir);
-    const { db, stmt } = openOutboxDatabase(join(dir, 'outbox.db'), 'FULL');
+    const store = new SqliteOutboxStore(join(dir, 'outbox.db'), 'FULL');
+    const db = store.database;
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('synchronous', { simple: true })).toBe(2n); // FULL
@@ -22,10 +23,10 @@ describe('openOutboxDatabase', () => {
       expect(tables.map((t) => (t as { name: string }).name)).toEqual(
         expect.arrayContaining(['messages', 'messages_drain', 'messages_expiry', 'messages_route', 'routes']),
       );
-      stmt.setSeq.run('r1/a', 7n);
+      store.saveSeq('r1/a', 7n);
       expect(db.prepare('SELECT next_seq FROM routes').get()).toEqual({ next_seq: 7n });
     } finally {
-      db.close();
+      store.close();
     }
   });
 
@@ -33,7 +34,7 @@ describe('openOutboxDatabase', () => {
     const path = join(tmpdir(), 'outpost-no-such-dir', 'sub', 'outbox.db');
     let err: unknown;
     try {
-      openOutboxDatabase(path, 'NORMAL');
+      new SqliteOutboxStore(path, 'NORMAL');
     } catch (e) {
       err = e;
     }
