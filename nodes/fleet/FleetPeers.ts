@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { FleetOutbox } from '../../runtime/fleet/FleetOutbox.js';
 import type { FleetRoute } from '../../runtime/fleet/FleetRoute.js';
 import { PeerLink } from '../../runtime/fleet/PeerLink.js';
+import { isOutpostError } from '../../runtime/OutpostError.js';
 import type { MessageRegistry } from '../../runtime/msg/MessageRegistry.js';
 import type { FleetBrokerSetup } from './FleetBrokerSetup.js';
 
@@ -63,13 +64,26 @@ export class FleetPeers {
     }
   }
 
-  /** Queues `bytes` on `route` to every teammate, linked or expected. */
+  /**
+   * Queues `bytes` on `route` to every teammate, linked or expected. Each outbox commits the sends
+   * of one event-loop turn together (`enqueueGrouped`): a robot forwarding a pose, a status and a
+   * burst of tiles in one callback pays one commit per teammate, not one per message. A send the
+   * route's policy refuses (`reject`) is counted and reported by the outbox's drop handler.
+   */
   enqueueToAll(route: string, bytes: Uint8Array): void {
     for (const peer of this.all.values()) {
-      peer.link.outbox.enqueue(route, bytes);
-      peer.link.sender.kick();
+      peer.link.outbox.enqueueGrouped(route, bytes).then(
+        () => peer.link.sender.kick(),
+        (err: unknown) => this.#refused(peer.name, route, err),
+      );
     }
-    for (const outbox of this.#early.values()) outbox.enqueue(route, bytes);
+    for (const [name, outbox] of this.#early)
+      outbox.enqueueGrouped(route, bytes).catch((err: unknown) => this.#refused(name, route, err));
+  }
+
+  #refused(peer: string, route: string, err: unknown): void {
+    if (isOutpostError(err, 'OUTPOST_ERR_FLEET_QUEUE_FULL')) return; // counted and logged as a drop
+    this.#o.logger.error({ peer, route, err }, `fleet route ${route}: could not queue for ${peer}: ${String(err)}`);
   }
 
   add(name: string, url: string): void {
