@@ -88,7 +88,9 @@ export function parseClientText(text: string): ClientOp {
   if (op === 'unsubscribe') {
     const ids = msg.subscriptionIds;
     if (!Array.isArray(ids) || !ids.every(isUint32)) {
-      throw protocolError(`unsubscribe: expected "subscriptionIds": [uint32, ...], got ${preview(JSON.stringify(ids))}`);
+      throw protocolError(
+        `unsubscribe: expected "subscriptionIds": [uint32, ...], got ${preview(JSON.stringify(ids))}`,
+      );
     }
     return { op, subscriptionIds: ids };
   }

@@ -116,7 +116,8 @@ export class FoxgloveServer {
     this.port = port;
     this.#whitelist = (options.topicWhitelist ?? []).map((p) => new RegExp(p));
     this.#sendBufferBytes = options.sendBufferBytes ?? 1024 * 1024;
-    const simTime = options.node.hasParameter('use_sim_time') && options.node.getParameter('use_sim_time').value === true;
+    const simTime =
+      options.node.hasParameter('use_sim_time') && options.node.getParameter('use_sim_time').value === true;
     this.capabilities = simTime ? ['time'] : [];
     this.#offGraph = options.node.context.transport.onGraphChange(() => this.#graphChanged());
     this.#refreshChannels();
@@ -193,7 +194,26 @@ export class FoxgloveServer {
     return [...this.#channels.values()].filter((c) => c.subscription !== undefined).map((c) => c.channel.topic);
   }
 
-  /** Messages sent and dropped (superseded while a client was behind), over all clients so far. */
+  /** Each connected client now: what it was sent, what was superseded, what waits in its socket. */
+  clients(): Array<{
+    id: number;
+    subscriptions: number;
+    sent: number;
+    dropped: number;
+    held: number;
+    bufferedBytes: number;
+  }> {
+    return [...this.#sessions].map((s) => ({
+      id: s.id,
+      subscriptions: s.subscriptions.size,
+      sent: s.stats.sent,
+      dropped: s.stats.dropped,
+      held: s.heldCount,
+      bufferedBytes: s.ws.bufferedAmount,
+    }));
+  }
+
+  /** Messages sent and dropped (superseded while a client was behind), over all clients that left. */
   readonly totals = { sent: 0, dropped: 0, clientsRejected: 0 };
 
   async close(): Promise<void> {
@@ -258,7 +278,11 @@ export class FoxgloveServer {
     }
     if (op.op === 'subscribe') this.#subscribe(session, op.subscriptions);
     else if (op.op === 'unsubscribe') this.#unsubscribe(session, op.subscriptionIds);
-    else session.status(StatusLevel.WARNING, `"${op.name}" is not supported by this server (capabilities: ${this.capabilities.join(', ') || 'none'})`);
+    else
+      session.status(
+        StatusLevel.WARNING,
+        `"${op.name}" is not supported by this server (capabilities: ${this.capabilities.join(', ') || 'none'})`,
+      );
   }
 
   #subscribe(session: FoxgloveClientSession, subs: ReadonlyArray<{ id: number; channelId: number }>): void {
@@ -269,7 +293,10 @@ export class FoxgloveServer {
       } else if (state === undefined) {
         session.status(StatusLevel.WARNING, `subscribe: no channel ${channelId} (it may have been unadvertised)`);
       } else if (session.byChannel.has(channelId)) {
-        session.status(StatusLevel.WARNING, `subscribe: already subscribed to channel ${channelId} (${state.channel.topic})`);
+        session.status(
+          StatusLevel.WARNING,
+          `subscribe: already subscribed to channel ${channelId} (${state.channel.topic})`,
+        );
       } else {
         session.subscriptions.set(id, channelId);
         session.byChannel.set(channelId, id);
@@ -306,9 +333,11 @@ export class FoxgloveServer {
     this.totals.dropped += session.stats.dropped;
     for (const [id, channelId] of [...session.subscriptions]) this.#dropSubscription(session, id, channelId);
     session.closed();
-    this.#node.getLogger().info(
-      `foxglove client ${session.id} disconnected (${session.stats.sent} messages sent, ${session.stats.dropped} superseded while behind)`,
-    );
+    this.#node
+      .getLogger()
+      .info(
+        `foxglove client ${session.id} disconnected (${session.stats.sent} messages sent, ${session.stats.dropped} superseded while behind)`,
+      );
   }
 
   #subscribeBus(state: ChannelState): void {
@@ -357,7 +386,9 @@ export class FoxgloveServer {
       if (!registry.has(t.type)) {
         if (!this.#unknownTypes.has(t.type)) {
           this.#unknownTypes.add(t.type);
-          this.#node.getLogger().warn(`foxglove: ${t.name} has type ${t.type}, which the registry does not know: not advertised`);
+          this.#node
+            .getLogger()
+            .warn(`foxglove: ${t.name} has type ${t.type}, which the registry does not know: not advertised`);
         }
         continue;
       }

@@ -1,0 +1,384 @@
+import type { Socket } from 'node:net';
+import {
+  FoxgloveClient,
+  type Channel,
+  type MessageData,
+  type ServerInfo,
+  type StatusMessage,
+} from '@foxglove/ws-protocol';
+import { parse } from '@foxglove/rosmsg';
+import { MessageReader } from '@foxglove/rosmsg2-serialization';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { Context } from '../../runtime/Context.js';
+import { buildMessage } from '../../runtime/msg/MessageBuilder.js';
+import type { MessageOf } from '../../runtime/msg/MessageTypes.js';
+import { Node } from '../../runtime/Node.js';
+import type { Publisher } from '../../runtime/Publisher.js';
+import { FoxgloveServer } from './FoxgloveServer.js';
+
+/**
+ * The server against an in-process bus, with the deprecated `@foxglove/ws-protocol` client (the
+ * library's own client side, not ours) as the peer. Payloads are decoded with the schema the
+ * server advertised, parsed by @foxglove/rosmsg: nothing of our registry on the reading side.
+ */
+
+/** A client and everything it has received. */
+class Peer {
+  readonly ws: WebSocket;
+  readonly client: FoxgloveClient;
+  serverInfo: ServerInfo | undefined;
+  channels = new Map<string, Channel>();
+  unadvertised: number[] = [];
+  statuses: StatusMessage[] = [];
+  messages: MessageData[] = [];
+  times: bigint[] = [];
+  closed: { code: number } | undefined;
+  error: Error | undefined;
+
+  constructor(url: string, protocols: string | string[] = 'foxglove.websocket.v1') {
+    this.ws = new WebSocket(url, protocols);
+    this.client = new FoxgloveClient({ ws: this.ws });
+    this.client.on('serverInfo', (i) => {
+      this.serverInfo = i;
+    });
+    this.client.on('advertise', (cs) => {
+      for (const c of cs) this.channels.set(c.topic, c);
+    });
+    this.client.on('unadvertise', (ids) => {
+      this.unadvertised.push(...ids);
+      for (const [t, c] of this.channels) if (ids.includes(c.id)) this.channels.delete(t);
+    });
+    this.client.on('status', (s) => this.statuses.push(s));
+    this.client.on('message', (m) => this.messages.push(m));
+    this.client.on('time', (t) => this.times.push(t.timestamp));
+    this.client.on('close', (e: { code: number }) => {
+      this.closed = { code: e.code };
+    });
+    this.client.on('error', (e) => {
+      this.error = e;
+    });
+  }
+
+  async channel(topic: string): Promise<Channel> {
+    await expect.poll(() => this.channels.has(topic), { message: `${topic} advertised` }).toBe(true);
+    return this.channels.get(topic)!;
+  }
+
+  decode(channel: Channel, m: MessageData): Record<string, unknown> {
+    return new MessageReader(parse(channel.schema, { ros2: true })).readMessage(m.data) as Record<string, unknown>;
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+/** A full message of `type` from a partial one (fields not given take their defaults). */
+function msg<T extends string>(type: T, input: unknown): MessageOf<T> {
+  return buildMessage(context.registry, type, input) as MessageOf<T>;
+}
+
+let context: Context;
+let talker: Node;
+let host: Node;
+let server: FoxgloveServer;
+const peers: Peer[] = [];
+
+function peer(protocols?: string | string[]): Peer {
+  const p = new Peer(server.url, protocols);
+  peers.push(p);
+  return p;
+}
+
+beforeEach(async () => {
+  context = new Context({ logger: pino({ level: 'silent' }), rosoutLevel: 'off' });
+  talker = new Node('talker', '/r1', context);
+  host = new Node('foxglove', '/outpost', context);
+  server = await FoxgloveServer.start({ node: host, port: 0, sendBufferBytes: 64 * 1024 });
+});
+
+afterEach(async () => {
+  for (const p of peers.splice(0)) p.close();
+  await server.close();
+  await context.close();
+});
+
+describe('FoxgloveServer', () => {
+  it.each([
+    ['foxglove.sdk.v1', ['foxglove.sdk.v1']],
+    ['foxglove.websocket.v1', ['foxglove.websocket.v1']],
+    ['foxglove.sdk.v1', ['something.else', 'foxglove.websocket.v1', 'foxglove.sdk.v1']],
+  ])(
+    'negotiates %s when offered %j, then sends serverInfo and advertises the bus with ros2msg schemas',
+    async (chosen, offered) => {
+      talker.createPublisher('nav_msgs/msg/Odometry', 'odom');
+      const p = peer(offered);
+      await expect.poll(() => p.serverInfo?.name).toBe('outpost /outpost/foxglove');
+      expect(p.ws.protocol).toBe(chosen);
+      expect(p.serverInfo!.capabilities).toEqual([]);
+      const odom = await p.channel('/r1/odom');
+      expect(odom).toMatchObject({ encoding: 'cdr', schemaName: 'nav_msgs/msg/Odometry', schemaEncoding: 'ros2msg' });
+      // Main definition first, then each dependency after a line of 80 '=' and "MSG: ".
+      expect(odom.schema.split('\n')[0]).toBe('std_msgs/Header header');
+      expect(odom.schema).toContain(`${'='.repeat(80)}\nMSG: geometry_msgs/PoseWithCovariance\n`);
+      expect(parse(odom.schema, { ros2: true })[0]!.definitions.map((f) => f.name)).toEqual([
+        'header',
+        'child_frame_id',
+        'pose',
+        'twist',
+      ]);
+    },
+  );
+
+  it('refuses a client that offers no Foxglove subprotocol with 400 and a reason', async () => {
+    for (const offered of [['foxglove.websocket.v2'], []]) {
+      const ws = new WebSocket(server.url, offered);
+      const response = await new Promise<string>((resolve) => {
+        ws.on('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => {
+            body += d.toString();
+          });
+          res.on('end', () => resolve(`${res.statusCode} ${body}`));
+        });
+        ws.on('open', () => resolve('opened'));
+      });
+      expect(response).toMatch(
+        /^400 expected a WebSocket subprotocol of foxglove\.sdk\.v1 or foxglove\.websocket\.v1, got/,
+      );
+      ws.on('error', () => {}); // the refused handshake, reported once more
+    }
+    expect(server.totals.clientsRejected).toBe(2);
+    expect(server.clientCount).toBe(0);
+  });
+
+  it('advertises topics as they appear and unadvertises them when their last publisher goes', async () => {
+    const p = peer();
+    await expect.poll(() => p.serverInfo !== undefined).toBe(true);
+    expect(p.channels.has('/r1/scan')).toBe(false);
+    const scan = talker.createPublisher('sensor_msgs/msg/LaserScan', 'scan');
+    const ch = await p.channel('/r1/scan');
+    // A topic that only has subscribers carries nothing: not advertised.
+    talker.createSubscription('std_msgs/msg/String', 'chatter_in', {}, () => {});
+    scan.destroy();
+    await expect.poll(() => p.unadvertised).toEqual([ch.id]);
+    expect(p.channels.has('/r1/chatter_in')).toBe(false);
+    expect(server.topics).not.toContain('/r1/scan');
+  });
+
+  it('subscribes the bus only while a client listens, and sends the CDR bytes of each message', async () => {
+    const odom = talker.createPublisher('nav_msgs/msg/Odometry', 'odom');
+    const p = peer();
+    const ch = await p.channel('/r1/odom');
+    expect(server.subscribedTopics).toEqual([]);
+    const sub = p.client.subscribe(ch.id);
+    await expect.poll(() => server.subscribedTopics).toEqual(['/r1/odom']);
+    for (let i = 1; i <= 3; i++) {
+      odom.publish(
+        msg('nav_msgs/msg/Odometry', {
+          header: { frame_id: 'map' },
+          child_frame_id: 'base_link',
+          pose: { pose: { position: { x: i } } },
+        }),
+      );
+    }
+    await expect.poll(() => p.messages.length).toBe(3);
+    expect(p.messages.map((m) => m.subscriptionId)).toEqual([sub, sub, sub]);
+    const decoded = p.messages.map((m) => p.decode(ch, m) as { pose: { pose: { position: { x: number } } } });
+    expect(decoded.map((d) => d.pose.pose.position.x)).toEqual([1, 2, 3]);
+    expect(
+      Buffer.from(p.messages[0]!.data.buffer, p.messages[0]!.data.byteOffset, p.messages[0]!.data.byteLength),
+    ).toEqual(
+      Buffer.from(
+        context.registry.encode(
+          'nav_msgs/msg/Odometry',
+          msg('nav_msgs/msg/Odometry', {
+            header: { frame_id: 'map' },
+            child_frame_id: 'base_link',
+            pose: { pose: { position: { x: 1 } } },
+          }),
+        ),
+      ),
+    );
+    // Receive time from the node's clock (wall clock here), in ns.
+    const now = host.now().nanoseconds;
+    expect(now - p.messages[0]!.timestamp).toBeGreaterThanOrEqual(0n);
+    expect(now - p.messages[0]!.timestamp).toBeLessThan(10_000_000_000n);
+
+    p.client.unsubscribe(sub);
+    await expect.poll(() => server.subscribedTopics).toEqual([]);
+    odom.publish(msg('nav_msgs/msg/Odometry', {}));
+    await context.spinUntilIdle();
+    expect(p.messages.length).toBe(3);
+  });
+
+  it('keeps the bus subscription while another client still listens, and answers bad references with warnings', async () => {
+    const chatter = talker.createPublisher('std_msgs/msg/String', 'chatter');
+    const a = peer();
+    const b = peer('foxglove.sdk.v1');
+    const ch = await a.channel('/r1/chatter');
+    await b.channel('/r1/chatter');
+    const sa = a.client.subscribe(ch.id);
+    b.client.subscribe(ch.id);
+    a.client.subscribe(ch.id); // twice on one channel
+    a.client.unsubscribe(99); // never subscribed
+    a.ws.send(JSON.stringify({ op: 'subscribe', subscriptions: [{ id: 7, channelId: 12345 }] }));
+    a.ws.send(JSON.stringify({ op: 'getParameters', parameterNames: [] })); // a capability we do not offer
+    await expect
+      .poll(() => a.statuses.map((s) => s.message))
+      .toEqual([
+        `subscribe: already subscribed to channel ${ch.id} (/r1/chatter)`,
+        'unsubscribe: no subscription 99',
+        'subscribe: no channel 12345 (it may have been unadvertised)',
+        '"getParameters" is not supported by this server (capabilities: none)',
+      ]);
+    expect(a.statuses.every((s) => s.level === 1)).toBe(true);
+    a.client.unsubscribe(sa);
+    await expect.poll(() => server.clients().map((c) => c.subscriptions)).toEqual([0, 1]);
+    expect(server.subscribedTopics).toEqual(['/r1/chatter']);
+    chatter.publish({ data: 'still here' });
+    await expect.poll(() => b.messages.length).toBe(1);
+    expect(a.messages.length).toBe(0);
+    expect(a.closed).toBeUndefined();
+  });
+
+  it.each([
+    ['text that is not JSON', (ws: WebSocket) => ws.send('{"op": "subscribe", '), /text that is not JSON/],
+    [
+      'a JSON array',
+      (ws: WebSocket) => ws.send('[1,2,3]'),
+      /expected a JSON object with an "op" field, got "\[1,2,3\]"/,
+    ],
+    [
+      'an unknown op',
+      (ws: WebSocket) => ws.send('{"op":"launchMissiles"}'),
+      /expected "op" to be "subscribe" or "unsubscribe", got "\\"launchMissiles\\""/,
+    ],
+    [
+      'a subscribe with bad ids',
+      (ws: WebSocket) => ws.send('{"op":"subscribe","subscriptions":[{"id":-1,"channelId":"x"}]}'),
+      /subscribe: expected "subscriptions": \[\{ "id": uint32, "channelId": uint32 \}/,
+    ],
+    [
+      'binary junk',
+      (ws: WebSocket) => ws.send(Buffer.from([0x01, 0xde, 0xad, 0xbe, 0xef])),
+      /got a binary frame of 5 bytes with opcode 0x01/,
+    ],
+  ])('disconnects a client that sends %s, tells it why, and keeps serving the others', async (_, send, says) => {
+    const chatter = talker.createPublisher('std_msgs/msg/String', 'chatter');
+    const bad = peer();
+    const good = peer();
+    const ch = await good.channel('/r1/chatter');
+    await bad.channel('/r1/chatter');
+    bad.client.subscribe(ch.id);
+    good.client.subscribe(ch.id);
+    await expect.poll(() => server.clients().map((c) => c.subscriptions)).toEqual([1, 1]);
+    send(bad.ws);
+    await expect.poll(() => bad.closed?.code).toBe(1008);
+    expect(bad.statuses).toHaveLength(1);
+    expect(bad.statuses[0]!.level).toBe(2);
+    expect(bad.statuses[0]!.message).toMatch(says);
+    expect(bad.statuses[0]!.message).toContain('[OUTPOST_ERR_FOXGLOVE_PROTOCOL]; closing the connection');
+    await expect.poll(() => server.clientCount).toBe(1);
+    chatter.publish({ data: 'after' });
+    await expect.poll(() => good.messages.length).toBe(1);
+    expect((good.decode(ch, good.messages[0]!) as { data: string }).data).toBe('after');
+    expect(server.subscribedTopics).toEqual(['/r1/chatter']);
+  });
+
+  it('closes a client that sends a frame over the size limit (1009), and nobody else', async () => {
+    const bad = peer();
+    const good = peer();
+    await expect.poll(() => server.clientCount).toBe(2);
+    bad.ws.send(JSON.stringify({ op: 'subscribe', subscriptions: [], pad: 'x'.repeat(100_000) }));
+    await expect.poll(() => bad.closed?.code).toBe(1009);
+    await expect.poll(() => server.clientCount).toBe(1);
+    expect(good.closed).toBeUndefined();
+  });
+
+  it('sends a slow client only the newest map once it is behind, with bounded memory, while a fast one gets every map', async () => {
+    const map = talker.createPublisher('nav_msgs/msg/OccupancyGrid', 'fleet/map');
+    const slow = peer();
+    const fast = peer();
+    const ch = await slow.channel('/r1/fleet/map');
+    await fast.channel('/r1/fleet/map');
+    slow.client.subscribe(ch.id);
+    fast.client.subscribe(ch.id);
+    await expect.poll(() => server.clients().map((c) => c.subscriptions)).toEqual([1, 1]);
+    // The slow client stops reading: the kernel's buffers fill, then the server's.
+    const slowSocket = (slow.ws as unknown as { _socket: Socket })._socket;
+    slowSocket.pause();
+    const side = 512; // 256 KiB of cells per map
+    const maps = 60;
+    let maxBuffered = 0;
+    for (let i = 0; i < maps; i++) {
+      map.publish({
+        ...msg('nav_msgs/msg/OccupancyGrid', {
+          header: { frame_id: `map-${i}` },
+          info: { width: side, height: side, resolution: 0.05 },
+        }),
+        data: new Int8Array(side * side).fill(i % 100),
+      });
+      await context.spinUntilIdle();
+      await new Promise((resolve) => setImmediate(resolve));
+      const s = server.clients()[0]!;
+      maxBuffered = Math.max(maxBuffered, s.bufferedBytes);
+      expect(s.held).toBeLessThanOrEqual(1);
+    }
+    const frame = side * side + 200;
+    // One frame may start while under budget; nothing queues past that.
+    expect(maxBuffered).toBeLessThanOrEqual(64 * 1024 + frame + 1024);
+    const behind = server.clients()[0]!;
+    expect(behind.dropped).toBeGreaterThan(0);
+    expect(behind.sent + behind.dropped + behind.held).toBe(maps);
+    await expect.poll(() => fast.messages.length, { timeout: 10_000 }).toBe(maps);
+
+    slowSocket.resume();
+    const newest = async () => {
+      const last = slow.messages.at(-1);
+      return last === undefined
+        ? undefined
+        : (slow.decode(ch, last) as { header: { frame_id: string } }).header.frame_id;
+    };
+    await expect.poll(newest, { timeout: 10_000 }).toBe(`map-${maps - 1}`);
+    expect(slow.messages.length).toBeLessThan(maps);
+    const frames = slow.messages.map((m) =>
+      Number((slow.decode(ch, m) as { header: { frame_id: string } }).header.frame_id.slice(4)),
+    );
+    expect(frames).toEqual([...frames].sort((x, y) => x - y)); // in order, never overtaken
+  });
+
+  it('announces the time capability on sim time, stamps messages with it and sends it as time frames', async () => {
+    const simHost = new Node('foxglove_sim', '/outpost', context, { parameterOverrides: { use_sim_time: true } });
+    const sim = await FoxgloveServer.start({ node: simHost, port: 0 });
+    try {
+      const clock = talker.createPublisher('rosgraph_msgs/msg/Clock', '/clock', { qos: { depth: 1 } });
+      const chatter: Publisher<'std_msgs/msg/String'> = talker.createPublisher('std_msgs/msg/String', 'chatter');
+      const p = new Peer(sim.url);
+      peers.push(p);
+      await expect.poll(() => p.serverInfo?.capabilities).toEqual(['time']);
+      const ch = await p.channel('/r1/chatter');
+      p.client.subscribe(ch.id);
+      await expect.poll(() => sim.subscribedTopics).toEqual(['/r1/chatter']);
+      for (let s = 100; s <= 102; s++) {
+        clock.publish({ clock: { sec: s, nanosec: 0 } });
+        await context.spinUntilIdle();
+      }
+      chatter.publish({ data: 'stamped' });
+      await expect.poll(() => p.messages.length).toBe(1);
+      expect(p.messages[0]!.timestamp).toBe(102_000_000_000n);
+      await expect.poll(() => p.times.at(-1)).toBe(102_000_000_000n);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('refuses to start on a taken port with a clear error', async () => {
+    await expect(FoxgloveServer.start({ node: host, port: server.port })).rejects.toMatchObject({
+      code: 'OUTPOST_ERR_FOXGLOVE_LISTEN',
+      message: expect.stringMatching(/cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE \(the port is taken/),
+    });
+  });
+});
