@@ -38,7 +38,7 @@ const spec = nodeKindSpec({
       unit: 'B',
       range: { from: 1024, to: 1073741824 },
       description:
-        'Per client: bytes waiting in its socket past which maps, scans and other large topics send only their newest message (what a thin link can carry); 4× this bounds every topic.',
+        'Per client: bytes waiting in its socket past which maps, scans and other large topics send only their newest message (what a thin link can carry); 4× this (at least 4 MiB) bounds every topic.',
     },
   },
   // Whatever topic a client asks for, of whatever type: subscribed only while a client listens.

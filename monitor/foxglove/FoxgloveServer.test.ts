@@ -1,13 +1,5 @@
 import type { Socket } from 'node:net';
-import {
-  FoxgloveClient,
-  type Channel,
-  type MessageData,
-  type ServerInfo,
-  type StatusMessage,
-} from '@foxglove/ws-protocol';
 import { parse } from '@foxglove/rosmsg';
-import { MessageReader } from '@foxglove/rosmsg2-serialization';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -16,6 +8,7 @@ import { buildMessage } from '../../runtime/msg/MessageBuilder.js';
 import type { MessageOf } from '../../runtime/msg/MessageTypes.js';
 import { Node } from '../../runtime/Node.js';
 import type { Publisher } from '../../runtime/Publisher.js';
+import { FoxglovePeer as Peer } from '../../test/helpers/FoxglovePeer.js';
 import { FoxgloveServer } from './FoxgloveServer.js';
 
 /**
@@ -23,57 +16,6 @@ import { FoxgloveServer } from './FoxgloveServer.js';
  * library's own client side, not ours) as the peer. Payloads are decoded with the schema the
  * server advertised, parsed by @foxglove/rosmsg: nothing of our registry on the reading side.
  */
-
-/** A client and everything it has received. */
-class Peer {
-  readonly ws: WebSocket;
-  readonly client: FoxgloveClient;
-  serverInfo: ServerInfo | undefined;
-  channels = new Map<string, Channel>();
-  unadvertised: number[] = [];
-  statuses: StatusMessage[] = [];
-  messages: MessageData[] = [];
-  times: bigint[] = [];
-  closed: { code: number } | undefined;
-  error: Error | undefined;
-
-  constructor(url: string, protocols: string | string[] = 'foxglove.websocket.v1') {
-    this.ws = new WebSocket(url, protocols);
-    this.client = new FoxgloveClient({ ws: this.ws });
-    this.client.on('serverInfo', (i) => {
-      this.serverInfo = i;
-    });
-    this.client.on('advertise', (cs) => {
-      for (const c of cs) this.channels.set(c.topic, c);
-    });
-    this.client.on('unadvertise', (ids) => {
-      this.unadvertised.push(...ids);
-      for (const [t, c] of this.channels) if (ids.includes(c.id)) this.channels.delete(t);
-    });
-    this.client.on('status', (s) => this.statuses.push(s));
-    this.client.on('message', (m) => this.messages.push(m));
-    this.client.on('time', (t) => this.times.push(t.timestamp));
-    this.client.on('close', (e: { code: number }) => {
-      this.closed = { code: e.code };
-    });
-    this.client.on('error', (e) => {
-      this.error = e;
-    });
-  }
-
-  async channel(topic: string): Promise<Channel> {
-    await expect.poll(() => this.channels.has(topic), { message: `${topic} advertised` }).toBe(true);
-    return this.channels.get(topic)!;
-  }
-
-  decode(channel: Channel, m: MessageData): Record<string, unknown> {
-    return new MessageReader(parse(channel.schema, { ros2: true })).readMessage(m.data) as Record<string, unknown>;
-  }
-
-  close(): void {
-    this.ws.terminate();
-  }
-}
 
 /** A full message of `type` from a partial one (fields not given take their defaults). */
 function msg<T extends string>(type: T, input: unknown): MessageOf<T> {
@@ -298,15 +240,18 @@ describe('FoxgloveServer', () => {
     expect(good.closed).toBeUndefined();
   });
 
-  it('sends a slow client only the newest map once it is behind, with bounded memory, while a fast one gets every map', async () => {
+  it('gives a slow client only the newest map once it is behind, small messages all, with bounded memory; a fast one gets every map', async () => {
     const map = talker.createPublisher('nav_msgs/msg/OccupancyGrid', 'fleet/map');
+    const chatter = talker.createPublisher('std_msgs/msg/String', 'chatter');
     const slow = peer();
     const fast = peer();
-    const ch = await slow.channel('/r1/fleet/map');
+    const mapCh = await slow.channel('/r1/fleet/map');
+    const chatCh = await slow.channel('/r1/chatter');
     await fast.channel('/r1/fleet/map');
-    slow.client.subscribe(ch.id);
-    fast.client.subscribe(ch.id);
-    await expect.poll(() => server.clients().map((c) => c.subscriptions)).toEqual([1, 1]);
+    const slowMap = slow.client.subscribe(mapCh.id);
+    const slowChat = slow.client.subscribe(chatCh.id);
+    fast.client.subscribe(mapCh.id);
+    await expect.poll(() => server.clients().map((c) => c.subscriptions)).toEqual([2, 1]);
     // The slow client stops reading: the kernel's buffers fill, then the server's.
     const slowSocket = (slow.ws as unknown as { _socket: Socket })._socket;
     slowSocket.pause();
@@ -321,33 +266,39 @@ describe('FoxgloveServer', () => {
         }),
         data: new Int8Array(side * side).fill(i % 100),
       });
+      chatter.publish({ data: `chat-${i}` });
       await context.spinUntilIdle();
-      await new Promise((resolve) => setImmediate(resolve));
+      // Sampled before anything else runs: what the sends just now left in the server's buffer.
       const s = server.clients()[0]!;
       maxBuffered = Math.max(maxBuffered, s.bufferedBytes);
       expect(s.held).toBeLessThanOrEqual(1);
+      // The fast client reads what it is sent before the next map (that is what fast means here).
+      await expect.poll(() => server.clients()[1]!.bufferedBytes, { timeout: 5000 }).toBe(0);
     }
     const frame = side * side + 200;
-    // One frame may start while under budget; nothing queues past that.
-    expect(maxBuffered).toBeLessThanOrEqual(64 * 1024 + frame + 1024);
+    // A map starts only under the 64 KiB budget, so one map (and a few small messages) at most
+    // wait past it; without latest-only maps the buffer would grow to the 256 KiB hard limit and more.
+    expect(maxBuffered).toBeGreaterThan(64 * 1024);
+    expect(maxBuffered).toBeLessThanOrEqual(64 * 1024 + frame + 4096);
     const behind = server.clients()[0]!;
     expect(behind.dropped).toBeGreaterThan(0);
-    expect(behind.sent + behind.dropped + behind.held).toBe(maps);
+    expect(behind.sent + behind.dropped + behind.held).toBe(2 * maps);
+    expect(server.clients()[1]!.dropped).toBe(0);
     await expect.poll(() => fast.messages.length, { timeout: 10_000 }).toBe(maps);
 
     slowSocket.resume();
-    const newest = async () => {
-      const last = slow.messages.at(-1);
-      return last === undefined
-        ? undefined
-        : (slow.decode(ch, last) as { header: { frame_id: string } }).header.frame_id;
-    };
-    await expect.poll(newest, { timeout: 10_000 }).toBe(`map-${maps - 1}`);
-    expect(slow.messages.length).toBeLessThan(maps);
-    const frames = slow.messages.map((m) =>
-      Number((slow.decode(ch, m) as { header: { frame_id: string } }).header.frame_id.slice(4)),
-    );
-    expect(frames).toEqual([...frames].sort((x, y) => x - y)); // in order, never overtaken
+    const text = (sub: number, m: (typeof slow.messages)[number]): string =>
+      sub === slowMap
+        ? (slow.decode(mapCh, m) as { header: { frame_id: string } }).header.frame_id
+        : (slow.decode(chatCh, m) as { data: string }).data;
+    const received = (sub: number) => slow.messages.filter((m) => m.subscriptionId === sub).map((m) => text(sub, m));
+    await expect.poll(() => received(slowMap).at(-1), { timeout: 10_000 }).toBe(`map-${maps - 1}`);
+    // Every small message arrives; maps only in part, in order, the newest last.
+    await expect.poll(() => received(slowChat).length, { timeout: 10_000 }).toBe(maps);
+    expect(received(slowChat)).toEqual(Array.from({ length: maps }, (_, i) => `chat-${i}`));
+    const mapNumbers = received(slowMap).map((f) => Number(f.slice(4)));
+    expect(mapNumbers.length).toBeLessThan(maps);
+    expect(mapNumbers).toEqual([...mapNumbers].sort((x, y) => x - y));
   });
 
   it('announces the time capability on sim time, stamps messages with it and sends it as time frames', async () => {

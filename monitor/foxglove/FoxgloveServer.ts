@@ -250,7 +250,9 @@ export class FoxgloveServer {
   #accept(ws: WebSocket): void {
     const session = new FoxgloveClientSession(this.#nextClientId++, ws, {
       sendBufferBytes: this.#sendBufferBytes,
-      hardLimitBytes: 4 * this.#sendBufferBytes,
+      // Small messages queue up to here (at least 4 MiB: a map that started under the budget
+      // must not push telemetry and poses into latest-only behind it).
+      hardLimitBytes: Math.max(4 * this.#sendBufferBytes, 4 * 1024 * 1024),
     });
     this.#sessions.add(session);
     const log = this.#node.getLogger();
