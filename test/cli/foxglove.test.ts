@@ -29,7 +29,7 @@ afterEach(async () => {
   }
 });
 
-describe('outpost sim --foxglove', () => {
+describe('outpost sim|launch --foxglove', () => {
   it('serves a running mission: /r1/odom moves and /r1/fleet/map carries a whole grid, both decoded with the advertised schema', async () => {
     // Twice real time for at most 120 sim seconds: the robots move while we watch; we stop it.
     const sim = new OutpostProcess(
@@ -93,6 +93,38 @@ describe('outpost sim --foxglove', () => {
     const { code } = await sim.exited;
     expect(code).toBe(0);
   }, 90_000);
+
+  it('outpost launch --foxglove serves topics published from another process (wall-clock stamps)', async () => {
+    const launch = new OutpostProcess(
+      [
+        'launch',
+        'launch/demo.launch.yaml',
+        'separate_process:=true',
+        '--foxglove',
+        '0',
+        '--foxglove-host',
+        '127.0.0.1',
+      ],
+      { OUTPOST_RUN_DIR: freshRunDir() },
+    );
+    running.push(launch);
+    await launch.waitFor((p) => /foxglove: ws:\/\/127\.0\.0\.1:\d+ /.test(p.stdout), 30_000, 'the URL printed');
+    const url = /foxglove: (ws:\/\/127\.0\.0\.1:\d+)/.exec(launch.stdout)![1]!;
+    const peer = new FoxglovePeer(url, ['foxglove.websocket.v1']);
+    peers.push(peer);
+    await expect.poll(() => peer.serverInfo?.capabilities, { timeout: 10_000 }).toEqual([]);
+    // /demo/odom comes from the odometry node's own process, through the launch's bus socket.
+    const odom = await peer.channel('/demo/odom');
+    peer.client.subscribe(odom.id);
+    await expect.poll(() => peer.messages.length, { timeout: 15_000 }).toBeGreaterThan(5);
+    const xs = peer.messages.map((m) => (peer.decode(odom, m) as unknown as Odometry).pose.pose.position.x);
+    expect(xs.at(-1)!).toBeGreaterThan(xs[0]!); // driving forward at 0.2 m/s
+    const wallNs = BigInt(Date.now()) * 1_000_000n;
+    const age = wallNs - peer.messages.at(-1)!.timestamp;
+    expect(age > -1_000_000_000n && age < 30_000_000_000n).toBe(true);
+    launch.child.kill('SIGINT');
+    expect((await launch.exited).code).toBe(0);
+  }, 60_000);
 
   it('refuses a bad port before anything starts', async () => {
     const r = await runOutpost(['sim', 'launch/sim/explore.launch.yaml', '--foxglove=99999'], {
