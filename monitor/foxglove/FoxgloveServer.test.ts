@@ -65,6 +65,8 @@ describe('FoxgloveServer', () => {
       // Main definition first, then each dependency after a line of 80 '=' and "MSG: ".
       expect(odom.schema.split('\n')[0]).toBe('std_msgs/Header header');
       expect(odom.schema).toContain(`${'='.repeat(80)}\nMSG: geometry_msgs/PoseWithCovariance\n`);
+      // As rosbag2 and foxglove_bridge write it: the stamp is a builtin_interfaces/Time message.
+      expect(odom.schema).toContain(`${'='.repeat(80)}\nMSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec`);
       expect(parse(odom.schema, { ros2: true })[0]!.definitions.map((f) => f.name)).toEqual([
         'header',
         'child_frame_id',

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { ros2msgSchema } from '../../runtime/msg/ros2msgSchema.js';
 import type { Node } from '../../runtime/Node.js';
 import { OutpostError, isOutpostError } from '../../runtime/OutpostError.js';
 import type { QoSProfile } from '../../runtime/QoS.js';
@@ -414,7 +415,7 @@ export class FoxgloveServer {
         topic,
         encoding: 'cdr',
         schemaName: type,
-        schema: registry.definitionText(type),
+        schema: ros2msgSchema(registry, type),
         schemaEncoding: 'ros2msg',
       };
       const state: ChannelState = {
