@@ -158,6 +158,24 @@ describe('FoxgloveServer', () => {
     expect(p.messages.length).toBe(3);
   });
 
+  it('gives a client the current message of a latched topic at once, also when it subscribes second', async () => {
+    const latched = { durability: 'transient_local', depth: 1 } as const;
+    const info = talker.createPublisher('std_msgs/msg/String', 'map_info', { qos: latched });
+    info.publish({ data: 'published before anyone listened' });
+    const a = peer();
+    const ch = await a.channel('/r1/map_info');
+    a.client.subscribe(ch.id);
+    await expect
+      .poll(() => a.messages.map((m) => (a.decode(ch, m) as { data: string }).data))
+      .toEqual(['published before anyone listened']);
+    const b = peer();
+    await b.channel('/r1/map_info');
+    b.client.subscribe(ch.id);
+    await expect.poll(() => b.messages.length).toBe(1);
+    expect((b.decode(ch, b.messages[0]!) as { data: string }).data).toBe('published before anyone listened');
+    expect(a.messages.length).toBe(1);
+  });
+
   it('keeps the bus subscription while another client still listens, and answers bad references with warnings', async () => {
     const chatter = talker.createPublisher('std_msgs/msg/String', 'chatter');
     const a = peer();

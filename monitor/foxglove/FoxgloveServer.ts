@@ -3,12 +3,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ros2msgSchema } from '../../runtime/msg/ros2msgSchema.js';
 import type { Node } from '../../runtime/Node.js';
 import { OutpostError, isOutpostError } from '../../runtime/OutpostError.js';
 import type { QoSProfile } from '../../runtime/QoS.js';
-import type { Subscription } from '../../runtime/Subscription.js';
 import type { Timer } from '../../runtime/Timer.js';
+import { type ChannelState, FoxgloveChannelTable } from './FoxgloveChannelTable.js';
 import { FoxgloveClientSession } from './FoxgloveClientSession.js';
 import {
   FOXGLOVE_SUBPROTOCOLS,
@@ -22,7 +21,6 @@ import {
   timeFrame,
   unadvertiseMessage,
   type ClientOp,
-  type FoxgloveChannel,
 } from './FoxgloveProtocol.js';
 
 export interface FoxgloveServerOptions {
@@ -46,19 +44,7 @@ export interface FoxgloveServerOptions {
   maxClientFrameBytes?: number;
 }
 
-/**
- * Types whose messages are large and superseded by the next one (maps, scans, images, clouds):
- * for a client that is behind, only the newest waits. Any message of 64 KiB or more is treated
- * the same way.
- */
-const LATEST_ONLY_TYPES = new Set([
-  'nav_msgs/msg/OccupancyGrid',
-  'sensor_msgs/msg/LaserScan',
-  'sensor_msgs/msg/PointCloud2',
-  'sensor_msgs/msg/Image',
-  'sensor_msgs/msg/CompressedImage',
-  'map_msgs/msg/OccupancyGridUpdate',
-]);
+/** Any message this large is latest-only for a client that is behind, whatever its type. */
 const LARGE_MESSAGE_BYTES = 64 * 1024;
 
 /**
@@ -67,16 +53,16 @@ const LARGE_MESSAGE_BYTES = 64 * 1024;
  * past it the executor drops the oldest, never the bus.
  */
 const BRIDGE_QOS: QoSProfile = { reliability: 'best_effort', durability: 'volatile', history: 'keep_last', depth: 10 };
-
-interface ChannelState {
-  channel: FoxgloveChannel;
-  type: string;
-  latestOnly: boolean;
-  /** Client sessions subscribed to it, with their subscription id. */
-  listeners: Map<FoxgloveClientSession, number>;
-  /** The bus subscription, present while at least one client listens. */
-  subscription: Subscription | undefined;
-}
+/**
+ * A latched topic (every publisher transient_local: maps, map metadata) is subscribed
+ * transient_local, so a client sees the current map at once instead of at its next change.
+ */
+const LATCHED_BRIDGE_QOS: QoSProfile = {
+  reliability: 'best_effort',
+  durability: 'transient_local',
+  history: 'keep_last',
+  depth: 1,
+};
 
 /**
  * A Foxglove WebSocket server over an Outpost bus (the protocol of Foxglove's app, "Open
@@ -94,15 +80,11 @@ export class FoxgloveServer {
   #name: string;
   #http: Server;
   #wss: WebSocketServer;
-  #whitelist: RegExp[];
   #sendBufferBytes: number;
   #sessionId = randomUUID();
   #sessions = new Set<FoxgloveClientSession>();
-  #channels = new Map<string, ChannelState>();
-  #byId = new Map<number, ChannelState>();
-  #nextChannelId = 1;
+  #table: FoxgloveChannelTable;
   #nextClientId = 1;
-  #unknownTypes = new Set<string>();
   #offGraph: () => void;
   #graphPending = false;
   #timer: Timer | undefined;
@@ -115,7 +97,11 @@ export class FoxgloveServer {
     this.#wss = wss;
     this.host = options.host ?? '127.0.0.1';
     this.port = port;
-    this.#whitelist = (options.topicWhitelist ?? []).map((p) => new RegExp(p));
+    this.#table = new FoxgloveChannelTable(
+      options.node.context.registry,
+      options.topicWhitelist ?? [],
+      options.node.getLogger(),
+    );
     this.#sendBufferBytes = options.sendBufferBytes ?? 1024 * 1024;
     const simTime =
       options.node.hasParameter('use_sim_time') && options.node.getParameter('use_sim_time').value === true;
@@ -187,12 +173,12 @@ export class FoxgloveServer {
 
   /** Topics advertised now. */
   get topics(): string[] {
-    return [...this.#channels.keys()].sort();
+    return [...this.#table.byTopic.keys()].sort();
   }
 
   /** Topics subscribed on the bus now (some client listens to each). */
   get subscribedTopics(): string[] {
-    return [...this.#channels.values()].filter((c) => c.subscription !== undefined).map((c) => c.channel.topic);
+    return [...this.#table.byTopic.values()].filter((c) => c.subscription !== undefined).map((c) => c.channel.topic);
   }
 
   /** Each connected client now: what it was sent, what was superseded, what waits in its socket. */
@@ -223,7 +209,7 @@ export class FoxgloveServer {
     this.#offGraph();
     this.#timer?.cancel();
     for (const s of this.#sessions) s.ws.terminate();
-    for (const c of this.#channels.values()) this.#unsubscribeBus(c);
+    for (const c of this.#table.byTopic.values()) this.#unsubscribeBus(c);
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     this.#http.closeAllConnections();
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
@@ -263,7 +249,8 @@ export class FoxgloveServer {
     ws.on('error', (err) => log.warn({ err }, `foxglove client ${session.id}: ${err.message}`));
     ws.on('close', () => this.#release(session));
     session.sendText(serverInfoMessage(this.#name, this.capabilities, this.#sessionId));
-    if (this.#channels.size > 0) session.sendText(advertiseMessage([...this.#channels.values()].map((c) => c.channel)));
+    const channels = this.#table.channels();
+    if (channels.length > 0) session.sendText(advertiseMessage(channels));
   }
 
   #onClientFrame(session: FoxgloveClientSession, data: RawData, isBinary: boolean): void {
@@ -290,7 +277,7 @@ export class FoxgloveServer {
 
   #subscribe(session: FoxgloveClientSession, subs: ReadonlyArray<{ id: number; channelId: number }>): void {
     for (const { id, channelId } of subs) {
-      const state = this.#byId.get(channelId);
+      const state = this.#table.byId.get(channelId);
       if (session.subscriptions.has(id)) {
         session.status(StatusLevel.WARNING, `subscribe: subscription id ${id} is already in use`);
       } else if (state === undefined) {
@@ -305,6 +292,9 @@ export class FoxgloveServer {
         session.byChannel.set(channelId, id);
         state.listeners.set(session, id);
         if (state.subscription === undefined) this.#subscribeBus(state);
+        else if (state.latched !== undefined) {
+          session.sendMessage(id, messageDataFrame(id, state.latched.stamp, state.latched.payload), true);
+        }
       }
     }
   }
@@ -324,7 +314,7 @@ export class FoxgloveServer {
     session.subscriptions.delete(id);
     session.byChannel.delete(channelId);
     session.forget(id);
-    const state = this.#byId.get(channelId);
+    const state = this.#table.byId.get(channelId);
     if (state === undefined) return;
     state.listeners.delete(session);
     if (state.listeners.size === 0) this.#unsubscribeBus(state);
@@ -346,7 +336,11 @@ export class FoxgloveServer {
   #subscribeBus(state: ChannelState): void {
     const { topic } = state.channel;
     const registry = this.#node.context.registry;
-    state.subscription = this.#node.createSubscription(state.type, topic, { qos: BRIDGE_QOS }, (message) => {
+    const offered = this.#node.context.transport.publisherQoS?.(topic);
+    const latched =
+      offered !== undefined && offered.length > 0 && offered.every((q) => q.durability === 'transient_local');
+    const qos = latched ? LATCHED_BRIDGE_QOS : BRIDGE_QOS;
+    state.subscription = this.#node.createSubscription(state.type, topic, { qos }, (message) => {
       if (state.listeners.size === 0) return;
       let payload: Uint8Array;
       try {
@@ -356,6 +350,7 @@ export class FoxgloveServer {
         return;
       }
       const stamp = this.#node.now().nanoseconds;
+      if (latched) state.latched = { stamp, payload };
       const latestOnly = state.latestOnly || payload.byteLength >= LARGE_MESSAGE_BYTES;
       for (const [session, subId] of state.listeners) {
         session.sendMessage(subId, messageDataFrame(subId, stamp, payload), latestOnly);
@@ -367,6 +362,7 @@ export class FoxgloveServer {
     if (state.subscription === undefined) return;
     this.#node.destroySubscription(state.subscription);
     state.subscription = undefined;
+    state.latched = undefined;
   }
 
   /** Graph changes come in bursts (a launch starting): the channels are recomputed once per burst. */
@@ -380,61 +376,21 @@ export class FoxgloveServer {
   }
 
   #refreshChannels(): void {
-    const own = this.#node.getFullyQualifiedName();
-    const registry = this.#node.context.registry;
-    const live = new Map<string, string>();
-    for (const t of this.#node.context.transport.graph().topics) {
-      if (!t.publishers.some((p) => p !== own)) continue;
-      if (this.#whitelist.length > 0 && !this.#whitelist.some((re) => re.test(t.name))) continue;
-      if (!registry.has(t.type)) {
-        if (!this.#unknownTypes.has(t.type)) {
-          this.#unknownTypes.add(t.type);
-          this.#node
-            .getLogger()
-            .warn(`foxglove: ${t.name} has type ${t.type}, which the registry does not know: not advertised`);
-        }
-        continue;
-      }
-      live.set(t.name, t.type);
-    }
-    const removed: ChannelState[] = [];
-    for (const [topic, state] of this.#channels) {
-      if (live.get(topic) !== state.type) removed.push(state);
-    }
+    const { removed, added } = this.#table.update(
+      this.#node.context.transport.graph().topics,
+      this.#node.getFullyQualifiedName(),
+    );
     for (const state of removed) {
       for (const [session, subId] of [...state.listeners]) this.#dropSubscription(session, subId, state.channel.id);
+      // Gone from the table already: release its bus subscription here.
       this.#unsubscribeBus(state);
-      this.#channels.delete(state.channel.topic);
-      this.#byId.delete(state.channel.id);
-    }
-    const added: FoxgloveChannel[] = [];
-    for (const [topic, type] of live) {
-      if (this.#channels.has(topic)) continue;
-      const channel: FoxgloveChannel = {
-        id: this.#nextChannelId++,
-        topic,
-        encoding: 'cdr',
-        schemaName: type,
-        schema: ros2msgSchema(registry, type),
-        schemaEncoding: 'ros2msg',
-      };
-      const state: ChannelState = {
-        channel,
-        type,
-        latestOnly: LATEST_ONLY_TYPES.has(type),
-        listeners: new Map(),
-        subscription: undefined,
-      };
-      this.#channels.set(topic, state);
-      this.#byId.set(channel.id, state);
-      added.push(channel);
     }
     if (removed.length > 0) {
       const text = unadvertiseMessage(removed.map((s) => s.channel.id));
       for (const s of this.#sessions) s.sendText(text);
     }
     if (added.length > 0) {
-      const text = advertiseMessage(added);
+      const text = advertiseMessage(added.map((s) => s.channel));
       for (const s of this.#sessions) s.sendText(text);
     }
   }

@@ -191,6 +191,11 @@ export class LocalBus {
     return entry.handler;
   }
 
+  /** The QoS of each publisher of `name` (none: an empty list). */
+  publisherQoS(name: string): QoSProfile[] {
+    return [...(this.#topics.get(name)?.publishers ?? [])].map((p) => ({ ...p.qos }));
+  }
+
   topicType(name: string): string | undefined {
     return this.#topics.get(name)?.type;
   }
