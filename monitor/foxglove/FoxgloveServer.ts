@@ -111,7 +111,7 @@ export class FoxgloveServer {
     if (simTime) {
       this.#timer = options.node.createTimer(100_000_000n, () => {
         const frame = timeFrame(this.#node.now().nanoseconds);
-        for (const s of this.#sessions) if (s.ws.bufferedAmount <= this.#sendBufferBytes) s.ws.send(frame);
+        for (const s of this.#sessions) if (s.isOpen && s.ws.bufferedAmount <= this.#sendBufferBytes) s.ws.send(frame);
       });
     }
   }
@@ -158,6 +158,11 @@ export class FoxgloveServer {
     const bound = (http.address() as AddressInfo).port;
     const server = new FoxgloveServer({ ...options, host }, http, wss, bound);
     http.on('upgrade', (req, socket, head) => server.#upgrade(req, socket, head));
+    // After listening, an error of the server (not of one connection) must not end the process.
+    http.on('error', (err) =>
+      options.node.getLogger().error({ err }, `foxglove server on ${host}:${bound}: ${err.message}`),
+    );
+    http.on('clientError', (_err, socket) => socket.destroy());
     return server;
   }
 
