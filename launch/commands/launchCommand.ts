@@ -58,7 +58,9 @@ Examples:
     let stopFoxglove: (() => Promise<void>) | undefined;
     try {
       await launcher.start();
-      if (foxglove !== undefined) stopFoxglove = await startFoxglove(launcher.context, foxglove, false, io.out);
+      // A launch that runs the simulator runs on its clock: stamp with sim time, as `outpost sim` does.
+      const simTime = plan.nodes.some((n) => n.kind === 'simulator');
+      if (foxglove !== undefined) stopFoxglove = await startFoxglove(launcher.context, foxglove, simTime, io.out);
       await stopped;
       logger.info('shutting down');
     } finally {
