@@ -191,13 +191,13 @@ export class LocalBus {
     return entry.handler;
   }
 
-  /** The QoS of each publisher of `name` (none: an empty list). */
-  publisherQoS(name: string): QoSProfile[] {
-    return [...(this.#topics.get(name)?.publishers ?? [])].map((p) => ({ ...p.qos }));
-  }
-
   topicType(name: string): string | undefined {
     return this.#topics.get(name)?.type;
+  }
+
+  /** The QoS each publisher of `name` offers (what a recorder writes as `offered_qos_profiles`). */
+  publisherQoS(name: string): QoSProfile[] {
+    return [...(this.#topics.get(name)?.publishers ?? [])].map((p) => ({ ...p.qos }));
   }
 
   graph(): GraphSnapshot {
