@@ -176,6 +176,15 @@ export class Node {
     return sub;
   }
 
+  /**
+   * Stops a subscription of this node and releases it (rclnodejs `destroySubscription`), for
+   * nodes whose subscriptions come and go while they run (a bridge that listens only while a
+   * client does).
+   */
+  destroySubscription<T extends string>(subscription: Subscription<T>): void {
+    if (this.#endpoints.subscriptions.delete(subscription as Subscription)) subscription.destroy();
+  }
+
   // ---- timers ------------------------------------------------------------------------------
 
   /** Calls `callback` every `periodNs` nanoseconds of this node's clock. */

@@ -70,6 +70,9 @@ export const ERROR_CODES = {
   OUTPOST_ERR_UNKNOWN_LINK_SCHEME: "a firmware link URL's scheme is not in the link scheme table",
   OUTPOST_ERR_FIRMWARE_COMMAND:
     'a command to an autopilot was refused (COMMAND_ACK result) or got no acknowledgement after its retries',
+  OUTPOST_ERR_FOXGLOVE_PROTOCOL:
+    'a Foxglove WebSocket client sent a frame that is not a well-formed op of the protocol (it is disconnected)',
+  OUTPOST_ERR_FOXGLOVE_LISTEN: 'the Foxglove WebSocket server cannot listen on its address and port',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;

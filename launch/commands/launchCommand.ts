@@ -6,11 +6,12 @@ import { Launcher } from '../Launcher.js';
 import { loadLaunchFile } from '../LaunchPlan.js';
 import { launchArguments } from './launchArguments.js';
 import type { CliCommand } from './CliCommand.js';
+import { FOXGLOVE_HELP, startFoxglove, takeFoxgloveOption } from './foxgloveOption.js';
 
 export const launchCommand: CliCommand = {
   name: 'launch',
   summary: 'run a launch file (ROS 2 launch YAML)',
-  usage: 'outpost launch FILE [name:=value ...] [--check]',
+  usage: 'outpost launch FILE [name:=value ...] [--check] [--foxglove [PORT]] [--foxglove-host HOST]',
   help: `Runs the nodes of a ROS 2 launch YAML file. Arguments are given as name:=value.
 The file is checked completely first (actions, substitutions, node kinds, parameter names,
 types and ranges); a bad file prints where and why, starts nothing and exits 2.
@@ -18,6 +19,7 @@ Ctrl-C brings every node down through its lifecycle, ends child processes and ex
 
 Options:
   --check   only check the file and print the nodes it would start
+${FOXGLOVE_HELP}
 
 Environment:
   OUTPOST_LOG_LEVEL   trace|debug|info|warn|error (default info)
@@ -27,10 +29,12 @@ Environment:
 Examples:
   outpost launch launch/demo.launch.yaml
   outpost launch launch/demo.launch.yaml robot:=r2 speed:=0.5
-  outpost launch launch/demo.launch.yaml --check`,
+  outpost launch launch/demo.launch.yaml --check
+  outpost launch launch/robot.launch.yaml robot:=r1 --foxglove --foxglove-host 0.0.0.0`,
   async run(argv, io) {
+    const { rest, foxglove } = takeFoxgloveOption(argv);
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: rest,
       allowPositionals: true,
       options: { check: { type: 'boolean' } },
     });
@@ -51,11 +55,16 @@ Examples:
     const stopped = new Promise<void>((resolve) =>
       io.signal.addEventListener('abort', () => resolve(), { once: true }),
     );
+    let stopFoxglove: (() => Promise<void>) | undefined;
     try {
       await launcher.start();
+      // A launch that runs the simulator runs on its clock: stamp with sim time, as `outpost sim` does.
+      const simTime = plan.nodes.some((n) => n.kind === 'simulator');
+      if (foxglove !== undefined) stopFoxglove = await startFoxglove(launcher.context, foxglove, simTime, io.out);
       await stopped;
       logger.info('shutting down');
     } finally {
+      await stopFoxglove?.();
       await launcher.stop();
     }
     logger.info('all nodes stopped');

@@ -9,24 +9,32 @@ import { Launcher } from '../Launcher.js';
 import { loadLaunchFile } from '../LaunchPlan.js';
 import { launchArguments } from './launchArguments.js';
 import type { CliCommand } from './CliCommand.js';
+import { FOXGLOVE_HELP, startFoxglove, takeFoxgloveOption } from './foxgloveOption.js';
 
 export const simCommand: CliCommand = {
   name: 'sim',
   summary: 'run a launch file against the simulator and report on the mission',
-  usage: 'outpost sim FILE [name:=value ...] [--report out.json] [--until coverage=0.99|time=SECONDS] [--seed N]',
+  usage:
+    'outpost sim FILE [name:=value ...] [--report out.json] [--until coverage=0.99|time=SECONDS] [--seed N] [--foxglove [PORT]] [--foxglove-host HOST]',
   help: `Runs a launch file that includes the simulator (pkg: outpost, exec: simulator), shows progress
 (coverage, sim time, speed-up), stops when the goal is reached and writes the mission report
 (JSON) to --report. --seed N and --until are passed to the launch file as seed:=N,
 until_coverage:=C and until_time:=S, so the launch file must declare those arguments
 (launch/sim/explore.launch.yaml does).
 
+Options:
+${FOXGLOVE_HELP}
+                         (messages are stamped with sim time; Foxglove follows the sim clock)
+
 Examples:
   outpost sim launch/sim/explore.launch.yaml
   outpost sim launch/sim/explore.launch.yaml map:=sim/worlds/cave.yaml robots:=3 --seed 7 --report out.json
-  outpost sim launch/sim/explore.launch.yaml policy:=utility_greedy --until time=300`,
+  outpost sim launch/sim/explore.launch.yaml policy:=utility_greedy --until time=300
+  outpost sim launch/sim/explore.launch.yaml speed:=1 --foxglove`,
   async run(argv, io) {
+    const { rest, foxglove } = takeFoxgloveOption(argv);
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: rest,
       allowPositionals: true,
       options: { report: { type: 'string' }, until: { type: 'string' }, seed: { type: 'string' } },
     });
@@ -65,8 +73,10 @@ Examples:
       finished = resolve;
     });
     io.signal.addEventListener('abort', () => finished(), { once: true });
+    let stopFoxglove: (() => Promise<void>) | undefined;
     try {
       await launcher.start();
+      if (foxglove !== undefined) stopFoxglove = await startFoxglove(launcher.context, foxglove, true, io.out);
       const simNames = new Set(
         plan.nodes.filter((n) => n.kind === 'simulator').map((n) => joinName(n.namespace, n.name)),
       );
@@ -99,6 +109,7 @@ Examples:
       await done;
       watcher.destroy();
     } finally {
+      await stopFoxglove?.();
       await launcher.stop();
     }
     if (tty) process.stdout.write('\n');

@@ -46,6 +46,10 @@ export class LocalTransport implements Transport {
     return this.bus.graph();
   }
 
+  publisherQoS(topic: string): QoSProfile[] {
+    return this.bus.publisherQoS(topic);
+  }
+
   onGraphChange(listener: () => void): () => void {
     return this.bus.onGraphChange(listener);
   }

@@ -67,6 +67,12 @@ export interface Transport {
   readonly name: string;
   createNodeHandle(fullyQualifiedName: string): NodeHandle;
   graph(): GraphSnapshot;
+  /**
+   * The QoS each publisher of `topic` offers, where the transport can tell (ROS 2's
+   * `get_publishers_info_by_topic`): a bridge subscribes to a latched topic as transient_local
+   * only when every publisher offers it. Optional: undefined where unknown.
+   */
+  publisherQoS?(topic: string): QoSProfile[] | undefined;
   /** Calls `listener` whenever endpoints come or go (for wait-for-service and `topic list`). */
   onGraphChange(listener: () => void): () => void;
   close(): Promise<void>;

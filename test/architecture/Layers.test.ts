@@ -13,7 +13,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['runtime'],
   ['firmware-bridge'],
   ['nodes'],
-  ['sim'],
+  // monitor (dashboard, recording, Foxglove) sits beside sim: it may use runtime and nodes, launch may use it.
+  ['sim', 'monitor'],
   ['launch'],
   ['training', 'bench'],
   ['test'],

@@ -9,6 +9,8 @@ import { loadLaunchFile } from '../../launch/LaunchPlan.js';
 import { KindNode } from '../../runtime/KindNode.js';
 import { Node } from '../../runtime/Node.js';
 import type { NodeKind } from '../../runtime/NodeKind.js';
+import { FoxgloveBridgeNode } from '../../monitor/foxglove/FoxgloveBridgeNode.js';
+import { WebSocket } from 'ws';
 
 /**
  * The node-kind tables cannot drift from the code: every kind in the builtin registry is started
@@ -64,9 +66,39 @@ async function launch(file: string, args: Record<string, string>, report: boolea
       });
       watcher.destroy();
     }
+    await listenToFoxgloveBridges(launcher.nodes);
     collect(launcher.nodes);
   } finally {
     await launcher.stop();
+  }
+}
+
+/**
+ * A foxglove_bridge subscribes to a topic (`/{topic*}`, any type) only while a client listens: be
+ * that client, on the first topic it advertises, until the bridge has subscribed.
+ */
+async function listenToFoxgloveBridges(nodes: readonly Node[]): Promise<void> {
+  for (const node of nodes) {
+    if (!(node instanceof FoxgloveBridgeNode) || node.server === undefined) continue;
+    const server = node.server;
+    const ws = new WebSocket(server.url, ['foxglove.sdk.v1']);
+    try {
+      const channelId = await new Promise<number>((resolve, reject) => {
+        ws.on('error', reject);
+        ws.on('message', (data) => {
+          const msg = JSON.parse(String(data)) as { op: string; channels?: Array<{ id: number }> };
+          if (msg.op === 'advertise' && msg.channels !== undefined && msg.channels.length > 0)
+            resolve(msg.channels[0]!.id);
+        });
+      });
+      ws.send(JSON.stringify({ op: 'subscribe', subscriptions: [{ id: 1, channelId }] }));
+      // In beforeAll, where expect.poll cannot run: wait up to 5 s for the bus subscription.
+      for (let i = 0; i < 500 && server.subscribedTopics.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      ws.terminate();
+    }
   }
 }
 
