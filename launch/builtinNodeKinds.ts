@@ -12,6 +12,7 @@ import { simulatorKind } from '../sim/SimulatorNode.js';
 import { mapServerGroundTruth } from '../sim/world/MapServerGroundTruth.js';
 import { motorBridgeKind } from '../firmware-bridge/MotorBridgeNode.js';
 import { mavlinkBridgeKind } from '../firmware-bridge/MavlinkBridgeNode.js';
+import { telemetryKind } from '../nodes/telemetry/TelemetryNode.js';
 
 /** Every node kind shipped with Outpost, as `pkg: outpost` launch files find them by `exec`. */
 export function builtinNodeKinds(): NodeKindRegistry {
@@ -30,5 +31,6 @@ export function builtinNodeKinds(): NodeKindRegistry {
       .register(simulatorKind)
       .register(motorBridgeKind)
       .register(mavlinkBridgeKind)
+      .register(telemetryKind)
   );
 }

@@ -17,6 +17,10 @@ export interface FleetPeerFigures {
   bytes: number;
   /** Map sync with this teammate, once a session exists (the robot has a map of its own). */
   mapTiles?: { sent: number; applied: number };
+  /** Messages the outbox to this teammate dropped (expiry, byte cap, latest-only supersession). */
+  dropped?: number;
+  /** Node time since the last message from this teammate arrived; absent before the first. Unit: s. */
+  lastMessageAgeSec?: number;
 }
 
 /** What the fleet_link's receiver handed over or refused. */
@@ -58,6 +62,9 @@ export function fleetLinkDiagnosticStatus(d: FleetLinkDiagnostics): DiagnosticSt
         { key: `${p.name}.map_tiles_applied`, value: String(p.mapTiles.applied) },
       );
     }
+    if (p.dropped !== undefined) values.push({ key: `${p.name}.dropped`, value: String(p.dropped) });
+    if (p.lastMessageAgeSec !== undefined)
+      values.push({ key: `${p.name}.last_message_age_s`, value: p.lastMessageAgeSec.toFixed(3) });
   }
   if (d.received) for (const k of RECEIVED) values.push({ key: `received.${k}`, value: String(d.received[k]) });
   const connected = d.peers.filter((p) => p.connected).length;
@@ -114,9 +121,13 @@ export function readFleetLinkDiagnostics(status: DiagnosticStatus): FleetLinkDia
     } else if (
       (PEER_COUNTS as readonly string[]).includes(field) ||
       field === 'map_tiles_sent' ||
-      field === 'map_tiles_applied'
+      field === 'map_tiles_applied' ||
+      field === 'dropped'
     ) {
       peer[field] = count(key, value);
+    } else if (field === 'last_message_age_s') {
+      if (!/^[0-9]+(\.[0-9]+)?$/.test(value)) bad(`${key}: expected seconds, got ${JSON.stringify(value)}`);
+      peer[field] = Number(value);
     } else bad(`${key}: unknown figure "${field}"`);
   }
   if (broker === undefined) bad('no "broker" key');
@@ -139,6 +150,8 @@ export function readFleetLinkDiagnostics(status: DiagnosticStatus): FleetLinkDia
         ...(f.map_tiles_sent === undefined
           ? {}
           : { mapTiles: { sent: n('map_tiles_sent'), applied: n('map_tiles_applied') } }),
+        ...(f.dropped === undefined ? {} : { dropped: n('dropped') }),
+        ...(f.last_message_age_s === undefined ? {} : { lastMessageAgeSec: n('last_message_age_s') }),
       };
     }),
   };

@@ -217,6 +217,8 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   #diag: Publisher<'diagnostic_msgs/msg/DiagnosticArray'> | undefined;
   #brokersPub: Publisher<'outpost_msgs/msg/FleetBroker'> | undefined;
   #active = false;
+  /** Node time (ns) of the last message from each teammate, for the diagnostics' message age. */
+  readonly #lastHeard = new Map<string, bigint>();
 
   constructor(context: Context, options: NodeKindOptions) {
     super(spec, context, options);
@@ -368,6 +370,7 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   }
 
   #onReceived(msg: unknown, env: FleetEnvelope): void {
+    this.#lastHeard.set(env.origin, this.now().nanoseconds);
     if (this.#holdForSync) {
       this.#lockStep.hold(msg, env);
       return;
@@ -388,12 +391,17 @@ export class FleetLinkNode extends KindNode<typeof spec> {
 
   #publishDiagnostics(): void {
     const r = this.#receiver?.stats;
+    const now = this.now().nanoseconds;
     const figures: FleetLinkDiagnostics = {
       robot: this.#robot,
       broker: this.brokerUrl,
       peers: [...this.peers.values()].map((peer) => {
         const s = peer.link.sender.stats;
         const m = this.#mapSync.sessions.get(peer.name)?.stats;
+        const heard = this.#lastHeard.get(peer.name);
+        let dropped = 0;
+        for (const reasons of Object.values(peer.link.outbox.dropped()))
+          for (const n of Object.values(reasons)) dropped += n;
         return {
           name: peer.name,
           connected: peer.connected,
@@ -403,6 +411,8 @@ export class FleetLinkNode extends KindNode<typeof spec> {
           resent: s.resent,
           bytes: s.bytes,
           ...(m ? { mapTiles: { sent: m.tilesSent, applied: m.tilesApplied } } : {}),
+          dropped,
+          ...(heard === undefined ? {} : { lastMessageAgeSec: Math.max(0, Number(now - heard) / 1e9) }),
         };
       }),
       ...(r
