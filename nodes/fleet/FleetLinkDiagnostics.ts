@@ -1,5 +1,7 @@
 import { OutpostError } from '../../runtime/OutpostError.js';
 import type { MessageOf } from '../../runtime/index.js';
+import type { Peer } from './FleetPeers.js';
+import type { MapSyncStats } from './MapSyncSession.js';
 
 type DiagnosticStatus = MessageOf<'diagnostic_msgs/msg/DiagnosticStatus'>;
 
@@ -44,6 +46,25 @@ export interface FleetLinkDiagnostics {
   peers: FleetPeerFigures[];
   /** Absent before the receiver has started. */
   received?: FleetReceivedFigures;
+}
+
+/** One link's figures as the fleet_link counts them; `ageSec`: since its last message arrived. */
+export function peerFigures(peer: Peer, map: MapSyncStats | undefined, ageSec: number | undefined): FleetPeerFigures {
+  const s = peer.link.sender.stats;
+  let dropped = 0;
+  for (const reasons of Object.values(peer.link.outbox.dropped())) for (const n of Object.values(reasons)) dropped += n;
+  return {
+    name: peer.name,
+    connected: peer.connected,
+    queued: peer.link.outbox.size,
+    sent: s.sent - s.resent,
+    acked: s.acked,
+    resent: s.resent,
+    bytes: s.bytes,
+    ...(map ? { mapTiles: { sent: map.tilesSent, applied: map.tilesApplied } } : {}),
+    dropped,
+    ...(ageSec === undefined ? {} : { lastMessageAgeSec: Math.max(0, ageSec) }),
+  };
 }
 
 const STATUS_PREFIX = 'fleet_link: ';
