@@ -257,6 +257,10 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   get peers(): ReadonlyMap<string, Peer> {
     return this.#peers?.all ?? new Map<string, Peer>();
   }
+  /** The ground station's link (`ground_station`), by name; empty without one. */
+  get groundStation(): ReadonlyMap<string, Peer> {
+    return this.#ground?.peers ?? new Map<string, Peer>();
+  }
   /** Map sync sessions, by teammate. */
   get sessions(): ReadonlyMap<string, MapSyncSession> {
     return this.#mapSync.sessions;
@@ -304,6 +308,7 @@ export class FleetLinkNode extends KindNode<typeof spec> {
         enqueue: (run, origin) => this.context.executor.enqueue(run, origin),
         map: () => this.#ownMap?.map,
         pushMap: p.ground_station_map,
+        batchBytes: p.ground_station_tile_batch_bytes,
         now: () => this.now().toMsg(),
       });
     }

@@ -30,6 +30,14 @@ export const groundStationParameters = {
     description:
       'Topics sent to the ground station only, as in `routes` (e.g. "telemetry outpost_msgs/msg/RobotTelemetry reliability=latest-only priority=250").',
   },
+  ground_station_tile_batch_bytes: {
+    type: 'integer' as const,
+    default: 4096,
+    unit: 'B',
+    range: { from: 1200, to: 1048576 },
+    description:
+      'Most payload bytes of one tile batch to the ground station: nothing overtakes a batch on the wire, so a record waits at most one batch (4 KiB: 0.5 s at 64 kbit/s). At least one incompressible tile.',
+  },
   ground_station_map: {
     type: 'bool' as const,
     default: true,
@@ -44,8 +52,10 @@ export interface GroundStationUplinkOptions extends Omit<FleetPeersOptions, 'rou
   routes: readonly FleetRoute[];
   /** This robot's tiled map (own and relayed layers); undefined until its first own map. */
   map: () => TiledMap | undefined;
-  /** Push the map's tiles to the ground station. */
+  /** Push the map's tiles to the ground station (turned off if the batch budget cannot fit a tile). */
   pushMap: boolean;
+  /** Payload budget of one tile batch. Unit: bytes. */
+  batchBytes: number;
   now: () => builtin_interfaces.msg.Time;
 }
 
@@ -65,7 +75,7 @@ export class GroundStationUplink {
   #session: MapSyncSession | undefined;
 
   constructor(options: GroundStationUplinkOptions) {
-    this.#o = options;
+    this.#o = { ...options };
     const tiles = mapSyncRoutes().filter((r) => r.route === MAP_TILES_ROUTE);
     this.#peers = new FleetPeers({
       ...options,
@@ -93,7 +103,14 @@ export class GroundStationUplink {
     const map = this.#o.map();
     for (const peer of this.#peers.all.values()) {
       if (!peer.connected || map === undefined) continue;
-      this.#session ??= this.#emptyStation(map, peer.name);
+      try {
+        this.#session ??= this.#emptyStation(map, peer.name);
+      } catch (err) {
+        // A batch budget below one tile of this map (large tile_size): said once, then no map push.
+        this.#o.logger.error({ err }, `ground station map push off: ${(err as Error).message}`);
+        this.#o.pushMap = false;
+        return;
+      }
       while (peer.link.outbox.bytes(MAP_TILES_ROUTE) === 0) {
         const batch = this.#session.nextBatch();
         if (batch === undefined) break;
@@ -112,7 +129,13 @@ export class GroundStationUplink {
   /** A session that believes the station holds nothing: the summary it would send, made here. */
   #emptyStation(map: TiledMap, station: string): MapSyncSession {
     const g = map.grid;
-    const session = new MapSyncSession({ map, peer: station, registry: this.#o.registry, now: this.#o.now });
+    const session = new MapSyncSession({
+      map,
+      peer: station,
+      registry: this.#o.registry,
+      now: this.#o.now,
+      maxBatchBytes: this.#o.batchBytes,
+    });
     const summary = this.#o.registry.encode(MAP_SUMMARY_TYPE, {
       stamp: this.#o.now(),
       robot: station,

@@ -15,6 +15,7 @@ import { setUpFleetBroker, type FleetBrokerSetup } from '../fleet/FleetBrokerSet
 import { MAP_TILES_ROUTE } from '../fleet/FleetMapSync.js';
 import { fleetRobotNames } from '../fleet/FleetNames.js';
 import { MergedMapPublisher } from '../fleet/MergedMapPublisher.js';
+import type { TiledMap } from '../fleet/TiledMap.js';
 import { RobotRoster } from './RobotRoster.js';
 import { StationMap } from './StationMap.js';
 
@@ -160,6 +161,10 @@ export class GroundStationNode extends KindNode<typeof spec> {
   }
   get receiver(): FleetReceiver | undefined {
     return this.#receiver;
+  }
+  /** The merged map, once the first tile batch came. */
+  get map(): TiledMap | undefined {
+    return this.#map?.map;
   }
 
   protected override async onConfigure() {
