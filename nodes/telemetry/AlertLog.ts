@@ -10,7 +10,7 @@ export interface Alert {
 }
 
 /** Longest message kept: the record must fit a thin link (RobotTelemetry.msg: ≤ 300 B/s). */
-export const MAX_ALERT_MESSAGE = 96;
+export const MAX_ALERT_MESSAGE = 64;
 
 /**
  * The latest alerts of one robot, newest first, at most one per source: a diagnostic status that

@@ -123,7 +123,7 @@ describe('telemetry node', () => {
     expect([t.x, t.y, t.yaw, t.speed]).toEqual([3, 4, expect.closeTo(0.5, 6), expect.closeTo(0.4, 6)]);
     expect(Number.isNaN(t.altitude)).toBe(true);
     expect(t).toMatchObject({ mode: 'exploring', has_goal: true, goal_x: 10, goal_y: 12 });
-    expect(t.path_xy.length).toBe(32);
+    expect(t.path_xy.length).toBe(16); // max_path_points 8 by default
     expect([t.path_xy[0], t.path_xy.at(-2)]).toEqual([3, 3 + 39 * 0.25]);
     expect(t.battery_percent).toBeCloseTo(62, 4);
     expect(t.battery_voltage).toBeCloseTo(15.1, 4);
@@ -137,8 +137,8 @@ describe('telemetry node', () => {
     expect([t.policy_p50_ms, t.policy_p99_ms, t.policy_fallbacks]).toEqual([1.5, 7.25, 4]);
     expect(t.rss_kib).toBeGreaterThan(10_000);
     expect(t.alerts.map((a) => [a.level, a.source, a.message])).toEqual([
-      [2, 'r1.driver', 'lidar timeout'],
-      [1, '/r1/explorer: policy', '2 of 9 decisions since the last report used the fallback'],
+      [2, 'driver', 'lidar timeout'],
+      [1, 'explorer: policy', '2 of 9 decisions since the last report used the fallback'],
     ]);
 
     s.robot.createPublisher('std_msgs/msg/Bool', 'explorer/done', LATCHED).publish({ data: true });
@@ -208,7 +208,7 @@ describe('AlertLog and downsamplePath', () => {
     log.raise({ stamp: at(6), level: 1, source: 'd', message: 'z' });
     expect(log.latest(5).map((a) => a.source)).toEqual(['d', 'c', 'a']);
     expect(log.latest(1)[0]!.source).toBe('d');
-    expect(log.latest(5)[1]!.message.length).toBe(96);
+    expect(log.latest(5)[1]!.message.length).toBe(64);
   });
 
   it('keeps the ends and spaces the points evenly', () => {

@@ -58,7 +58,7 @@ const spec = nodeKindSpec({
     },
     max_path_points: {
       type: 'integer',
-      default: 16,
+      default: 8,
       range: { from: 0, to: 16 },
       description: 'Points of the planned path kept in a record (evenly spaced, the ends kept).',
     },
@@ -123,6 +123,7 @@ export class TelemetryNode extends KindNode<typeof spec> {
     if (this.#robot === '') throw new Error('telemetry: set "robot" or run the node in the robot\'s namespace');
     const diagnostics = new RobotDiagnostics(this.#robot, this.namespace());
     const logger = `${this.namespace().replace(/^\//, '').replaceAll('/', '.')}.`;
+    const ownPrefix = `${this.namespace().replace(/\/$/, '')}/`;
     this.#pub = this.publisher('telemetry', { qos: 10 });
     this.subscription('{odom_topic*}', { qos: 5, with: { odom_topic: p.odom_topic } }, (m) => {
       this.#odom = m;
@@ -171,7 +172,8 @@ export class TelemetryNode extends KindNode<typeof spec> {
           this.#alerts.raise({
             stamp: m.header.stamp,
             level: status.level === ERROR ? ERROR : WARN, // STALE (3) is a warning here
-            source: status.name,
+            // The record names its robot: `/r1/explorer: policy` travels as `explorer: policy`.
+            source: status.name.startsWith(ownPrefix) ? status.name.slice(ownPrefix.length) : status.name,
             message: status.message,
           });
         }
@@ -179,7 +181,7 @@ export class TelemetryNode extends KindNode<typeof spec> {
     });
     this.subscription('/rosout', { qos: ROSOUT_QOS }, (m) => {
       if (m.level < ROSOUT_ERROR || !m.name.startsWith(logger)) return;
-      this.#alerts.raise({ stamp: m.stamp, level: ERROR, source: m.name, message: m.msg });
+      this.#alerts.raise({ stamp: m.stamp, level: ERROR, source: m.name.slice(logger.length), message: m.msg });
     });
     return 'success' as const;
   }
