@@ -12,7 +12,7 @@ import { FleetInbox } from '../../runtime/fleet/FleetInbox.js';
 import { FleetReceiver } from '../../runtime/fleet/FleetReceiver.js';
 import type { outpost_msgs } from '../../runtime/msg/MessageTypes.js';
 import { setUpFleetBroker, type FleetBrokerSetup } from '../fleet/FleetBrokerSetup.js';
-import { MAP_TILES_ROUTE } from '../fleet/FleetMapSync.js';
+import { MAP_SUMMARY_ROUTE, MAP_TILES_ROUTE } from '../fleet/FleetMapSync.js';
 import { fleetRobotNames } from '../fleet/FleetNames.js';
 import { MergedMapPublisher } from '../fleet/MergedMapPublisher.js';
 import type { TiledMap } from '../fleet/TiledMap.js';
@@ -48,7 +48,7 @@ const spec = nodeKindSpec({
       type: 'integer',
       default: 0,
       range: { from: 0, to: 65535 },
-      description: 'Port of the embedded broker; 0 picks a free one (announced on /outpost/fleet/brokers).',
+      description: 'Port of the embedded broker; 0 picks a free one.',
     },
     mqtt_version: {
       type: 'integer',
@@ -125,9 +125,9 @@ const spec = nodeKindSpec({
   publishes: {
     '/groundstation/map': 'nav_msgs/msg/OccupancyGrid',
     '/groundstation/robots': 'outpost_msgs/msg/GroundStationRobots',
-    '/outpost/fleet/brokers': 'outpost_msgs/msg/FleetBroker',
     // What robot {robot} sent on a route, e.g. /r1/telemetry (the type is the route's). Last: the
-    // names above match it too, and a name is credited to the first pattern it matches.
+    // names above match it too, and a name is credited to the first pattern it matches. The station
+    // announces nothing on /outpost/fleet/brokers: a link gate would make it every robot's teammate.
     '/{robot}/{route*}': '*',
   },
 });
@@ -148,7 +148,6 @@ export class GroundStationNode extends KindNode<typeof spec> {
   #map: StationMap | undefined;
   #merged: MergedMapPublisher | undefined;
   #robotsPub: Publisher<'outpost_msgs/msg/GroundStationRobots'> | undefined;
-  #brokersPub: Publisher<'outpost_msgs/msg/FleetBroker'> | undefined;
   readonly #incoming = new Map<string, Publisher>();
   #active = false;
 
@@ -185,9 +184,6 @@ export class GroundStationNode extends KindNode<typeof spec> {
     });
     this.#merged = new MergedMapPublisher(this.publisher('/groundstation/map', { qos: LATCHED }), p, () => this.now());
     this.#robotsPub = this.publisher('/groundstation/robots', { qos: LATCHED });
-    this.#brokersPub = this.publisher('/outpost/fleet/brokers', {
-      qos: { durability: 'transient_local', depth: 1000 },
-    });
     return 'success' as const;
   }
 
@@ -210,8 +206,6 @@ export class GroundStationNode extends KindNode<typeof spec> {
       ...(login.url.startsWith('mqtts:') && login.tls ? { tls: login.tls } : {}),
     });
     await this.#receiver.start();
-    // A link gate (simulation, tests) puts its proxies in front of the brokers announced here.
-    this.#brokersPub?.publish({ robot: this.params.name, url: login.url, protocol_version: login.protocol });
     this.createTimer(secondsToNs(1 / this.params.status_hz), () => this.#publishRobots());
     this.createTimer(secondsToNs(0.1), () => {
       if (this.#active) this.#merged?.publish(this.#map?.map);
@@ -252,6 +246,8 @@ export class GroundStationNode extends KindNode<typeof spec> {
       this.#map?.receive(env);
       return;
     }
+    // Map sync's summaries are for teammates; a robot that takes the station for one sends them.
+    if (env.route === MAP_SUMMARY_ROUTE) return;
     if (env.type === TELEMETRY_TYPE) {
       const stamp = (msg as outpost_msgs.msg.RobotTelemetry).stamp;
       if (this.#roster?.heard(env.origin, stamp, this.now())) this.#publishRobots();
