@@ -197,6 +197,7 @@ const spec = nodeKindSpec({
  *   and send only the tiles the other lacks; the merged map (all layers, relayed ones too) is
  *   published on `<ns>/fleet/map`.
  * - FleetLockStep: the `~/sync` service and `deliver_on_sync`, for repeatable simulations.
+ * - GroundStationUplink (`ground_station`): the ground station's link, its own routes and map tiles.
  * - FleetLinkDiagnostics: the figures published on /diagnostics once a second.
  * Outboxes and the inbox live in `<outbox_dir>/<robot>/`: a restart resends what was not acked.
  */
