@@ -13,6 +13,8 @@ import { mapServerGroundTruth } from '../sim/world/MapServerGroundTruth.js';
 import { motorBridgeKind } from '../firmware-bridge/MotorBridgeNode.js';
 import { mavlinkBridgeKind } from '../firmware-bridge/MavlinkBridgeNode.js';
 import { foxgloveBridgeKind } from '../monitor/foxglove/FoxgloveBridgeNode.js';
+import { telemetryKind } from '../nodes/telemetry/TelemetryNode.js';
+import { groundStationKind } from '../nodes/groundstation/GroundStationNode.js';
 
 /** Every node kind shipped with Outpost, as `pkg: outpost` launch files find them by `exec`. */
 export function builtinNodeKinds(): NodeKindRegistry {
@@ -32,5 +34,7 @@ export function builtinNodeKinds(): NodeKindRegistry {
       .register(motorBridgeKind)
       .register(mavlinkBridgeKind)
       .register(foxgloveBridgeKind)
+      .register(telemetryKind)
+      .register(groundStationKind)
   );
 }

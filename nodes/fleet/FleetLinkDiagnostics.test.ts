@@ -46,6 +46,34 @@ describe('FleetLinkDiagnostics', () => {
     expect(readFleetLinkDiagnostics(fleetLinkDiagnosticStatus(early))).toEqual(early);
   });
 
+  it('carries drops and the age of the last message from a peer when the link knows them', () => {
+    const withAge: FleetLinkDiagnostics = {
+      robot: 'r1',
+      broker: 'mqtt://x:1',
+      peers: [
+        {
+          name: 'r2',
+          connected: true,
+          queued: 0,
+          sent: 1,
+          acked: 1,
+          resent: 0,
+          bytes: 9,
+          dropped: 7,
+          lastMessageAgeSec: 1.25,
+        },
+      ],
+    };
+    const status = fleetLinkDiagnosticStatus(withAge);
+    expect(status.values).toContainEqual({ key: 'r2.last_message_age_s', value: '1.250' });
+    expect(readFleetLinkDiagnostics(status)).toEqual(withAge);
+    const bad = {
+      ...status,
+      values: status.values.map((kv) => (kv.key === 'r2.last_message_age_s' ? { ...kv, value: 'NaN' } : kv)),
+    };
+    expect(refusal(bad)).toMatch(/r2\.last_message_age_s: expected seconds, got "NaN"/);
+  });
+
   it('keeps the key strings and message that /diagnostics has always carried', () => {
     const status = fleetLinkDiagnosticStatus({ ...figures, peers: figures.peers.slice(0, 2) });
     expect(status.name).toBe('fleet_link: r1');

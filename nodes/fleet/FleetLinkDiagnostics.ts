@@ -1,5 +1,7 @@
 import { OutpostError } from '../../runtime/OutpostError.js';
 import type { MessageOf } from '../../runtime/index.js';
+import type { Peer } from './FleetPeers.js';
+import type { MapSyncStats } from './MapSyncSession.js';
 
 type DiagnosticStatus = MessageOf<'diagnostic_msgs/msg/DiagnosticStatus'>;
 
@@ -17,6 +19,10 @@ export interface FleetPeerFigures {
   bytes: number;
   /** Map sync with this teammate, once a session exists (the robot has a map of its own). */
   mapTiles?: { sent: number; applied: number };
+  /** Messages the outbox to this teammate dropped (expiry, byte cap, latest-only supersession). */
+  dropped?: number;
+  /** Node time since the last message from this teammate arrived; absent before the first. Unit: s. */
+  lastMessageAgeSec?: number;
 }
 
 /** What the fleet_link's receiver handed over or refused. */
@@ -42,6 +48,25 @@ export interface FleetLinkDiagnostics {
   received?: FleetReceivedFigures;
 }
 
+/** One link's figures as the fleet_link counts them; `ageSec`: since its last message arrived. */
+export function peerFigures(peer: Peer, map: MapSyncStats | undefined, ageSec: number | undefined): FleetPeerFigures {
+  const s = peer.link.sender.stats;
+  let dropped = 0;
+  for (const reasons of Object.values(peer.link.outbox.dropped())) for (const n of Object.values(reasons)) dropped += n;
+  return {
+    name: peer.name,
+    connected: peer.connected,
+    queued: peer.link.outbox.size,
+    sent: s.sent - s.resent,
+    acked: s.acked,
+    resent: s.resent,
+    bytes: s.bytes,
+    ...(map ? { mapTiles: { sent: map.tilesSent, applied: map.tilesApplied } } : {}),
+    dropped,
+    ...(ageSec === undefined ? {} : { lastMessageAgeSec: Math.max(0, ageSec) }),
+  };
+}
+
 const STATUS_PREFIX = 'fleet_link: ';
 const PEER_COUNTS = ['queued', 'sent', 'acked', 'resent', 'bytes'] as const;
 const RECEIVED = ['delivered', 'duplicates', 'malformed', 'spoofed'] as const;
@@ -58,6 +83,9 @@ export function fleetLinkDiagnosticStatus(d: FleetLinkDiagnostics): DiagnosticSt
         { key: `${p.name}.map_tiles_applied`, value: String(p.mapTiles.applied) },
       );
     }
+    if (p.dropped !== undefined) values.push({ key: `${p.name}.dropped`, value: String(p.dropped) });
+    if (p.lastMessageAgeSec !== undefined)
+      values.push({ key: `${p.name}.last_message_age_s`, value: p.lastMessageAgeSec.toFixed(3) });
   }
   if (d.received) for (const k of RECEIVED) values.push({ key: `received.${k}`, value: String(d.received[k]) });
   const connected = d.peers.filter((p) => p.connected).length;
@@ -114,9 +142,13 @@ export function readFleetLinkDiagnostics(status: DiagnosticStatus): FleetLinkDia
     } else if (
       (PEER_COUNTS as readonly string[]).includes(field) ||
       field === 'map_tiles_sent' ||
-      field === 'map_tiles_applied'
+      field === 'map_tiles_applied' ||
+      field === 'dropped'
     ) {
       peer[field] = count(key, value);
+    } else if (field === 'last_message_age_s') {
+      if (!/^[0-9]+(\.[0-9]+)?$/.test(value)) bad(`${key}: expected seconds, got ${JSON.stringify(value)}`);
+      peer[field] = Number(value);
     } else bad(`${key}: unknown figure "${field}"`);
   }
   if (broker === undefined) bad('no "broker" key');
@@ -139,6 +171,8 @@ export function readFleetLinkDiagnostics(status: DiagnosticStatus): FleetLinkDia
         ...(f.map_tiles_sent === undefined
           ? {}
           : { mapTiles: { sent: n('map_tiles_sent'), applied: n('map_tiles_applied') } }),
+        ...(f.dropped === undefined ? {} : { dropped: n('dropped') }),
+        ...(f.last_message_age_s === undefined ? {} : { lastMessageAgeSec: n('last_message_age_s') }),
       };
     }),
   };

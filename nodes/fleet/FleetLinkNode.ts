@@ -16,12 +16,13 @@ import { FleetReceiver } from '../../runtime/fleet/FleetReceiver.js';
 import type { FleetRoute } from '../../runtime/fleet/FleetRoute.js';
 import { relativeTopicCheck } from '../../runtime/topicNameParameter.js';
 import { setUpFleetBroker, type FleetBrokerSetup } from './FleetBrokerSetup.js';
-import { fleetLinkDiagnosticStatus, type FleetLinkDiagnostics } from './FleetLinkDiagnostics.js';
+import { fleetLinkDiagnosticStatus, peerFigures, type FleetLinkDiagnostics } from './FleetLinkDiagnostics.js';
 import { FleetLockStep } from './FleetLockStep.js';
 import { FleetMapSync, mapSyncRoutes } from './FleetMapSync.js';
 import { fleetRobotNames, ownRobotName } from './FleetNames.js';
 import { FleetPeers, type Peer } from './FleetPeers.js';
 import { FleetRouteForwarder } from './FleetRouteForwarder.js';
+import { GroundStationUplink, groundStationParameters } from './GroundStationUplink.js';
 import { MergedMapPublisher } from './MergedMapPublisher.js';
 import type { MapSyncSession } from './MapSyncSession.js';
 import { OwnMapTiles } from './OwnMapTiles.js';
@@ -158,6 +159,7 @@ const spec = nodeKindSpec({
       description:
         "Wait between attempts to reach a teammate's broker (wall time). A ~/sync request tries its reachable peers at once, so a simulator needs no short period (a short one costs a refused connection every period for every link that is down).",
     },
+    ...groundStationParameters,
     tile_size: {
       type: 'integer',
       default: 32,
@@ -195,6 +197,7 @@ const spec = nodeKindSpec({
  *   and send only the tiles the other lacks; the merged map (all layers, relayed ones too) is
  *   published on `<ns>/fleet/map`.
  * - FleetLockStep: the `~/sync` service and `deliver_on_sync`, for repeatable simulations.
+ * - GroundStationUplink (`ground_station`): the ground station's link, its own routes and map tiles.
  * - FleetLinkDiagnostics: the figures published on /diagnostics once a second.
  * Outboxes and the inbox live in `<outbox_dir>/<robot>/`: a restart resends what was not acked.
  */
@@ -208,6 +211,7 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   #routes: FleetRoute[] = [];
   #peers: FleetPeers | undefined;
   #forwarder: FleetRouteForwarder | undefined;
+  #ground: GroundStationUplink | undefined;
   #ownMap: OwnMapTiles | undefined;
   readonly #mapSync: FleetMapSync;
   #merged: MergedMapPublisher | undefined;
@@ -217,6 +221,8 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   #diag: Publisher<'diagnostic_msgs/msg/DiagnosticArray'> | undefined;
   #brokersPub: Publisher<'outpost_msgs/msg/FleetBroker'> | undefined;
   #active = false;
+  /** Node time (ns) of the last message from each teammate, for the diagnostics' message age. */
+  readonly #lastHeard = new Map<string, bigint>();
 
   constructor(context: Context, options: NodeKindOptions) {
     super(spec, context, options);
@@ -252,6 +258,10 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   get peers(): ReadonlyMap<string, Peer> {
     return this.#peers?.all ?? new Map<string, Peer>();
   }
+  /** The ground station's link (`ground_station`), by name; empty without one. */
+  get groundStation(): ReadonlyMap<string, Peer> {
+    return this.#ground?.peers ?? new Map<string, Peer>();
+  }
   /** Map sync sessions, by teammate. */
   get sessions(): ReadonlyMap<string, MapSyncSession> {
     return this.#mapSync.sessions;
@@ -285,6 +295,24 @@ export class FleetLinkNode extends KindNode<typeof spec> {
     this.#forwarder = new FleetRouteForwarder(this, this.#routes);
     this.#forwarder.forwardTo(this.#peers);
     this.#peers.expect(fleetRobotNames(p.fleet_size, p.teammates).filter((t) => t !== this.#robot));
+    if (p.ground_station !== '') {
+      this.#ground = new GroundStationUplink({
+        node: this,
+        registry: this.context.registry,
+        fleet: this.#fleet,
+        robot: this.#robot,
+        login: this.#login,
+        routes: p.ground_station_routes.map(parseRouteSpec),
+        file: (name) => this.#file(name),
+        settings: p,
+        logger: this.getLogger(),
+        enqueue: (run, origin) => this.context.executor.enqueue(run, origin),
+        map: () => this.#ownMap?.map,
+        pushMap: p.ground_station_map,
+        batchBytes: p.ground_station_tile_batch_bytes,
+        now: () => this.now().toMsg(),
+      });
+    }
     // Kept over a cleanup and configure, like the map sync sessions that hold its map.
     this.#ownMap ??= new OwnMapTiles({ self: this.#robot, settings: p, logger: this.getLogger() });
     if (p.map_topic !== '') {
@@ -321,6 +349,8 @@ export class FleetLinkNode extends KindNode<typeof spec> {
       const i = entry.indexOf('=');
       this.#peers!.add(entry.slice(0, i), entry.slice(i + 1));
     }
+    const gs = this.params.ground_station;
+    if (this.#ground !== undefined) this.#ground.add(gs.slice(0, gs.indexOf('=')), gs.slice(gs.indexOf('=') + 1));
     if (this.params.discover) {
       this.subscription('/outpost/fleet/link_routes', { qos: LATCHED }, (r) => {
         if (r.from_robot === this.#robot && this.#active) this.#peers!.add(r.to_robot, r.url);
@@ -337,6 +367,7 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   protected override async onDeactivate() {
     this.#active = false;
     await this.#peers?.closeLinks();
+    await this.#ground?.closeLinks();
     this.#mapSync.closeAll();
     await this.#receiver?.close();
     this.#receiver = undefined;
@@ -368,6 +399,7 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   }
 
   #onReceived(msg: unknown, env: FleetEnvelope): void {
+    this.#lastHeard.set(env.origin, this.now().nanoseconds);
     if (this.#holdForSync) {
       this.#lockStep.hold(msg, env);
       return;
@@ -383,27 +415,23 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   #tick(): void {
     if (!this.#active) return;
     this.#mapSync.pump(this.peers);
+    this.#ground?.pump();
     this.#merged?.publish(this.#ownMap?.map);
   }
 
   #publishDiagnostics(): void {
     const r = this.#receiver?.stats;
+    const now = this.now().nanoseconds;
     const figures: FleetLinkDiagnostics = {
       robot: this.#robot,
       broker: this.brokerUrl,
-      peers: [...this.peers.values()].map((peer) => {
-        const s = peer.link.sender.stats;
-        const m = this.#mapSync.sessions.get(peer.name)?.stats;
-        return {
-          name: peer.name,
-          connected: peer.connected,
-          queued: peer.link.outbox.size,
-          sent: s.sent - s.resent,
-          acked: s.acked,
-          resent: s.resent,
-          bytes: s.bytes,
-          ...(m ? { mapTiles: { sent: m.tilesSent, applied: m.tilesApplied } } : {}),
-        };
+      peers: [...this.peers.values(), ...(this.#ground?.peers.values() ?? [])].map((peer) => {
+        const heard = this.#lastHeard.get(peer.name);
+        return peerFigures(
+          peer,
+          this.#mapSync.sessions.get(peer.name)?.stats,
+          heard === undefined ? undefined : Number(now - heard) / 1e9,
+        );
       }),
       ...(r
         ? { received: { delivered: r.delivered, duplicates: r.duplicates, malformed: r.malformed, spoofed: r.spoofed } }

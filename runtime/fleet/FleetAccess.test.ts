@@ -46,6 +46,33 @@ describe('FleetAccess', () => {
     expect(a.maySubscribe('r1', 'outpost/f/#')).toBe(true);
     expect(a.maySubscribe('r1', '#')).toBe(false);
   });
+
+  it('a read-only user subscribes like a robot and publishes only its own acks', () => {
+    const a = new FleetAccess('f', [
+      { username: 'r1', password: 'x' },
+      { username: 'groundstation', password: 'z', readOnly: true },
+    ]);
+    expect(a.maySubscribe('groundstation', 'outpost/f/+/#')).toBe(true);
+    expect(a.mayPublish('groundstation', 'outpost/f/groundstation/~ack/r1')).toBe(true);
+    for (const topic of [
+      'outpost/f/r1/pose',
+      'outpost/f/groundstation/telemetry',
+      'outpost/f/groundstation/~ack/',
+      'outpost/f/groundstation/~ack/r1/more',
+      'outpost/f/r1/~ack/groundstation',
+    ])
+      expect(a.mayPublish('groundstation', topic), topic).toBe(false);
+    const acl = a.mosquittoAcl();
+    expect(acl).toContain('user groundstation\ntopic read outpost/f/#\ntopic write outpost/f/groundstation/~ack/+\n');
+    expect(acl).toContain('user r1\ntopic readwrite outpost/f/r1/#\ntopic read outpost/f/#\n');
+    expect(acl).not.toContain('pattern');
+  });
+
+  it('refuses a user that is both ground_station and read_only', () => {
+    expect(
+      () => new FleetAccess('f', [{ username: 'gs', password: 'x', groundStation: true, readOnly: true }]),
+    ).toThrow(/expected ground_station or read_only, got both/);
+  });
 });
 
 describe('FleetAccess with deriveInBackground (hashes on the thread pool)', () => {

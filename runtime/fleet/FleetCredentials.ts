@@ -10,6 +10,10 @@ import type { FleetUser } from './FleetAccess.js';
  *   users:
  *     - { username: r1, password: "..." }
  *     - { username: gs, password: "...", ground_station: true }
+ *     - { username: groundstation, password: "...", read_only: true }
+ *
+ * `ground_station: true` may publish anywhere in the fleet's tree; `read_only: true` (the
+ * groundstation node's monitor login) may only subscribe (FleetAccess).
  *
  * Keep it readable only by the robot's user (chmod 600); brokers keep only scrypt hashes in memory.
  */
@@ -32,13 +36,18 @@ export function loadFleetCredentials(path: string): FleetUser[] {
     );
   }
   return users.map((u: unknown, i) => {
-    const e = u as { username?: unknown; password?: unknown; ground_station?: unknown } | null;
+    const e = u as { username?: unknown; password?: unknown; ground_station?: unknown; read_only?: unknown } | null;
     if (typeof e?.username !== 'string' || typeof e.password !== 'string' || e.password.length === 0) {
       throw new OutpostError(
         'OUTPOST_ERR_FLEET_AUTH',
         `credentials file ${path}: users[${i}] needs a text "username" and a non-empty text "password"`,
       );
     }
-    return { username: e.username, password: e.password, groundStation: e.ground_station === true };
+    return {
+      username: e.username,
+      password: e.password,
+      groundStation: e.ground_station === true,
+      readOnly: e.read_only === true,
+    };
   });
 }

@@ -356,6 +356,18 @@ export namespace outpost_msgs {
         to_robot: string;
         url: string;
       }
+      export interface GroundStationRobot {
+        robot: string;
+        heard: boolean;
+        last_stamp: builtin_interfaces.msg.Time;
+        age_s: number;
+        stale: boolean;
+      }
+      export interface GroundStationRobots {
+        stamp: builtin_interfaces.msg.Time;
+        period_s: number;
+        robots: outpost_msgs.msg.GroundStationRobot[];
+      }
       export interface LinkState {
         a: string;
         b: string;
@@ -1363,6 +1375,8 @@ export interface MessageTypeMap {
   'nav_msgs/msg/Path': nav_msgs.msg.Path;
   'outpost_msgs/msg/FleetBroker': outpost_msgs.msg.FleetBroker;
   'outpost_msgs/msg/FleetLinkRoute': outpost_msgs.msg.FleetLinkRoute;
+  'outpost_msgs/msg/GroundStationRobot': outpost_msgs.msg.GroundStationRobot;
+  'outpost_msgs/msg/GroundStationRobots': outpost_msgs.msg.GroundStationRobots;
   'outpost_msgs/msg/LinkState': outpost_msgs.msg.LinkState;
   'outpost_msgs/msg/LinkStateArray': outpost_msgs.msg.LinkStateArray;
   'outpost_msgs/msg/MapTileSummary': outpost_msgs.msg.MapTileSummary;

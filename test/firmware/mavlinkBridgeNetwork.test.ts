@@ -8,7 +8,7 @@ import { Launcher } from '../../launch/Launcher.js';
 import { loadLaunchFile } from '../../launch/LaunchPlan.js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Context } from '../../runtime/index.js';
+import { Context, Node, type MessageOf } from '../../runtime/index.js';
 import { SimAutopilot } from '../../sim/firmware/SimAutopilot.js';
 import { mavlinkBridgeKind, type MavlinkBridgeNode } from '../../firmware-bridge/MavlinkBridgeNode.js';
 import type { UdpLink } from '../../firmware-bridge/link/UdpLink.js';
@@ -114,6 +114,17 @@ describe('mavlink_bridge over TCP and UDP (SITL-style)', () => {
       .poll(() => sitl.autopilots[0]?.heartbeatsHeard.length ?? 0, { message: 'our heartbeat at the autopilot' })
       .toBeGreaterThan(0);
     expect(sitl.autopilots[0]!.heartbeatsHeard[0]).toMatchObject({ componentId: 191, type: 18 });
+    // The drone's telemetry node reports what the bridge hears from the autopilot.
+    const records: MessageOf<'outpost_msgs/msg/RobotTelemetry'>[] = [];
+    const watcher = new Node('watcher', '/test', launcher.context);
+    cleanups.push(() => watcher.destroy());
+    watcher.createSubscription('outpost_msgs/msg/RobotTelemetry', '/d7/telemetry', {}, (m) => {
+      records.push(m);
+    });
+    await expect
+      .poll(() => records.at(-1)?.mode ?? 'none', { timeout: 5000, message: 'a record with the flight mode' })
+      .not.toMatch(/^(none|unknown)$/);
+    expect(records.at(-1)).toMatchObject({ robot: 'd7', vehicle: 'multirotor', mode: bridge.mode });
   });
 
   it("udp:// (listening, as on PX4 SITL's offboard port): answers the autopilot that sends to it", async () => {

@@ -75,6 +75,45 @@ describe.each(['aedes', 'mosquitto'] as const)('fleet broker access on %s', (kin
     expect(seen).toEqual(['outpost/f/r1/events=mine']);
   });
 
+  it('the read-only groundstation login subscribes, but its publishes into the fleet are refused', async () => {
+    const broker = await startBroker(kind);
+    cleanups.push(() => broker.close());
+    const watcher = await client(broker, 'gs', password('gs'));
+    const seen: string[] = [];
+    watcher.on('message', (topic, payload) => seen.push(`${topic}=${payload.toString()}`));
+    await watcher.subscribeAsync('outpost/f/#', { qos: 1 });
+    const station = await client(broker, 'groundstation', password('groundstation'));
+    const granted = await station.subscribeAsync('outpost/f/+/#', { qos: 1 });
+    expect(granted[0]?.qos).toBe(1);
+    const got: string[] = [];
+    station.on('message', (topic) => got.push(topic));
+    for (const topic of ['outpost/f/r1/fleet_map_tiles', 'outpost/f/groundstation/telemetry']) {
+      const c = await client(broker, 'groundstation', password('groundstation'));
+      c.on('error', () => undefined);
+      const closed = new Promise<string>((resolve) => c.once('close', () => resolve('closed')));
+      const outcome = await Promise.race([
+        c.publishAsync(topic, 'forged', { qos: 1 }).then(
+          (p) => `acked ${p?.cmd === 'puback' ? (p.reasonCode ?? 0) : 0}`,
+          (e: Error) => `refused: ${e.message}`,
+        ),
+        closed,
+      ]);
+      if (kind === 'aedes') expect(outcome, topic).toBe('closed');
+      else expect(outcome, topic).toMatch(/^refused: .*(Not authorized|135)/i);
+    }
+    // Its own acks are the one thing it may write (its receiver needs them); a robot's data still flows to it.
+    await station.publishAsync('outpost/f/groundstation/~ack/r1', Buffer.alloc(8), { qos: 1 });
+    const r1 = await client(broker, 'r1', password('r1'));
+    await r1.publishAsync('outpost/f/r1/telemetry', 'health', { qos: 1 });
+    await expect.poll(() => got, { timeout: 5000 }).toContain('outpost/f/r1/telemetry');
+    await expect.poll(() => seen.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.sort()).toEqual([
+      `outpost/f/groundstation/~ack/r1=${'\u0000'.repeat(8)}`,
+      'outpost/f/r1/telemetry=health',
+    ]);
+  });
+
   it('garbage, truncated and oversized envelopes are counted and dropped; the link keeps delivering', async () => {
     const broker = await startBroker(kind);
     cleanups.push(() => broker.close());

@@ -17,6 +17,7 @@ export const USERS: FleetUser[] = [
   { username: 'r1', password: 'pw-r1' },
   { username: 'r2', password: 'pw-r2' },
   { username: 'gs', password: 'pw-gs', groundStation: true },
+  { username: 'groundstation', password: 'pw-groundstation', readOnly: true },
 ];
 export const password = (robot: string): string => `pw-${robot}`;
 export const registry = defaultRegistry();

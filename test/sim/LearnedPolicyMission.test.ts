@@ -96,6 +96,19 @@ describe('launch/robot.launch.yaml (a real robot)', () => {
     const params = explorer.parameters;
     expect(params.policy).toBe('ir2');
     expect(String(params.model_path)).toMatch(/models\/ir2-explore\.onnx$/);
-    expect(plan.nodes.map((n) => n.name).sort()).toEqual(['controller', 'explorer', 'fleet_link', 'mapper', 'planner']);
+    expect(plan.nodes.map((n) => n.name).sort()).toEqual([
+      'controller',
+      'explorer',
+      'fleet_link',
+      'mapper',
+      'planner',
+      'telemetry',
+    ]);
+    // No ground station unless one is given; its telemetry route is there for when it is.
+    const link = plan.nodes.find((n) => n.name === 'fleet_link')!.parameters;
+    expect(link.ground_station).toBe('');
+    expect(String(link.ground_station_routes)).toMatch(
+      /^telemetry outpost_msgs\/msg\/RobotTelemetry reliability=latest-only/,
+    );
   });
 });
