@@ -70,6 +70,7 @@ export const ERROR_CODES = {
   OUTPOST_ERR_UNKNOWN_LINK_SCHEME: "a firmware link URL's scheme is not in the link scheme table",
   OUTPOST_ERR_FIRMWARE_COMMAND:
     'a command to an autopilot was refused (COMMAND_ACK result) or got no acknowledgement after its retries',
+  OUTPOST_ERR_DASHBOARD_LISTEN: 'the dashboard cannot listen on its address and port (in use, or not allowed)',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;

@@ -7,28 +7,45 @@ import { joinName } from '../../runtime/TopicName.js';
 import { cliLogger } from '../cliLogger.js';
 import { Launcher } from '../Launcher.js';
 import { loadLaunchFile } from '../LaunchPlan.js';
+import { DashboardServer } from '../../monitor/DashboardServer.js';
+import { writeMissionPng } from '../../monitor/MissionPng.js';
 import { launchArguments } from './launchArguments.js';
 import type { CliCommand } from './CliCommand.js';
 
 export const simCommand: CliCommand = {
   name: 'sim',
   summary: 'run a launch file against the simulator and report on the mission',
-  usage: 'outpost sim FILE [name:=value ...] [--report out.json] [--until coverage=0.99|time=SECONDS] [--seed N]',
+  usage:
+    'outpost sim FILE [name:=value ...] [--report out.json] [--until coverage=0.99|time=SECONDS] [--seed N] [--rate R] [--serve [--port P] [--host H]]',
   help: `Runs a launch file that includes the simulator (pkg: outpost, exec: simulator), shows progress
 (coverage, sim time, speed-up), stops when the goal is reached and writes the mission report
 (JSON) to --report. --seed N and --until are passed to the launch file as seed:=N,
 until_coverage:=C and until_time:=S, so the launch file must declare those arguments
-(launch/sim/explore.launch.yaml does).
+(launch/sim/explore.launch.yaml does). --report out.json also writes out.png: the team's final map
+with each robot's trail and goal.
+
+--rate R runs R sim seconds per wall second (passed as speed:=R; default: as fast as it can).
+--serve starts the web dashboard (http://127.0.0.1:8080/, --port and --host to change) before the
+robots move, prints its URL, and keeps it up after the mission ends until Ctrl-C (exit 0).
 
 Examples:
   outpost sim launch/sim/explore.launch.yaml
   outpost sim launch/sim/explore.launch.yaml map:=sim/worlds/cave.yaml robots:=3 --seed 7 --report out.json
-  outpost sim launch/sim/explore.launch.yaml policy:=utility_greedy --until time=300`,
+  outpost sim launch/sim/explore.launch.yaml policy:=utility_greedy --until time=300
+  outpost sim launch/sim/explore.launch.yaml --rate 10 --serve      # watch it in a browser`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { report: { type: 'string' }, until: { type: 'string' }, seed: { type: 'string' } },
+      options: {
+        report: { type: 'string' },
+        until: { type: 'string' },
+        seed: { type: 'string' },
+        rate: { type: 'string' },
+        serve: { type: 'boolean' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+      },
     });
     const { file, args } = launchArguments(positionals, this.usage);
     if (values.seed !== undefined) {
@@ -48,6 +65,16 @@ Examples:
         );
       args[m[1] === 'coverage' ? 'until_coverage' : 'until_time'] = m[2]!;
     }
+    if (values.rate !== undefined) {
+      const r = Number(values.rate);
+      if (!/^[0-9.]+$/.test(values.rate) || !(r > 0))
+        throw new OutpostError(
+          'OUTPOST_ERR_CLI_USAGE',
+          `--rate: expected sim seconds per wall second, a number > 0 (e.g. 1 for real time), got ${JSON.stringify(values.rate)}`,
+        );
+      args.speed = values.rate;
+    }
+    const port = dashboardPort(values.port);
     const kinds = builtinNodeKinds();
     const plan = loadLaunchFile(file, { arguments: args, registry: kinds, env: io.env });
     if (!plan.nodes.some((n) => n.kind === 'simulator')) {
@@ -65,7 +92,11 @@ Examples:
       finished = resolve;
     });
     io.signal.addEventListener('abort', () => finished(), { once: true });
+    // Always gathered (the report's PNG is drawn from it); served only with --serve.
+    const dashboard = new DashboardServer(launcher.context, { port, host: values.host ?? '127.0.0.1' });
+    let summary: string | undefined;
     try {
+      if (values.serve === true) io.out(`dashboard: ${await dashboard.listen()}  (Ctrl-C stops)`);
       await launcher.start();
       const simNames = new Set(
         plan.nodes.filter((n) => n.kind === 'simulator').map((n) => joinName(n.namespace, n.name)),
@@ -98,7 +129,15 @@ Examples:
       );
       await done;
       watcher.destroy();
+      if (report !== undefined && values.report !== undefined)
+        summary = writeMissionPng(dashboard.state, values.report);
+      if (values.serve === true && !io.signal.aborted) {
+        if (tty) process.stdout.write('\n');
+        io.out(`mission ended; the dashboard stays up at ${dashboard.url} until Ctrl-C`);
+        await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+      }
     } finally {
+      await dashboard.close();
       await launcher.stop();
     }
     if (tty) process.stdout.write('\n');
@@ -110,7 +149,7 @@ Examples:
     const pretty = JSON.stringify(parsed, null, 2);
     if (values.report !== undefined) {
       writeFileSync(values.report, `${pretty}\n`);
-      io.out(`report written to ${values.report}`);
+      io.out(`report written to ${values.report}${summary === undefined ? '' : ` and ${summary}`}`);
     } else io.out(pretty);
     if (parsed.reason?.startsWith('error') === true) {
       io.err(`the simulation failed: ${parsed.reason}`);
@@ -119,3 +158,15 @@ Examples:
     return 0;
   },
 };
+
+/** `--port P` for the dashboard: 0..65535 (0: any free port); default 8080. */
+export function dashboardPort(text: string | undefined): number {
+  if (text === undefined) return 8080;
+  const p = Number(text);
+  if (!/^\d+$/.test(text) || p > 65535)
+    throw new OutpostError(
+      'OUTPOST_ERR_CLI_USAGE',
+      `--port: expected a TCP port 0..65535, got ${JSON.stringify(text)}`,
+    );
+  return p;
+}
