@@ -94,7 +94,6 @@ Examples:
     io.signal.addEventListener('abort', () => finished(), { once: true });
     // Always gathered (the report's PNG is drawn from it); served only with --serve.
     const dashboard = new DashboardServer(launcher.context, { port, host: values.host ?? '127.0.0.1' });
-    let summary: string | undefined;
     try {
       if (values.serve === true) io.out(`dashboard: ${await dashboard.listen()}  (Ctrl-C stops)`);
       await launcher.start();
@@ -129,33 +128,31 @@ Examples:
       );
       await done;
       watcher.destroy();
-      if (report !== undefined && values.report !== undefined)
-        summary = writeMissionPng(dashboard.state, values.report);
+      if (tty) process.stdout.write('\n');
+      if (report === undefined) {
+        io.err('stopped before the mission ended: no report');
+        return io.signal.aborted ? 0 : 1;
+      }
+      const parsed = JSON.parse(report) as { reason?: string };
+      const pretty = JSON.stringify(parsed, null, 2);
+      if (values.report !== undefined) {
+        writeFileSync(values.report, `${pretty}\n`);
+        const png = writeMissionPng(dashboard.state, values.report);
+        io.out(`report written to ${values.report}${png === undefined ? '' : ` and ${png}`}`);
+      } else io.out(pretty);
       if (values.serve === true && !io.signal.aborted) {
-        if (tty) process.stdout.write('\n');
         io.out(`mission ended; the dashboard stays up at ${dashboard.url} until Ctrl-C`);
         await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
       }
+      if (parsed.reason?.startsWith('error') === true) {
+        io.err(`the simulation failed: ${parsed.reason}`);
+        return 1;
+      }
+      return 0;
     } finally {
       await dashboard.close();
       await launcher.stop();
     }
-    if (tty) process.stdout.write('\n');
-    if (report === undefined) {
-      io.err('stopped before the mission ended: no report');
-      return io.signal.aborted ? 0 : 1;
-    }
-    const parsed = JSON.parse(report) as { reason?: string };
-    const pretty = JSON.stringify(parsed, null, 2);
-    if (values.report !== undefined) {
-      writeFileSync(values.report, `${pretty}\n`);
-      io.out(`report written to ${values.report}${summary === undefined ? '' : ` and ${summary}`}`);
-    } else io.out(pretty);
-    if (parsed.reason?.startsWith('error') === true) {
-      io.err(`the simulation failed: ${parsed.reason}`);
-      return 1;
-    }
-    return 0;
   },
 };
 
