@@ -1,33 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { Context, defaultRegistry, type MessageOf, Node } from '../runtime/index.js';
-import { buildMessage } from '../runtime/msg/MessageBuilder.js';
+import { Context, Node } from '../runtime/index.js';
+import { telemetry } from '../test/helpers/robotTelemetry.js';
 import type { DashboardDelta, DashboardMessage, DashboardSnapshot } from './DashboardProtocol.js';
 import { DashboardServer } from './DashboardServer.js';
-
-type Telemetry = MessageOf<'outpost_msgs/msg/RobotTelemetry'>;
-
-/** A whole RobotTelemetry (fields not given take their defaults), as a telemetry node sends it. */
-export function telemetry(robot: string, extra: Partial<Telemetry> = {}): Telemetry {
-  return buildMessage(defaultRegistry(), 'outpost_msgs/msg/RobotTelemetry', {
-    robot,
-    vehicle: 'ground',
-    x: 1.5,
-    y: -2,
-    yaw: 0.5,
-    altitude: Number.NaN,
-    battery_percent: 87,
-    battery_voltage: Number.NaN,
-    mode: 'exploring',
-    links: [{ peer: 'r2', connected: true, queued: 3, last_message_age_s: 0.4 }],
-    outbox_depth: 3,
-    policy_p50_ms: 4.2,
-    policy_p99_ms: 9.1,
-    cpu_percent: 35,
-    rss_kib: 120_000,
-    ...extra,
-  }) as Telemetry;
-}
 
 /** A socket with every message it got, in order. */
 function client(url: string): { ws: WebSocket; got: DashboardMessage[]; closed: Promise<number> } {
@@ -89,7 +65,12 @@ describe('DashboardServer', () => {
     const deltas = c.got.filter((m): m is DashboardDelta => m.type === 'delta');
     const r1 = deltas.flatMap((d) => d.robots ?? []).find((r) => r.telemetry != null)!;
     expect(r1).toMatchObject({ name: 'r1', x: 1.5, y: -2, period_s: 1 });
-    expect(r1.telemetry).toMatchObject({ battery_percent: 87, battery_voltage: null, altitude: null, mode: 'exploring' });
+    expect(r1.telemetry).toMatchObject({
+      battery_percent: 87,
+      battery_voltage: null,
+      altitude: null,
+      mode: 'exploring',
+    });
     await expect.poll(() => c.got.some((m) => m.type === 'delta' && m.links !== undefined)).toBe(true);
     const links = c.got.filter((m): m is DashboardDelta => m.type === 'delta' && m.links !== undefined).at(-1)!.links;
     expect(links).toEqual([expect.objectContaining({ a: 'r1', b: 'r2', up: true, source: 'telemetry' })]);

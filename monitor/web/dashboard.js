@@ -376,7 +376,9 @@ function drawCards() {
         rows.push(
           [
             'battery',
-            t.battery_percent === null ? '—' : `${fmt(t.battery_percent, 0, '%')} ${fmt(t.battery_voltage, 1, ' V')}`,
+            t.battery_percent === null
+              ? '—'
+              : `${fmt(t.battery_percent, 0, '%')}${t.battery_voltage === null ? '' : ` ${fmt(t.battery_voltage, 1, ' V')}`}`,
           ],
           ['link', `${connected}/${t.links.length} peers`],
           ['outbox', `${t.outbox_depth} queued, ${t.outbox_dropped} dropped`],
