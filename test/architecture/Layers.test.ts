@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['runtime'],
   ['firmware-bridge'],
   ['nodes'],
-  ['sim'],
+  ['sim', 'monitor'],
   ['launch'],
   ['training', 'bench'],
   ['test'],
