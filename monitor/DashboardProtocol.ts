@@ -98,6 +98,8 @@ export interface DashboardDelta {
   /** Newest first, to go in front of what the browser has. */
   alerts_add?: WireAlert[];
   mission?: WireMission;
+  /** The series was thinned: drop what you have, `coverage_add` is all of it. */
+  coverage_reset?: boolean;
   coverage_add?: number[];
 }
 

@@ -72,6 +72,7 @@ export class FleetState {
   #missionDirty = false;
   #coverage: number[] = [];
   #sentCoverage = 0;
+  #coverageReset = false;
   #sentLinks: WireLink[] = [];
   #linksSentMs = 0;
   readonly #stopWatching: () => void;
@@ -172,6 +173,10 @@ export class FleetState {
     if (this.#missionDirty && this.#mission !== null) {
       d.mission = this.#mission;
       this.#missionDirty = false;
+    }
+    if (this.#coverageReset) {
+      d.coverage_reset = true;
+      this.#coverageReset = false;
     }
     if (this.#sentCoverage < this.#coverage.length) {
       d.coverage_add = this.#coverage.slice(this.#sentCoverage);
@@ -376,9 +381,10 @@ export class FleetState {
     if (n === 0 || this.#coverage[n - 1] !== this.#mission.coverage || t - this.#coverage[n - 2]! >= 5) {
       this.#coverage.push(this.#mission.sim_time_s, this.#mission.coverage);
       if (this.#coverage.length > 2 * COVERAGE_MAX) {
-        // Every other point, from the start: browsers that have the old series get it whole on reconnect.
+        // Every other point, from the start; browsers get the thinned series whole in the next delta.
         this.#coverage = this.#coverage.filter((_, i) => i % 4 < 2);
-        this.#sentCoverage = Math.min(this.#sentCoverage, this.#coverage.length);
+        this.#sentCoverage = 0;
+        this.#coverageReset = true;
       }
     }
   }

@@ -92,10 +92,14 @@ Examples:
       finished = resolve;
     });
     io.signal.addEventListener('abort', () => finished(), { once: true });
-    // Always gathered (the report's PNG is drawn from it); served only with --serve.
-    const dashboard = new DashboardServer(launcher.context, { port, host: values.host ?? '127.0.0.1' });
+    // The fleet as the dashboard sees it: served with --serve, drawn into the report's PNG with
+    // --report; not gathered otherwise (a plain run pays nothing for it).
+    const dashboard =
+      values.serve === true || values.report !== undefined
+        ? new DashboardServer(launcher.context, { port, host: values.host ?? '127.0.0.1' })
+        : undefined;
     try {
-      if (values.serve === true) io.out(`dashboard: ${await dashboard.listen()}  (Ctrl-C stops)`);
+      if (values.serve === true) io.out(`dashboard: ${await dashboard!.listen()}  (Ctrl-C stops)`);
       await launcher.start();
       const simNames = new Set(
         plan.nodes.filter((n) => n.kind === 'simulator').map((n) => joinName(n.namespace, n.name)),
@@ -137,11 +141,11 @@ Examples:
       const pretty = JSON.stringify(parsed, null, 2);
       if (values.report !== undefined) {
         writeFileSync(values.report, `${pretty}\n`);
-        const png = writeMissionPng(dashboard.state, values.report);
+        const png = writeMissionPng(dashboard!.state, values.report);
         io.out(`report written to ${values.report}${png === undefined ? '' : ` and ${png}`}`);
       } else io.out(pretty);
       if (values.serve === true && !io.signal.aborted) {
-        io.out(`mission ended; the dashboard stays up at ${dashboard.url} until Ctrl-C`);
+        io.out(`mission ended; the dashboard stays up at ${dashboard!.url} until Ctrl-C`);
         await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
       }
       if (parsed.reason?.startsWith('error') === true) {
@@ -150,7 +154,7 @@ Examples:
       }
       return 0;
     } finally {
-      await dashboard.close();
+      await dashboard?.close();
       await launcher.stop();
     }
   },

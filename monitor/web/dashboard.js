@@ -102,6 +102,7 @@ function applyDelta(m) {
   }
   if (m.alerts_add?.length) state.alerts = m.alerts_add.concat(state.alerts).slice(0, 200);
   if (m.mission) state.mission = m.mission;
+  if (m.coverage_reset) state.coverage = [];
   if (m.coverage_add) state.coverage.push(...m.coverage_add);
   state.mapDirty = true;
 }
