@@ -50,7 +50,7 @@ describe('DashboardServer', () => {
     const { robot, url } = await start();
     const pub = robot.createPublisher('outpost_msgs/msg/RobotTelemetry', '/r1/telemetry');
     const c = client(url);
-    await expect.poll(() => c.got.length).toBeGreaterThan(0);
+    await expect.poll(() => c.got.length, { timeout: 10_000 }).toBeGreaterThan(0);
     const snap = c.got[0] as DashboardSnapshot;
     expect(snap.type).toBe('snapshot');
     expect(snap.robots).toEqual([]);
@@ -71,7 +71,9 @@ describe('DashboardServer', () => {
       altitude: null,
       mode: 'exploring',
     });
-    await expect.poll(() => c.got.some((m) => m.type === 'delta' && m.links !== undefined)).toBe(true);
+    await expect
+      .poll(() => c.got.some((m) => m.type === 'delta' && m.links !== undefined), { timeout: 10_000 })
+      .toBe(true);
     const links = c.got.filter((m): m is DashboardDelta => m.type === 'delta' && m.links !== undefined).at(-1)!.links;
     expect(links).toEqual([expect.objectContaining({ a: 'r1', b: 'r2', up: true, source: 'telemetry' })]);
     const alerts = deltas.flatMap((d) => d.alerts_add ?? []);
@@ -79,7 +81,7 @@ describe('DashboardServer', () => {
     expect(alerts).toEqual([expect.objectContaining({ robot: 'r1', level: 2, message: 'broker lost', stamp_s: 12 })]);
     // A browser that connects now gets it all in its snapshot.
     const late = client(url);
-    await expect.poll(() => late.got.length).toBeGreaterThan(0);
+    await expect.poll(() => late.got.length, { timeout: 10_000 }).toBeGreaterThan(0);
     const s2 = late.got[0] as DashboardSnapshot;
     expect(s2.robots.map((r) => r.name)).toEqual(['r1']);
     expect(s2.alerts).toHaveLength(1);
@@ -92,9 +94,14 @@ describe('DashboardServer', () => {
     const good = client(url);
     const bad = client(url);
     const huge = client(url);
-    await expect.poll(() => bad.got.length + good.got.length + huge.got.length).toBe(3);
+    // Each gets its snapshot first (heartbeat deltas may follow: count snapshots, not messages).
+    await expect
+      .poll(() => [good, bad, huge].every((c) => c.got[0]?.type === 'snapshot'), { timeout: 10_000 })
+      .toBe(true);
     good.ws.send(JSON.stringify({ type: 'ping', id: 7 }));
-    await expect.poll(() => good.got.some((m) => (m as { type: string }).type === 'pong')).toBe(true);
+    await expect
+      .poll(() => good.got.some((m) => (m as { type: string }).type === 'pong'), { timeout: 10_000 })
+      .toBe(true);
     bad.ws.send('{"type": "subscribe", "topic": "/etc/passwd"');
     expect(await bad.closed).toBe(1008);
     huge.ws.send('x'.repeat(100_000));
@@ -102,7 +109,7 @@ describe('DashboardServer', () => {
     expect(good.ws.readyState).toBe(WebSocket.OPEN);
     expect(server.clients).toBe(1);
     const again = client(url);
-    await expect.poll(() => again.got[0]?.type).toBe('snapshot');
+    await expect.poll(() => again.got[0]?.type, { timeout: 10_000 }).toBe('snapshot');
     good.ws.close();
     again.ws.close();
   });

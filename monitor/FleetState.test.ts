@@ -113,6 +113,21 @@ describe('FleetState', () => {
     ]);
   });
 
+  it("a robot's telemetry period comes from its stamps (stale after 3 of them), the default until two came", async () => {
+    const { context, state, robot } = rig();
+    const tel = robot.createPublisher('outpost_msgs/msg/RobotTelemetry', '/r1/telemetry');
+    tel.publish(telemetry('r1', { stamp: { sec: 100, nanosec: 0 } }));
+    await context.spinUntilIdle();
+    expect(state.delta(false).robots?.[0]?.period_s).toBe(1);
+    tel.publish(telemetry('r1', { stamp: { sec: 105, nanosec: 0 } }));
+    await context.spinUntilIdle();
+    expect(state.delta(false).robots?.[0]?.period_s).toBe(5);
+    // A stamp that goes back (a restart) is no period.
+    tel.publish(telemetry('r1', { stamp: { sec: 3, nanosec: 0 } }));
+    await context.spinUntilIdle();
+    expect(state.delta(false).robots?.[0]?.period_s).toBe(5);
+  });
+
   it('the mission clock and a coverage series from /sim/status', async () => {
     const { context, state, robot } = rig();
     const status = robot.createPublisher('outpost_msgs/msg/SimStatus', '/sim/status');

@@ -15,7 +15,10 @@ import { MapMosaic, type MapTile, TILE_SIZE } from './MapMosaic.js';
 type Telemetry = MessageOf<'outpost_msgs/msg/RobotTelemetry'>;
 
 export interface FleetStateOptions {
-  /** Expected telemetry period, s (the telemetry node's default rate is 1 Hz). Default 1. */
+  /**
+   * Telemetry period, s, until a robot's own is known from two of its stamps (the telemetry node's
+   * default rate is 1 Hz). Default 1.
+   */
   telemetryPeriodS?: number;
   /** A trail point every this many metres of travel. Default 0.2 m. */
   trailStepM?: number;
@@ -42,6 +45,9 @@ interface RobotState {
   navTopics: boolean;
   telemetry: Record<string, unknown> | null;
   telemetryMs: number | null;
+  /** The robot's telemetry period, s: its last two stamps apart (robots may run another rate). */
+  periodS: number;
+  lastStampS: number | undefined;
   dirty: Set<'pose' | 'trail' | 'goal' | 'path' | 'telemetry'>;
   new: boolean;
 }
@@ -210,7 +216,7 @@ export class FleetState {
     if (all || r.dirty.has('telemetry')) {
       w.telemetry = r.telemetry;
       w.telemetry_ms = r.telemetryMs;
-      w.period_s = this.#period;
+      w.period_s = r.periodS;
     }
     if (!full) {
       r.dirty.clear();
@@ -233,6 +239,8 @@ export class FleetState {
         navTopics: false,
         telemetry: null,
         telemetryMs: null,
+        periodS: this.#period,
+        lastStampS: undefined,
         dirty: new Set(),
         new: true,
       };
@@ -338,6 +346,11 @@ export class FleetState {
       r.path = Array.from(m.path_xy, round3);
       r.dirty.add('goal').add('path');
     }
+    const stamp = m.stamp.sec + m.stamp.nanosec / 1e9;
+    const gap = r.lastStampS === undefined ? 0 : stamp - r.lastStampS;
+    // A gap outside (0, 60] s is a restart or a clock jump, not a rate: keep the last period.
+    if (gap > 0 && gap <= 60) r.periodS = Math.round(gap * 1000) / 1000;
+    r.lastStampS = stamp;
     r.telemetry = wireTelemetry(m);
     r.telemetryMs = now;
     r.dirty.add('telemetry');

@@ -24,7 +24,8 @@ until_coverage:=C and until_time:=S, so the launch file must declare those argum
 (launch/sim/explore.launch.yaml does). --report out.json also writes out.png: the team's final map
 with each robot's trail and goal.
 
---rate R runs R sim seconds per wall second (passed as speed:=R; default: as fast as it can).
+--rate R runs R sim seconds per wall second (passed as speed:=R, so the launch file must declare
+speed, as explore.launch.yaml does; default: as fast as it can).
 --serve starts the web dashboard (http://127.0.0.1:8080/, --port and --host to change) before the
 robots move, prints its URL, and keeps it up after the mission ends until Ctrl-C (exit 0).
 

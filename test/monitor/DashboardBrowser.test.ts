@@ -95,12 +95,16 @@ describe.skipIf(missing !== undefined)('the dashboard in a real headless Chromiu
     const card = (r: string) => page.locator(`.card[data-robot="${r}"]`);
     await expect.poll(() => card('r1').getAttribute('data-stale'), { timeout: 20_000 }).toBe('false');
     await expect.poll(() => card('r2').getAttribute('data-stale'), { timeout: 20_000 }).toBe('false');
-    await expect.poll(() => card('r1').locator('[data-field="battery"]').textContent()).toBe('76%');
+    await expect
+      .poll(() => card('r1').locator('[data-field="battery"]').textContent(), { timeout: 10_000 })
+      .toBe('76%');
     const alertItem = page.locator('#alerts li[data-robot="r2"]');
-    await expect.poll(() => alertItem.textContent()).toContain('ERROR lidar: scan timeout after 0.5 s');
+    await expect
+      .poll(() => alertItem.textContent(), { timeout: 10_000 })
+      .toContain('ERROR lidar: scan timeout after 0.5 s');
     expect(await alertItem.getAttribute('data-level')).toBe('2');
     const row = page.locator('tr[data-link="r1|r2"]');
-    await expect.poll(() => row.getAttribute('data-up')).toBe('true');
+    await expect.poll(() => row.getAttribute('data-up'), { timeout: 10_000 }).toBe('true');
 
     // Cut r1–r2: the gate applies it (cuts its proxies) and announces it; the page must follow.
     const cutAt = performance.now();
@@ -153,7 +157,7 @@ describe.skipIf(missing !== undefined)('the dashboard in a real headless Chromiu
         ].map((r) => [r.x, r.y, r.trail.length] as const),
       );
     await expect.poll(async () => (await poses()).length, { timeout: 30_000 }).toBe(4);
-    await expect.poll(() => page.locator('.card').count()).toBe(4);
+    await expect.poll(() => page.locator('.card').count(), { timeout: 10_000 }).toBe(4);
     const first = await poses();
     // They move: poses change and trails grow on the page (in this map one robot may find little to
     // do and stay near the start, so three of four).
