@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Context, defaultRegistry, type MessageOf, Node, quaternionFromYaw } from '../runtime/index.js';
+import { Context, defaultRegistry, ManualClock, type MessageOf, Node, quaternionFromYaw } from '../runtime/index.js';
 import { buildMessage } from '../runtime/msg/MessageBuilder.js';
 import { telemetry } from '../test/helpers/robotTelemetry.js';
 import { FleetState } from './FleetState.js';
@@ -113,19 +113,22 @@ describe('FleetState', () => {
     ]);
   });
 
-  it("a robot's telemetry period comes from its stamps (stale after 3 of them), the default until two came", async () => {
-    const { context, state, robot } = rig();
+  it("a robot's period is the median gap between its records, in the dashboard's wall time", async () => {
+    const clock = new ManualClock(1_000_000_000_000n);
+    const context = new Context({ rosoutLevel: 'off', clock });
+    contexts.push(context);
+    const state = new FleetState(context);
+    const robot = new Node('sim', '/r1', context);
     const tel = robot.createPublisher('outpost_msgs/msg/RobotTelemetry', '/r1/telemetry');
-    tel.publish(telemetry('r1', { stamp: { sec: 100, nanosec: 0 } }));
-    await context.spinUntilIdle();
-    expect(state.delta(false).robots?.[0]?.period_s).toBe(1);
-    tel.publish(telemetry('r1', { stamp: { sec: 105, nanosec: 0 } }));
-    await context.spinUntilIdle();
-    expect(state.delta(false).robots?.[0]?.period_s).toBe(5);
-    // A stamp that goes back (a restart) is no period.
-    tel.publish(telemetry('r1', { stamp: { sec: 3, nanosec: 0 } }));
-    await context.spinUntilIdle();
-    expect(state.delta(false).robots?.[0]?.period_s).toBe(5);
+    const periods: Array<number | undefined> = [];
+    // A simulation at half speed: 1 Hz of sim time is a record every 2 s of wall time; one burst.
+    for (const gapS of [0, 2, 2, 2, 0.05, 2]) {
+      clock.advance(BigInt(gapS * 1e9));
+      tel.publish(telemetry('r1'));
+      await context.spinUntilIdle();
+      periods.push(state.delta(false).robots?.[0]?.period_s);
+    }
+    expect(periods).toEqual([1, 2, 2, 2, 2, 2]);
   });
 
   it('the mission clock and a coverage series from /sim/status', async () => {

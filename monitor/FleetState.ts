@@ -16,7 +16,7 @@ type Telemetry = MessageOf<'outpost_msgs/msg/RobotTelemetry'>;
 
 export interface FleetStateOptions {
   /**
-   * Telemetry period, s, until a robot's own is known from two of its stamps (the telemetry node's
+   * Telemetry period, s, until a robot's own is known from its arrivals (the telemetry node's
    * default rate is 1 Hz). Default 1.
    */
   telemetryPeriodS?: number;
@@ -31,6 +31,11 @@ const TRAIL_MAX = 4000;
 const ALERTS_MAX = 200;
 const COVERAGE_MAX = 2000;
 const PATH_MAX = 64;
+/**
+ * Shortest period staleness assumes, s: a simulation running 20× sends 1 Hz telemetry every 50 ms
+ * of wall time, and a 150 ms hiccup of a busy machine is not a dead robot (stale after ≥ 1.5 s).
+ */
+const MIN_PERIOD_S = 0.5;
 
 interface RobotState {
   name: string;
@@ -45,9 +50,9 @@ interface RobotState {
   navTopics: boolean;
   telemetry: Record<string, unknown> | null;
   telemetryMs: number | null;
-  /** The robot's telemetry period, s: its last two stamps apart (robots may run another rate). */
+  /** The robot's telemetry period, s: the median of its last arrival intervals, in wall time. */
   periodS: number;
-  lastStampS: number | undefined;
+  intervals: number[];
   dirty: Set<'pose' | 'trail' | 'goal' | 'path' | 'telemetry'>;
   new: boolean;
 }
@@ -240,7 +245,7 @@ export class FleetState {
         telemetry: null,
         telemetryMs: null,
         periodS: this.#period,
-        lastStampS: undefined,
+        intervals: [],
         dirty: new Set(),
         new: true,
       };
@@ -346,11 +351,17 @@ export class FleetState {
       r.path = Array.from(m.path_xy, round3);
       r.dirty.add('goal').add('path');
     }
-    const stamp = m.stamp.sec + m.stamp.nanosec / 1e9;
-    const gap = r.lastStampS === undefined ? 0 : stamp - r.lastStampS;
-    // A gap outside (0, 60] s is a restart or a clock jump, not a rate: keep the last period.
-    if (gap > 0 && gap <= 60) r.periodS = Math.round(gap * 1000) / 1000;
-    r.lastStampS = stamp;
+    // Staleness is judged on the dashboard's wall clock, so the period is too: a simulation at
+    // half speed sends its 1 Hz (sim time) telemetry every 2 s of wall time, and that is not stale.
+    // The median of the last 5 arrival gaps rides out a burst after a link comes back.
+    if (r.telemetryMs !== null) {
+      const gap = (now - r.telemetryMs) / 1000;
+      if (gap > 0.01 && gap <= 60) {
+        r.intervals = [...r.intervals.slice(-4), gap];
+        const sorted = [...r.intervals].sort((a, b) => a - b);
+        r.periodS = Math.max(MIN_PERIOD_S, Math.round(sorted[sorted.length >> 1]! * 1000) / 1000);
+      }
+    }
     r.telemetry = wireTelemetry(m);
     r.telemetryMs = now;
     r.dirty.add('telemetry');
