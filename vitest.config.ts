@@ -8,6 +8,7 @@ export default defineConfig({
       'nodes/**/*.test.ts',
       'sim/**/*.test.ts',
       'firmware-bridge/**/*.test.ts',
+      'monitor/**/*.test.ts',
       'bench/**/*.test.ts',
       'test/**/*.test.ts',
       'monitor/**/*.test.ts',

@@ -6,6 +6,7 @@ import type { CliCommand, CliIO } from './commands/CliCommand.js';
 import { interfacesCommand } from './commands/interfacesCommand.js';
 import { launchCommand } from './commands/launchCommand.js';
 import { lifecycleCommand } from './commands/lifecycleCommand.js';
+import { monitorCommand } from './commands/monitorCommand.js';
 import { nodeCommand } from './commands/nodeCommand.js';
 import { nodesCommand } from './commands/nodesCommand.js';
 import { paramCommand } from './commands/paramCommand.js';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, CliCommand> = Object.fromEntries(
     nodeCommand,
     lifecycleCommand,
     interfacesCommand,
+    monitorCommand,
   ].map((c) => [c.name, c]),
 );
 
@@ -48,6 +50,7 @@ const USER_ERRORS = new Set<OutpostErrorCode>([
   'OUTPOST_ERR_PARAMETER_READ_ONLY',
   'OUTPOST_ERR_LIFECYCLE_TRANSITION',
   'OUTPOST_ERR_TYPE_MISMATCH',
+  'OUTPOST_ERR_DASHBOARD_LISTEN',
 ]);
 
 function mainHelp(): string {

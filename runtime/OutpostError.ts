@@ -73,6 +73,7 @@ export const ERROR_CODES = {
   OUTPOST_ERR_FOXGLOVE_PROTOCOL:
     'a Foxglove WebSocket client sent a frame that is not a well-formed op of the protocol (it is disconnected)',
   OUTPOST_ERR_FOXGLOVE_LISTEN: 'the Foxglove WebSocket server cannot listen on its address and port',
+  OUTPOST_ERR_DASHBOARD_LISTEN: 'the dashboard cannot listen on its address and port (in use, or not allowed)',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;
