@@ -10,6 +10,7 @@ export default defineConfig({
       'firmware-bridge/**/*.test.ts',
       'bench/**/*.test.ts',
       'test/**/*.test.ts',
+      'monitor/**/*.test.ts',
     ],
     exclude: ['node_modules', 'dist'],
     testTimeout: 20_000,

@@ -70,6 +70,9 @@ export const ERROR_CODES = {
   OUTPOST_ERR_UNKNOWN_LINK_SCHEME: "a firmware link URL's scheme is not in the link scheme table",
   OUTPOST_ERR_FIRMWARE_COMMAND:
     'a command to an autopilot was refused (COMMAND_ACK result) or got no acknowledgement after its retries',
+  OUTPOST_ERR_MCAP_FILE:
+    'a file given to replay or bag info is not MCAP, is truncated before anything usable, or cannot be read or written',
+  OUTPOST_ERR_RECORD_TOPIC: 'a topic named in --topics of a recording or replay never appeared (or is not in the file)',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;
