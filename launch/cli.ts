@@ -12,6 +12,8 @@ import { paramCommand } from './commands/paramCommand.js';
 import { serviceCommand } from './commands/serviceCommand.js';
 import { simCommand } from './commands/simCommand.js';
 import { topicCommand } from './commands/topicCommand.js';
+import { bagCommand } from './commands/bagCommand.js';
+import { replayCommand } from './commands/replayCommand.js';
 
 const COMMANDS: Record<string, CliCommand> = Object.fromEntries(
   [
@@ -24,6 +26,8 @@ const COMMANDS: Record<string, CliCommand> = Object.fromEntries(
     nodeCommand,
     lifecycleCommand,
     interfacesCommand,
+    bagCommand,
+    replayCommand,
   ].map((c) => [c.name, c]),
 );
 
@@ -48,6 +52,8 @@ const USER_ERRORS = new Set<OutpostErrorCode>([
   'OUTPOST_ERR_PARAMETER_READ_ONLY',
   'OUTPOST_ERR_LIFECYCLE_TRANSITION',
   'OUTPOST_ERR_TYPE_MISMATCH',
+  'OUTPOST_ERR_MCAP_FILE',
+  'OUTPOST_ERR_RECORD_TOPIC',
 ]);
 
 function mainHelp(): string {

@@ -8,27 +8,34 @@ import { cliLogger } from '../cliLogger.js';
 import { Launcher } from '../Launcher.js';
 import { loadLaunchFile } from '../LaunchPlan.js';
 import { launchArguments } from './launchArguments.js';
+import { RECORD_HELP, RECORD_OPTIONS, startRecording } from './recordOption.js';
 import type { CliCommand } from './CliCommand.js';
 
 export const simCommand: CliCommand = {
   name: 'sim',
   summary: 'run a launch file against the simulator and report on the mission',
-  usage: 'outpost sim FILE [name:=value ...] [--report out.json] [--until coverage=0.99|time=SECONDS] [--seed N]',
+  usage:
+    'outpost sim FILE [name:=value ...] [--report out.json] [--until coverage=0.99|time=SECONDS] [--seed N] [--record run.mcap [--topics a,b]]',
   help: `Runs a launch file that includes the simulator (pkg: outpost, exec: simulator), shows progress
 (coverage, sim time, speed-up), stops when the goal is reached and writes the mission report
 (JSON) to --report. --seed N and --until are passed to the launch file as seed:=N,
 until_coverage:=C and until_time:=S, so the launch file must declare those arguments
 (launch/sim/explore.launch.yaml does).
 
+Options:
+${RECORD_HELP}
+                        (log times are sim time, so \`outpost replay\` plays it back in sim time)
+
 Examples:
   outpost sim launch/sim/explore.launch.yaml
   outpost sim launch/sim/explore.launch.yaml map:=sim/worlds/cave.yaml robots:=3 --seed 7 --report out.json
-  outpost sim launch/sim/explore.launch.yaml policy:=utility_greedy --until time=300`,
+  outpost sim launch/sim/explore.launch.yaml policy:=utility_greedy --until time=300
+  outpost sim launch/sim/explore.launch.yaml --record mission.mcap`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { report: { type: 'string' }, until: { type: 'string' }, seed: { type: 'string' } },
+      options: { report: { type: 'string' }, until: { type: 'string' }, seed: { type: 'string' }, ...RECORD_OPTIONS },
     });
     const { file, args } = launchArguments(positionals, this.usage);
     if (values.seed !== undefined) {
@@ -58,6 +65,8 @@ Examples:
     }
     const logger = cliLogger({ OUTPOST_LOG_LEVEL: 'warn', ...io.env });
     const launcher = new Launcher({ plan, kinds, logger });
+    const recording = await startRecording(values, launcher, 'sim', io, logger);
+    let failed = true;
     const tty = process.stdout.isTTY === true;
     let report: string | undefined;
     let finished!: () => void;
@@ -67,6 +76,7 @@ Examples:
     io.signal.addEventListener('abort', () => finished(), { once: true });
     try {
       await launcher.start();
+      recording?.launched();
       const simNames = new Set(
         plan.nodes.filter((n) => n.kind === 'simulator').map((n) => joinName(n.namespace, n.name)),
       );
@@ -98,9 +108,16 @@ Examples:
       );
       await done;
       watcher.destroy();
+      failed = false;
     } finally {
       await launcher.stop();
+      if (failed) await recording?.finish().catch(() => undefined);
     }
+    // A --topics name that never appeared exits 2, but only after the report is out.
+    let recordError: unknown;
+    await recording?.finish().catch((err: unknown) => {
+      recordError = err;
+    });
     if (tty) process.stdout.write('\n');
     if (report === undefined) {
       io.err('stopped before the mission ended: no report');
@@ -112,6 +129,7 @@ Examples:
       writeFileSync(values.report, `${pretty}\n`);
       io.out(`report written to ${values.report}`);
     } else io.out(pretty);
+    if (recordError !== undefined) throw recordError;
     if (parsed.reason?.startsWith('error') === true) {
       io.err(`the simulation failed: ${parsed.reason}`);
       return 1;

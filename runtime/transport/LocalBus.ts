@@ -195,6 +195,11 @@ export class LocalBus {
     return this.#topics.get(name)?.type;
   }
 
+  /** The QoS each publisher of `name` offers (what a recorder writes as `offered_qos_profiles`). */
+  publisherQoS(name: string): QoSProfile[] {
+    return [...(this.#topics.get(name)?.publishers ?? [])].map((p) => ({ ...p.qos }));
+  }
+
   graph(): GraphSnapshot {
     return {
       nodes: [...this.#nodes.keys()].sort(),
