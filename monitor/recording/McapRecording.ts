@@ -101,7 +101,7 @@ export class McapRecording {
     const decompress = await loadDecompressHandlers();
     const tail = Buffer.alloc(8);
     if (size >= 16) await file.read(tail, 0, 8, size - 8);
-    let why = 'it does not end with the MCAP magic (the writer did not close it)';
+    let why = 'the writer did not close it';
     if (size >= 16 && tail.equals(MAGIC)) {
       try {
         const indexed = await McapIndexedReader.Initialize({

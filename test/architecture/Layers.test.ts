@@ -14,6 +14,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['firmware-bridge'],
   ['nodes'],
   ['sim'],
+  // monitor (dashboard, recording and replay) may use runtime and nodes; launch's CLI uses it.
+  ['monitor'],
   ['launch'],
   ['training', 'bench'],
   ['test'],
