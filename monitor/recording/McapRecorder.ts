@@ -1,8 +1,9 @@
-import { closeSync, fdatasync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, openSync, writeSync, writevSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { McapChunkBuilder, McapRecordBuilder, Opcode, type McapTypes } from '@mcap/core';
+import { McapRecordBuilder, Opcode, type McapTypes } from '@mcap/core';
 import * as zstd from '@foxglove/wasm-zstd';
 import { OutpostError } from '../../runtime/OutpostError.js';
+import { McapChunkBuffer } from './McapChunkBuffer.js';
 
 export type ChunkCompression = 'zstd' | 'none';
 
@@ -40,9 +41,8 @@ export class McapRecorder {
   readonly path: string;
   #fd: number;
   #position = 0;
-  #dataCrc = 0;
   #records = new McapRecordBuilder();
-  #chunk = new McapChunkBuilder({ useMessageIndex: true });
+  #chunk = new McapChunkBuffer();
   #chunkOpenedAt = 0;
   #chunkBytes: number;
   #chunkMs: number;
@@ -52,20 +52,13 @@ export class McapRecorder {
   #syncAgain = false;
   #schemas = new Map<number, McapTypes.Schema>();
   #channels = new Map<number, McapTypes.Channel>();
-  #written = new Set<string>();
-  #sequences = new Map<number, number>();
+  #schemasWritten = new Set<number>();
   #chunkIndexes: McapTypes.ChunkIndex[] = [];
-  #stats: McapTypes.Statistics = {
-    messageCount: 0n,
-    schemaCount: 0,
-    channelCount: 0,
-    attachmentCount: 0,
-    metadataCount: 0,
-    chunkCount: 0,
-    messageStartTime: 0n,
-    messageEndTime: 0n,
-    channelMessageCounts: new Map(),
-  };
+  /** Messages per channel id (index), kept as numbers on the hot path; bigints only in the summary. */
+  #counts: number[] = [];
+  #messages = 0;
+  #startTime = 0n;
+  #endTime = 0n;
   #closed = false;
 
   private constructor(path: string, fd: number, options: McapRecorderOptions) {
@@ -91,101 +84,79 @@ export class McapRecorder {
     const r = new McapRecorder(path, fd, options);
     r.#records.writeMagic();
     r.#records.writeHeader({ profile: 'ros2', library: options.library ?? 'outpost' });
-    r.#emit(true);
+    r.#emit();
     return r;
   }
 
   get stats(): McapRecorderStats {
-    return { messages: Number(this.#stats.messageCount), chunks: this.#stats.chunkCount, bytesWritten: this.#position };
+    return { messages: this.#messages, chunks: this.#chunkIndexes.length, bytesWritten: this.#position };
   }
 
   addSchema(name: string, encoding: string, text: string): number {
     const id = this.#schemas.size + 1;
     this.#schemas.set(id, { id, name, encoding, data: new TextEncoder().encode(text) });
-    this.#stats.schemaCount++;
     return id;
   }
 
   addChannel(topic: string, schemaId: number, messageEncoding: string, metadata: Map<string, string>): number {
     const id = this.#channels.size + 1;
     this.#channels.set(id, { id, topic, schemaId, messageEncoding, metadata });
-    this.#stats.channelCount++;
+    this.#counts[id] = 0;
     return id;
   }
 
-  /** Adds one message; `data` is kept by reference until its chunk is written (do not reuse the buffer). */
+  /** Adds one message; its bytes are copied into the open chunk. */
   addMessage(channelId: number, logTime: bigint, publishTime: bigint, data: Uint8Array): void {
     if (this.#closed) return;
-    const channel = this.#channels.get(channelId);
-    if (channel === undefined) {
+    const sequence = this.#counts[channelId];
+    if (sequence === undefined) {
       throw new OutpostError('OUTPOST_ERR_INVALID_ARGUMENT', `MCAP channel ${channelId} was never added`);
     }
-    if (this.#chunk.numMessages === 0) this.#chunkOpenedAt = performance.now();
+    const chunk = this.#chunk;
+    if (chunk.messageCount === 0) this.#chunkOpenedAt = performance.now();
     // Schema and channel go into the first chunk that uses them, so every complete chunk a
     // recovery reads is self-contained with what came before it.
-    if (!this.#written.has(`c${channelId}`)) {
-      if (!this.#written.has(`s${channel.schemaId}`)) {
-        this.#chunk.addSchema(this.#schemas.get(channel.schemaId)!);
-        this.#written.add(`s${channel.schemaId}`);
-      }
-      this.#chunk.addChannel(channel);
-      this.#written.add(`c${channelId}`);
-    }
-    const sequence = this.#sequences.get(channelId) ?? 0;
-    this.#sequences.set(channelId, sequence + 1);
-    this.#chunk.addMessage({ channelId, sequence, logTime, publishTime, data });
-    const s = this.#stats;
-    if (s.messageCount === 0n || logTime < s.messageStartTime) s.messageStartTime = logTime;
-    if (s.messageCount === 0n || logTime > s.messageEndTime) s.messageEndTime = logTime;
-    s.messageCount++;
-    s.channelMessageCounts.set(channelId, (s.channelMessageCounts.get(channelId) ?? 0n) + 1n);
-    if (this.#chunk.byteLength >= this.#chunkBytes || performance.now() - this.#chunkOpenedAt >= this.#chunkMs) {
-      this.flush();
-    }
+    if (sequence === 0) this.#introduce(channelId);
+    this.#counts[channelId] = sequence + 1;
+    chunk.addMessage(channelId, sequence, logTime, publishTime, data);
+    if (this.#messages === 0 || logTime < this.#startTime) this.#startTime = logTime;
+    if (this.#messages === 0 || logTime > this.#endTime) this.#endTime = logTime;
+    this.#messages++;
+    if (chunk.byteLength >= this.#chunkBytes) this.flush();
   }
 
-  /** Writes the open chunk if it is older than `chunkSeconds` (call it from a timer on a quiet bus). */
+  /** Writes the open chunk if it is older than `chunkSeconds` (call it from a timer). */
   flushDue(): void {
-    if (this.#chunk.numMessages > 0 && performance.now() - this.#chunkOpenedAt >= this.#chunkMs) this.flush();
+    if (this.#chunk.messageCount > 0 && performance.now() - this.#chunkOpenedAt >= this.#chunkMs) this.flush();
   }
 
-  /** Writes the open chunk and its message indexes now. */
+  /** Writes the open chunk and its message indexes now, in one write. */
   flush(): void {
     const chunk = this.#chunk;
-    if (this.#closed || chunk.numMessages === 0) return;
-    const raw = chunk.buffer;
+    if (this.#closed || chunk.messageCount === 0) return;
+    const raw = chunk.records();
+    const crc = crc32(raw);
     const records = this.#compression === 'zstd' ? zstd.compress(raw, 1) : raw;
-    const start = BigInt(this.#position);
-    const record: McapTypes.Chunk = {
-      messageStartTime: chunk.messageStartTime,
-      messageEndTime: chunk.messageEndTime,
-      uncompressedSize: BigInt(raw.byteLength),
-      uncompressedCrc: crc32(raw),
-      compression: this.#compression === 'zstd' ? 'zstd' : '',
-      records,
-    };
-    const chunkLength = this.#records.writeChunk(record);
-    const indexStart = start + BigInt(this.#records.length);
+    const compression = this.#compression === 'zstd' ? 'zstd' : '';
+    const head = chunk.chunkHeader(crc, compression, records.byteLength);
+    const index = chunk.messageIndexes();
+    const start = this.#position;
+    const chunkLength = head.byteLength + records.byteLength;
     const messageIndexOffsets = new Map<number, bigint>();
-    let messageIndexLength = 0n;
-    for (const index of chunk.indices) {
-      messageIndexOffsets.set(index.channelId, indexStart + messageIndexLength);
-      messageIndexLength += this.#records.writeMessageIndex(index);
-    }
+    for (const [channelId, o] of index.offsets) messageIndexOffsets.set(channelId, BigInt(start + chunkLength + o));
     this.#chunkIndexes.push({
-      messageStartTime: record.messageStartTime,
-      messageEndTime: record.messageEndTime,
-      chunkStartOffset: start,
-      chunkLength,
+      messageStartTime: chunk.startTime,
+      messageEndTime: chunk.endTime,
+      chunkStartOffset: BigInt(start),
+      chunkLength: BigInt(chunkLength),
       messageIndexOffsets,
-      messageIndexLength,
-      compression: record.compression,
+      messageIndexLength: BigInt(index.bytes.byteLength),
+      compression,
       compressedSize: BigInt(records.byteLength),
-      uncompressedSize: record.uncompressedSize,
+      uncompressedSize: BigInt(raw.byteLength),
     });
-    this.#stats.chunkCount++;
+    this.#write([head, records, index.bytes]);
     chunk.reset();
-    this.#emit(true);
     if (this.#sync) this.#backgroundSync();
   }
 
@@ -195,8 +166,10 @@ export class McapRecorder {
     this.flush();
     this.#closed = true;
     const r = this.#records;
-    r.writeDataEnd({ dataSectionCrc: this.#dataCrc });
-    this.#emit(false);
+    // 0: no data-section CRC. Each chunk carries its own CRC (what a recovery checks); a second
+    // pass over every byte written cost a third of the recording's time (bench:mcap).
+    r.writeDataEnd({ dataSectionCrc: 0 });
+    this.#emit();
     const summaryStart = BigInt(this.#position);
     const offsets: McapTypes.SummaryOffset[] = [];
     const group = (opcode: number, write: () => bigint): void => {
@@ -206,7 +179,20 @@ export class McapRecorder {
     };
     group(Opcode.SCHEMA, () => [...this.#schemas.values()].reduce((n, s) => n + r.writeSchema(s), 0n));
     group(Opcode.CHANNEL, () => [...this.#channels.values()].reduce((n, c) => n + r.writeChannel(c), 0n));
-    group(Opcode.STATISTICS, () => r.writeStatistics(this.#stats));
+    const channelMessageCounts = new Map<number, bigint>();
+    for (const id of this.#channels.keys()) channelMessageCounts.set(id, BigInt(this.#counts[id] ?? 0));
+    const statistics: McapTypes.Statistics = {
+      messageCount: BigInt(this.#messages),
+      schemaCount: this.#schemas.size,
+      channelCount: this.#channels.size,
+      attachmentCount: 0,
+      metadataCount: 0,
+      chunkCount: this.#chunkIndexes.length,
+      messageStartTime: this.#startTime,
+      messageEndTime: this.#endTime,
+      channelMessageCounts,
+    };
+    group(Opcode.STATISTICS, () => r.writeStatistics(statistics));
     group(Opcode.CHUNK_INDEX, () => this.#chunkIndexes.reduce((n, c) => n + r.writeChunkIndex(c), 0n));
     const summaryOffsetStart = summaryStart + BigInt(r.length);
     for (const o of offsets) r.writeSummaryOffset(o);
@@ -219,7 +205,7 @@ export class McapRecorder {
     const summaryCrc = crc32(new Uint8Array(footerHead.buffer), crc32(r.buffer));
     r.writeFooter({ summaryStart, summaryOffsetStart, summaryCrc });
     r.writeMagic();
-    this.#emit(false);
+    this.#emit();
     await this.#syncing;
     try {
       if (this.#sync) fdatasyncSync(this.#fd);
@@ -228,14 +214,43 @@ export class McapRecorder {
     }
   }
 
-  /** Writes what the record builder holds; data-section bytes also feed the data CRC. */
-  #emit(data: boolean): void {
-    const buf = this.#records.buffer;
-    if (data) this.#dataCrc = crc32(buf, this.#dataCrc);
-    let done = 0;
-    while (done < buf.byteLength) done += writeSync(this.#fd, buf, done, buf.byteLength - done);
-    this.#position += buf.byteLength;
+  /** Writes what the record builder holds. */
+  #emit(): void {
+    this.#write([this.#records.buffer]);
     this.#records.reset();
+  }
+
+  #write(parts: readonly Uint8Array[]): void {
+    let total = 0;
+    for (const p of parts) total += p.byteLength;
+    let done = writevSync(this.#fd, parts as Uint8Array[]);
+    // A short write (rare: a full disk, a signal) continues where it stopped.
+    while (done < total) {
+      let skip = done;
+      const rest = parts.flatMap((p) => {
+        if (skip >= p.byteLength) {
+          skip -= p.byteLength;
+          return [];
+        }
+        const tail = p.subarray(skip);
+        skip = 0;
+        return [tail];
+      });
+      done += writeSync(this.#fd, rest[0]!);
+    }
+    this.#position += total;
+  }
+
+  /** Puts the schema (once) and channel records of `channelId` into the open chunk. */
+  #introduce(channelId: number): void {
+    const channel = this.#channels.get(channelId)!;
+    const r = new McapRecordBuilder();
+    if (!this.#schemasWritten.has(channel.schemaId)) {
+      r.writeSchema(this.#schemas.get(channel.schemaId)!);
+      this.#schemasWritten.add(channel.schemaId);
+    }
+    r.writeChannel(channel);
+    this.#chunk.addRecord(r.buffer);
   }
 
   /** One fdatasync in flight at a time; chunks written meanwhile are covered by one more after it. */
