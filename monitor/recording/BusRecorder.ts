@@ -62,8 +62,6 @@ export class BusRecorder {
   #clockSub: { close: () => void } | undefined;
   #offGraph: () => void;
   #flushTimer: NodeJS.Timeout;
-  #scanning = false;
-  #rescan = false;
   #dropped = 0;
   #stopped: Promise<RecordingResult> | undefined;
 
@@ -89,7 +87,7 @@ export class BusRecorder {
       const wall = new WallClock();
       this.#now = () => wall.now().nanoseconds;
     }
-    this.#offGraph = this.#bus.onGraphChange(() => this.#scan());
+    this.#offGraph = this.#bus.onTopicAdded((name, type) => this.#consider(name, type));
     // A quiet bus still gets its chunk to the disk within about chunkSeconds.
     this.#flushTimer = setInterval(() => this.#recorder.flushDue(), 200);
     this.#flushTimer.unref();
@@ -136,26 +134,16 @@ export class BusRecorder {
     return this.#stopped;
   }
 
-  /** Subscribes to every wanted topic not yet tapped; re-entrant calls (our own subscribe) rescan once. */
+  /** Taps every wanted topic already on the bus (those that come later arrive through onTopicAdded). */
   #scan(): void {
-    if (this.#stopped !== undefined) return;
-    if (this.#scanning) {
-      this.#rescan = true;
-      return;
-    }
-    this.#scanning = true;
-    try {
-      do {
-        this.#rescan = false;
-        for (const t of this.#bus.graph().topics) {
-          this.#seen.add(t.name);
-          if (this.#taps.has(t.name) || (this.#wanted !== undefined && !this.#wanted.has(t.name))) continue;
-          this.#tap(t.name, t.type);
-        }
-      } while (this.#rescan);
-    } finally {
-      this.#scanning = false;
-    }
+    for (const t of this.#bus.graph().topics) this.#consider(t.name, t.type);
+  }
+
+  #consider(name: string, type: string): void {
+    this.#seen.add(name);
+    if (this.#stopped !== undefined || this.#taps.has(name)) return;
+    if (this.#wanted !== undefined && !this.#wanted.has(name)) return;
+    this.#tap(name, type);
   }
 
   #tap(topic: string, type: string): void {

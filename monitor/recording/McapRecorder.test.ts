@@ -101,6 +101,7 @@ describe('McapRecorder', () => {
   it('leaves complete chunks on disk before close, which a recovery reads back', async () => {
     const file = join(dir, 'killed.mcap');
     const rec = await record(file, 2000, { compression: 'none', chunkBytes: 32 * 1024, close: false });
+    await rec.drain();
     const onDisk = statSync(file).size;
     expect(rec.stats.chunks).toBeGreaterThan(2);
     expect(onDisk).toBe(rec.stats.bytesWritten);

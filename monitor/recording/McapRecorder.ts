@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fdatasyncSync, openSync, writeSync, writevSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { McapRecordBuilder, Opcode, type McapTypes } from '@mcap/core';
 import * as zstd from '@foxglove/wasm-zstd';
@@ -17,7 +17,10 @@ export interface McapRecorderOptions {
   chunkSeconds?: number;
   /** Chunk compression. Default zstd (level 1, the fastest; @foxglove/wasm-zstd, no download). */
   compression?: ChunkCompression;
-  /** fdatasync after each chunk (in the background), so a power cut keeps what a crash keeps. Default true. */
+  /**
+   * fdatasync after chunks (at most every 0.5 s, in the write queue) and at close, so a power cut
+   * keeps about what a crash keeps. Default true.
+   */
   sync?: boolean;
   /** The MCAP header's library string. */
   library?: string;
@@ -26,7 +29,10 @@ export interface McapRecorderOptions {
 export interface McapRecorderStats {
   messages: number;
   chunks: number;
+  /** Bytes of the file so far (written, or queued to be written). */
   bytesWritten: number;
+  /** Bytes handed to the write queue that the disk has not taken yet. */
+  queuedBytes: number;
 }
 
 /**
@@ -35,12 +41,18 @@ export interface McapRecorderStats {
  * so a process killed mid-run leaves a file whose complete chunks a reader recovers (McapRecovery);
  * `close()` adds the summary (schemas, channels, statistics, chunk indexes) and footer.
  * McapWriter itself chunks by size only and wants every call awaited in turn, which a synchronous
- * bus callback cannot do; every call here is synchronous.
+ * bus callback cannot do; every call here is synchronous, and the file writes run in order on
+ * libuv's thread pool (one at a time, so the file is always a prefix of what was handed over: a
+ * kill never leaves a later chunk behind a hole), off the thread that runs the nodes.
  */
 export class McapRecorder {
   readonly path: string;
-  #fd: number;
+  #file: FileHandle;
   #position = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #queuedBytes = 0;
+  #writeError: Error | undefined;
+  #lastSync = 0;
   #records = new McapRecordBuilder();
   #chunk = new McapChunkBuffer();
   #chunkOpenedAt = 0;
@@ -48,8 +60,6 @@ export class McapRecorder {
   #chunkMs: number;
   #compression: ChunkCompression;
   #sync: boolean;
-  #syncing: Promise<void> | undefined;
-  #syncAgain = false;
   #schemas = new Map<number, McapTypes.Schema>();
   #channels = new Map<number, McapTypes.Channel>();
   #schemasWritten = new Set<number>();
@@ -61,9 +71,9 @@ export class McapRecorder {
   #endTime = 0n;
   #closed = false;
 
-  private constructor(path: string, fd: number, options: McapRecorderOptions) {
+  private constructor(path: string, file: FileHandle, options: McapRecorderOptions) {
     this.path = path;
-    this.#fd = fd;
+    this.#file = file;
     this.#chunkBytes = options.chunkBytes ?? 1024 * 1024;
     this.#chunkMs = (options.chunkSeconds ?? 1) * 1000;
     this.#compression = options.compression ?? 'zstd';
@@ -73,15 +83,15 @@ export class McapRecorder {
   /** Creates (or truncates) `path` and writes the MCAP magic and header (profile `ros2`). */
   static async create(path: string, options: McapRecorderOptions = {}): Promise<McapRecorder> {
     if (options.compression === 'zstd' || options.compression === undefined) await zstd.isLoaded;
-    let fd: number;
+    let file: FileHandle;
     try {
-      fd = openSync(path, 'w');
+      file = await open(path, 'w');
     } catch (err) {
       throw new OutpostError('OUTPOST_ERR_MCAP_FILE', `cannot create ${path}: ${(err as Error).message}`, {
         cause: err,
       });
     }
-    const r = new McapRecorder(path, fd, options);
+    const r = new McapRecorder(path, file, options);
     r.#records.writeMagic();
     r.#records.writeHeader({ profile: 'ros2', library: options.library ?? 'outpost' });
     r.#emit();
@@ -89,7 +99,12 @@ export class McapRecorder {
   }
 
   get stats(): McapRecorderStats {
-    return { messages: this.#messages, chunks: this.#chunkIndexes.length, bytesWritten: this.#position };
+    return {
+      messages: this.#messages,
+      chunks: this.#chunkIndexes.length,
+      bytesWritten: this.#position,
+      queuedBytes: this.#queuedBytes,
+    };
   }
 
   addSchema(name: string, encoding: string, text: string): number {
@@ -136,7 +151,9 @@ export class McapRecorder {
     if (this.#closed || chunk.messageCount === 0) return;
     const raw = chunk.records();
     const crc = crc32(raw);
-    const records = this.#compression === 'zstd' ? zstd.compress(raw, 1) : raw;
+    // The queued write needs bytes nobody touches again: zstd's output is fresh; uncompressed, the
+    // chunk hands its buffer over and starts a new one.
+    const records = this.#compression === 'zstd' ? zstd.compress(raw, 1) : chunk.detachRecords();
     const compression = this.#compression === 'zstd' ? 'zstd' : '';
     const head = chunk.chunkHeader(crc, compression, records.byteLength);
     const index = chunk.messageIndexes();
@@ -155,9 +172,13 @@ export class McapRecorder {
       compressedSize: BigInt(records.byteLength),
       uncompressedSize: BigInt(raw.byteLength),
     });
-    this.#write([head, records, index.bytes]);
+    this.#write([head, records, index.bytes], this.#sync);
     chunk.reset();
-    if (this.#sync) this.#backgroundSync();
+  }
+
+  /** Resolves once everything handed over so far is in the file. */
+  async drain(): Promise<void> {
+    await this.#queue;
   }
 
   /** Writes the last chunk, the summary and the footer, and closes the file. */
@@ -206,11 +227,16 @@ export class McapRecorder {
     r.writeFooter({ summaryStart, summaryOffsetStart, summaryCrc });
     r.writeMagic();
     this.#emit();
-    await this.#syncing;
     try {
-      if (this.#sync) fdatasyncSync(this.#fd);
+      await this.#queue;
+      if (this.#sync) await this.#file.datasync();
     } finally {
-      closeSync(this.#fd);
+      await this.#file.close();
+    }
+    if (this.#writeError !== undefined) {
+      throw new OutpostError('OUTPOST_ERR_MCAP_FILE', `writing ${this.path} failed: ${this.#writeError.message}`, {
+        cause: this.#writeError,
+      });
     }
   }
 
@@ -220,25 +246,42 @@ export class McapRecorder {
     this.#records.reset();
   }
 
-  #write(parts: readonly Uint8Array[]): void {
+  /** Queues `parts` to be written at the current end of the file, after everything queued before. */
+  #write(parts: Uint8Array[], syncAfter = false): void {
     let total = 0;
     for (const p of parts) total += p.byteLength;
-    let done = writevSync(this.#fd, parts as Uint8Array[]);
-    // A short write (rare: a full disk, a signal) continues where it stopped.
-    while (done < total) {
-      let skip = done;
-      const rest = parts.flatMap((p) => {
-        if (skip >= p.byteLength) {
-          skip -= p.byteLength;
-          return [];
-        }
-        const tail = p.subarray(skip);
-        skip = 0;
-        return [tail];
-      });
-      done += writeSync(this.#fd, rest[0]!);
-    }
+    const at = this.#position;
     this.#position += total;
+    this.#queuedBytes += total;
+    const file = this.#file;
+    this.#queue = this.#queue.then(async () => {
+      if (this.#writeError !== undefined) return;
+      try {
+        let done = 0;
+        while (done < total) {
+          // A short write (a full disk, a signal) goes on where it stopped.
+          let skip = done;
+          const rest = parts.flatMap((p) => {
+            if (skip >= p.byteLength) {
+              skip -= p.byteLength;
+              return [];
+            }
+            const tail = skip > 0 ? p.subarray(skip) : p;
+            skip = 0;
+            return [tail];
+          });
+          done += (await file.writev(rest, at + done)).bytesWritten;
+        }
+        if (syncAfter && performance.now() - this.#lastSync >= 500) {
+          await file.datasync();
+          this.#lastSync = performance.now();
+        }
+      } catch (err) {
+        this.#writeError = err as Error;
+      } finally {
+        this.#queuedBytes -= total;
+      }
+    });
   }
 
   /** Puts the schema (once) and channel records of `channelId` into the open chunk. */
@@ -251,23 +294,5 @@ export class McapRecorder {
     }
     r.writeChannel(channel);
     this.#chunk.addRecord(r.buffer);
-  }
-
-  /** One fdatasync in flight at a time; chunks written meanwhile are covered by one more after it. */
-  #backgroundSync(): void {
-    if (this.#syncing !== undefined) {
-      this.#syncAgain = true;
-      return;
-    }
-    this.#syncing = new Promise<void>((resolve) => {
-      fdatasync(this.#fd, () => {
-        this.#syncing = undefined;
-        resolve();
-        if (this.#syncAgain && !this.#closed) {
-          this.#syncAgain = false;
-          this.#backgroundSync();
-        }
-      });
-    });
   }
 }
