@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { McapRecorder, type ChunkCompression } from '../monitor/recording/McapRecorder.js';
 import { ros2MsgSchema } from '../monitor/recording/ros2MsgSchema.js';
@@ -48,6 +49,9 @@ export interface SimCostResult {
   /** Process wall time (s), per run. */
   processWithout: number[];
   processWith: number[];
+  /** CPU seconds (user + system) of the whole process, per run. */
+  cpuWithout: number[];
+  cpuWith: number[];
   recordedMiB: number;
   recordedMessages: number;
 }
@@ -193,23 +197,46 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
   return result;
 }
 
-function runSim(args: string[], dir: string, tag: string): Promise<{ wall: number; process: number }> {
+/**
+ * One `outpost sim` in a child process that runs the CLI's main() itself and then prints its own
+ * CPU time: on a machine shared with other jobs, CPU seconds show the work --record adds more
+ * steadily than wall time does.
+ */
+const SIM_CHILD = `
+const { main } = await import(process.env.OUTPOST_CLI);
+const ac = new AbortController();
+const code = await main(process.argv.slice(1), { out: () => {}, err: (l) => process.stderr.write(l + '\\n'), env: process.env, signal: ac.signal });
+const u = process.cpuUsage();
+process.stdout.write(JSON.stringify({ code, cpu: (u.user + u.system) / 1e6 }) + '\\n');
+process.exit(code);
+`;
+
+function runSim(args: string[], dir: string, tag: string): Promise<{ wall: number; process: number; cpu: number }> {
   const report = join(dir, `${tag}.json`);
   return new Promise((resolve, reject) => {
     const t = process.hrtime.bigint();
     const child = spawn(
       process.execPath,
-      [join(packageRoot(), 'bin', 'outpost.js'), 'sim', 'launch/sim/explore.launch.yaml', ...args, '--report', report],
-      { cwd: packageRoot(), stdio: ['ignore', 'ignore', 'pipe'] },
+      ['--input-type=module', '-e', SIM_CHILD, 'sim', 'launch/sim/explore.launch.yaml', ...args, '--report', report],
+      {
+        cwd: packageRoot(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, OUTPOST_CLI: pathToFileURL(join(packageRoot(), 'dist', 'launch', 'cli.js')).href },
+      },
     );
+    let out = '';
     let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
     });
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`outpost sim ${args.join(' ')} exited ${code}: ${err}`));
       const wall = (JSON.parse(readFileSync(report, 'utf8')) as { wall_time_s: number }).wall_time_s;
-      resolve({ wall, process: Number(process.hrtime.bigint() - t) / 1e9 });
+      const cpu = (JSON.parse(out.trim().split('\n').at(-1)!) as { cpu: number }).cpu;
+      resolve({ wall, process: Number(process.hrtime.bigint() - t) / 1e9, cpu });
     });
   });
 }
@@ -223,6 +250,8 @@ async function simCost(runs: number, smoke: boolean): Promise<SimCostResult> {
     with: [],
     processWithout: [],
     processWith: [],
+    cpuWithout: [],
+    cpuWith: [],
     recordedMiB: 0,
     recordedMessages: 0,
   };
@@ -233,11 +262,13 @@ async function simCost(runs: number, smoke: boolean): Promise<SimCostResult> {
         const r = await runSim(base, dir, `plain${run}`);
         result.without.push(r.wall);
         result.processWithout.push(r.process);
+        result.cpuWithout.push(r.cpu);
       },
       async () => {
         const r = await runSim([...base, '--record', mcap], dir, `rec${run}`);
         result.with.push(r.wall);
         result.processWith.push(r.process);
+        result.cpuWith.push(r.cpu);
         result.recordedMiB = statSync(mcap).size / 1048576;
       },
     ];
@@ -286,28 +317,28 @@ function format(r: McapBenchResult): string {
   }
   const s = r.sim;
   if (s !== undefined) {
-    const cost = (100 * (median(s.with) - median(s.without))) / median(s.without);
-    const pcost = (100 * (median(s.processWith) - median(s.processWithout))) / median(s.processWithout);
+    const pct = (a: number[], b: number[]): string => ((100 * (median(a) - median(b))) / median(b)).toFixed(1);
+    // Pairwise: each pair ran back to back, so the load they met was alike.
+    const pairs = s.cpuWith.map((c, i) => (100 * (c - s.cpuWithout[i]!)) / s.cpuWithout[i]!);
+    const row = (name: string, wall: number[], proc: number[], cpu: number[]): string[] => [
+      name,
+      median(wall).toFixed(2),
+      median(proc).toFixed(2),
+      median(cpu).toFixed(2),
+      cpu.map((x) => x.toFixed(2)).join(' '),
+    ];
     parts.push(
       `4-robot mission (seed 1), ${s.runs} alternating pairs; recording ${s.recordedMiB.toFixed(1)} MiB\n` +
         formatTable(
-          ['', 'mission wall s (median)', 'runs', 'process wall s (median)'],
+          ['', 'mission wall s', 'process wall s', 'process CPU s', 'CPU s per run'],
           [
-            [
-              'without --record',
-              median(s.without).toFixed(2),
-              s.without.map((x) => x.toFixed(2)).join(' '),
-              median(s.processWithout).toFixed(2),
-            ],
-            [
-              'with --record',
-              median(s.with).toFixed(2),
-              s.with.map((x) => x.toFixed(2)).join(' '),
-              median(s.processWith).toFixed(2),
-            ],
+            row('without --record', s.without, s.processWithout, s.cpuWithout),
+            row('with --record', s.with, s.processWith, s.cpuWith),
           ],
         ) +
-        `\ncost of --record: mission ${cost.toFixed(1)}%, process ${pcost.toFixed(1)}% (target ≤ 10%)`,
+        `\ncost of --record (medians): CPU ${pct(s.cpuWith, s.cpuWithout)}%, mission wall ${pct(s.with, s.without)}%, ` +
+        `process wall ${pct(s.processWith, s.processWithout)}%; per pair CPU: ${pairs.map((p) => `${p.toFixed(1)}%`).join(' ')} ` +
+        '(target ≤ 10%)',
     );
   }
   return parts.join('\n\n');
