@@ -125,7 +125,7 @@ describe('outpost sim --record', () => {
       `Topic: /r1/odom | Type: nav_msgs/msg/Odometry | Count: ${odomCount} | Serialization Format: cdr`,
     );
     expect(info.stdout).not.toContain('Recovered:');
-  });
+  }, 90_000);
 
   it('replay drives outpost topic echo in sim time, with /clock; Ctrl-C ends it with 0', async () => {
     const env = { OUTPOST_RUN_DIR: freshRunDir() };
@@ -181,7 +181,7 @@ describe('outpost sim --record', () => {
     expect(unknownTopic.code).toBe(2);
     expect(unknownTopic.stderr).toMatch(/--topics: \/r9\/odom not in .*mission\.mcap; it has \/clock, /);
     expect(unknownTopic.stderr).toContain('[OUTPOST_ERR_RECORD_TOPIC]');
-  });
+  }, 180_000);
 
   it('--topics records only the listed topics; a listed name that never appears exits 2 after the report', async () => {
     const only = join(dir, 'only.mcap');
