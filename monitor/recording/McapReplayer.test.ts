@@ -49,7 +49,8 @@ describe('McapReplayer', () => {
     expect(result.messages).toBe(11);
     expect(got.map((g) => g.data)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
     expect(took).toBeGreaterThanOrEqual(240);
-    expect(got.at(-1)!.at - got[0]!.at).toBeGreaterThanOrEqual(240);
+    // The schedule is anchored at the start (a late first message does not delay the rest).
+    expect(got.at(-1)!.at - start).toBeGreaterThanOrEqual(240);
     expect(clocks[0]).toBe(0);
     expect(clocks.at(-1)).toBeCloseTo(1, 6);
     expect(
