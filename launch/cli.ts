@@ -78,7 +78,10 @@ Examples:
   outpost node info /demo/teleop
   outpost lifecycle set /demo/teleop deactivate
   outpost topic echo /rosout                          # what the nodes log (INFO and above)
-  outpost nodes                                       # node kinds, their parameters and endpoints`;
+  outpost nodes                                       # node kinds, their parameters and endpoints
+  outpost sim launch/sim/explore.launch.yaml --record mission.mcap
+  outpost bag info mission.mcap                       # topics, types, counts, duration
+  outpost replay mission.mcap --rate 4                # publish it again, in its own (sim) time`;
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
