@@ -35,14 +35,6 @@ export class McapChunkBuffer {
     return this.#buf.subarray(0, this.#length);
   }
 
-  /** The records so far, handed over: the chunk continues in a new buffer (call `reset` next). */
-  detachRecords(): Uint8Array {
-    const out = this.#buf.subarray(0, this.#length);
-    this.#buf = Buffer.allocUnsafe(this.#buf.length);
-    this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
-    return out;
-  }
-
   /** Appends an already serialized record (a Schema or Channel from McapRecordBuilder). */
   addRecord(bytes: Uint8Array): void {
     this.#ensure(bytes.byteLength);
