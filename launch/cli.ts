@@ -13,6 +13,8 @@ import { paramCommand } from './commands/paramCommand.js';
 import { serviceCommand } from './commands/serviceCommand.js';
 import { simCommand } from './commands/simCommand.js';
 import { topicCommand } from './commands/topicCommand.js';
+import { bagCommand } from './commands/bagCommand.js';
+import { replayCommand } from './commands/replayCommand.js';
 
 const COMMANDS: Record<string, CliCommand> = Object.fromEntries(
   [
@@ -26,6 +28,8 @@ const COMMANDS: Record<string, CliCommand> = Object.fromEntries(
     lifecycleCommand,
     interfacesCommand,
     monitorCommand,
+    bagCommand,
+    replayCommand,
   ].map((c) => [c.name, c]),
 );
 
@@ -51,6 +55,8 @@ const USER_ERRORS = new Set<OutpostErrorCode>([
   'OUTPOST_ERR_LIFECYCLE_TRANSITION',
   'OUTPOST_ERR_TYPE_MISMATCH',
   'OUTPOST_ERR_DASHBOARD_LISTEN',
+  'OUTPOST_ERR_MCAP_FILE',
+  'OUTPOST_ERR_RECORD_TOPIC',
 ]);
 
 function mainHelp(): string {
@@ -75,7 +81,10 @@ Examples:
   outpost node info /demo/teleop
   outpost lifecycle set /demo/teleop deactivate
   outpost topic echo /rosout                          # what the nodes log (INFO and above)
-  outpost nodes                                       # node kinds, their parameters and endpoints`;
+  outpost nodes                                       # node kinds, their parameters and endpoints
+  outpost sim launch/sim/explore.launch.yaml --record mission.mcap
+  outpost bag info mission.mcap                       # topics, types, counts, duration
+  outpost replay mission.mcap --rate 4                # publish it again, in its own (sim) time`;
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -74,6 +74,9 @@ export const ERROR_CODES = {
     'a Foxglove WebSocket client sent a frame that is not a well-formed op of the protocol (it is disconnected)',
   OUTPOST_ERR_FOXGLOVE_LISTEN: 'the Foxglove WebSocket server cannot listen on its address and port',
   OUTPOST_ERR_DASHBOARD_LISTEN: 'the dashboard cannot listen on its address and port (in use, or not allowed)',
+  OUTPOST_ERR_MCAP_FILE:
+    'a file given to replay or bag info is not MCAP, is truncated before anything usable, or cannot be read or written',
+  OUTPOST_ERR_RECORD_TOPIC: 'a topic named in --topics of a recording or replay never appeared (or is not in the file)',
 } as const;
 
 export type OutpostErrorCode = keyof typeof ERROR_CODES;

@@ -10,6 +10,7 @@ import { loadLaunchFile } from '../LaunchPlan.js';
 import { DashboardServer } from '../../monitor/DashboardServer.js';
 import { writeMissionPng } from '../../monitor/MissionPng.js';
 import { launchArguments } from './launchArguments.js';
+import { RECORD_HELP, RECORD_OPTIONS, startRecording } from './recordOption.js';
 import type { CliCommand } from './CliCommand.js';
 import { FOXGLOVE_HELP, startFoxglove, takeFoxgloveOption } from './foxgloveOption.js';
 
@@ -17,7 +18,7 @@ export const simCommand: CliCommand = {
   name: 'sim',
   summary: 'run a launch file against the simulator and report on the mission',
   usage:
-    'outpost sim FILE [name:=value ...] [--report out.json] [--until coverage=0.99|time=SECONDS] [--seed N] [--rate R] [--serve [--port P] [--host H]] [--foxglove [PORT]] [--foxglove-host HOST]',
+    'outpost sim FILE [name:=value ...] [--report out.json] [--until coverage=0.99|time=SECONDS] [--seed N] [--rate R] [--serve [--port P] [--host H]] [--foxglove [PORT]] [--foxglove-host HOST] [--record run.mcap [--topics a,b]]',
   help: `Runs a launch file that includes the simulator (pkg: outpost, exec: simulator), shows progress
 (coverage, sim time, speed-up), stops when the goal is reached and writes the mission report
 (JSON) to --report. --seed N and --until are passed to the launch file as seed:=N,
@@ -34,11 +35,16 @@ Options:
 ${FOXGLOVE_HELP}
                          (messages are stamped with sim time; Foxglove follows the sim clock)
 
+Options:
+${RECORD_HELP}
+                        (log times are sim time, so \`outpost replay\` plays it back in sim time)
+
 Examples:
   outpost sim launch/sim/explore.launch.yaml
   outpost sim launch/sim/explore.launch.yaml map:=sim/worlds/cave.yaml robots:=3 --seed 7 --report out.json
   outpost sim launch/sim/explore.launch.yaml policy:=utility_greedy --until time=300
   outpost sim launch/sim/explore.launch.yaml speed:=1 --foxglove
+  outpost sim launch/sim/explore.launch.yaml --record mission.mcap
   outpost sim launch/sim/explore.launch.yaml --rate 10 --serve      # watch it in a browser`,
   async run(argv, io) {
     const { rest, foxglove } = takeFoxgloveOption(argv);
@@ -53,6 +59,7 @@ Examples:
         serve: { type: 'boolean' },
         port: { type: 'string' },
         host: { type: 'string' },
+        ...RECORD_OPTIONS,
       },
     });
     const { file, args } = launchArguments(positionals, this.usage);
@@ -93,6 +100,8 @@ Examples:
     }
     const logger = cliLogger({ OUTPOST_LOG_LEVEL: 'warn', ...io.env });
     const launcher = new Launcher({ plan, kinds, logger });
+    const recording = await startRecording(values, launcher, 'sim', io, logger);
+    let failed = true;
     const tty = process.stdout.isTTY === true;
     let report: string | undefined;
     let finished!: () => void;
@@ -110,6 +119,7 @@ Examples:
     try {
       if (values.serve === true) io.out(`dashboard: ${await dashboard!.listen()}  (Ctrl-C stops)`);
       await launcher.start();
+      recording?.launched();
       if (foxglove !== undefined) stopFoxglove = await startFoxglove(launcher.context, foxglove, true, io.out);
       const simNames = new Set(
         plan.nodes.filter((n) => n.kind === 'simulator').map((n) => joinName(n.namespace, n.name)),
@@ -142,6 +152,13 @@ Examples:
       );
       await done;
       watcher.destroy();
+      failed = false;
+      // The file is complete before the report is out (and before --serve waits); a --topics name
+      // that never appeared exits 2, but only after the report is out.
+      let recordError: unknown;
+      await recording?.finish().catch((err: unknown) => {
+        recordError = err;
+      });
       if (tty) process.stdout.write('\n');
       if (report === undefined) {
         io.err('stopped before the mission ended: no report');
@@ -158,6 +175,7 @@ Examples:
         io.out(`mission ended; the dashboard stays up at ${dashboard!.url} until Ctrl-C`);
         await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
       }
+      if (recordError !== undefined) throw recordError;
       if (parsed.reason?.startsWith('error') === true) {
         io.err(`the simulation failed: ${parsed.reason}`);
         return 1;
@@ -167,6 +185,7 @@ Examples:
       await stopFoxglove?.();
       await dashboard?.close();
       await launcher.stop();
+      if (failed) await recording?.finish().catch(() => undefined);
     }
   },
 };

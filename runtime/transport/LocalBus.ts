@@ -93,6 +93,7 @@ export class LocalBus {
   #services = new Map<string, ServiceEntry[]>();
   #nodes = new Map<string, number>();
   #listeners = new Set<() => void>();
+  #topicListeners = new Set<(name: string, type: string) => void>();
   #qosWarning: QoSWarning;
 
   constructor(qosWarning: QoSWarning = () => {}) {
@@ -222,11 +223,22 @@ export class LocalBus {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` when a topic comes into use (its first publisher or subscription), before that
+   * endpoint is matched: a subscription made in the call matches the publisher being created, so a
+   * recorder misses nothing it sends. Cheaper than `onGraphChange` + `graph()` on a busy bus.
+   */
+  onTopicAdded(listener: (name: string, type: string) => void): () => void {
+    this.#topicListeners.add(listener);
+    return () => this.#topicListeners.delete(listener);
+  }
+
   #topic(name: string, type: string): Topic {
     let topic = this.#topics.get(name);
     if (topic === undefined) {
       topic = { type, publishers: new Set(), subscriptions: new Set() };
       this.#topics.set(name, topic);
+      for (const l of this.#topicListeners) l(name, type);
     } else if (topic.type !== type) {
       throw new OutpostError(
         'OUTPOST_ERR_TYPE_MISMATCH',
