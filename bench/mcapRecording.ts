@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { McapRecorder, type ChunkCompression } from '../monitor/recording/McapRecorder.js';
-import { ros2MsgSchema } from '../monitor/recording/ros2MsgSchema.js';
+import { ros2msgSchema } from '../runtime/msg/ros2msgSchema.js';
 import { defaultRegistry } from '../runtime/msg/defaultRegistry.js';
 import { packageRoot } from '../runtime/packageRoot.js';
 import { benchMain, formatTable, median, type BenchOptions } from './BenchRunner.js';
@@ -150,7 +150,7 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
       if (channels.has(s.topic)) continue;
       let schema = schemas.get(s.type);
       if (schema === undefined) {
-        schema = rec.addSchema(s.type, 'ros2msg', ros2MsgSchema(defaultRegistry(), s.type));
+        schema = rec.addSchema(s.type, 'ros2msg', ros2msgSchema(defaultRegistry(), s.type));
         schemas.set(s.type, schema);
       }
       channels.set(s.topic, rec.addChannel(s.topic, schema, 'cdr', new Map()));

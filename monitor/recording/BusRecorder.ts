@@ -6,7 +6,7 @@ import { QoS } from '../../runtime/QoS.js';
 import type { LocalBus } from '../../runtime/transport/LocalBus.js';
 import { McapRecorder, type McapRecorderOptions } from './McapRecorder.js';
 import { offeredQosProfilesYaml } from './offeredQosProfiles.js';
-import { ros2MsgSchema } from './ros2MsgSchema.js';
+import { ros2msgSchema } from '../../runtime/msg/ros2msgSchema.js';
 
 /** The endpoint name the recorder's subscriptions carry in the graph (`outpost topic list`). */
 export const RECORDER_ENDPOINT = '/_outpost_recorder';
@@ -187,7 +187,7 @@ export class BusRecorder {
   #channel(topic: string, type: string): number {
     let schema = this.#schemas.get(type);
     if (schema === undefined) {
-      schema = this.#recorder.addSchema(type, 'ros2msg', ros2MsgSchema(this.#registry, type));
+      schema = this.#recorder.addSchema(type, 'ros2msg', ros2msgSchema(this.#registry, type));
       this.#schemas.set(type, schema);
     }
     const qos = this.#bus.publisherQoS(topic);

@@ -11,7 +11,7 @@ import { QoS } from '../../runtime/QoS.js';
 import { McapRecorder, type ChunkCompression } from './McapRecorder.js';
 import { McapRecording } from './McapRecording.js';
 import { offeredQosProfilesYaml, replayQoS } from './offeredQosProfiles.js';
-import { ros2MsgSchema } from './ros2MsgSchema.js';
+import { ros2msgSchema } from '../../runtime/msg/ros2msgSchema.js';
 
 const registry = defaultRegistry();
 const dir = mkdtempSync(join(tmpdir(), 'outpost-mcap-'));
@@ -24,8 +24,8 @@ async function record(
 ) {
   const rec = await McapRecorder.create(file, { sync: false, ...options });
   const odomType = 'nav_msgs/msg/Odometry';
-  const odomSchema = rec.addSchema(odomType, 'ros2msg', ros2MsgSchema(registry, odomType));
-  const strSchema = rec.addSchema('std_msgs/msg/String', 'ros2msg', ros2MsgSchema(registry, 'std_msgs/msg/String'));
+  const odomSchema = rec.addSchema(odomType, 'ros2msg', ros2msgSchema(registry, odomType));
+  const strSchema = rec.addSchema('std_msgs/msg/String', 'ros2msg', ros2msgSchema(registry, 'std_msgs/msg/String'));
   const qos = new Map([['offered_qos_profiles', offeredQosProfilesYaml([QoS.profileSensorData])]]);
   const odom = rec.addChannel('/r1/odom', odomSchema, 'cdr', qos);
   const str = rec.addChannel('/chatter', strSchema, 'cdr', new Map());
@@ -160,7 +160,7 @@ describe('McapRecorder', () => {
       const root = registry.definitionsOf(type)[0]!;
       // Enumerations (constants only) are one byte on the wire; MessageReader has no root for them.
       if (root.definitions.every((f) => f.isConstant === true)) continue;
-      const reader = new MessageReader(parse(ros2MsgSchema(registry, type), { ros2: true }));
+      const reader = new MessageReader(parse(ros2msgSchema(registry, type), { ros2: true }));
       const bytes = registry.encode(type, registry.createDefault(type));
       expect(() => reader.readMessage(bytes), type).not.toThrow();
     }
