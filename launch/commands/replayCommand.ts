@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DashboardServer } from '../../monitor/DashboardServer.js';
 import { McapRecording } from '../../monitor/recording/McapRecording.js';
 import { McapReplayer } from '../../monitor/recording/McapReplayer.js';
 import { OutpostError } from '../../runtime/OutpostError.js';
@@ -10,11 +11,12 @@ import { Launcher } from '../Launcher.js';
 import { runDirectory } from '../RunDirectory.js';
 import type { CliCommand } from './CliCommand.js';
 import { parseTopicList } from './recordOption.js';
+import { dashboardPort } from './simCommand.js';
 
 export const replayCommand: CliCommand = {
   name: 'replay',
   summary: 'publish an MCAP recording on a bus with its original timing (like ros2 bag play)',
-  usage: 'outpost replay FILE.mcap [--rate R] [--loop] [--topics a,b]',
+  usage: 'outpost replay FILE.mcap [--rate R] [--loop] [--topics a,b] [--serve [--port P] [--host H]]',
   help: `Starts a bus as \`outpost launch\` does (so \`outpost topic echo\`, the dashboard and other
 shells find it in the run directory) and publishes the recording on it with its original timing,
 each topic with the QoS it was recorded with. When the recording's /clock is not replayed, /clock
@@ -26,16 +28,26 @@ Options:
   --rate R        playback speed (1: as recorded, default; 2: twice as fast)
   --loop          start again at the end, until Ctrl-C
   --topics a,b    only these topics (each must be in the file)
+  --serve         serve the web dashboard on the replayed bus (http://127.0.0.1:8080/, --port and
+                  --host to change) from before the first message; it stays up after the end until Ctrl-C
 
 Examples:
   outpost replay mission.mcap
   outpost replay mission.mcap --rate 4 --topics /r1/odom,/clock
+  outpost replay mission.mcap --serve  # watch the recorded mission in a browser
   outpost topic echo /r1/odom          # in a second shell`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { rate: { type: 'string' }, loop: { type: 'boolean' }, topics: { type: 'string' } },
+      options: {
+        rate: { type: 'string' },
+        loop: { type: 'boolean' },
+        topics: { type: 'string' },
+        serve: { type: 'boolean' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+      },
     });
     const [file, ...extra] = positionals;
     if (file === undefined || extra.length > 0) {
@@ -48,6 +60,7 @@ Examples:
         `--rate: expected a positive number, got ${JSON.stringify(values.rate)}`,
       );
     }
+    const port = dashboardPort(values.port);
     const rec = await McapRecording.open(file);
     const logger = cliLogger(io.env);
     try {
@@ -70,7 +83,12 @@ Examples:
         logger,
         ...(values.topics === undefined ? {} : { topics: parseTopicList(values.topics) }),
       });
+      const dashboard =
+        values.serve === true
+          ? new DashboardServer(launcher.context, { port, host: values.host ?? '127.0.0.1' })
+          : undefined;
       try {
+        if (dashboard !== undefined) io.out(`dashboard: ${await dashboard.listen()}  (Ctrl-C stops)`);
         await launcher.start();
         replayer.advertise();
         const result = await replayer.play();
@@ -78,7 +96,12 @@ Examples:
           `replayed ${result.messages} messages${values.loop === true ? ` (${result.loops} full passes)` : ''}` +
             (result.undecodable > 0 ? `; ${result.undecodable} did not decode` : ''),
         );
+        if (dashboard !== undefined && !io.signal.aborted) {
+          io.out(`replay ended; the dashboard stays up at ${dashboard.url} until Ctrl-C`);
+          await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+        }
       } finally {
+        await dashboard?.close();
         replayer.close();
         await launcher.stop();
       }

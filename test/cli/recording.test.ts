@@ -7,6 +7,7 @@ import { McapIndexedReader, type McapTypes } from '@mcap/core';
 import { loadDecompressHandlers } from '@mcap/support';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { McapRecording } from '../../monitor/recording/McapRecording.js';
+import { chromiumMissing, launchChromium } from '../helpers/HeadlessChromium.js';
 import { OutpostProcess, freshRunDir, runOutpost as runOutpostWithin } from '../helpers/OutpostProcess.js';
 
 /**
@@ -205,6 +206,47 @@ describe('outpost sim --record', () => {
     expect(rec.summary.messageCount).toBeGreaterThan(10n);
     await rec.close();
   }, 90_000);
+});
+
+describe.skipIf(chromiumMissing() !== undefined)('outpost replay --serve', () => {
+  it('drives the dashboard in a real Chromium: the recorded robots appear, move, and carry their telemetry', async () => {
+    const replay = start(['replay', MISSION, '--serve', '--port', '0'], { OUTPOST_RUN_DIR: freshRunDir() });
+    await replay.waitFor((p) => /dashboard: http:\/\/127\.0\.0\.1:\d+\//.test(p.stdout), 30_000, 'the URL');
+    const url = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(replay.stdout)![1]!;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(url);
+      const poses = () =>
+        page.evaluate(() =>
+          [
+            ...(
+              globalThis as unknown as {
+                outpostDashboard: { state: { robots: Map<string, { x: number; y: number }> } };
+              }
+            ).outpostDashboard.state.robots.values(),
+          ].map((r) => [r.x, r.y] as const),
+        );
+      await expect.poll(async () => (await poses()).length, { timeout: 30_000 }).toBe(2);
+      const first = await poses();
+      await expect
+        .poll(
+          async () =>
+            (await poses()).filter((p, i) => Math.hypot(p[0] - first[i]![0], p[1] - first[i]![1]) > 0.3).length,
+          { timeout: 30_000 },
+        )
+        .toBeGreaterThanOrEqual(1);
+      // The recorded telemetry fills the cards (a policy latency only a telemetry record carries).
+      await expect
+        .poll(() => page.locator('.card[data-robot="r1"] [data-field="policy"]').textContent(), { timeout: 30_000 })
+        .toMatch(/p50 [\d.]+/);
+      await replay.waitFor((p) => p.stdout.includes('the dashboard stays up'), 60_000, 'the replay to end');
+    } finally {
+      await browser.close();
+    }
+    replay.child.kill('SIGINT');
+    expect((await replay.exited).code).toBe(0);
+  }, 120_000);
 });
 
 describe('crash safety', () => {
