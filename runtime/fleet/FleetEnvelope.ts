@@ -5,9 +5,9 @@ import { longName, type MessageRegistry } from '../msg/MessageRegistry.js';
 /**
  * The envelope every fleet message travels in: a fixed little-endian header, three varints, two
  * short strings and the message's CDR bytes, untouched (the same bytes go to MQTT, MCAP and ROS 2).
- * Version 2 (issue 15, telemetry bytes on the fleet link): 41 bytes of overhead for a 1 Hz record
+ * Version 2 (issue 15, telemetry bytes on the fleet link): 37 bytes of overhead for a 1 Hz record
  * instead of version 1's 97. The type travels as its hash only (the receiver finds the name among
- * its own registry's types), counters as LEB128 varints, and the payload runs to the end.
+ * its own registry's types), counters and the payload length as LEB128 varints.
  *
  *   offset size  field
  *   0      2     magic "OF" (0x4f 0x46)
@@ -21,10 +21,11 @@ import { longName, type MessageRegistry } from '../msg/MessageRegistry.js';
  *                          still queued at the sender when sent; the receiver may skip any gap below it
  *   ..     1+n   origin    uint8 length + UTF-8 robot name
  *   ..     1+n   route     uint8 length + UTF-8 route (ROS topic without leading "/", at most 200 bytes)
- *   ..     rest  payload   CDR bytes (with encapsulation header), up to the end of the envelope
+ *   ..     1-10  payload   varint length + CDR bytes (with encapsulation header)
  *
  * Varints are minimal (no redundant 0x80 continuation bytes) so that an envelope has one encoding.
- * Anything malformed is an OUTPOST_ERR_FLEET_PAYLOAD.
+ * The envelope must end exactly after the payload (MQTT frames it too; the length catches an
+ * envelope cut or padded on the way). Anything malformed is an OUTPOST_ERR_FLEET_PAYLOAD.
  */
 export interface FleetEnvelope {
   id: bigint;
@@ -71,6 +72,7 @@ export function envelopeBytes(
     Buffer.byteLength(e.origin, 'utf8') +
     1 +
     Buffer.byteLength(e.route, 'utf8') +
+    varintBytes(BigInt(payloadBytes)) +
     payloadBytes
   );
 }
@@ -102,18 +104,23 @@ export function encodeEnvelope(env: FleetEnvelope, maxBytes = DEFAULT_MAX_ENVELO
   out.writeBigInt64LE(env.stamp, 4);
   out.set(env.typeHash, 12);
   let o = ENVELOPE_HEADER_BYTES;
-  for (let v of [env.id, env.seq, env.seq - env.lowSeq]) {
+  const varint = (value: bigint): void => {
+    let v = value;
     while (v >= 0x80n) {
       out[o++] = Number(v & 0x7fn) | 0x80;
       v >>= 7n;
     }
     out[o++] = Number(v);
-  }
+  };
+  varint(env.id);
+  varint(env.seq);
+  varint(env.seq - env.lowSeq);
   for (const s of [origin, route]) {
     out[o++] = s.length;
     out.set(s, o);
     o += s.length;
   }
+  varint(BigInt(env.payload.length));
   out.set(env.payload, o);
   return out;
 }
@@ -132,7 +139,7 @@ export function decodeEnvelope(
     throw new OutpostError('OUTPOST_ERR_FLEET_PAYLOAD', `fleet envelope of ${bytes.length} byte(s): ${what}`);
   };
   if (bytes.length > maxBytes) fail(`oversized: exceeds the limit of ${maxBytes} bytes`);
-  if (bytes.length < ENVELOPE_HEADER_BYTES + 5) fail(`truncated: expected at least ${ENVELOPE_HEADER_BYTES + 5} bytes`);
+  if (bytes.length < ENVELOPE_HEADER_BYTES + 6) fail(`truncated: expected at least ${ENVELOPE_HEADER_BYTES + 6} bytes`);
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b[0] !== 0x4f || b[1] !== 0x46) fail(`garbage: expected magic 4f 46 ("OF"), got ${hex(b.subarray(0, 2))}`);
   if (b[2] !== ENVELOPE_VERSION) {
@@ -173,6 +180,12 @@ export function decodeEnvelope(
   if (gap > seq) fail(`seqGap ${gap} is above seq ${seq} (lowSeq would be negative)`);
   const origin = str('origin');
   const route = str('route');
+  const payloadLen = varint('payload length');
+  // Compared as bigint before any Number(): a 2^60 length must not round or allocate.
+  if (payloadLen > BigInt(b.length - o)) fail(`truncated in payload: needs ${payloadLen} byte(s) at offset ${o}`);
+  if (BigInt(o) + payloadLen !== BigInt(b.length)) {
+    fail(`${BigInt(b.length - o) - payloadLen} trailing byte(s) after the payload`);
+  }
   const typeHash = new Uint8Array(b.subarray(12, 20));
   return {
     id,
