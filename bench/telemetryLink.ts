@@ -236,7 +236,17 @@ async function main(): Promise<void> {
   }
   console.log(
     table([
-      ['record, 1 robot, 1 Hz', 'route', 'seconds', 'records', 'B/record (CDR)', 'CDR B/s', 'up B/s', 'down B/s', 'wire B/s'],
+      [
+        'record, 1 robot, 1 Hz',
+        'route',
+        'seconds',
+        'records',
+        'B/record (CDR)',
+        'CDR B/s',
+        'up B/s',
+        'down B/s',
+        'wire B/s',
+      ],
       ...bytes.map((r) => [
         r.record,
         r.acked ? 'acked' : 'acked=false',

@@ -85,7 +85,9 @@ describe('FleetEnvelope', () => {
     expect(unknown.type).toBe('');
     expect(() => checkEnvelopeType(registry, unknown)).toThrow(/type with hash 00 00 00 00 00 00 00 00 is not known/);
     // Same fields, different names: the name is hashed too, so the hash still names one type.
-    expect(registry.definitionText('geometry_msgs/msg/Point')).toBe(registry.definitionText('geometry_msgs/msg/Vector3'));
+    expect(registry.definitionText('geometry_msgs/msg/Point')).toBe(
+      registry.definitionText('geometry_msgs/msg/Vector3'),
+    );
     expect(typeOf(typeHashOf(registry, 'geometry_msgs/msg/Point'))).toBe('geometry_msgs/msg/Point');
     expect(typeOf(typeHashOf(registry, 'geometry_msgs/msg/Vector3'))).toBe('geometry_msgs/msg/Vector3');
     expect(typeHashOf(registry, 'geometry_msgs/Point')).toEqual(typeHashOf(registry, 'geometry_msgs/msg/Point'));

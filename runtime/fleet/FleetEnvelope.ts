@@ -143,7 +143,9 @@ export function decodeEnvelope(
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b[0] !== 0x4f || b[1] !== 0x46) fail(`garbage: expected magic 4f 46 ("OF"), got ${hex(b.subarray(0, 2))}`);
   if (b[2] !== ENVELOPE_VERSION) {
-    fail(`expected version ${ENVELOPE_VERSION}, got ${b[2]} (every robot of a fleet must run the same Outpost version)`);
+    fail(
+      `expected version ${ENVELOPE_VERSION}, got ${b[2]} (every robot of a fleet must run the same Outpost version)`,
+    );
   }
   const flags = b[3]!;
   if ((flags & ~FLAG_ACK) !== 0) fail(`unknown flag bits 0x${flags.toString(16)}`);

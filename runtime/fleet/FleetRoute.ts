@@ -73,7 +73,8 @@ export function defineRoute(o: FleetRouteOptions): FleetRoute {
   if (typeof o.type !== 'string' || o.type.length === 0) bad('type must be a ROS 2 type name', o.type);
   const acked = o.acked ?? reliability !== 'best-effort';
   if (typeof acked !== 'boolean') bad('acked must be true or false', acked);
-  if (!acked && reliability === 'reliable') bad('a reliable route is acknowledged (acked=false needs latest-only)', acked);
+  if (!acked && reliability === 'reliable')
+    bad('a reliable route is acknowledged (acked=false needs latest-only)', acked);
   if (acked && reliability === 'best-effort') bad('a best-effort route is never acknowledged', acked);
   return {
     route,

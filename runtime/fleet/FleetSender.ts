@@ -442,6 +442,9 @@ export class FleetSender {
  */
 function publishBytes(o: FleetSenderOptions, m: QueuedMessage, acked: boolean): number {
   const topic = 10 + o.fleet.length + o.robot.length + m.route.length;
-  const envelope = envelopeBytes({ id: m.id, seq: m.seq, lowSeq: 0n, origin: o.robot, route: m.route }, m.payload.length);
+  const envelope = envelopeBytes(
+    { id: m.id, seq: m.seq, lowSeq: 0n, origin: o.robot, route: m.route },
+    m.payload.length,
+  );
   return 5 + 2 + topic + (acked ? 2 : 0) + (o.protocolVersion === 5 ? 7 : 0) + envelope;
 }
