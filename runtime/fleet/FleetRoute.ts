@@ -11,7 +11,7 @@ import { routeFromRosTopic } from './FleetTopics.js';
  * A latest-only route with `acked: false` is sent at QoS 0 and never acknowledged: a periodic record
  * (telemetry to the ground station) whose next message is its retry. The outbox still keeps only
  * the newest (older ones counted as superseded) and deletes it once written to the socket; one lost
- * on the way shows at the receiver as a skipped seq. Saves the acks' ~56 B per message (issue 15).
+ * on the way shows at the receiver as a skipped seq. Saves the acks' ~58 B per message (issue 15).
  */
 export type Reliability = 'reliable' | 'latest-only' | 'best-effort';
 
