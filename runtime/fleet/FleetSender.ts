@@ -313,9 +313,8 @@ export class FleetSender {
 
   #send(client: MqttClient, m: QueuedMessage, nowNs: bigint, lowSeqs: Map<string, bigint>): void {
     const o = this.#o;
-    const route = o.outbox.route(m.route);
     // Unacked routes (best-effort, latest-only with acked=false) go at QoS 0 and leave the outbox once written.
-    const reliable = route.acked;
+    const reliable = o.outbox.route(m.route).acked;
     let lowSeq = lowSeqs.get(m.route);
     if (lowSeq === undefined && reliable) lowSeqs.set(m.route, (lowSeq = o.outbox.lowSeq(m.route)));
     const bytes = encodeEnvelope(
