@@ -29,6 +29,8 @@ const CREDENTIALS = join(packageRoot(), 'launch/fleet/demo-credentials.yaml');
 
 export interface TelemetryLinkResult {
   record: 'quiet' | 'busy';
+  /** The route asked for the station's acks (QoS 1); false: `acked=false`, the default route. */
+  acked: boolean;
   seconds: number;
   records: number;
   /** CDR bytes of the last record (the baseline: what the record itself weighs). */
@@ -52,7 +54,10 @@ export async function benchTelemetryLink(o: {
   linkBytesPerSec?: number;
   /** A 1200-tile map transfer runs on the same link. */
   map?: boolean;
+  /** The telemetry route with the station's acks (as before issue 15's wire pass). Default false. */
+  acked?: boolean;
 }): Promise<TelemetryLinkResult> {
+  const acked = o.acked ?? false;
   const link = o.linkBytesPerSec ?? 0;
   const quiet = pino({ level: 'silent' });
   const stationCtx = new Context({ logger: quiet });
@@ -87,7 +92,9 @@ export async function benchTelemetryLink(o: {
           map_topic: o.map ? 'map' : '',
           bytes_per_second: (link * 7) / 8,
           ground_station: `groundstation=${proxy.url}`,
-          ground_station_routes: ['telemetry outpost_msgs/msg/RobotTelemetry reliability=latest-only priority=250'],
+          ground_station_routes: [
+            `telemetry outpost_msgs/msg/RobotTelemetry reliability=latest-only acked=${acked} priority=250`,
+          ],
         },
       }),
     );
@@ -123,6 +130,7 @@ export async function benchTelemetryLink(o: {
     const downB = proxy.stats.bytesFromTarget - down0;
     return {
       record: o.record,
+      acked,
       seconds: o.seconds,
       records: records - r0,
       recordBytes: defaultRegistry().encode('outpost_msgs/msg/RobotTelemetry', telemetry.record()).length,
@@ -215,7 +223,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' }, json: { type: 'boolean' } } });
   const seconds = Number(values.seconds);
   const bytes: TelemetryLinkResult[] = [];
-  for (const record of ['quiet', 'busy'] as const) bytes.push(await benchTelemetryLink({ seconds, record }));
+  for (const record of ['quiet', 'busy'] as const) {
+    for (const acked of [true, false]) bytes.push(await benchTelemetryLink({ seconds, record, acked }));
+  }
   // 64 kbit/s: the record alone (baseline), then with a map transfer on the same link.
   const thin: TelemetryLinkResult[] = [];
   for (const map of [false, true])
@@ -226,9 +236,20 @@ async function main(): Promise<void> {
   }
   console.log(
     table([
-      ['record, 1 robot, 1 Hz', 'seconds', 'records', 'B/record (CDR)', 'CDR B/s', 'up B/s', 'down B/s', 'wire B/s'],
+      [
+        'record, 1 robot, 1 Hz',
+        'route',
+        'seconds',
+        'records',
+        'B/record (CDR)',
+        'CDR B/s',
+        'up B/s',
+        'down B/s',
+        'wire B/s',
+      ],
       ...bytes.map((r) => [
         r.record,
+        r.acked ? 'acked' : 'acked=false',
         String(r.seconds),
         String(r.records),
         String(r.recordBytes),

@@ -28,7 +28,7 @@ export const groundStationParameters = {
     default: [],
     check: (v) => checkRouteSpecs(v as string[]),
     description:
-      'Topics sent to the ground station only, as in `routes` (e.g. "telemetry outpost_msgs/msg/RobotTelemetry reliability=latest-only priority=250").',
+      'Topics sent to the ground station only, as in `routes` (e.g. "telemetry outpost_msgs/msg/RobotTelemetry reliability=latest-only acked=false priority=250").',
   },
   ground_station_tile_batch_bytes: {
     type: 'integer' as const,

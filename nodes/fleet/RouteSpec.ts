@@ -6,7 +6,7 @@ import { defaultRegistry } from '../../runtime/msg/defaultRegistry.js';
  * A route as the fleet_link node's `routes` parameter gives it, one string each:
  *
  *   "TOPIC TYPE [reliability=reliable|latest-only|best-effort] [priority=0..255] [max_rate_hz=HZ]
- *    [expiry_s=S] [byte_cap=BYTES] [drop=drop-oldest|drop-newest|reject]"
+ *    [expiry_s=S] [byte_cap=BYTES] [drop=drop-oldest|drop-newest|reject] [acked=true|false]"
  *
  * e.g. "pose geometry_msgs/msg/PoseStamped reliability=latest-only priority=200". TOPIC is
  * relative to the robot's namespace: the node forwards what its robot publishes on `<ns>/TOPIC`
@@ -30,6 +30,11 @@ const KEYS: Record<string, (o: FleetRouteOptions, v: string) => void> = {
   },
   drop: (o, v) => {
     o.dropPolicy = v as FleetRouteOptions['dropPolicy'];
+  },
+  acked: (o, v) => {
+    if (v !== 'true' && v !== 'false')
+      throw new OutpostError('OUTPOST_ERR_FLEET_ROUTE', `acked: expected true or false, got ${JSON.stringify(v)}`);
+    o.acked = v === 'true';
   },
 };
 

@@ -5,7 +5,14 @@ import { isOutpostError } from '../OutpostError.js';
 import { LogRateLimiter } from '../LogRateLimiter.js';
 import type { MessageRegistry } from '../msg/MessageRegistry.js';
 import { encodeAcks } from './FleetAcks.js';
-import { DEFAULT_MAX_ENVELOPE_BYTES, checkEnvelopeType, decodeEnvelope, type FleetEnvelope } from './FleetEnvelope.js';
+import {
+  DEFAULT_MAX_ENVELOPE_BYTES,
+  checkEnvelopeType,
+  decodeEnvelope,
+  typeIndexOf,
+  type FleetEnvelope,
+  type TypeOfHash,
+} from './FleetEnvelope.js';
 import type { FleetInbox } from './FleetInbox.js';
 import { setTcpNoDelay } from './tcpNoDelay.js';
 import { ackTopic, fleetWildcard, parseFleetTopic } from './FleetTopics.js';
@@ -76,9 +83,12 @@ export class FleetReceiver {
   #onSubscribed: (() => void)[] = [];
   /** Dropped messages are counted in `stats`; their warnings are rate-limited per reason. */
   readonly #dropLog: LogRateLimiter;
+  /** The envelope carries its type as a hash only: this finds the name among the registry's types. */
+  readonly #typeOf: TypeOfHash;
 
   constructor(options: FleetReceiverOptions) {
     this.#o = options;
+    this.#typeOf = typeIndexOf(options.registry);
     this.#dropLog = new LogRateLimiter(options.logger, options.now !== undefined ? { now: options.now } : {});
   }
 
@@ -148,7 +158,7 @@ export class FleetReceiver {
     this.stats.received++;
     let env: FleetEnvelope;
     try {
-      env = decodeEnvelope(payload, o.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE_BYTES);
+      env = decodeEnvelope(payload, o.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE_BYTES, this.#typeOf);
     } catch (err) {
       return this.#drop('malformed', topic, (err as Error).message);
     }

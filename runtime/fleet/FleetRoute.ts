@@ -7,6 +7,11 @@ import { routeFromRosTopic } from './FleetTopics.js';
  * - `latest-only`: the outbox keeps only the newest message of the route (older ones are superseded);
  *   that one is resent until acknowledged. For state such as poses or tile version vectors.
  * - `best-effort`: sent once when the link is up, never resent; may be lost. For high-rate telemetry.
+ *
+ * A latest-only route with `acked: false` is sent at QoS 0 and never acknowledged: a periodic record
+ * (telemetry to the ground station) whose next message is its retry. The outbox still keeps only
+ * the newest (older ones counted as superseded) and deletes it once written to the socket; one lost
+ * on the way shows at the receiver as a skipped seq. Saves the acks' ~58 B per message (issue 15).
  */
 export type Reliability = 'reliable' | 'latest-only' | 'best-effort';
 
@@ -30,6 +35,8 @@ export interface FleetRouteOptions {
   byteCap?: number;
   /** What happens when `byteCap` would be exceeded. Default `drop-oldest`. */
   dropPolicy?: DropPolicy;
+  /** A latest-only route may turn the peer's acks off (see above). Default true. */
+  acked?: boolean;
 }
 
 export interface FleetRoute {
@@ -42,6 +49,8 @@ export interface FleetRoute {
   readonly expirySec: number;
   readonly byteCap: number;
   readonly dropPolicy: DropPolicy;
+  /** Sent with QoS 1 and an application ack, resent until acknowledged (false only for latest-only). */
+  readonly acked: boolean;
 }
 
 const RELIABILITIES: readonly Reliability[] = ['reliable', 'latest-only', 'best-effort'];
@@ -62,6 +71,11 @@ export function defineRoute(o: FleetRouteOptions): FleetRoute {
   const nonNeg = (k: string, v: number): number =>
     Number.isFinite(v) && v >= 0 ? v : bad(`${k} must be a number >= 0`, v);
   if (typeof o.type !== 'string' || o.type.length === 0) bad('type must be a ROS 2 type name', o.type);
+  const acked = o.acked ?? reliability !== 'best-effort';
+  if (typeof acked !== 'boolean') bad('acked must be true or false', acked);
+  if (!acked && reliability === 'reliable')
+    bad('a reliable route is acknowledged (acked=false needs latest-only)', acked);
+  if (acked && reliability === 'best-effort') bad('a best-effort route is never acknowledged', acked);
   return {
     route,
     topic: o.topic,
@@ -69,6 +83,7 @@ export function defineRoute(o: FleetRouteOptions): FleetRoute {
     reliability,
     priority,
     dropPolicy,
+    acked,
     maxRateHz: nonNeg('maxRateHz', o.maxRateHz ?? 0),
     expirySec: nonNeg('expirySec', o.expirySec ?? 0),
     byteCap: nonNeg('byteCap', o.byteCap ?? 64 * 1024 * 1024),

@@ -5,7 +5,7 @@ import type { Clock } from '../clock/Clock.js';
 import { WallClock } from '../clock/WallClock.js';
 import type { MessageRegistry } from '../msg/MessageRegistry.js';
 import { decodeAcks } from './FleetAcks.js';
-import { DEFAULT_MAX_ENVELOPE_BYTES, encodeEnvelope, typeHashOf } from './FleetEnvelope.js';
+import { DEFAULT_MAX_ENVELOPE_BYTES, encodeEnvelope, envelopeBytes, typeHashOf } from './FleetEnvelope.js';
 import type { DrainCursor, FleetOutbox, QueuedMessage } from './FleetOutbox.js';
 import { setTcpNoDelay } from './tcpNoDelay.js';
 import { ackTopic, dataTopic } from './FleetTopics.js';
@@ -286,7 +286,7 @@ export class FleetSender {
           wakeAtNs = wakeAtNs === undefined || due < wakeAtNs ? due : wakeAtNs;
           continue;
         }
-        const wait = this.#takeTokens(publishBytes(o, m), now);
+        const wait = this.#takeTokens(publishBytes(o, m, o.outbox.route(m.route).acked), now);
         if (wait > 0n) {
           wakeAtNs = wakeAtNs === undefined || now + wait < wakeAtNs ? now + wait : wakeAtNs;
           // Stop the whole pump: going on past the cursor would send later messages before this one.
@@ -313,8 +313,8 @@ export class FleetSender {
 
   #send(client: MqttClient, m: QueuedMessage, nowNs: bigint, lowSeqs: Map<string, bigint>): void {
     const o = this.#o;
-    const route = o.outbox.route(m.route);
-    const reliable = route.reliability !== 'best-effort';
+    // Unacked routes (best-effort, latest-only with acked=false) go at QoS 0 and leave the outbox once written.
+    const reliable = o.outbox.route(m.route).acked;
     let lowSeq = lowSeqs.get(m.route);
     if (lowSeq === undefined && reliable) lowSeqs.set(m.route, (lowSeq = o.outbox.lowSeq(m.route)));
     const bytes = encodeEnvelope(
@@ -436,11 +436,14 @@ export class FleetSender {
 /**
  * Bytes one envelope takes on the wire as an MQTT PUBLISH (TCP/IP headers aside), slightly over
  * rather than under, so a budget equal to the link's rate does not build a queue inside the link:
- * fixed header (≤ 5), topic (2 + length), packet id (2), MQTT 5 properties (≤ 7), the envelope
- * (payload plus its 44-byte fixed header and the origin, route and type strings).
+ * fixed header (≤ 5), topic (2 + length), packet id (2, QoS 1 only), MQTT 5 properties (≤ 7), the
+ * envelope (lowSeq taken as the worst case, 0: its varint is then as long as seq's).
  */
-function publishBytes(o: FleetSenderOptions, m: QueuedMessage): number {
+function publishBytes(o: FleetSenderOptions, m: QueuedMessage, acked: boolean): number {
   const topic = 10 + o.fleet.length + o.robot.length + m.route.length;
-  const envelope = 45 + o.robot.length + 2 + m.route.length + 1 + m.type.length + 4 + m.payload.length;
-  return 5 + 2 + topic + 2 + (o.protocolVersion === 5 ? 7 : 0) + envelope;
+  const envelope = envelopeBytes(
+    { id: m.id, seq: m.seq, lowSeq: 0n, origin: o.robot, route: m.route },
+    m.payload.length,
+  );
+  return 5 + 2 + topic + (acked ? 2 : 0) + (o.protocolVersion === 5 ? 7 : 0) + envelope;
 }

@@ -80,7 +80,9 @@ describe('telemetry over a 64 kbit/s link while a map transfer runs', () => {
           // where priority applies, not in the radio.
           bytes_per_second: 7000,
           ground_station: `groundstation=${proxy.url}`,
-          ground_station_routes: ['telemetry outpost_msgs/msg/RobotTelemetry reliability=latest-only priority=250'],
+          ground_station_routes: [
+            'telemetry outpost_msgs/msg/RobotTelemetry reliability=latest-only acked=false priority=250',
+          ],
         },
       }) as FleetLinkNode,
     );
