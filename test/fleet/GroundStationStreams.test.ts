@@ -109,7 +109,9 @@ describe('full-rate topics on request, station on real Mosquitto', () => {
     const stream = watcher.createClient('outpost_msgs/srv/StreamTopic', '/groundstation/stream');
     const streams = () => link.groundStationUplink!.streams;
 
-    await expect.poll(() => telemetry.length, { timeout: 15_000, message: 'telemetry at the station' }).toBeGreaterThan(1);
+    await expect
+      .poll(() => telemetry.length, { timeout: 15_000, message: 'telemetry at the station' })
+      .toBeGreaterThan(1);
     // Nothing asked yet: no scan leaves the robot.
     await sleep(1000);
     expect(scans.length).toBe(0);
