@@ -12,7 +12,7 @@ import { ACK_LEVEL, STREAM_LEVEL, TOPIC_ROOT, assertFleetName } from './FleetTop
  *   only the acks of its own receiver, `outpost/<fleet>/<user>/~ack/#`: nothing it sends can reach a
  *   robot's inbox (an ack topic under its own name is read by no robot's receiver), and its stream
  *   requests `outpost/<fleet>/<user>/~stream/<robot>` (read only by that robot's ground station
- *   link, which checks them; a receiver skips `~` levels).
+ *   link, which checks them; the station's receiver skips topics under its own name).
  */
 export interface FleetUser {
   username: string;
