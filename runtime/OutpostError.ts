@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   OUTPOST_ERR_FLEET_AUTH:
     'a fleet broker refused credentials, or a robot published or subscribed outside its namespace',
   OUTPOST_ERR_FLEET_ROUTE: 'a fleet route is unknown or its settings are invalid',
+  OUTPOST_ERR_FLEET_STREAM_REQUEST:
+    "a ground station's stream request is not JSON {topic, duration_s} with an absolute topic and 0..3600 s (logged, counted, ignored)",
   OUTPOST_ERR_FLEET_QUEUE_FULL: 'a message was rejected because its route\'s byte cap is full (drop policy "reject")',
   OUTPOST_ERR_FLEET_OUTBOX: 'the on-disk fleet outbox or inbox cannot be opened or written',
   OUTPOST_ERR_FLEET_BROKER: 'a fleet MQTT broker (embedded Aedes or Mosquitto) cannot be started or reached',

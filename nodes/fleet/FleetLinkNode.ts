@@ -262,6 +262,9 @@ export class FleetLinkNode extends KindNode<typeof spec> {
   get groundStation(): ReadonlyMap<string, Peer> {
     return this.#ground?.peers ?? new Map<string, Peer>();
   }
+  get groundStationUplink(): GroundStationUplink | undefined {
+    return this.#ground;
+  }
   /** Map sync sessions, by teammate. */
   get sessions(): ReadonlyMap<string, MapSyncSession> {
     return this.#mapSync.sessions;

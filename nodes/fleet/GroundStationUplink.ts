@@ -6,6 +6,7 @@ import type { MessageRegistry } from '../../runtime/msg/MessageRegistry.js';
 import { MAP_TILES_ROUTE, mapSyncRoutes } from './FleetMapSync.js';
 import { FleetPeers, type FleetPeersOptions, type Peer } from './FleetPeers.js';
 import { FleetRouteForwarder } from './FleetRouteForwarder.js';
+import { GroundStationStreams, checkStreamSpecs, streamRoutes } from './GroundStationStreams.js';
 import { checkRouteSpecs } from './RouteSpec.js';
 import { MAP_SUMMARY_TYPE, MapSyncSession } from './MapSyncSession.js';
 import type { TiledMap } from './TiledMap.js';
@@ -43,9 +44,29 @@ export const groundStationParameters = {
     default: true,
     description: "Send the map's tiles (own and relayed layers) to the ground station, at map sync's low priority.",
   },
+  ground_station_streams: {
+    type: 'string_array' as const,
+    default: ['scan sensor_msgs/msg/LaserScan', 'map nav_msgs/msg/OccupancyGrid'],
+    check: (v) => checkStreamSpecs(v as string[]),
+    description:
+      'Topics the ground station may ask for (its ~/stream service), "TOPIC TYPE" each, TOPIC relative to the namespace; sent only while leased, latest-only, below telemetry and tiles.',
+  },
+  ground_station_stream_bytes_per_s: {
+    type: 'double' as const,
+    default: 4096,
+    unit: 'B/s',
+    range: { from: 1, to: 1e9 },
+    description: 'Byte budget of all requested streams together (payload); a message beyond it is not sent (counted).',
+  },
 } satisfies Record<string, ParameterSpec>;
 
-export interface GroundStationUplinkOptions extends Omit<FleetPeersOptions, 'routes' | 'onContact' | 'registry'> {
+export interface GroundStationUplinkOptions
+  extends Omit<FleetPeersOptions, 'routes' | 'onContact' | 'registry' | 'settings'> {
+  /** The link's settings and the requested streams' (`ground_station_streams`, its byte budget). */
+  settings: FleetPeersOptions['settings'] & {
+    readonly ground_station_streams: readonly string[];
+    readonly ground_station_stream_bytes_per_s: number;
+  };
   node: Node;
   registry: MessageRegistry;
   /** Topics sent to the ground station only (e.g. telemetry: latest-only, high priority). */
@@ -72,20 +93,33 @@ export class GroundStationUplink {
   readonly #o: GroundStationUplinkOptions;
   readonly #peers: FleetPeers;
   readonly #forwarder: FleetRouteForwarder;
+  readonly #streams: GroundStationStreams;
   #session: MapSyncSession | undefined;
 
   constructor(options: GroundStationUplinkOptions) {
     this.#o = { ...options };
     const tiles = mapSyncRoutes().filter((r) => r.route === MAP_TILES_ROUTE);
+    const streams = streamRoutes(options.settings.ground_station_streams);
     this.#peers = new FleetPeers({
       ...options,
-      routes: () => [...options.routes, ...tiles],
+      routes: () => [...options.routes, ...tiles, ...streams],
       onContact: (_peer, up) => {
         if (!up) this.#session = undefined;
       },
     });
     this.#forwarder = new FleetRouteForwarder(options.node, options.routes);
     this.#forwarder.forwardTo(this.#peers);
+    this.#streams = new GroundStationStreams({
+      ...options,
+      routes: streams,
+      bytesPerSecond: options.settings.ground_station_stream_bytes_per_s,
+      station: () => this.#peers.all.values().next().value,
+    });
+  }
+
+  /** The topics the station asked for (leases, counts). */
+  get streams(): GroundStationStreams {
+    return this.#streams;
   }
 
   /** The station's link (for diagnostics), once added. */
@@ -95,10 +129,12 @@ export class GroundStationUplink {
 
   add(name: string, url: string): void {
     this.#peers.add(name, url);
+    this.#streams.listen(name, url);
   }
 
   /** Queues the next tile batch the station lacks, one at a time (as FleetMapSync.pump does). */
   pump(): void {
+    this.#streams.expire();
     if (!this.#o.pushMap) return;
     const map = this.#o.map();
     for (const peer of this.#peers.all.values()) {
@@ -123,6 +159,7 @@ export class GroundStationUplink {
   /** Closes the link (deactivation); `add` makes it again. */
   async closeLinks(): Promise<void> {
     await this.#peers.closeLinks();
+    await this.#streams.close();
     this.#session = undefined;
   }
 

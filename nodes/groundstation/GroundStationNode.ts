@@ -18,6 +18,7 @@ import { MergedMapPublisher } from '../fleet/MergedMapPublisher.js';
 import type { TiledMap } from '../fleet/TiledMap.js';
 import { RobotRoster } from './RobotRoster.js';
 import { StationMap } from './StationMap.js';
+import { StationStreamRequests } from './StationStreamRequests.js';
 
 const TELEMETRY_TYPE = 'outpost_msgs/msg/RobotTelemetry';
 const LATCHED = { durability: 'transient_local', depth: 1 } as const;
@@ -130,6 +131,8 @@ const spec = nodeKindSpec({
     // announces nothing on /outpost/fleet/brokers: a link gate would make it every robot's teammate.
     '/{robot}/{route*}': '*',
   },
+  // Asks a robot for one of its full-rate topics for a while (StationStreamRequests).
+  services: { '~/stream': 'outpost_msgs/srv/StreamTopic' },
 });
 
 /**
@@ -138,7 +141,8 @@ const spec = nodeKindSpec({
  * login: it never publishes into a robot's broker, so a compromised or buggy station cannot steer
  * a robot. What robot X sends on route R appears on this bus as `/X/R` (telemetry: /X/telemetry);
  * map tile batches are merged into `/groundstation/map`; `/groundstation/robots` lists every robot
- * with the age of its last telemetry and whether it is stale (older than 3 periods).
+ * with the age of its last telemetry and whether it is stale (older than 3 periods). `~/stream`
+ * asks a robot for a full-rate topic (e.g. /r1/scan) for a lease; it then arrives as /r1/scan.
  */
 export class GroundStationNode extends KindNode<typeof spec> {
   #login: FleetBrokerSetup | undefined;
@@ -148,6 +152,7 @@ export class GroundStationNode extends KindNode<typeof spec> {
   #map: StationMap | undefined;
   #merged: MergedMapPublisher | undefined;
   #robotsPub: Publisher<'outpost_msgs/msg/GroundStationRobots'> | undefined;
+  #requests: StationStreamRequests | undefined;
   readonly #incoming = new Map<string, Publisher>();
   #active = false;
 
@@ -206,6 +211,8 @@ export class GroundStationNode extends KindNode<typeof spec> {
       ...(login.url.startsWith('mqtts:') && login.tls ? { tls: login.tls } : {}),
     });
     await this.#receiver.start();
+    this.#requests = new StationStreamRequests(this.params.fleet, this.params.name, login);
+    this.service('~/stream', (req) => this.#requests!.ask(req));
     this.createTimer(secondsToNs(1 / this.params.status_hz), () => this.#publishRobots());
     this.createTimer(secondsToNs(0.1), () => {
       if (this.#active) this.#merged?.publish(this.#map?.map);
@@ -218,6 +225,8 @@ export class GroundStationNode extends KindNode<typeof spec> {
     this.#active = false;
     await this.#receiver?.close();
     this.#receiver = undefined;
+    await this.#requests?.close();
+    this.#requests = undefined;
     return 'success' as const;
   }
 

@@ -47,14 +47,19 @@ describe('FleetAccess', () => {
     expect(a.maySubscribe('r1', '#')).toBe(false);
   });
 
-  it('a read-only user subscribes like a robot and publishes only its own acks', () => {
+  it('a read-only user subscribes like a robot and publishes only its own acks and stream requests', () => {
     const a = new FleetAccess('f', [
       { username: 'r1', password: 'x' },
       { username: 'groundstation', password: 'z', readOnly: true },
     ]);
     expect(a.maySubscribe('groundstation', 'outpost/f/+/#')).toBe(true);
     expect(a.mayPublish('groundstation', 'outpost/f/groundstation/~ack/r1')).toBe(true);
+    expect(a.mayPublish('groundstation', 'outpost/f/groundstation/~stream/r1')).toBe(true);
     for (const topic of [
+      'outpost/f/groundstation/~stream/',
+      'outpost/f/groundstation/~stream/r1/scan',
+      'outpost/f/r1/~stream/r2',
+      'outpost/f/groundstation/requests/r1',
       'outpost/f/r1/pose',
       'outpost/f/groundstation/telemetry',
       'outpost/f/groundstation/~ack/',
@@ -63,7 +68,9 @@ describe('FleetAccess', () => {
     ])
       expect(a.mayPublish('groundstation', topic), topic).toBe(false);
     const acl = a.mosquittoAcl();
-    expect(acl).toContain('user groundstation\ntopic read outpost/f/#\ntopic write outpost/f/groundstation/~ack/+\n');
+    expect(acl).toContain(
+      'user groundstation\ntopic read outpost/f/#\ntopic write outpost/f/groundstation/~ack/+\ntopic write outpost/f/groundstation/~stream/+\n',
+    );
     expect(acl).toContain('user r1\ntopic readwrite outpost/f/r1/#\ntopic read outpost/f/#\n');
     expect(acl).not.toContain('pattern');
   });

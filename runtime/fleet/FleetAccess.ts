@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { OutpostError } from '../OutpostError.js';
-import { ACK_LEVEL, TOPIC_ROOT, assertFleetName } from './FleetTopics.js';
+import { ACK_LEVEL, STREAM_LEVEL, TOPIC_ROOT, assertFleetName } from './FleetTopics.js';
 
 /**
  * Who may do what on a fleet broker. One rule, enforced by the embedded Aedes broker and written out
@@ -10,7 +10,9 @@ import { ACK_LEVEL, TOPIC_ROOT, assertFleetName } from './FleetTopics.js';
  * - a `groundStation` user may also publish anywhere under `outpost/<fleet>/#` (e.g. to replay or inject);
  * - a `readOnly` user (the ground station's monitor, issue 15) may subscribe like a robot but publish
  *   only the acks of its own receiver, `outpost/<fleet>/<user>/~ack/#`: nothing it sends can reach a
- *   robot's inbox (an ack topic under its own name is read by no robot's receiver).
+ *   robot's inbox (an ack topic under its own name is read by no robot's receiver), and its stream
+ *   requests `outpost/<fleet>/<user>/~stream/<robot>` (read only by that robot's ground station
+ *   link, which checks them; the station's receiver skips topics under its own name).
  */
 export interface FleetUser {
   username: string;
@@ -170,8 +172,10 @@ export class FleetAccess {
     const user = this.#users.get(username)!;
     if (user.groundStation) return topic.startsWith(prefix);
     if (user.readOnly) {
-      const acks = `${prefix}${username}/${ACK_LEVEL}/`;
-      return topic.startsWith(acks) && topic.length > acks.length && !topic.slice(acks.length).includes('/');
+      return [ACK_LEVEL, STREAM_LEVEL].some((level) => {
+        const under = `${prefix}${username}/${level}/`;
+        return topic.startsWith(under) && topic.length > under.length && !topic.slice(under.length).includes('/');
+      });
     }
     return topic.startsWith(`${prefix}${username}/`) && topic.length > prefix.length + username.length + 1;
   }
@@ -193,7 +197,12 @@ export class FleetAccess {
     for (const [name, u] of this.#users) {
       lines.push(`user ${name}`);
       if (u.groundStation) lines.push(`topic readwrite ${root}/#`);
-      else if (u.readOnly) lines.push(`topic read ${root}/#`, `topic write ${root}/${name}/${ACK_LEVEL}/+`);
+      else if (u.readOnly)
+        lines.push(
+          `topic read ${root}/#`,
+          `topic write ${root}/${name}/${ACK_LEVEL}/+`,
+          `topic write ${root}/${name}/${STREAM_LEVEL}/+`,
+        );
       else lines.push(`topic readwrite ${root}/${name}/#`, `topic read ${root}/#`);
       lines.push('');
     }

@@ -13,6 +13,8 @@ import { OutpostError, describeValue } from '../OutpostError.js';
  */
 export const TOPIC_ROOT = 'outpost';
 export const ACK_LEVEL = '~ack';
+/** Stream requests of a ground station (issue 15): `outpost/<fleet>/<station>/~stream/<robot>`. */
+export const STREAM_LEVEL = '~stream';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
@@ -45,6 +47,11 @@ export function dataTopic(fleet: string, robot: string, route: string): string {
 /** The topic on which `receiver` acknowledges what `sender` sent it (under the receiver's namespace). */
 export function ackTopic(fleet: string, receiver: string, sender: string): string {
   return `${TOPIC_ROOT}/${fleet}/${receiver}/${ACK_LEVEL}/${sender}`;
+}
+
+/** Where ground station `station` asks `robot` for a topic (the one thing a read-only user may publish besides acks). */
+export function streamRequestTopic(fleet: string, station: string, robot: string): string {
+  return `${TOPIC_ROOT}/${fleet}/${station}/${STREAM_LEVEL}/${robot}`;
 }
 
 /** The subscription that receives every robot's data (and acks, filtered out by `parseFleetTopic`). */

@@ -531,6 +531,8 @@ export namespace outpost_msgs {
       export interface FleetSync_Response { settled: boolean; activity: number; message: string; }
       export interface SetMode_Request { mode: string; }
       export interface SetMode_Response { success: boolean; message: string; }
+      export interface StreamTopic_Request { robot: string; topic: string; duration_s: number; }
+      export interface StreamTopic_Response { accepted: boolean; reason: string; }
   }
 }
 
@@ -1497,6 +1499,7 @@ export interface ServiceTypeMap {
   'lifecycle_msgs/srv/GetState': { request: lifecycle_msgs.srv.GetState_Request; response: lifecycle_msgs.srv.GetState_Response };
   'outpost_msgs/srv/FleetSync': { request: outpost_msgs.srv.FleetSync_Request; response: outpost_msgs.srv.FleetSync_Response };
   'outpost_msgs/srv/SetMode': { request: outpost_msgs.srv.SetMode_Request; response: outpost_msgs.srv.SetMode_Response };
+  'outpost_msgs/srv/StreamTopic': { request: outpost_msgs.srv.StreamTopic_Request; response: outpost_msgs.srv.StreamTopic_Response };
   'rcl_interfaces/srv/DescribeParameters': { request: rcl_interfaces.srv.DescribeParameters_Request; response: rcl_interfaces.srv.DescribeParameters_Response };
   'rcl_interfaces/srv/GetParameterTypes': { request: rcl_interfaces.srv.GetParameterTypes_Request; response: rcl_interfaces.srv.GetParameterTypes_Response };
   'rcl_interfaces/srv/GetParameters': { request: rcl_interfaces.srv.GetParameters_Request; response: rcl_interfaces.srv.GetParameters_Response };
