@@ -35,6 +35,8 @@ export interface ThroughputResult {
   rawPerMessage: number[];
   rawBuffered: number[];
   mcapZstd: number[];
+  /** zstd level 1, the default before the fast level -3. */
+  mcapZstd1: number[];
   mcapNone: number[];
   /** Uncompressed, without the per-chunk fdatasync (what the raw baseline does not do either). */
   mcapNoneNoSync: number[];
@@ -62,7 +64,7 @@ export interface McapBenchResult {
 }
 
 /** One mission's worth of traffic per robot-second, roughly: 20 odom and tf, 10 scans, 1 map. */
-function sampleMix(): Sample[] {
+export function sampleMix(): Sample[] {
   const r = defaultRegistry();
   // Sensor values are noisy (random ranges and poses), so zstd sees what a real run gives it rather
   // than long runs of zeros; the map is mostly unknown and free cells, as an explored map is.
@@ -141,9 +143,13 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
     closeSync(fd);
     return rate(t);
   };
-  const mcap = async (compression: ChunkCompression, sync = true): Promise<number> => {
+  const mcap = async (compression: ChunkCompression, sync = true, zstdLevel?: number): Promise<number> => {
     const t = process.hrtime.bigint();
-    const rec = await McapRecorder.create(file, { compression, sync });
+    const rec = await McapRecorder.create(file, {
+      compression,
+      sync,
+      ...(zstdLevel !== undefined ? { zstdLevel } : {}),
+    });
     const channels = new Map<string, number>();
     const schemas = new Map<string, number>();
     for (const s of mix) {
@@ -172,6 +178,7 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
     rawPerMessage: [],
     rawBuffered: [],
     mcapZstd: [],
+    mcapZstd1: [],
     mcapNone: [],
     mcapNoneNoSync: [],
     zstdRatio: 0,
@@ -181,7 +188,9 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
   for (let run = 0; run < runs; run++) {
     // Alternate the order so a slow moment on a loaded machine does not always hit one side.
     const order =
-      run % 2 === 0 ? ['raw1', 'rawB', 'zstd', 'none', 'nosync'] : ['nosync', 'none', 'zstd', 'rawB', 'raw1'];
+      run % 2 === 0
+        ? ['raw1', 'rawB', 'zstd', 'zstd1', 'none', 'nosync']
+        : ['nosync', 'none', 'zstd1', 'zstd', 'rawB', 'raw1'];
     for (const which of order) {
       if (which === 'raw1') result.rawPerMessage.push(rawPerMessage());
       if (which === 'rawB') result.rawBuffered.push(rawBuffered());
@@ -189,6 +198,7 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
         result.mcapZstd.push(await mcap('zstd'));
         result.zstdRatio = (reps * mixBytes) / statSync(file).size;
       }
+      if (which === 'zstd1') result.mcapZstd1.push(await mcap('zstd', true, 1));
       if (which === 'none') result.mcapNone.push(await mcap('none'));
       if (which === 'nosync') result.mcapNoneNoSync.push(await mcap('none', false));
     }
@@ -307,7 +317,8 @@ function format(r: McapBenchResult): string {
           [
             row('raw fs.writeSync, 1 MiB buffered', t.rawBuffered),
             row('raw fs.writeSync, one per message', t.rawPerMessage),
-            row('McapRecorder, zstd chunks (default)', t.mcapZstd),
+            row('McapRecorder, zstd -3 chunks (default)', t.mcapZstd),
+            row('McapRecorder, zstd level 1 chunks', t.mcapZstd1),
             row('McapRecorder, uncompressed chunks', t.mcapNone),
             row('McapRecorder, uncompressed, no fdatasync', t.mcapNoneNoSync),
           ],

@@ -16,8 +16,13 @@ export interface McapRecorderOptions {
    * `flushDue()`), so a quiet bus still reaches the disk. Default 1 s.
    */
   chunkSeconds?: number;
-  /** Chunk compression. Default zstd (level 1, the fastest; @foxglove/wasm-zstd, no download). */
+  /** Chunk compression. Default zstd (@foxglove/wasm-zstd, no download). */
   compression?: ChunkCompression;
+  /**
+   * zstd level. Default -3, one of zstd's fast levels: on a recorded 4-robot mission 2-3× the speed
+   * of level 1 for a file about 15% bigger (4.5× smaller than the CDR instead of 5.3×; bench:mcap).
+   */
+  zstdLevel?: number;
   /**
    * fdatasync after chunks (in the background, at most every 0.5 s) and at close, so a power cut
    * keeps about what a crash keeps. Default true.
@@ -58,6 +63,7 @@ export class McapRecorder {
   #chunkBytes: number;
   #chunkMs: number;
   #compression: ChunkCompression;
+  #zstdLevel: number;
   #sync: boolean;
   #schemas = new Map<number, McapTypes.Schema>();
   #channels = new Map<number, McapTypes.Channel>();
@@ -76,6 +82,14 @@ export class McapRecorder {
     this.#chunkBytes = options.chunkBytes ?? 1024 * 1024;
     this.#chunkMs = (options.chunkSeconds ?? 1) * 1000;
     this.#compression = options.compression ?? 'zstd';
+    this.#zstdLevel = options.zstdLevel ?? -3;
+    // zstd's own range: fast levels down to -131072 (ZSTD_minCLevel), 22 the slowest and smallest.
+    if (!Number.isInteger(this.#zstdLevel) || this.#zstdLevel < -131072 || this.#zstdLevel > 22) {
+      throw new OutpostError(
+        'OUTPOST_ERR_INVALID_ARGUMENT',
+        `zstdLevel: expected an integer from -131072 to 22, got ${String(options.zstdLevel)}`,
+      );
+    }
     this.#sync = options.sync ?? true;
   }
 
@@ -145,7 +159,7 @@ export class McapRecorder {
     if (this.#closed || chunk.messageCount === 0) return;
     const raw = chunk.records();
     const crc = crc32(raw);
-    const records = this.#compression === 'zstd' ? zstd.compress(raw, 1) : raw;
+    const records = this.#compression === 'zstd' ? zstd.compress(raw, this.#zstdLevel) : raw;
     const compression = this.#compression === 'zstd' ? 'zstd' : '';
     const head = chunk.chunkHeader(crc, compression, records.byteLength);
     const index = chunk.messageIndexes();
