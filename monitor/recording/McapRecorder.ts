@@ -28,6 +28,12 @@ export interface McapRecorderOptions {
    * keeps about what a crash keeps. Default true.
    */
   sync?: boolean;
+  /**
+   * CRC32 of each chunk's records (what a recovery checks a chunk by). Default true; false writes 0,
+   * as the spec allows, and saves a pass over every byte (bench:mcap: about a fifth of an
+   * uncompressed recording's CPU time).
+   */
+  chunkCrc?: boolean;
   /** The MCAP header's library string. */
   library?: string;
 }
@@ -65,6 +71,7 @@ export class McapRecorder {
   #compression: ChunkCompression;
   #zstdLevel: number;
   #sync: boolean;
+  #chunkCrc: boolean;
   #schemas = new Map<number, McapTypes.Schema>();
   #channels = new Map<number, McapTypes.Channel>();
   #schemasWritten = new Set<number>();
@@ -91,6 +98,7 @@ export class McapRecorder {
       );
     }
     this.#sync = options.sync ?? true;
+    this.#chunkCrc = options.chunkCrc ?? true;
   }
 
   /** Creates (or truncates) `path` and writes the MCAP magic and header (profile `ros2`). */
@@ -158,7 +166,7 @@ export class McapRecorder {
     const chunk = this.#chunk;
     if (this.#closed || chunk.messageCount === 0) return;
     const raw = chunk.records();
-    const crc = crc32(raw);
+    const crc = this.#chunkCrc ? crc32(raw) : 0;
     const records = this.#compression === 'zstd' ? zstd.compress(raw, this.#zstdLevel) : raw;
     const compression = this.#compression === 'zstd' ? 'zstd' : '';
     const head = chunk.chunkHeader(crc, compression, records.byteLength);
