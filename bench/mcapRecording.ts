@@ -37,8 +37,9 @@ export interface ThroughputResult {
   /** The same, with one fdatasync before close (what the recorder's default `sync` adds). */
   rawBufferedSync: number[];
   mcapZstd: number[];
-  /** zstd level 1, the default before the fast level -3. */
-  mcapZstd1: number[];
+  /** zstd -3 without fdatasync, and zstd level 1 (the default before -3) without fdatasync. */
+  mcapZstdNoSync: number[];
+  mcapZstd1NoSync: number[];
   mcapNone: number[];
   /** Uncompressed, without the per-chunk fdatasync (what the raw baseline does not do either). */
   mcapNoneNoSync: number[];
@@ -67,8 +68,13 @@ export interface McapBenchResult {
   sim?: SimCostResult;
 }
 
-/** One mission's worth of traffic per robot-second, roughly: 20 odom and tf, 10 scans, 1 map. */
-export function sampleMix(): Sample[] {
+/**
+ * `seconds` robot-seconds of traffic, each roughly: 20 odom and tf, 10 scans, 1 map. Every second
+ * is its own (fresh poses and ranges; the map with a few hundred cells changed), so a 1 MiB chunk
+ * holds ~17 different seconds, not one repeated: with one second repeated, zstd found whole copies
+ * and shrank the mix 28× (a recorded mission: 4.5-5.3×), which hid what its level costs.
+ */
+export function sampleMix(seconds = 32): Sample[] {
   const r = defaultRegistry();
   // Sensor values are noisy (random ranges and poses), so zstd sees what a real run gives it rather
   // than long runs of zeros; the map is mostly unknown and free cells, as an explored map is.
@@ -100,11 +106,14 @@ export function sampleMix(): Sample[] {
   };
   const one = (type: string, topic: string, msg: unknown): Sample => ({ type, topic, bytes: r.encode(type, msg) });
   const out: Sample[] = [];
-  for (let i = 0; i < 20; i++) {
-    out.push(one('nav_msgs/msg/Odometry', '/r1/odom', odom()), one('tf2_msgs/msg/TFMessage', '/tf', tf()));
-    if (i % 2 === 0) out.push(one('sensor_msgs/msg/LaserScan', '/r1/scan', scan()));
+  for (let second = 0; second < seconds; second++) {
+    for (let i = 0; i < 20; i++) {
+      out.push(one('nav_msgs/msg/Odometry', '/r1/odom', odom()), one('tf2_msgs/msg/TFMessage', '/tf', tf()));
+      if (i % 2 === 0) out.push(one('sensor_msgs/msg/LaserScan', '/r1/scan', scan()));
+    }
+    for (let k = 0; k < 300; k++) map.data[Math.floor(rand() * map.data.length)] = rand() < 0.5 ? 100 : 0;
+    out.push(one('nav_msgs/msg/OccupancyGrid', '/r1/map', map));
   }
-  out.push(one('nav_msgs/msg/OccupancyGrid', '/r1/map', map));
   return out;
 }
 
@@ -186,7 +195,8 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
     rawBuffered: [],
     rawBufferedSync: [],
     mcapZstd: [],
-    mcapZstd1: [],
+    mcapZstdNoSync: [],
+    mcapZstd1NoSync: [],
     mcapNone: [],
     mcapNoneNoSync: [],
     mcapNoneNoSyncNoCrc: [],
@@ -198,8 +208,8 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
     // Alternate the order so a slow moment on a loaded machine does not always hit one side.
     const order =
       run % 2 === 0
-        ? ['raw1', 'rawB', 'rawBS', 'zstd', 'zstd1', 'none', 'nosync', 'nocrc']
-        : ['nocrc', 'nosync', 'none', 'zstd1', 'zstd', 'rawBS', 'rawB', 'raw1'];
+        ? ['raw1', 'rawB', 'rawBS', 'zstd', 'zstdN', 'zstd1', 'none', 'nosync', 'nocrc']
+        : ['nocrc', 'nosync', 'none', 'zstd1', 'zstdN', 'zstd', 'rawBS', 'rawB', 'raw1'];
     for (const which of order) {
       if (which === 'raw1') result.rawPerMessage.push(rawPerMessage());
       if (which === 'rawB') result.rawBuffered.push(rawBuffered());
@@ -208,7 +218,8 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
         result.zstdRatio = (reps * mixBytes) / statSync(file).size;
       }
       if (which === 'rawBS') result.rawBufferedSync.push(rawBuffered(true));
-      if (which === 'zstd1') result.mcapZstd1.push(await mcap('zstd', true, { zstdLevel: 1 }));
+      if (which === 'zstdN') result.mcapZstdNoSync.push(await mcap('zstd', false));
+      if (which === 'zstd1') result.mcapZstd1NoSync.push(await mcap('zstd', false, { zstdLevel: 1 }));
       if (which === 'nocrc') result.mcapNoneNoSyncNoCrc.push(await mcap('none', false, { chunkCrc: false }));
       if (which === 'none') result.mcapNone.push(await mcap('none'));
       if (which === 'nosync') result.mcapNoneNoSync.push(await mcap('none', false));
@@ -330,13 +341,15 @@ function format(r: McapBenchResult): string {
             row('raw fs.writeSync, 1 MiB buffered, fdatasync at close', t.rawBufferedSync),
             row('raw fs.writeSync, one per message', t.rawPerMessage),
             row('McapRecorder, zstd -3 chunks (default)', t.mcapZstd),
-            row('McapRecorder, zstd level 1 chunks', t.mcapZstd1),
+            row('McapRecorder, zstd -3, no fdatasync', t.mcapZstdNoSync),
+            row('McapRecorder, zstd level 1, no fdatasync', t.mcapZstd1NoSync),
             row('McapRecorder, uncompressed chunks', t.mcapNone),
             row('McapRecorder, uncompressed, no fdatasync', t.mcapNoneNoSync),
             row('McapRecorder, uncompressed, no fdatasync, no chunk CRC', t.mcapNoneNoSyncNoCrc),
           ],
         ) +
         `\ntarget ≥ 50% of raw: zstd ${((100 * median(t.mcapZstd)) / base).toFixed(0)}%, none ${((100 * median(t.mcapNone)) / base).toFixed(0)}%; ` +
+        `without fdatasync: zstd ${((100 * median(t.mcapZstdNoSync)) / base).toFixed(0)}%, none ${((100 * median(t.mcapNoneNoSync)) / base).toFixed(0)}%; ` +
         `both with fdatasync: zstd ${((100 * median(t.mcapZstd)) / median(t.rawBufferedSync)).toFixed(0)}%, none ${((100 * median(t.mcapNone)) / median(t.rawBufferedSync)).toFixed(0)}%`,
     );
   }
