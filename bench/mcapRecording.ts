@@ -7,7 +7,10 @@
  *  2. sim: wall time of the 4-robot mission (`outpost sim launch/sim/explore.launch.yaml --seed 1`,
  *     child processes) with and without `--record`, alternating. Target: ≤ 10% more.
  *
+ *  3. levels: zstd levels (speed, size) on the chunks of a given recording.
+ *
  *   npm run bench:mcap [-- --case throughput|sim|all] [--runs N] [--json] [--smoke]
+ *   npm run bench:mcap -- --case levels --file X.mcap [--runs N]
  */
 import { spawn } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -16,6 +19,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { McapRecorder, type ChunkCompression, type McapRecorderOptions } from '../monitor/recording/McapRecorder.js';
+import { McapStreamReader } from '@mcap/core';
+import { loadDecompressHandlers } from '@mcap/support';
+import * as zstd from '@foxglove/wasm-zstd';
+import { OutpostError } from '../runtime/OutpostError.js';
 import { ros2msgSchema } from '../runtime/msg/ros2msgSchema.js';
 import { defaultRegistry } from '../runtime/msg/defaultRegistry.js';
 import { packageRoot } from '../runtime/packageRoot.js';
@@ -37,7 +44,7 @@ export interface ThroughputResult {
   /** The same, with one fdatasync before close (what the recorder's default `sync` adds). */
   rawBufferedSync: number[];
   mcapZstd: number[];
-  /** zstd -3 without fdatasync, and zstd level 1 (the default before -3) without fdatasync. */
+  /** zstd -1 (the default) and level 1 (the default before), both without fdatasync. */
   mcapZstdNoSync: number[];
   mcapZstd1NoSync: number[];
   mcapNone: number[];
@@ -63,8 +70,18 @@ export interface SimCostResult {
   recordedMessages: number;
 }
 
+/** zstd levels on the chunks of a real recording (`--case levels --file X.mcap`). */
+export interface LevelsResult {
+  file: string;
+  mib: number;
+  chunks: number;
+  /** Per level: compression MiB/s (median of the runs) and how many times smaller. */
+  levels: { level: number; mibPerS: number; ratio: number }[];
+}
+
 export interface McapBenchResult {
   throughput?: ThroughputResult;
+  levels?: LevelsResult;
   sim?: SimCostResult;
 }
 
@@ -310,11 +327,53 @@ async function simCost(runs: number, smoke: boolean): Promise<SimCostResult> {
   return result;
 }
 
+/**
+ * Recompresses the chunks of a recorded mission at several zstd levels: the synthetic mix's noise
+ * is not a mission's, and the level's speed depends on what it compresses.
+ */
+async function levels(file: string, runs: number): Promise<LevelsResult> {
+  await zstd.isLoaded;
+  const reader = new McapStreamReader({ includeChunks: true, decompressHandlers: await loadDecompressHandlers() });
+  reader.append(readFileSync(file));
+  const chunks: Uint8Array[] = [];
+  for (let r = reader.nextRecord(); r !== undefined; r = reader.nextRecord()) {
+    if (r.type !== 'Chunk') continue;
+    chunks.push(r.compression === 'zstd' ? zstd.decompress(r.records, Number(r.uncompressedSize)) : r.records);
+  }
+  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+  const out: LevelsResult = { file, mib: total / 1048576, chunks: chunks.length, levels: [] };
+  const list = [3, 1, -1, -3, -5];
+  const rates = list.map((): number[] => []);
+  const packed = list.map(() => 0);
+  // Levels take turns within each run (alternating order), so a slow moment hits them alike; run
+  // 0 warms the wasm code up (its first calls run unoptimized) and is not counted.
+  for (let run = 0; run <= runs; run++) {
+    const order = list.map((_, i) => i);
+    if (run % 2 === 1) order.reverse();
+    for (const i of order) {
+      const t = process.hrtime.bigint();
+      let bytes = 0;
+      for (const c of chunks) bytes += zstd.compress(c, list[i]!).byteLength;
+      packed[i] = bytes;
+      if (run > 0) rates[i]!.push(total / 1048576 / (Number(process.hrtime.bigint() - t) / 1e9));
+    }
+  }
+  out.levels = list.map((level, i) => ({ level, mibPerS: median(rates[i]!), ratio: total / packed[i]! }));
+  return out;
+}
+
 export async function runMcapBench(
-  options: BenchOptions & { case?: 'throughput' | 'sim' | 'all'; runs?: number },
+  options: BenchOptions & { case?: 'throughput' | 'sim' | 'levels' | 'all'; runs?: number; file?: string },
 ): Promise<McapBenchResult> {
   const which = options.case ?? 'all';
   const out: McapBenchResult = {};
+  if (which === 'levels') {
+    if (options.file === undefined) {
+      throw new OutpostError('OUTPOST_ERR_CLI_USAGE', '--case levels: expected --file X.mcap (a recording), got none');
+    }
+    out.levels = await levels(options.file, options.runs ?? 5);
+    return out;
+  }
   if (which !== 'sim')
     out.throughput = await throughput(options.runs ?? (options.smoke ? 1 : 7), options.smoke ? 2 : 64);
   if (which !== 'throughput') out.sim = await simCost(options.runs ?? (options.smoke ? 1 : 3), options.smoke === true);
@@ -340,8 +399,8 @@ function format(r: McapBenchResult): string {
             row('raw fs.writeSync, 1 MiB buffered', t.rawBuffered),
             row('raw fs.writeSync, 1 MiB buffered, fdatasync at close', t.rawBufferedSync),
             row('raw fs.writeSync, one per message', t.rawPerMessage),
-            row('McapRecorder, zstd -3 chunks (default)', t.mcapZstd),
-            row('McapRecorder, zstd -3, no fdatasync', t.mcapZstdNoSync),
+            row('McapRecorder, zstd -1 chunks (default)', t.mcapZstd),
+            row('McapRecorder, zstd -1, no fdatasync', t.mcapZstdNoSync),
             row('McapRecorder, zstd level 1, no fdatasync', t.mcapZstd1NoSync),
             row('McapRecorder, uncompressed chunks', t.mcapNone),
             row('McapRecorder, uncompressed, no fdatasync', t.mcapNoneNoSync),
@@ -351,6 +410,20 @@ function format(r: McapBenchResult): string {
         `\ntarget ≥ 50% of raw: zstd ${((100 * median(t.mcapZstd)) / base).toFixed(0)}%, none ${((100 * median(t.mcapNone)) / base).toFixed(0)}%; ` +
         `without fdatasync: zstd ${((100 * median(t.mcapZstdNoSync)) / base).toFixed(0)}%, none ${((100 * median(t.mcapNoneNoSync)) / base).toFixed(0)}%; ` +
         `both with fdatasync: zstd ${((100 * median(t.mcapZstd)) / median(t.rawBufferedSync)).toFixed(0)}%, none ${((100 * median(t.mcapNone)) / median(t.rawBufferedSync)).toFixed(0)}%`,
+    );
+  }
+  const l = r.levels;
+  if (l !== undefined) {
+    parts.push(
+      `zstd levels on ${l.file}: ${l.chunks} chunks, ${l.mib.toFixed(1)} MiB of records\n` +
+        formatTable(
+          ['zstd level', 'MiB/s', 'times smaller'],
+          l.levels.map((x) => [
+            `${x.level}${x.level === -1 ? ' (default)' : ''}`,
+            x.mibPerS.toFixed(0),
+            x.ratio.toFixed(2),
+          ]),
+        ),
     );
   }
   const s = r.sim;
@@ -385,14 +458,15 @@ function format(r: McapBenchResult): string {
 const { values } = parseArgs({
   args: process.argv.slice(2),
   strict: false,
-  options: { case: { type: 'string' }, runs: { type: 'string' } },
+  options: { case: { type: 'string' }, runs: { type: 'string' }, file: { type: 'string' } },
 });
 await benchMain(
   import.meta.url,
   (o) =>
     runMcapBench({
       ...o,
-      case: (values.case as 'throughput' | 'sim' | 'all' | undefined) ?? 'all',
+      case: (values.case as 'throughput' | 'sim' | 'levels' | 'all' | undefined) ?? 'all',
+      ...(typeof values.file === 'string' ? { file: values.file } : {}),
       ...(values.runs !== undefined ? { runs: Number(values.runs) } : {}),
     }),
   format,

@@ -19,8 +19,9 @@ export interface McapRecorderOptions {
   /** Chunk compression. Default zstd (@foxglove/wasm-zstd, no download). */
   compression?: ChunkCompression;
   /**
-   * zstd level. Default -3, one of zstd's fast levels: on a recorded 4-robot mission 2-3× the speed
-   * of level 1 for a file about 15% bigger (4.5× smaller than the CDR instead of 5.3×; bench:mcap).
+   * zstd level. Default -1, zstd's first fast level: on a recorded 4-robot mission ~1.3× the speed
+   * of level 1 for a file 13% bigger (4.7× smaller than its CDR instead of 5.3×); -3 and -5 were no
+   * faster there and bigger again (`bench:mcap -- --case levels`).
    */
   zstdLevel?: number;
   /**
@@ -89,7 +90,7 @@ export class McapRecorder {
     this.#chunkBytes = options.chunkBytes ?? 1024 * 1024;
     this.#chunkMs = (options.chunkSeconds ?? 1) * 1000;
     this.#compression = options.compression ?? 'zstd';
-    this.#zstdLevel = options.zstdLevel ?? -3;
+    this.#zstdLevel = options.zstdLevel ?? -1;
     // zstd's own range: fast levels down to -131072 (ZSTD_minCLevel), 22 the slowest and smallest.
     if (!Number.isInteger(this.#zstdLevel) || this.#zstdLevel < -131072 || this.#zstdLevel > 22) {
       throw new OutpostError(
