@@ -7,15 +7,22 @@
  *  2. sim: wall time of the 4-robot mission (`outpost sim launch/sim/explore.launch.yaml --seed 1`,
  *     child processes) with and without `--record`, alternating. Target: ≤ 10% more.
  *
+ *  3. levels: zstd levels (speed, size) on the chunks of a given recording.
+ *
  *   npm run bench:mcap [-- --case throughput|sim|all] [--runs N] [--json] [--smoke]
+ *   npm run bench:mcap -- --case levels --file X.mcap [--runs N]
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { McapRecorder, type ChunkCompression } from '../monitor/recording/McapRecorder.js';
+import { McapRecorder, type ChunkCompression, type McapRecorderOptions } from '../monitor/recording/McapRecorder.js';
+import { McapStreamReader } from '@mcap/core';
+import { loadDecompressHandlers } from '@mcap/support';
+import * as zstd from '@foxglove/wasm-zstd';
+import { OutpostError } from '../runtime/OutpostError.js';
 import { ros2msgSchema } from '../runtime/msg/ros2msgSchema.js';
 import { defaultRegistry } from '../runtime/msg/defaultRegistry.js';
 import { packageRoot } from '../runtime/packageRoot.js';
@@ -34,10 +41,17 @@ export interface ThroughputResult {
   /** MiB/s per run. */
   rawPerMessage: number[];
   rawBuffered: number[];
+  /** The same, with one fdatasync before close (what the recorder's default `sync` adds). */
+  rawBufferedSync: number[];
   mcapZstd: number[];
+  /** zstd -1 (the default) and level 1 (the default before), both without fdatasync. */
+  mcapZstdNoSync: number[];
+  mcapZstd1NoSync: number[];
   mcapNone: number[];
   /** Uncompressed, without the per-chunk fdatasync (what the raw baseline does not do either). */
   mcapNoneNoSync: number[];
+  /** ...and without the chunk CRC (`chunkCrc: false`). */
+  mcapNoneNoSyncNoCrc: number[];
   zstdRatio: number;
 }
 
@@ -56,13 +70,28 @@ export interface SimCostResult {
   recordedMessages: number;
 }
 
+/** zstd levels on the chunks of a real recording (`--case levels --file X.mcap`). */
+export interface LevelsResult {
+  file: string;
+  mib: number;
+  chunks: number;
+  /** Per level: compression MiB/s (median of the runs) and how many times smaller. */
+  levels: { level: number; mibPerS: number; ratio: number }[];
+}
+
 export interface McapBenchResult {
   throughput?: ThroughputResult;
+  levels?: LevelsResult;
   sim?: SimCostResult;
 }
 
-/** One mission's worth of traffic per robot-second, roughly: 20 odom and tf, 10 scans, 1 map. */
-function sampleMix(): Sample[] {
+/**
+ * `seconds` robot-seconds of traffic, each roughly: 20 odom and tf, 10 scans, 1 map. Every second
+ * is its own (fresh poses and ranges; the map with a few hundred cells changed), so a 1 MiB chunk
+ * holds ~17 different seconds, not one repeated: with one second repeated, zstd found whole copies
+ * and shrank the mix 28× (a recorded mission: 4.5-5.3×), which hid what its level costs.
+ */
+export function sampleMix(seconds = 32): Sample[] {
   const r = defaultRegistry();
   // Sensor values are noisy (random ranges and poses), so zstd sees what a real run gives it rather
   // than long runs of zeros; the map is mostly unknown and free cells, as an explored map is.
@@ -94,11 +123,14 @@ function sampleMix(): Sample[] {
   };
   const one = (type: string, topic: string, msg: unknown): Sample => ({ type, topic, bytes: r.encode(type, msg) });
   const out: Sample[] = [];
-  for (let i = 0; i < 20; i++) {
-    out.push(one('nav_msgs/msg/Odometry', '/r1/odom', odom()), one('tf2_msgs/msg/TFMessage', '/tf', tf()));
-    if (i % 2 === 0) out.push(one('sensor_msgs/msg/LaserScan', '/r1/scan', scan()));
+  for (let second = 0; second < seconds; second++) {
+    for (let i = 0; i < 20; i++) {
+      out.push(one('nav_msgs/msg/Odometry', '/r1/odom', odom()), one('tf2_msgs/msg/TFMessage', '/tf', tf()));
+      if (i % 2 === 0) out.push(one('sensor_msgs/msg/LaserScan', '/r1/scan', scan()));
+    }
+    for (let k = 0; k < 300; k++) map.data[Math.floor(rand() * map.data.length)] = rand() < 0.5 ? 100 : 0;
+    out.push(one('nav_msgs/msg/OccupancyGrid', '/r1/map', map));
   }
-  out.push(one('nav_msgs/msg/OccupancyGrid', '/r1/map', map));
   return out;
 }
 
@@ -112,14 +144,19 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
   const file = join(dir, 'out');
   const rate = (start: bigint): number => mib / (Number(process.hrtime.bigint() - start) / 1e9);
 
+  // Every writer starts on a fresh file, outside the timed part: truncating the previous run's
+  // 64 MiB (freeing its page cache) took ~30 ms, which only the MCAP side paid (its open is timed).
+  const fresh = (): void => rmSync(file, { force: true });
   const rawPerMessage = (): number => {
+    fresh();
     const fd = openSync(file, 'w');
     const t = process.hrtime.bigint();
     for (let k = 0; k < reps; k++) for (const s of mix) writeSync(fd, s.bytes);
     closeSync(fd);
     return rate(t);
   };
-  const rawBuffered = (): number => {
+  const rawBuffered = (sync = false): number => {
+    fresh();
     const fd = openSync(file, 'w');
     const t = process.hrtime.bigint();
     const buf = Buffer.allocUnsafe(1024 * 1024);
@@ -138,12 +175,14 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
       }
     }
     writeSync(fd, buf, 0, used);
+    if (sync) fdatasyncSync(fd);
     closeSync(fd);
     return rate(t);
   };
-  const mcap = async (compression: ChunkCompression, sync = true): Promise<number> => {
+  const mcap = async (compression: ChunkCompression, sync = true, more: McapRecorderOptions = {}): Promise<number> => {
+    fresh();
     const t = process.hrtime.bigint();
-    const rec = await McapRecorder.create(file, { compression, sync });
+    const rec = await McapRecorder.create(file, { compression, sync, ...more });
     const channels = new Map<string, number>();
     const schemas = new Map<string, number>();
     for (const s of mix) {
@@ -171,9 +210,13 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
     mib,
     rawPerMessage: [],
     rawBuffered: [],
+    rawBufferedSync: [],
     mcapZstd: [],
+    mcapZstdNoSync: [],
+    mcapZstd1NoSync: [],
     mcapNone: [],
     mcapNoneNoSync: [],
+    mcapNoneNoSyncNoCrc: [],
     zstdRatio: 0,
   };
   await mcap('zstd'); // warm-up: JIT, the wasm module, the page cache
@@ -181,7 +224,9 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
   for (let run = 0; run < runs; run++) {
     // Alternate the order so a slow moment on a loaded machine does not always hit one side.
     const order =
-      run % 2 === 0 ? ['raw1', 'rawB', 'zstd', 'none', 'nosync'] : ['nosync', 'none', 'zstd', 'rawB', 'raw1'];
+      run % 2 === 0
+        ? ['raw1', 'rawB', 'rawBS', 'zstd', 'zstdN', 'zstd1', 'none', 'nosync', 'nocrc']
+        : ['nocrc', 'nosync', 'none', 'zstd1', 'zstdN', 'zstd', 'rawBS', 'rawB', 'raw1'];
     for (const which of order) {
       if (which === 'raw1') result.rawPerMessage.push(rawPerMessage());
       if (which === 'rawB') result.rawBuffered.push(rawBuffered());
@@ -189,6 +234,10 @@ async function throughput(runs: number, targetMiB: number): Promise<ThroughputRe
         result.mcapZstd.push(await mcap('zstd'));
         result.zstdRatio = (reps * mixBytes) / statSync(file).size;
       }
+      if (which === 'rawBS') result.rawBufferedSync.push(rawBuffered(true));
+      if (which === 'zstdN') result.mcapZstdNoSync.push(await mcap('zstd', false));
+      if (which === 'zstd1') result.mcapZstd1NoSync.push(await mcap('zstd', false, { zstdLevel: 1 }));
+      if (which === 'nocrc') result.mcapNoneNoSyncNoCrc.push(await mcap('none', false, { chunkCrc: false }));
       if (which === 'none') result.mcapNone.push(await mcap('none'));
       if (which === 'nosync') result.mcapNoneNoSync.push(await mcap('none', false));
     }
@@ -278,11 +327,53 @@ async function simCost(runs: number, smoke: boolean): Promise<SimCostResult> {
   return result;
 }
 
+/**
+ * Recompresses the chunks of a recorded mission at several zstd levels: the synthetic mix's noise
+ * is not a mission's, and the level's speed depends on what it compresses.
+ */
+async function levels(file: string, runs: number): Promise<LevelsResult> {
+  await zstd.isLoaded;
+  const reader = new McapStreamReader({ includeChunks: true, decompressHandlers: await loadDecompressHandlers() });
+  reader.append(readFileSync(file));
+  const chunks: Uint8Array[] = [];
+  for (let r = reader.nextRecord(); r !== undefined; r = reader.nextRecord()) {
+    if (r.type !== 'Chunk') continue;
+    chunks.push(r.compression === 'zstd' ? zstd.decompress(r.records, Number(r.uncompressedSize)) : r.records);
+  }
+  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+  const out: LevelsResult = { file, mib: total / 1048576, chunks: chunks.length, levels: [] };
+  const list = [3, 1, -1, -3, -5];
+  const rates = list.map((): number[] => []);
+  const packed = list.map(() => 0);
+  // Levels take turns within each run (alternating order), so a slow moment hits them alike; run
+  // 0 warms the wasm code up (its first calls run unoptimized) and is not counted.
+  for (let run = 0; run <= runs; run++) {
+    const order = list.map((_, i) => i);
+    if (run % 2 === 1) order.reverse();
+    for (const i of order) {
+      const t = process.hrtime.bigint();
+      let bytes = 0;
+      for (const c of chunks) bytes += zstd.compress(c, list[i]!).byteLength;
+      packed[i] = bytes;
+      if (run > 0) rates[i]!.push(total / 1048576 / (Number(process.hrtime.bigint() - t) / 1e9));
+    }
+  }
+  out.levels = list.map((level, i) => ({ level, mibPerS: median(rates[i]!), ratio: total / packed[i]! }));
+  return out;
+}
+
 export async function runMcapBench(
-  options: BenchOptions & { case?: 'throughput' | 'sim' | 'all'; runs?: number },
+  options: BenchOptions & { case?: 'throughput' | 'sim' | 'levels' | 'all'; runs?: number; file?: string },
 ): Promise<McapBenchResult> {
   const which = options.case ?? 'all';
   const out: McapBenchResult = {};
+  if (which === 'levels') {
+    if (options.file === undefined) {
+      throw new OutpostError('OUTPOST_ERR_CLI_USAGE', '--case levels: expected --file X.mcap (a recording), got none');
+    }
+    out.levels = await levels(options.file, options.runs ?? 5);
+    return out;
+  }
   if (which !== 'sim')
     out.throughput = await throughput(options.runs ?? (options.smoke ? 1 : 7), options.smoke ? 2 : 64);
   if (which !== 'throughput') out.sim = await simCost(options.runs ?? (options.smoke ? 1 : 3), options.smoke === true);
@@ -306,13 +397,33 @@ function format(r: McapBenchResult): string {
           ['writer', 'MiB/s', 'range', 'of raw buffered'],
           [
             row('raw fs.writeSync, 1 MiB buffered', t.rawBuffered),
+            row('raw fs.writeSync, 1 MiB buffered, fdatasync at close', t.rawBufferedSync),
             row('raw fs.writeSync, one per message', t.rawPerMessage),
-            row('McapRecorder, zstd chunks (default)', t.mcapZstd),
+            row('McapRecorder, zstd -1 chunks (default)', t.mcapZstd),
+            row('McapRecorder, zstd -1, no fdatasync', t.mcapZstdNoSync),
+            row('McapRecorder, zstd level 1, no fdatasync', t.mcapZstd1NoSync),
             row('McapRecorder, uncompressed chunks', t.mcapNone),
             row('McapRecorder, uncompressed, no fdatasync', t.mcapNoneNoSync),
+            row('McapRecorder, uncompressed, no fdatasync, no chunk CRC', t.mcapNoneNoSyncNoCrc),
           ],
         ) +
-        `\ntarget ≥ 50% of raw: zstd ${((100 * median(t.mcapZstd)) / base).toFixed(0)}%, none ${((100 * median(t.mcapNone)) / base).toFixed(0)}%`,
+        `\ntarget ≥ 50% of raw: zstd ${((100 * median(t.mcapZstd)) / base).toFixed(0)}%, none ${((100 * median(t.mcapNone)) / base).toFixed(0)}%; ` +
+        `without fdatasync: zstd ${((100 * median(t.mcapZstdNoSync)) / base).toFixed(0)}%, none ${((100 * median(t.mcapNoneNoSync)) / base).toFixed(0)}%; ` +
+        `both with fdatasync: zstd ${((100 * median(t.mcapZstd)) / median(t.rawBufferedSync)).toFixed(0)}%, none ${((100 * median(t.mcapNone)) / median(t.rawBufferedSync)).toFixed(0)}%`,
+    );
+  }
+  const l = r.levels;
+  if (l !== undefined) {
+    parts.push(
+      `zstd levels on ${l.file}: ${l.chunks} chunks, ${l.mib.toFixed(1)} MiB of records\n` +
+        formatTable(
+          ['zstd level', 'MiB/s', 'times smaller'],
+          l.levels.map((x) => [
+            `${x.level}${x.level === -1 ? ' (default)' : ''}`,
+            x.mibPerS.toFixed(0),
+            x.ratio.toFixed(2),
+          ]),
+        ),
     );
   }
   const s = r.sim;
@@ -347,14 +458,15 @@ function format(r: McapBenchResult): string {
 const { values } = parseArgs({
   args: process.argv.slice(2),
   strict: false,
-  options: { case: { type: 'string' }, runs: { type: 'string' } },
+  options: { case: { type: 'string' }, runs: { type: 'string' }, file: { type: 'string' } },
 });
 await benchMain(
   import.meta.url,
   (o) =>
     runMcapBench({
       ...o,
-      case: (values.case as 'throughput' | 'sim' | 'all' | undefined) ?? 'all',
+      case: (values.case as 'throughput' | 'sim' | 'levels' | 'all' | undefined) ?? 'all',
+      ...(typeof values.file === 'string' ? { file: values.file } : {}),
       ...(values.runs !== undefined ? { runs: Number(values.runs) } : {}),
     }),
   format,

@@ -1,11 +1,5 @@
 import { Opcode } from '@mcap/core';
 
-/** Per channel in one chunk: log times and record offsets, for its MessageIndex record. */
-interface ChannelIndex {
-  times: bigint[];
-  offsets: number[];
-}
-
 /**
  * The open chunk of an MCAP file: its records, serialized straight into one growing buffer, and the
  * message index of each channel. @mcap/core's ChunkBuilder does the same but copies the whole chunk
@@ -18,7 +12,13 @@ export class McapChunkBuffer {
   #view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
   #length = 0;
   #messages = 0;
-  #index = new Map<number, ChannelIndex>();
+  /**
+   * Record offsets of each channel's messages, by channel id, and the ids in order of first use.
+   * Only offsets are kept: the log time the index also needs is read back from the record itself,
+   * so the hot path pushes one small integer and no bigint.
+   */
+  #offsets: (number[] | undefined)[] = [];
+  #channels: number[] = [];
   startTime = 0n;
   endTime = 0n;
 
@@ -37,35 +37,40 @@ export class McapChunkBuffer {
 
   /** Appends an already serialized record (a Schema or Channel from McapRecordBuilder). */
   addRecord(bytes: Uint8Array): void {
-    this.#ensure(bytes.byteLength);
+    if (this.#length + bytes.byteLength > this.#buf.length) this.#grow(bytes.byteLength);
     this.#buf.set(bytes, this.#length);
     this.#length += bytes.byteLength;
   }
 
   addMessage(channelId: number, sequence: number, logTime: bigint, publishTime: bigint, data: Uint8Array): void {
-    const size = 1 + 8 + 2 + 4 + 8 + 8 + data.byteLength;
-    this.#ensure(size);
-    let index = this.#index.get(channelId);
-    if (index === undefined) {
-      index = { times: [], offsets: [] };
-      this.#index.set(channelId, index);
+    const size = 31 + data.byteLength;
+    if (this.#length + size > this.#buf.length) this.#grow(size);
+    const o = this.#length;
+    let offsets = this.#offsets[channelId];
+    if (offsets === undefined) {
+      offsets = [];
+      this.#offsets[channelId] = offsets;
+      this.#channels.push(channelId);
     }
-    index.times.push(logTime);
-    index.offsets.push(this.#length);
-    if (this.#messages === 0 || logTime < this.startTime) this.startTime = logTime;
-    if (this.#messages === 0 || logTime > this.endTime) this.endTime = logTime;
+    offsets.push(o);
+    if (this.#messages === 0) {
+      this.startTime = logTime;
+      this.endTime = logTime;
+    } else if (logTime < this.startTime) this.startTime = logTime;
+    else if (logTime > this.endTime) this.endTime = logTime;
     this.#messages++;
+    const b = this.#buf;
     const v = this.#view;
-    let o = this.#length;
-    v.setUint8(o, Opcode.MESSAGE);
-    v.setBigUint64(o + 1, BigInt(size - 9), true);
+    b[o] = Opcode.MESSAGE;
+    // Record length as two u32 halves: a message under 4 GiB needs no bigint for it.
+    v.setUint32(o + 1, size - 9, true);
+    v.setUint32(o + 5, 0, true);
     v.setUint16(o + 9, channelId, true);
     v.setUint32(o + 11, sequence, true);
     v.setBigUint64(o + 15, logTime, true);
     v.setBigUint64(o + 23, publishTime, true);
-    o += 31;
-    this.#buf.set(data, o);
-    this.#length = o + data.byteLength;
+    b.set(data, o + 31);
+    this.#length = o + size;
   }
 
   /** The chunk record's bytes up to its records (which follow it in the file). */
@@ -91,22 +96,29 @@ export class McapChunkBuffer {
    */
   messageIndexes(): { bytes: Uint8Array; offsets: Map<number, number> } {
     let total = 0;
-    for (const ix of this.#index.values()) total += 1 + 8 + 2 + 4 + 16 * ix.times.length;
+    for (const id of this.#channels) total += 15 + 16 * this.#offsets[id]!.length;
     const bytes = Buffer.allocUnsafe(total);
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const src = this.#view;
     const offsets = new Map<number, number>();
     let o = 0;
-    for (const [channelId, ix] of this.#index) {
+    for (const channelId of this.#channels) {
       offsets.set(channelId, o);
-      const n = ix.times.length;
+      const recs = this.#offsets[channelId]!;
+      const n = recs.length;
       v.setUint8(o, Opcode.MESSAGE_INDEX);
-      v.setBigUint64(o + 1, BigInt(2 + 4 + 16 * n), true);
+      v.setUint32(o + 1, 6 + 16 * n, true);
+      v.setUint32(o + 5, 0, true);
       v.setUint16(o + 9, channelId, true);
       v.setUint32(o + 11, 16 * n, true);
       o += 15;
       for (let i = 0; i < n; i++, o += 16) {
-        v.setBigUint64(o, ix.times[i]!, true);
-        v.setBigUint64(o + 8, BigInt(ix.offsets[i]!), true);
+        const at = recs[i]!;
+        // The log time, copied from the message record (bytes 15..23 of it).
+        v.setUint32(o, src.getUint32(at + 15, true), true);
+        v.setUint32(o + 4, src.getUint32(at + 19, true), true);
+        v.setUint32(o + 8, at % 0x1_0000_0000, true);
+        v.setUint32(o + 12, Math.floor(at / 0x1_0000_0000), true);
       }
     }
     return { bytes, offsets };
@@ -115,13 +127,13 @@ export class McapChunkBuffer {
   reset(): void {
     this.#length = 0;
     this.#messages = 0;
-    this.#index.clear();
+    for (const id of this.#channels) this.#offsets[id] = undefined;
+    this.#channels = [];
     this.startTime = 0n;
     this.endTime = 0n;
   }
 
-  #ensure(extra: number): void {
-    if (this.#length + extra <= this.#buf.length) return;
+  #grow(extra: number): void {
     let size = this.#buf.length * 2;
     while (size < this.#length + extra) size *= 2;
     const next = Buffer.allocUnsafe(size);

@@ -98,6 +98,46 @@ describe('McapRecorder', () => {
     },
   );
 
+  it('indexes every message: each MessageIndex entry points at a message of its channel and log time', async () => {
+    const file = join(dir, 'indexed.mcap');
+    await record(file, 1500, { compression: 'zstd', chunkBytes: 48 * 1024 });
+    const r = await McapIndexedReader.Initialize({
+      readable: readable(file),
+      decompressHandlers: await loadDecompressHandlers(),
+    });
+    const bytes = readFileSync(file);
+    const handlers = await loadDecompressHandlers();
+    let checked = 0;
+    for (const ci of r.chunkIndexes) {
+      const stream = new McapStreamReader({ includeChunks: true, decompressHandlers: handlers, noMagicPrefix: true });
+      stream.append(bytes.subarray(Number(ci.chunkStartOffset), Number(ci.chunkStartOffset + ci.chunkLength)));
+      const chunk = stream.nextRecord() as McapTypes.TypedMcapRecords['Chunk'];
+      expect(chunk.type).toBe('Chunk');
+      const records = handlers.zstd!(chunk.records, chunk.uncompressedSize);
+      for (const [channelId, at] of ci.messageIndexOffsets) {
+        const ix = new McapStreamReader({ noMagicPrefix: true });
+        ix.append(bytes.subarray(Number(at), Number(ci.chunkStartOffset + ci.chunkLength + ci.messageIndexLength)));
+        const index = ix.nextRecord() as McapTypes.TypedMcapRecords['MessageIndex'];
+        expect(index.channelId).toBe(channelId);
+        for (const [logTime, offset] of index.records) {
+          const v = new DataView(records.buffer, records.byteOffset + Number(offset));
+          expect(v.getUint8(0)).toBe(0x05); // Message opcode
+          expect(v.getUint16(9, true)).toBe(channelId);
+          expect(v.getBigUint64(15, true)).toBe(logTime);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(3000);
+  });
+
+  it("refuses a zstd level outside zstd's range, saying what came", async () => {
+    await expect(McapRecorder.create(join(dir, 'bad-level.mcap'), { zstdLevel: 30 })).rejects.toMatchObject({
+      code: 'OUTPOST_ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/zstdLevel: expected an integer from -131072 to 22, got 30/),
+    });
+  });
+
   it('leaves complete chunks on disk before close, which a recovery reads back', async () => {
     const file = join(dir, 'killed.mcap');
     const rec = await record(file, 2000, { compression: 'none', chunkBytes: 32 * 1024, close: false });
