@@ -148,9 +148,12 @@ export async function benchTelemetryLink(o: {
   }
 }
 
-/** A 1280×960 grid of noise: 1200 tiles, minutes of transfer at 64 kbit/s. */
-function noiseMap(): MessageOf<'nav_msgs/msg/OccupancyGrid'> {
-  let x = 7;
+/**
+ * A 1280×960 grid of noise: 1200 tiles (~0.4 kB each deflated), minutes of transfer at 64 kbit/s.
+ * Also the map of the thin-link test (test/fleet/GroundStationThinLink.test.ts).
+ */
+export function noiseMap(seed = 7): MessageOf<'nav_msgs/msg/OccupancyGrid'> {
+  let x = seed;
   const data = new Int8Array(1280 * 960);
   for (let i = 0; i < data.length; i++) {
     x = (x * 1103515245 + 12345) >>> 0;

@@ -1,3 +1,4 @@
+import { OutpostError } from '../OutpostError.js';
 import type { DrainEntry, OutboxStore, StoredMessage } from './OutboxStore.js';
 
 type Undo = () => void;
@@ -84,7 +85,8 @@ export class MemoryOutboxStore implements OutboxStore {
 
   take(id: bigint): StoredMessage {
     const m = this.#byId.get(id);
-    if (m === undefined) throw new Error(`outbox message ${id} is not stored`);
+    if (m === undefined)
+      throw new OutpostError('OUTPOST_ERR_FLEET_OUTBOX', `outbox message ${id}: expected a stored message, got none`);
     return m;
   }
 

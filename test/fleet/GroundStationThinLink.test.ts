@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { noiseMap } from '../../bench/telemetryLink.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fleetLinkKind, type FleetLinkNode } from '../../nodes/fleet/FleetLinkNode.js';
 import { groundStationKind, type GroundStationNode } from '../../nodes/groundstation/GroundStationNode.js';
@@ -26,27 +27,6 @@ async function up<T extends RosNode>(node: T): Promise<T> {
   expect((await node.configure()).result).toBe('success');
   expect((await node.activate()).result).toBe('success');
   return node;
-}
-
-/** A 1280×960 grid of noise: 1200 tiles (~0.4 kB each deflated), over a minute of transfer at 64 kbit/s. */
-function noiseMap(seed: number) {
-  let s = seed;
-  const data = new Int8Array(1280 * 960);
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = (s >>> 16) % 101;
-  }
-  return {
-    header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' },
-    info: {
-      map_load_time: { sec: 0, nanosec: 0 },
-      resolution: 0.1,
-      width: 1280,
-      height: 960,
-      origin: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
-    },
-    data,
-  };
 }
 
 describe('telemetry over a 64 kbit/s link while a map transfer runs', () => {
