@@ -175,7 +175,10 @@ describe.skipIf(missing !== undefined)('the dashboard in a real headless Chromiu
       await page.screenshot({ path: join(shots, 'dashboard.png') });
     }
     await sim.waitFor((p) => p.stdout.includes('the dashboard stays up'), 120_000, 'the mission to end');
-    expect(await page.locator('#clock').textContent()).toMatch(/ended: (coverage|time)/);
+    // The page hears of the end on its next update (10 Hz), which may come after the terminal line.
+    await expect
+      .poll(() => page.locator('#clock').textContent(), { timeout: 10_000 })
+      .toMatch(/ended: (coverage|time)/);
     expect((await fetch(url)).status).toBe(200);
     expect(existsSync(report.replace(/json$/, 'png'))).toBe(true);
     expect(readFileSync(report.replace(/json$/, 'png')).subarray(1, 4).toString()).toBe('PNG');
